@@ -1,0 +1,1 @@
+"""Simulator of the SHOPLINE Admin REST API and its OAuth token endpoints."""

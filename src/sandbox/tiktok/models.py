@@ -1,0 +1,83 @@
+"""Compact in-memory records of the TikTok simulator (slots dataclasses; rendered to JSON on read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Shop:
+    id: str
+    cipher: str
+    code: str
+    name: str
+    region: str
+    currency: str
+    seller_type: str
+    warehouse_ids: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Sku:
+    id: str
+    product_id: str
+    seller_sku: str
+    sale_price: str
+    color: str
+    inventory: dict[str, int]
+
+
+@dataclass(slots=True)
+class Product:
+    id: str
+    title: str
+    status: str
+    create_time: int
+    update_time: int
+    sku_ids: list[str]
+
+
+@dataclass(slots=True)
+class Order:
+    id: str
+    create_time: int
+    update_time: int
+    status: str
+    unit_sku_ids: tuple[str, ...]  # one entry per unit: TikTok sends one line item per unit
+    unit_prices: tuple[str, ...]  # sale price of each unit when the order was placed
+    buyer_user_id: str
+    shipping_fee: str
+    warehouse_id: str
+    paid_time: int | None = None
+    is_buyer_request_cancel: bool = False
+    request_cancel_time: int | None = None
+    cancel_reason: str | None = None
+    cancel_time: int | None = None
+    cancellation_initiator: str | None = None
+    tracking_number: str | None = None
+
+
+@dataclass(slots=True)
+class Cancellation:
+    id: str
+    order_id: str
+    cancel_type: str
+    status: str
+    role: str
+    reason: str
+    reason_text: str
+    create_time: int
+    update_time: int
+    deadline: int | None = None
+
+
+@dataclass(slots=True)
+class ShopData:
+    """Catalog and orders of one shop; `version` changes on every write (search caches key on it)."""
+
+    products: dict[str, Product] = field(default_factory=dict)
+    skus: dict[str, Sku] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    cancellations: dict[str, Cancellation] = field(default_factory=dict)
+    webhooks: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # event_type -> address, times
+    version: int = 0
