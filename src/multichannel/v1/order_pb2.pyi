@@ -1,0 +1,296 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from multichannel.v1 import app_pb2 as _app_pb2
+from multichannel.v1 import catalog_pb2 as _catalog_pb2
+from multichannel.v1 import common_pb2 as _common_pb2
+from multichannel.v1 import task_pb2 as _task_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CancellationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CANCELLATION_STATE_UNSPECIFIED: _ClassVar[CancellationState]
+    CANCELLATION_STATE_NONE: _ClassVar[CancellationState]
+    CANCELLATION_STATE_REQUESTED_BY_BUYER: _ClassVar[CancellationState]
+    CANCELLATION_STATE_APPROVED: _ClassVar[CancellationState]
+    CANCELLATION_STATE_REJECTED: _ClassVar[CancellationState]
+    CANCELLATION_STATE_CANCELLED_BY_SELLER: _ClassVar[CancellationState]
+
+class ImportState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    IMPORT_STATE_UNSPECIFIED: _ClassVar[ImportState]
+    IMPORT_STATE_NOT_IMPORTED: _ClassVar[ImportState]
+    IMPORT_STATE_IMPORTED: _ClassVar[ImportState]
+    IMPORT_STATE_FAILED: _ClassVar[ImportState]
+
+class OrderStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ORDER_STATUS_UNSPECIFIED: _ClassVar[OrderStatus]
+    ORDER_STATUS_UNPAID: _ClassVar[OrderStatus]
+    ORDER_STATUS_ON_HOLD: _ClassVar[OrderStatus]
+    ORDER_STATUS_AWAITING_SHIPMENT: _ClassVar[OrderStatus]
+    ORDER_STATUS_PARTIALLY_SHIPPING: _ClassVar[OrderStatus]
+    ORDER_STATUS_AWAITING_COLLECTION: _ClassVar[OrderStatus]
+    ORDER_STATUS_IN_TRANSIT: _ClassVar[OrderStatus]
+    ORDER_STATUS_DELIVERED: _ClassVar[OrderStatus]
+    ORDER_STATUS_COMPLETED: _ClassVar[OrderStatus]
+    ORDER_STATUS_CANCELLED: _ClassVar[OrderStatus]
+CANCELLATION_STATE_UNSPECIFIED: CancellationState
+CANCELLATION_STATE_NONE: CancellationState
+CANCELLATION_STATE_REQUESTED_BY_BUYER: CancellationState
+CANCELLATION_STATE_APPROVED: CancellationState
+CANCELLATION_STATE_REJECTED: CancellationState
+CANCELLATION_STATE_CANCELLED_BY_SELLER: CancellationState
+IMPORT_STATE_UNSPECIFIED: ImportState
+IMPORT_STATE_NOT_IMPORTED: ImportState
+IMPORT_STATE_IMPORTED: ImportState
+IMPORT_STATE_FAILED: ImportState
+ORDER_STATUS_UNSPECIFIED: OrderStatus
+ORDER_STATUS_UNPAID: OrderStatus
+ORDER_STATUS_ON_HOLD: OrderStatus
+ORDER_STATUS_AWAITING_SHIPMENT: OrderStatus
+ORDER_STATUS_PARTIALLY_SHIPPING: OrderStatus
+ORDER_STATUS_AWAITING_COLLECTION: OrderStatus
+ORDER_STATUS_IN_TRANSIT: OrderStatus
+ORDER_STATUS_DELIVERED: OrderStatus
+ORDER_STATUS_COMPLETED: OrderStatus
+ORDER_STATUS_CANCELLED: OrderStatus
+
+class Order(_message.Message):
+    __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TIKTOK_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    SHOP_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    SUBTOTAL_FIELD_NUMBER: _ClassVar[int]
+    DISCOUNT_FIELD_NUMBER: _ClassVar[int]
+    SHIPPING_FEE_FIELD_NUMBER: _ClassVar[int]
+    TAX_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    BUYER_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    PAID_TIME_FIELD_NUMBER: _ClassVar[int]
+    CANCELLATION_FIELD_NUMBER: _ClassVar[int]
+    SHOPLINE_IMPORT_FIELD_NUMBER: _ClassVar[int]
+    SYNC_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    tiktok_order_id: str
+    shop: str
+    status: OrderStatus
+    lines: _containers.RepeatedCompositeFieldContainer[OrderLine]
+    subtotal: _common_pb2.Money
+    discount: _common_pb2.Money
+    shipping_fee: _common_pb2.Money
+    tax: _common_pb2.Money
+    total: _common_pb2.Money
+    buyer: Buyer
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    paid_time: _timestamp_pb2.Timestamp
+    cancellation: OrderCancellation
+    shopline_import: OrderImport
+    sync_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., tiktok_order_id: _Optional[str] = ..., shop: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., lines: _Optional[_Iterable[_Union[OrderLine, _Mapping]]] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., shipping_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., buyer: _Optional[_Union[Buyer, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[OrderCancellation, _Mapping]] = ..., shopline_import: _Optional[_Union[OrderImport, _Mapping]] = ..., sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class OrderLine(_message.Message):
+    __slots__ = ("sku", "tiktok_product_id", "tiktok_sku_id", "seller_sku", "product_title", "sku_title", "quantity", "cancelled_quantity", "unit_price", "sale_price", "line_total", "link_state", "shopline_variant_id", "oversold_quantity")
+    SKU_FIELD_NUMBER: _ClassVar[int]
+    TIKTOK_PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    TIKTOK_SKU_ID_FIELD_NUMBER: _ClassVar[int]
+    SELLER_SKU_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_TITLE_FIELD_NUMBER: _ClassVar[int]
+    SKU_TITLE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    UNIT_PRICE_FIELD_NUMBER: _ClassVar[int]
+    SALE_PRICE_FIELD_NUMBER: _ClassVar[int]
+    LINE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    LINK_STATE_FIELD_NUMBER: _ClassVar[int]
+    SHOPLINE_VARIANT_ID_FIELD_NUMBER: _ClassVar[int]
+    OVERSOLD_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    sku: str
+    tiktok_product_id: str
+    tiktok_sku_id: str
+    seller_sku: str
+    product_title: str
+    sku_title: str
+    quantity: int
+    cancelled_quantity: int
+    unit_price: _common_pb2.Money
+    sale_price: _common_pb2.Money
+    line_total: _common_pb2.Money
+    link_state: _catalog_pb2.LinkState
+    shopline_variant_id: str
+    oversold_quantity: int
+    def __init__(self, sku: _Optional[str] = ..., tiktok_product_id: _Optional[str] = ..., tiktok_sku_id: _Optional[str] = ..., seller_sku: _Optional[str] = ..., product_title: _Optional[str] = ..., sku_title: _Optional[str] = ..., quantity: _Optional[int] = ..., cancelled_quantity: _Optional[int] = ..., unit_price: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., sale_price: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., line_total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., link_state: _Optional[_Union[_catalog_pb2.LinkState, str]] = ..., shopline_variant_id: _Optional[str] = ..., oversold_quantity: _Optional[int] = ...) -> None: ...
+
+class Buyer(_message.Message):
+    __slots__ = ("buyer_key", "masked_name", "masked_email", "masked_phone", "region_code")
+    BUYER_KEY_FIELD_NUMBER: _ClassVar[int]
+    MASKED_NAME_FIELD_NUMBER: _ClassVar[int]
+    MASKED_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    MASKED_PHONE_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
+    buyer_key: str
+    masked_name: str
+    masked_email: str
+    masked_phone: str
+    region_code: str
+    def __init__(self, buyer_key: _Optional[str] = ..., masked_name: _Optional[str] = ..., masked_email: _Optional[str] = ..., masked_phone: _Optional[str] = ..., region_code: _Optional[str] = ...) -> None: ...
+
+class OrderCancellation(_message.Message):
+    __slots__ = ("state", "reason", "response_deadline_time", "request_time", "resolve_time")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_DEADLINE_TIME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_TIME_FIELD_NUMBER: _ClassVar[int]
+    RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    state: CancellationState
+    reason: str
+    response_deadline_time: _timestamp_pb2.Timestamp
+    request_time: _timestamp_pb2.Timestamp
+    resolve_time: _timestamp_pb2.Timestamp
+    def __init__(self, state: _Optional[_Union[CancellationState, str]] = ..., reason: _Optional[str] = ..., response_deadline_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., request_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class OrderImport(_message.Message):
+    __slots__ = ("state", "shopline_order_id", "import_time", "reason", "attempt_count", "last_attempt_time")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    SHOPLINE_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    IMPORT_TIME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    LAST_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
+    state: ImportState
+    shopline_order_id: str
+    import_time: _timestamp_pb2.Timestamp
+    reason: str
+    attempt_count: int
+    last_attempt_time: _timestamp_pb2.Timestamp
+    def __init__(self, state: _Optional[_Union[ImportState, str]] = ..., shopline_order_id: _Optional[str] = ..., import_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., attempt_count: _Optional[int] = ..., last_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListOrdersRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token", "statuses", "import_state", "cancellation_state", "create_start_time", "create_end_time")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    IMPORT_STATE_FIELD_NUMBER: _ClassVar[int]
+    CANCELLATION_STATE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    CREATE_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    statuses: _containers.RepeatedScalarFieldContainer[OrderStatus]
+    import_state: ImportState
+    cancellation_state: CancellationState
+    create_start_time: _timestamp_pb2.Timestamp
+    create_end_time: _timestamp_pb2.Timestamp
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., statuses: _Optional[_Iterable[_Union[OrderStatus, str]]] = ..., import_state: _Optional[_Union[ImportState, str]] = ..., cancellation_state: _Optional[_Union[CancellationState, str]] = ..., create_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListOrdersResponse(_message.Message):
+    __slots__ = ("orders", "next_page_token")
+    ORDERS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    orders: _containers.RepeatedCompositeFieldContainer[Order]
+    next_page_token: str
+    def __init__(self, orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetOrderRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetOrderResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class ImportOrderRequest(_message.Message):
+    __slots__ = ("name", "request_id", "import_scope")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    IMPORT_SCOPE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    request_id: str
+    import_scope: _app_pb2.OrderImportScope
+    def __init__(self, name: _Optional[str] = ..., request_id: _Optional[str] = ..., import_scope: _Optional[_Union[_app_pb2.OrderImportScope, str]] = ...) -> None: ...
+
+class ImportOrderResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class CancelOrderRequest(_message.Message):
+    __slots__ = ("name", "reason", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    reason: str
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CancelOrderResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class ApproveCancellationRequest(_message.Message):
+    __slots__ = ("name", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ApproveCancellationResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class RejectCancellationRequest(_message.Message):
+    __slots__ = ("name", "reason", "comment", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    reason: str
+    comment: str
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ..., comment: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RejectCancellationResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class SyncOrdersRequest(_message.Message):
+    __slots__ = ("parent", "request_id")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class SyncOrdersResponse(_message.Message):
+    __slots__ = ("task",)
+    TASK_FIELD_NUMBER: _ClassVar[int]
+    task: _task_pb2.Task
+    def __init__(self, task: _Optional[_Union[_task_pb2.Task, _Mapping]] = ...) -> None: ...
