@@ -1,0 +1,86 @@
+"""The ``mcc`` command: serve, migrate, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from importlib import metadata
+
+from adapters.settings import ConfigError, load_settings
+
+
+def _version() -> str:
+    try:
+        return metadata.version("multichannel-connect")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mcc",
+        description="Multichannel Connect: a gRPC backend linking TikTok Shops to a SHOPLINE store.",
+    )
+    parser.add_argument("--version", action="version", version=f"mcc {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the gRPC server",
+        description="Run the gRPC server. Configuration comes from MCC_* environment variables.",
+    )
+    serve.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start the partner simulators in-process and use them for every partner URL and credential "
+        "the environment does not set",
+    )
+    serve.add_argument("--listen", metavar="ADDR", help="HOST:PORT to listen on (overrides MCC_LISTEN)")
+
+    commands.add_parser(
+        "migrate",
+        help="apply database migrations",
+        description="Bring the database named by MCC_DATABASE_URL up to this build's schema.",
+    )
+    commands.add_parser(
+        "sandbox",
+        help="run the TikTok Shop and SHOPLINE simulators alone",
+        description="Run the loopback TikTok Shop and SHOPLINE simulators and print their URLs.",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if getattr(args, "listen", None):
+            settings = settings.with_overrides(listen=_checked_listen(args.listen))
+    except ConfigError as error:
+        print(f"mcc: configuration error: {error}", file=sys.stderr)
+        return 2
+
+    if args.command == "migrate":
+        from adapters.runtime import migrate
+
+        return asyncio.run(migrate(settings))
+    if args.command == "serve":
+        from adapters.runtime import serve
+
+        return asyncio.run(serve(settings, sandbox=args.sandbox))
+    if args.command == "sandbox":
+        from adapters.runtime import run_sandbox
+
+        return run_sandbox()
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _checked_listen(value: str) -> str:
+    from adapters.settings import load_settings as reload
+
+    return reload({"MCC_LISTEN": value}).listen
+
+
+if __name__ == "__main__":
+    sys.exit(main())

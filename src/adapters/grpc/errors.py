@@ -1,0 +1,144 @@
+"""The one table from domain errors to gRPC status codes with ``google.rpc`` details.
+
+Every error carries an ``ErrorInfo`` whose (reason, domain) pair always means the same thing.
+Unknown exceptions are logged with the call's correlation id and answered with a generic
+``INTERNAL`` that leaks nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from domain import errors as domain_errors
+
+ERROR_DOMAIN = "multichannel.v1"
+INTERNAL_REASON = "INTERNAL"
+
+log = logging.getLogger("mcc.errors")
+
+# Most specific first: the first family an error belongs to decides its status code.
+STATUS_TABLE: tuple[tuple[type[domain_errors.DomainError], grpc.StatusCode], ...] = (
+    (domain_errors.InvalidArgument, grpc.StatusCode.INVALID_ARGUMENT),
+    (domain_errors.NotFound, grpc.StatusCode.NOT_FOUND),
+    (domain_errors.AlreadyExists, grpc.StatusCode.ALREADY_EXISTS),
+    (domain_errors.ConcurrencyConflict, grpc.StatusCode.ABORTED),
+    (domain_errors.PartnerRateLimited, grpc.StatusCode.UNAVAILABLE),
+    (domain_errors.PartnerUnavailable, grpc.StatusCode.UNAVAILABLE),
+    (domain_errors.PartnerAuthExpired, grpc.StatusCode.FAILED_PRECONDITION),
+    (domain_errors.PartnerTokenRevoked, grpc.StatusCode.FAILED_PRECONDITION),
+    (domain_errors.PartnerRejected, grpc.StatusCode.FAILED_PRECONDITION),
+    (domain_errors.PreconditionFailed, grpc.StatusCode.FAILED_PRECONDITION),
+)
+
+
+class CapabilityNotReleased(Exception):
+    """Raised by a servicer method whose capability is not available in this build."""
+
+    def __init__(self, capability: str) -> None:
+        super().__init__(capability)
+        self.capability = capability
+
+
+def status_code_for(error: domain_errors.DomainError) -> grpc.StatusCode:
+    for family, code in STATUS_TABLE:
+        if isinstance(error, family):
+            return code
+    return grpc.StatusCode.FAILED_PRECONDITION
+
+
+def status_for_exception(exc: BaseException, method: str, correlation_id: str) -> grpc.Status:
+    if isinstance(exc, domain_errors.DomainError):
+        return rpc_status.to_status(domain_status(exc))
+    if isinstance(exc, CapabilityNotReleased):
+        return rpc_status.to_status(unimplemented_status(short_method_name(method), exc.capability))
+    log.error(
+        "unhandled error method=%s correlation_id=%s type=%s",
+        method,
+        correlation_id,
+        type(exc).__name__,
+        exc_info=exc,
+    )
+    return rpc_status.to_status(internal_status(correlation_id))
+
+
+def short_method_name(method: str) -> str:
+    """``/multichannel.v1.AppService/GetApp`` -> ``AppService.GetApp``."""
+    service, _, rpc = method.lstrip("/").partition("/")
+    return f"{service.rpartition('.')[2]}.{rpc}"
+
+
+def domain_status(error: domain_errors.DomainError) -> status_pb2.Status:
+    code = status_code_for(error)
+    details = [
+        _pack(
+            error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata())
+        )
+    ]
+    if isinstance(error, domain_errors.InvalidArgument):
+        details.append(
+            _pack(
+                error_details_pb2.BadRequest(
+                    field_violations=[
+                        error_details_pb2.BadRequest.FieldViolation(
+                            field=error.field, description=error.description
+                        )
+                    ]
+                )
+            )
+        )
+    elif isinstance(error, domain_errors.NotFound):
+        details.append(
+            _pack(
+                error_details_pb2.ResourceInfo(
+                    resource_type=error.resource_type,
+                    resource_name=error.resource_name,
+                    description=str(error),
+                )
+            )
+        )
+    elif isinstance(error, domain_errors.PreconditionFailed):
+        details.append(
+            _pack(
+                error_details_pb2.PreconditionFailure(
+                    violations=[
+                        error_details_pb2.PreconditionFailure.Violation(
+                            type=error.reason, subject=error.subject, description=error.description
+                        )
+                    ]
+                )
+            )
+        )
+    return status_pb2.Status(code=code.value[0], message=str(error), details=details)
+
+
+def internal_status(correlation_id: str) -> status_pb2.Status:
+    info = error_details_pb2.ErrorInfo(
+        reason=INTERNAL_REASON, domain=ERROR_DOMAIN, metadata={"correlation_id": correlation_id}
+    )
+    return status_pb2.Status(
+        code=code_pb2.INTERNAL,
+        message=f"internal error (correlation id {correlation_id})",
+        details=[_pack(info)],
+    )
+
+
+def unimplemented_status(method: str, capability: str) -> status_pb2.Status:
+    info = error_details_pb2.ErrorInfo(
+        reason="CAPABILITY_NOT_AVAILABLE", domain=ERROR_DOMAIN, metadata={"capability": capability}
+    )
+    return status_pb2.Status(
+        code=code_pb2.UNIMPLEMENTED,
+        message=f"{method} is not available yet: the {capability} capability has not been released",
+        details=[_pack(info)],
+    )
+
+
+def _pack(message: object) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)  # type: ignore[arg-type]
+    return packed

@@ -1,0 +1,195 @@
+"""Configuration read from ``MCC_*`` environment variables, validated once at start.
+
+Operators script against these names, so each bad value fails with one line naming the
+variable and what it expects. Secret values are never echoed back.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/mcc.db"
+DEFAULT_LISTEN = "127.0.0.1:50051"
+DEFAULT_TIKTOK_API_URL = "https://open-api.tiktokglobalshop.com"
+DEFAULT_TIKTOK_AUTH_URL = "https://auth.tiktok-shops.com"
+DEFAULT_SHOPLINE_URL_TEMPLATE = "https://{handle}.myshopline.com"
+DEFAULT_SHOPLINE_API_VERSION = "v20251201"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message is a single line."""
+
+    def __init__(self, variable: str, expected: str, got: str | None = None) -> None:
+        shown = f", got {got!r}" if got is not None else ""
+        super().__init__(f"{variable}: expected {expected}{shown}")
+        self.variable = variable
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    listen: str = DEFAULT_LISTEN
+    log_level: str = "INFO"
+    shutdown_grace_seconds: float = 5.0
+    max_message_bytes: int = 8 * 1024 * 1024
+    token_key: bytes | None = None
+    tiktok_app_key: str | None = None
+    tiktok_app_secret: str | None = None
+    tiktok_service_id: str | None = None
+    tiktok_api_url: str = DEFAULT_TIKTOK_API_URL
+    tiktok_auth_url: str = DEFAULT_TIKTOK_AUTH_URL
+    shopline_app_key: str | None = None
+    shopline_app_secret: str | None = None
+    shopline_url_template: str = DEFAULT_SHOPLINE_URL_TEMPLATE
+    shopline_api_version: str = DEFAULT_SHOPLINE_API_VERSION
+
+    def __repr__(self) -> str:
+        # Secrets stay out of logs and tracebacks.
+        return (
+            f"Settings(database_url={redact_url(self.database_url)!r}, listen={self.listen!r}, "
+            f"log_level={self.log_level!r}, tiktok_api_url={self.tiktok_api_url!r}, "
+            f"shopline_url_template={self.shopline_url_template!r})"
+        )
+
+    __str__ = __repr__
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def redact_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        if value is None or value.strip() == "":
+            return None
+        return value.strip()
+
+    return Settings(
+        database_url=_database_url(get("MCC_DATABASE_URL") or DEFAULT_DATABASE_URL),
+        listen=_listen(get("MCC_LISTEN") or DEFAULT_LISTEN),
+        log_level=_choice("MCC_LOG_LEVEL", (get("MCC_LOG_LEVEL") or "INFO").upper(), LOG_LEVELS),
+        shutdown_grace_seconds=_non_negative_float(
+            "MCC_SHUTDOWN_GRACE_SECONDS", get("MCC_SHUTDOWN_GRACE_SECONDS"), 5.0
+        ),
+        max_message_bytes=_positive_int(
+            "MCC_GRPC_MAX_MESSAGE_BYTES", get("MCC_GRPC_MAX_MESSAGE_BYTES"), 8 << 20
+        ),
+        token_key=_token_key(get("MCC_TOKEN_KEY"), get("MCC_TOKEN_KEY_FILE")),
+        tiktok_app_key=get("MCC_TIKTOK_APP_KEY"),
+        tiktok_app_secret=get("MCC_TIKTOK_APP_SECRET"),
+        tiktok_service_id=get("MCC_TIKTOK_SERVICE_ID"),
+        tiktok_api_url=_http_url("MCC_TIKTOK_API_URL", get("MCC_TIKTOK_API_URL") or DEFAULT_TIKTOK_API_URL),
+        tiktok_auth_url=_http_url(
+            "MCC_TIKTOK_AUTH_URL", get("MCC_TIKTOK_AUTH_URL") or DEFAULT_TIKTOK_AUTH_URL
+        ),
+        shopline_app_key=get("MCC_SHOPLINE_APP_KEY"),
+        shopline_app_secret=get("MCC_SHOPLINE_APP_SECRET"),
+        shopline_url_template=_url_template(
+            get("MCC_SHOPLINE_URL_TEMPLATE") or DEFAULT_SHOPLINE_URL_TEMPLATE
+        ),
+        shopline_api_version=_api_version(get("MCC_SHOPLINE_API_VERSION") or DEFAULT_SHOPLINE_API_VERSION),
+    )
+
+
+def _database_url(value: str) -> str:
+    if value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+psycopg://"):
+        return value
+    raise ConfigError(
+        "MCC_DATABASE_URL",
+        "a sqlite+aiosqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB URL",
+        redact_url(value),
+    )
+
+
+def _listen(value: str) -> str:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ConfigError("MCC_LISTEN", "HOST:PORT with a port from 0 to 65535", value)
+    return value
+
+
+def _choice(variable: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(variable, "one of " + ", ".join(allowed), value)
+    return value
+
+
+def _non_negative_float(variable: str, value: str | None, default: float) -> float:
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0 or number == float("inf"):
+        raise ConfigError(variable, "a non-negative number of seconds", value)
+    return number
+
+
+def _positive_int(variable: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) <= 0:
+        raise ConfigError(variable, "a positive whole number", value)
+    return int(value)
+
+
+def _http_url(variable: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(variable, "an http:// or https:// URL", value)
+    return value.rstrip("/")
+
+
+def _url_template(value: str) -> str:
+    if "{handle}" not in value:
+        raise ConfigError("MCC_SHOPLINE_URL_TEMPLATE", "a URL containing {handle}", value)
+    _http_url("MCC_SHOPLINE_URL_TEMPLATE", value.replace("{handle}", "store"))
+    return value.rstrip("/")
+
+
+def _api_version(value: str) -> str:
+    if len(value) != 9 or value[0] != "v" or not value[1:].isdigit():
+        raise ConfigError("MCC_SHOPLINE_API_VERSION", "a version like v20251201", value)
+    return value
+
+
+def _token_key(inline: str | None, path: str | None) -> bytes | None:
+    if inline is not None and path is not None:
+        raise ConfigError("MCC_TOKEN_KEY", "either MCC_TOKEN_KEY or MCC_TOKEN_KEY_FILE, not both")
+    if inline is not None:
+        return _decode_key("MCC_TOKEN_KEY", inline)
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            raise ConfigError("MCC_TOKEN_KEY_FILE", "a readable file holding a base64 key", path) from None
+        return _decode_key("MCC_TOKEN_KEY_FILE", text)
+    return None
+
+
+def _decode_key(variable: str, text: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(text.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        key = b""
+    if len(key) != 32:
+        # The value is a secret: say what is wrong, never what it was.
+        raise ConfigError(variable, "a url-safe base64 encoding of 32 random bytes (AES-256)")
+    return key

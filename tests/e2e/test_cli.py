@@ -1,0 +1,113 @@
+"""The ``mcc`` command as operators run it: configuration errors, migrate, serve, graceful stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+MCC = [sys.executable, "-m", "adapters.cli"]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MCC_")}
+    env["MCC_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/mcc.db"
+    env.update(extra)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_version_and_help() -> None:
+    assert subprocess.run([*MCC, "--version"], capture_output=True, text=True, check=True).stdout.startswith(
+        "mcc "
+    )
+    for command in ("serve", "migrate", "sandbox"):
+        out = subprocess.run([*MCC, command, "--help"], capture_output=True, text=True, check=True).stdout
+        assert f"mcc {command}" in out
+
+
+def test_bad_configuration_is_one_line_naming_the_variable(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*MCC, "serve"], capture_output=True, text=True, env=_env(tmp_path, MCC_LISTEN="nowhere"), timeout=30
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("mcc: configuration error: MCC_LISTEN: expected HOST:PORT")
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*MCC, "serve", "--listen", f"127.0.0.1:{_free_port()}"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=60,
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "run `mcc migrate`" in last
+
+
+def test_migrate_then_serve_then_stop_gracefully_on_sigterm(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    migrated = subprocess.run([*MCC, "migrate"], capture_output=True, text=True, env=env, timeout=60)
+    assert migrated.returncode == 0, migrated.stderr
+    port = _free_port()
+    server = subprocess.Popen(
+        [*MCC, "serve", "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            grpc.channel_ready_future(channel).result(timeout=30)
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0, err
+    assert f"grpcurl -plaintext 127.0.0.1:{port} list" in out
+    assert "shutting down" in err
+
+
+def test_sandbox_flag_starts_the_simulators(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*MCC, "serve", "--sandbox", "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            grpc.channel_ready_future(channel).result(timeout=60)
+        time.sleep(0.1)
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0, err
+    assert "partner sandbox: TikTok API http://127.0.0.1:" in out
+    assert "sandbox-tiktok-app-secret" not in out + err

@@ -1,0 +1,92 @@
+"""Configuration validation: each bad variable fails with one line naming it."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from adapters.settings import ConfigError, load_settings
+
+GOOD_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
+
+
+def test_defaults_when_nothing_is_set() -> None:
+    settings = load_settings({})
+    assert settings.database_url == "sqlite+aiosqlite:///./var/mcc.db"
+    assert settings.listen == "127.0.0.1:50051"
+    assert settings.tiktok_api_url == "https://open-api.tiktokglobalshop.com"
+    assert settings.tiktok_auth_url == "https://auth.tiktok-shops.com"
+    assert settings.shopline_url_template == "https://{handle}.myshopline.com"
+    assert settings.token_key is None
+
+
+def test_valid_values_are_taken() -> None:
+    settings = load_settings(
+        {
+            "MCC_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/mcc",
+            "MCC_LISTEN": "0.0.0.0:6000",
+            "MCC_TOKEN_KEY": GOOD_KEY,
+            "MCC_SHOPLINE_URL_TEMPLATE": "http://127.0.0.1:9000/stores/{handle}/",
+            "MCC_SHOPLINE_API_VERSION": "v20260301",
+            "MCC_LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.listen == "0.0.0.0:6000"
+    assert settings.token_key == bytes(range(32))
+    assert settings.shopline_url_template == "http://127.0.0.1:9000/stores/{handle}"
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("MCC_DATABASE_URL", "mysql://root@localhost/db", "sqlite+aiosqlite"),
+        ("MCC_LISTEN", "localhost", "HOST:PORT"),
+        ("MCC_LISTEN", "127.0.0.1:70000", "HOST:PORT"),
+        ("MCC_LOG_LEVEL", "LOUD", "one of DEBUG"),
+        ("MCC_SHUTDOWN_GRACE_SECONDS", "-1", "non-negative"),
+        ("MCC_GRPC_MAX_MESSAGE_BYTES", "big", "positive whole number"),
+        ("MCC_TOKEN_KEY", "c2hvcnQ=", "32 random bytes"),
+        ("MCC_TOKEN_KEY_FILE", "/nonexistent/key", "readable file"),
+        ("MCC_TIKTOK_API_URL", "ftp://example", "http:// or https://"),
+        ("MCC_TIKTOK_AUTH_URL", "not a url", "http:// or https://"),
+        ("MCC_SHOPLINE_URL_TEMPLATE", "https://store.example.com", "{handle}"),
+        ("MCC_SHOPLINE_API_VERSION", "2025-12", "v20251201"),
+    ],
+)
+def test_each_invalid_variable_gives_one_line_naming_it(variable: str, value: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({variable: value})
+    message = str(caught.value)
+    assert message.startswith(f"{variable}: expected ")
+    assert expected in message
+    assert "\n" not in message
+    assert caught.value.variable == variable
+
+
+def test_a_secret_value_is_never_echoed() -> None:
+    secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQ="
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"MCC_TOKEN_KEY": secret})
+    assert secret not in str(caught.value)
+
+
+def test_key_file_is_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "key"
+    path.write_text(GOOD_KEY + "\n")
+    assert load_settings({"MCC_TOKEN_KEY_FILE": str(path)}).token_key == bytes(range(32))
+
+
+def test_repr_hides_secrets() -> None:
+    settings = load_settings(
+        {
+            "MCC_TIKTOK_APP_SECRET": "tiktok-secret-value",
+            "MCC_SHOPLINE_APP_SECRET": "shopline-secret-value",
+            "MCC_DATABASE_URL": "postgresql+psycopg://u:hunter22@db/x",
+        }
+    )
+    text = repr(settings)
+    assert "tiktok-secret-value" not in text
+    assert "shopline-secret-value" not in text
+    assert "hunter22" not in text
