@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import grpc
 import pytest
 from google.rpc import error_details_pb2
@@ -133,3 +135,15 @@ async def test_unknown_exceptions_are_generic_internal(harness, monkeypatch) -> 
     assert caught.value.code() == grpc.StatusCode.INTERNAL
     assert "secret-token-value" not in caught.value.details()
     assert _error_info(caught.value).metadata["correlation_id"]
+
+
+async def test_access_log_has_method_code_and_duration_but_no_payload(harness, caplog) -> None:  # type: ignore[no-untyped-def]
+    stub = app_pb2_grpc.AppServiceStub(harness.channel)
+    with caplog.at_level(logging.INFO, logger="mcc.access"):
+        await stub.ListApps(app_pb2.ListAppsRequest(store_handle="payload-marker-store"))
+        with pytest.raises(grpc.aio.AioRpcError):
+            await stub.GetApp(app_pb2.GetAppRequest(name="apps/payload-marker-app"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "mcc.access"]
+    assert any("method=/multichannel.v1.AppService/ListApps code=OK duration_ms=" in line for line in lines)
+    assert any("method=/multichannel.v1.AppService/GetApp code=NOT_FOUND" in line for line in lines)
+    assert all("payload-marker" not in line for line in lines)
