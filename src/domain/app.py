@@ -1,0 +1,94 @@
+"""App: one SHOPLINE store's installation and its settings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import Enum
+
+from domain.errors import InvalidSetting, InvalidStoreHandle
+from domain.events import AppSettingsChanged, RecordsEvents
+from domain.ids import AppId
+from domain.pricing import PriceRule
+
+_HANDLE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+class ImportScope(Enum):
+    ONLY_LINKED = "ONLY_LINKED"
+    """Import only orders whose SKUs are all linked to SHOPLINE variants."""
+    ALL_ORDERS = "ALL_ORDERS"
+    """Import every order; unlinked lines become custom items."""
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    auto_import_orders: bool = False
+    import_scope: ImportScope = ImportScope.ONLY_LINKED
+    default_safety_stock: int = 0
+    location_ids: tuple[str, ...] = ()
+    """SHOPLINE location ids whose stock feeds the shared pools."""
+    default_price_rule: PriceRule | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.default_safety_stock, bool) or self.default_safety_stock < 0:
+            raise InvalidSetting("default_safety_stock", "must be zero or more")
+        if len(set(self.location_ids)) != len(self.location_ids) or any(not x for x in self.location_ids):
+            raise InvalidSetting("location_ids", "must be distinct, non-empty location ids")
+
+
+def check_store_handle(handle: str) -> str:
+    if not _HANDLE.fullmatch(handle):
+        raise InvalidStoreHandle("must be 1-63 lowercase letters, digits or hyphens (the store subdomain)")
+    return handle
+
+
+class App(RecordsEvents):
+    def __init__(
+        self, *, app_id: AppId, store_handle: str, settings: AppSettings, created_at: datetime
+    ) -> None:
+        """Rebuilds an app from stored state without checking rules; ``install`` creates a new one."""
+        self._id = app_id
+        self._store_handle = store_handle
+        self._settings = settings
+        self._created_at = created_at
+        self._events = []
+
+    @classmethod
+    def install(
+        cls, app_id: AppId, store_handle: str, now: datetime, settings: AppSettings | None = None
+    ) -> App:
+        return cls(
+            app_id=app_id,
+            store_handle=check_store_handle(store_handle),
+            settings=settings or AppSettings(),
+            created_at=now,
+        )
+
+    @property
+    def id(self) -> AppId:
+        return self._id
+
+    @property
+    def store_handle(self) -> str:
+        return self._store_handle
+
+    @property
+    def settings(self) -> AppSettings:
+        return self._settings
+
+    @property
+    def created_at(self) -> datetime:
+        return self._created_at
+
+    def change_settings(self, settings: AppSettings, now: datetime) -> None:
+        if settings != self._settings:
+            self._settings = settings
+            self._record(AppSettingsChanged(self._id, now))
+
+    def set_auto_import(self, enabled: bool, now: datetime) -> None:
+        self.change_settings(replace(self._settings, auto_import_orders=enabled), now)
+
+    def __repr__(self) -> str:
+        return f"App(id={self._id!r}, store_handle={self._store_handle!r})"

@@ -1,0 +1,249 @@
+"""Value types exchanged with the partner ports (TikTok Shop and SHOPLINE).
+
+Adapters translate wire formats into these; nothing here knows about HTTP or JSON. Money is
+exact, times are timezone-aware, ids are strings, and tokens are ``Secret``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Generic, TypeVar
+
+from domain.ids import (
+    ChannelProductId,
+    ChannelSkuId,
+    OrderId,
+    ShoplineOrderId,
+    ShoplineVariantId,
+    TikTokShopId,
+)
+from domain.money import Money
+from domain.secret import Secret
+
+T = TypeVar("T")
+
+TIKTOK = "tiktok"
+SHOPLINE = "shopline"
+
+
+@dataclass(frozen=True)
+class ResultPage(Generic[T]):
+    """One page of a partner search; ``total_count`` is the partner's count for the whole search."""
+
+    items: tuple[T, ...]
+    total_count: int
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """``start`` inclusive, ``end`` exclusive."""
+
+    start: datetime
+    end: datetime
+
+
+# --- TikTok ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShopCredentials:
+    """What every shop-scoped TikTok call needs."""
+
+    shop_cipher: str
+    access_token: Secret
+
+
+@dataclass(frozen=True)
+class AuthorizedShop:
+    """One entry of Get Authorized Shops; ``region`` is TikTok's raw two-letter code."""
+
+    tiktok_shop_id: TikTokShopId
+    cipher: str
+    region: str
+    seller_type: str
+    name: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class WarehouseQuantity:
+    warehouse_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ChannelSkuData:
+    sku_id: ChannelSkuId
+    seller_sku: str
+    price: Money | None
+    inventory: tuple[WarehouseQuantity, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChannelProductData:
+    product_id: ChannelProductId
+    title: str
+    status: str
+    update_time: datetime
+    skus: tuple[ChannelSkuData, ...]
+
+
+@dataclass(frozen=True)
+class InventoryUpdate:
+    """Absolute sellable quantities for one SKU, listing every warehouse of the SKU."""
+
+    sku_id: ChannelSkuId
+    quantities: tuple[WarehouseQuantity, ...]
+
+
+@dataclass(frozen=True)
+class PriceUpdate:
+    sku_id: ChannelSkuId
+    price: Money
+
+
+@dataclass(frozen=True)
+class ItemFailure:
+    """A per-item failure inside an otherwise successful batch call."""
+
+    item_ref: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class TikTokLineItem:
+    """TikTok sends one line item per unit."""
+
+    line_item_id: str
+    sku_id: ChannelSkuId
+    product_id: ChannelProductId
+    seller_sku: str
+    product_name: str
+    sku_name: str
+    sale_price: Money
+
+
+@dataclass(frozen=True)
+class BuyerInfo:
+    """Buyer data as TikTok gives it (already masked); no more than the order needs."""
+
+    user_id: str = ""
+    email: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class TikTokOrderData:
+    order_id: OrderId
+    status: str
+    """TikTok's raw status (``CANCEL`` is accepted as ``CANCELLED``)."""
+    create_time: datetime
+    update_time: datetime
+    currency: str
+    total: Money
+    line_items: tuple[TikTokLineItem, ...]
+    buyer: BuyerInfo = BuyerInfo()
+
+
+class CancellationStatus(Enum):
+    PENDING = "CANCELLATION_REQUEST_PENDING"
+    SUCCESS = "CANCELLATION_REQUEST_SUCCESS"
+    CANCELLED = "CANCELLATION_REQUEST_CANCEL"
+    COMPLETE = "CANCELLATION_REQUEST_COMPLETE"
+
+    @classmethod
+    def parse(cls, text: str) -> CancellationStatus:
+        return cls.CANCELLED if text == "CANCELLATION_REQUEST_CANCELLED" else cls(text)
+
+
+@dataclass(frozen=True)
+class TikTokCancellation:
+    cancel_id: str
+    order_id: OrderId
+    cancel_type: str
+    status: CancellationStatus
+    role: str
+    reason: str
+    create_time: datetime
+    update_time: datetime
+    response_deadline: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    warehouse_id: str
+    name: str
+    type: str
+    effect_status: str
+    is_default: bool
+
+
+# --- SHOPLINE -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShoplineCredentials:
+    store_handle: str
+    access_token: Secret
+
+
+@dataclass(frozen=True)
+class ShoplineVariant:
+    variant_id: ShoplineVariantId
+    product_id: str
+    sku: str
+    title: str
+    price: Money
+    inventory_item_id: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class InventoryLevel:
+    inventory_item_id: str
+    location_id: str
+    variant_id: ShoplineVariantId
+    available: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ShoplineLocation:
+    location_id: str
+    name: str
+    active: bool
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class ShoplineOrderLine:
+    """A variant line, or a custom item when ``variant_id`` is None."""
+
+    variant_id: ShoplineVariantId | None
+    title: str
+    quantity: int
+    unit_price: Money
+    location_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NewShoplineOrder:
+    channel_marker: str
+    """Identifies the channel order inside SHOPLINE, so a lost reply can be found again."""
+    name: str
+    currency: str
+    lines: tuple[ShoplineOrderLine, ...]
+    total: Money
+    buyer: BuyerInfo = BuyerInfo()
+    paid: bool = True
+
+
+@dataclass(frozen=True)
+class ShoplineOrderRef:
+    order_id: ShoplineOrderId
+    channel_marker: str | None
+    status: str
+    updated_at: datetime

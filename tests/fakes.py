@@ -1,0 +1,1065 @@
+"""Stateful fakes of every port in ``domain.ports``.
+
+They hold state and raise the same domain errors as the real adapters, so tests assert outcomes
+rather than calls. Repositories hand out copies: a change is only kept after ``update``/``add``
+and a commit, as with the database adapter.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from domain.app import App
+from domain.catalog import ChannelProduct
+from domain.channel import (
+    SHOPLINE,
+    TIKTOK,
+    AuthorizedShop,
+    CancellationStatus,
+    ChannelProductData,
+    InventoryLevel,
+    InventoryUpdate,
+    ItemFailure,
+    NewShoplineOrder,
+    PriceUpdate,
+    ResultPage,
+    ShopCredentials,
+    ShoplineCredentials,
+    ShoplineLocation,
+    ShoplineOrderRef,
+    ShoplineVariant,
+    TikTokCancellation,
+    TikTokOrderData,
+    TimeWindow,
+    Warehouse,
+)
+from domain.errors import (
+    AppAlreadyExists,
+    AppNotFound,
+    ChannelProductAlreadyExists,
+    ChannelProductNotFound,
+    DomainError,
+    OrderAlreadyExists,
+    OrderAlreadyImported,
+    OrderNotFound,
+    PartnerAuthExpired,
+    PartnerError,
+    PartnerRejected,
+    PartnerTokenRevoked,
+    PoolAlreadyExists,
+    PoolNotFound,
+    ShopAlreadyExists,
+    ShopLinkedToAnotherApp,
+    ShopNotFound,
+    TaskAlreadyExists,
+    TaskNotFound,
+    TokenNotFound,
+)
+from domain.events import DomainEvent
+from domain.ids import (
+    AppId,
+    ChannelProductId,
+    ChannelSkuId,
+    OrderId,
+    PoolId,
+    ShopId,
+    ShoplineOrderId,
+    ShoplineVariantId,
+    TaskId,
+    TikTokShopId,
+)
+from domain.inventory_pool import InventoryPool
+from domain.money import Money
+from domain.order import ImportKey, Order
+from domain.paging import Page
+from domain.ports import Job
+from domain.secret import Secret
+from domain.shop import Shop
+from domain.task import Task, TaskState
+from domain.tokens import ShoplineGrant, ShoplineToken, TikTokGrant, TikTokToken
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+# --- Time, ids, jobs, events ----------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self, now: datetime = EPOCH) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+    def set(self, now: datetime) -> None:
+        self._now = now
+
+
+class FakeIdGenerator:
+    def __init__(self, prefix: str = "id") -> None:
+        self._prefix = prefix
+        self._counter = itertools.count(1)
+
+    def new_id(self) -> str:
+        return f"{self._prefix}-{next(self._counter):06d}"
+
+
+class FakeJobQueue:
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    async def enqueue(self, job: Job) -> None:
+        if job.dedupe_key is not None and any(j.dedupe_key == job.dedupe_key for j in self.jobs):
+            return
+        self.jobs.append(job)
+
+    def take_all(self) -> list[Job]:
+        jobs, self.jobs = self.jobs, []
+        return jobs
+
+
+class FakeEventPublisher:
+    def __init__(self) -> None:
+        self.published: list[DomainEvent] = []
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        self.published.extend(events)
+
+
+# --- Persistence ----------------------------------------------------------------------------
+
+
+@dataclass
+class FakeState:
+    """Every table of the fake database."""
+
+    apps: dict[AppId, App] = field(default_factory=dict)
+    shops: dict[ShopId, Shop] = field(default_factory=dict)
+    tiktok_tokens: dict[ShopId, TikTokToken] = field(default_factory=dict)
+    shopline_tokens: dict[AppId, ShoplineToken] = field(default_factory=dict)
+    pools: dict[PoolId, InventoryPool] = field(default_factory=dict)
+    orders: dict[tuple[ShopId, OrderId], Order] = field(default_factory=dict)
+    products: dict[tuple[ShopId, ChannelProductId], ChannelProduct] = field(default_factory=dict)
+    tasks: dict[TaskId, Task] = field(default_factory=dict)
+    ledger: dict[ImportKey, ShoplineOrderId] = field(default_factory=dict)
+
+
+def _detached(aggregate: V) -> V:
+    """A copy without pending events, as a row read back from the database would be."""
+    duplicate = copy.deepcopy(aggregate)
+    if hasattr(duplicate, "_events"):
+        duplicate._events = []
+    return duplicate
+
+
+class _Table(Generic[K, V]):
+    """Copy-in, copy-out storage with keyset paging over the string form of the key."""
+
+    def __init__(
+        self,
+        rows: Callable[[], dict[K, V]],
+        not_found: Callable[[str], DomainError],
+        already_exists: Callable[[str], DomainError],
+        seen: Callable[[object], None],
+    ) -> None:
+        self._rows = rows
+        self._not_found = not_found
+        self._already_exists = already_exists
+        self._seen = seen
+
+    def get(self, key: K) -> V:
+        try:
+            row = self._rows()[key]
+        except KeyError:
+            raise self._not_found(_name(key)) from None
+        found = _detached(row)
+        self._seen(found)
+        return found
+
+    def find(self, key: K) -> V | None:
+        return self.get(key) if key in self._rows() else None
+
+    def find_where(self, predicate: Callable[[V], bool]) -> V | None:
+        for key in sorted(self._rows(), key=_name):
+            if predicate(self._rows()[key]):
+                return self.get(key)
+        return None
+
+    def add(self, key: K, aggregate: V) -> None:
+        if key in self._rows():
+            raise self._already_exists(_name(key))
+        self._seen(aggregate)
+        self._rows()[key] = _detached(aggregate)
+
+    def update(self, key: K, aggregate: V) -> None:
+        if key not in self._rows():
+            raise self._not_found(_name(key))
+        self._seen(aggregate)
+        self._rows()[key] = _detached(aggregate)
+
+    def put(self, key: K, aggregate: V) -> None:
+        self._seen(aggregate)
+        self._rows()[key] = _detached(aggregate)
+
+    def delete(self, key: K) -> None:
+        if key not in self._rows():
+            raise self._not_found(_name(key))
+        del self._rows()[key]
+
+    def delete_where(self, predicate: Callable[[V], bool]) -> int:
+        doomed = [k for k, v in self._rows().items() if predicate(v)]
+        for key in doomed:
+            del self._rows()[key]
+        return len(doomed)
+
+    def page(self, predicate: Callable[[V], bool], page_size: int, after: str | None) -> Page[V]:
+        keys = sorted((k for k, v in self._rows().items() if predicate(v)), key=_name)
+        if after is not None:
+            keys = [k for k in keys if _name(k) > after]
+        chosen = keys[: max(page_size, 1)]
+        more = len(keys) > len(chosen)
+        items = [self.get(k) for k in chosen]
+        return Page(items, _name(chosen[-1]) if more and chosen else None)
+
+
+def _name(key: object) -> str:
+    return "/".join(key) if isinstance(key, tuple) else str(key)
+
+
+class _Repositories:
+    """Builds the fake repositories over a state accessor shared with a unit of work."""
+
+    def __init__(self, state: Callable[[], FakeState], seen: Callable[[object], None]) -> None:
+        self.apps = FakeAppRepository(state, seen)
+        self.shops = FakeShopRepository(state, seen)
+        self.tokens = FakeTokenRepository(state, seen)
+        self.inventory_pools = FakeInventoryPoolRepository(state, seen)
+        self.orders = FakeOrderRepository(state, seen)
+        self.channel_products = FakeChannelProductRepository(state, seen)
+        self.tasks = FakeTaskRepository(state, seen)
+        self.import_ledger = FakeImportLedger(state)
+
+
+def _standalone(state: Callable[[], FakeState] | FakeState | None) -> Callable[[], FakeState]:
+    if callable(state):
+        return state
+    fixed = state or FakeState()
+    return lambda: fixed
+
+
+def _ignore(_: object) -> None:
+    return None
+
+
+class FakeAppRepository:
+    def __init__(
+        self,
+        state: Callable[[], FakeState] | FakeState | None = None,
+        seen: Callable[[object], None] = _ignore,
+    ) -> None:
+        current = _standalone(state)
+        self._table: _Table[AppId, App] = _Table(lambda: current().apps, AppNotFound, AppAlreadyExists, seen)
+
+    async def get(self, app_id: AppId) -> App:
+        return self._table.get(app_id)
+
+    async def find_by_handle(self, store_handle: str) -> App | None:
+        return self._table.find_where(lambda app: app.store_handle == store_handle)
+
+    async def add(self, app: App) -> None:
+        if await self.find_by_handle(app.store_handle) is not None:
+            raise AppAlreadyExists(app.store_handle)
+        self._table.add(app.id, app)
+
+    async def update(self, app: App) -> None:
+        self._table.update(app.id, app)
+
+    async def delete(self, app_id: AppId) -> None:
+        self._table.delete(app_id)
+
+    async def list(self, *, page_size: int, after: str | None) -> Page[App]:
+        return self._table.page(lambda _: True, page_size, after)
+
+
+class FakeShopRepository:
+    def __init__(
+        self,
+        state: Callable[[], FakeState] | FakeState | None = None,
+        seen: Callable[[object], None] = _ignore,
+    ) -> None:
+        current = _standalone(state)
+        self._table: _Table[ShopId, Shop] = _Table(
+            lambda: current().shops, ShopNotFound, ShopAlreadyExists, seen
+        )
+
+    async def get(self, shop_id: ShopId) -> Shop:
+        return self._table.get(shop_id)
+
+    async def find_by_tiktok_shop_id(self, tiktok_shop_id: TikTokShopId) -> Shop | None:
+        return self._table.find_where(lambda shop: shop.tiktok_shop_id == tiktok_shop_id)
+
+    async def add(self, shop: Shop) -> None:
+        # The database backs this with a unique constraint on the TikTok shop id.
+        if await self.find_by_tiktok_shop_id(shop.tiktok_shop_id) is not None:
+            raise ShopAlreadyExists(shop.tiktok_shop_id)
+        self._table.add(shop.id, shop)
+
+    async def update(self, shop: Shop) -> None:
+        self._table.update(shop.id, shop)
+
+    async def delete(self, shop_id: ShopId) -> None:
+        self._table.delete(shop_id)
+
+    async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[Shop]:
+        return self._table.page(lambda shop: shop.app_id == app_id, page_size, after)
+
+
+class FakeTokenRepository:
+    def __init__(
+        self,
+        state: Callable[[], FakeState] | FakeState | None = None,
+        seen: Callable[[object], None] = _ignore,
+    ) -> None:
+        current = _standalone(state)
+        self._tiktok: _Table[ShopId, TikTokToken] = _Table(
+            lambda: current().tiktok_tokens, TokenNotFound, TokenNotFound, seen
+        )
+        self._shopline: _Table[AppId, ShoplineToken] = _Table(
+            lambda: current().shopline_tokens, TokenNotFound, TokenNotFound, seen
+        )
+
+    async def get_tiktok(self, shop_id: ShopId) -> TikTokToken:
+        return self._tiktok.get(shop_id)
+
+    async def save_tiktok(self, token: TikTokToken) -> None:
+        self._tiktok.put(token.shop_id, token)
+
+    async def delete_tiktok(self, shop_id: ShopId) -> None:
+        self._tiktok.delete(shop_id)
+
+    async def list_tiktok(self, *, page_size: int, after: str | None) -> Page[TikTokToken]:
+        return self._tiktok.page(lambda _: True, page_size, after)
+
+    async def get_shopline(self, app_id: AppId) -> ShoplineToken:
+        return self._shopline.get(app_id)
+
+    async def save_shopline(self, token: ShoplineToken) -> None:
+        self._shopline.put(token.app_id, token)
+
+    async def delete_shopline(self, app_id: AppId) -> None:
+        self._shopline.delete(app_id)
+
+
+class FakeInventoryPoolRepository:
+    def __init__(
+        self,
+        state: Callable[[], FakeState] | FakeState | None = None,
+        seen: Callable[[object], None] = _ignore,
+    ) -> None:
+        current = _standalone(state)
+        self._table: _Table[PoolId, InventoryPool] = _Table(
+            lambda: current().pools, PoolNotFound, PoolAlreadyExists, seen
+        )
+
+    async def get(self, pool_id: PoolId) -> InventoryPool:
+        return self._table.get(pool_id)
+
+    async def find_by_variant(self, app_id: AppId, variant_id: ShoplineVariantId) -> InventoryPool | None:
+        return self._table.find_where(lambda pool: pool.app_id == app_id and pool.variant_id == variant_id)
+
+    async def find_by_channel_sku(self, sku_id: ChannelSkuId) -> InventoryPool | None:
+        return self._table.find_where(lambda pool: sku_id in pool.linked_skus)
+
+    async def add(self, pool: InventoryPool) -> None:
+        if await self.find_by_variant(pool.app_id, pool.variant_id) is not None:
+            raise PoolAlreadyExists(f"{pool.app_id}/{pool.variant_id}")
+        self._table.add(pool.id, pool)
+
+    async def update(self, pool: InventoryPool) -> None:
+        self._table.update(pool.id, pool)
+
+    async def delete(self, pool_id: PoolId) -> None:
+        self._table.delete(pool_id)
+
+    async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[InventoryPool]:
+        return self._table.page(lambda pool: pool.app_id == app_id, page_size, after)
+
+
+class FakeOrderRepository:
+    def __init__(
+        self,
+        state: Callable[[], FakeState] | FakeState | None = None,
+        seen: Callable[[object], None] = _ignore,
+    ) -> None:
+        current = _standalone(state)
+        self._table: _Table[tuple[ShopId, OrderId], Order] = _Table(
+            lambda: current().orders, OrderNotFound, OrderAlreadyExists, seen
+        )
+
+    async def get(self, shop_id: ShopId, order_id: OrderId) -> Order:
+        return self._table.get((shop_id, order_id))
+
+    async def find(self, shop_id: ShopId, order_id: OrderId) -> Order | None:
+        return self._table.find((shop_id, order_id))
+
+    async def add(self, order: Order) -> None:
+        self._table.add((order.shop_id, order.id), order)
+
+    async def update(self, order: Order) -> None:
+        self._table.update((order.shop_id, order.id), order)
+
+    async def delete(self, shop_id: ShopId, order_id: OrderId) -> None:
+        self._table.delete((shop_id, order_id))
+
+    async def delete_for_shop(self, shop_id: ShopId) -> int:
+        return self._table.delete_where(lambda order: order.shop_id == shop_id)
+
+    async def list(self, shop_id: ShopId, *, page_size: int, after: str | None) -> Page[Order]:
+        return self._table.page(lambda order: order.shop_id == shop_id, page_size, after)
+
+
+class FakeChannelProductRepository:
+    def __init__(
+        self,
+        state: Callable[[], FakeState] | FakeState | None = None,
+        seen: Callable[[object], None] = _ignore,
+    ) -> None:
+        current = _standalone(state)
+        self._table: _Table[tuple[ShopId, ChannelProductId], ChannelProduct] = _Table(
+            lambda: current().products, ChannelProductNotFound, ChannelProductAlreadyExists, seen
+        )
+
+    async def get(self, shop_id: ShopId, product_id: ChannelProductId) -> ChannelProduct:
+        return self._table.get((shop_id, product_id))
+
+    async def find(self, shop_id: ShopId, product_id: ChannelProductId) -> ChannelProduct | None:
+        return self._table.find((shop_id, product_id))
+
+    async def find_by_sku(self, shop_id: ShopId, sku_id: ChannelSkuId) -> ChannelProduct | None:
+        return self._table.find_where(
+            lambda product: product.shop_id == shop_id and any(s.sku_id == sku_id for s in product.skus)
+        )
+
+    async def add(self, product: ChannelProduct) -> None:
+        self._table.add((product.shop_id, product.id), product)
+
+    async def update(self, product: ChannelProduct) -> None:
+        self._table.update((product.shop_id, product.id), product)
+
+    async def delete(self, shop_id: ShopId, product_id: ChannelProductId) -> None:
+        self._table.delete((shop_id, product_id))
+
+    async def delete_for_shop(self, shop_id: ShopId) -> int:
+        return self._table.delete_where(lambda product: product.shop_id == shop_id)
+
+    async def list(self, shop_id: ShopId, *, page_size: int, after: str | None) -> Page[ChannelProduct]:
+        return self._table.page(lambda product: product.shop_id == shop_id, page_size, after)
+
+
+class FakeTaskRepository:
+    def __init__(
+        self,
+        state: Callable[[], FakeState] | FakeState | None = None,
+        seen: Callable[[object], None] = _ignore,
+    ) -> None:
+        current = _standalone(state)
+        self._rows: Callable[[], dict[TaskId, Task]] = lambda: current().tasks
+        self._table: _Table[TaskId, Task] = _Table(self._rows, TaskNotFound, TaskAlreadyExists, seen)
+
+    async def get(self, task_id: TaskId) -> Task:
+        return self._table.get(task_id)
+
+    async def add(self, task: Task) -> None:
+        self._table.add(task.id, task)
+
+    async def update(self, task: Task) -> None:
+        self._table.update(task.id, task)
+
+    async def delete(self, task_id: TaskId) -> None:
+        self._table.delete(task_id)
+
+    async def delete_for_shop(self, shop_id: ShopId) -> int:
+        return self._table.delete_where(lambda task: task.shop_id == shop_id)
+
+    async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[Task]:
+        return self._table.page(lambda task: task.app_id == app_id, page_size, after)
+
+    async def list_runnable(self, now: datetime, *, limit: int) -> Sequence[Task]:
+        runnable = [
+            task
+            for task in self._rows().values()
+            if task.state is TaskState.PENDING
+            or (task.state is TaskState.RUNNING and task.lease_expired(now))
+        ]
+        runnable.sort(key=lambda task: (task.created_at, task.id))
+        return [self._table.get(task.id) for task in runnable[:limit]]
+
+
+class FakeImportLedger:
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    async def find(self, key: ImportKey) -> ShoplineOrderId | None:
+        return self._state().ledger.get(key)
+
+    async def record(self, key: ImportKey, shopline_order_id: ShoplineOrderId, now: datetime) -> None:
+        existing = self._state().ledger.get(key)
+        if existing is not None and existing != shopline_order_id:
+            raise OrderAlreadyImported(key.channel_marker)
+        self._state().ledger[key] = shopline_order_id
+
+
+class FakeDatabase:
+    """Committed state shared by every unit of work built on it."""
+
+    def __init__(self) -> None:
+        self.state = FakeState()
+
+
+class FakeUnitOfWork:
+    """A transaction over a ``FakeDatabase``: work on a copy, swap it in on commit."""
+
+    def __init__(
+        self, database: FakeDatabase | None = None, publisher: FakeEventPublisher | None = None
+    ) -> None:
+        self.database = database or FakeDatabase()
+        self.publisher = publisher or FakeEventPublisher()
+        self.commits = 0
+        self.rollbacks = 0
+        self._working = copy.deepcopy(self.database.state)
+        self._seen: list[object] = []
+        repositories = _Repositories(lambda: self._working, self._seen.append)
+        self.apps = repositories.apps
+        self.shops = repositories.shops
+        self.tokens = repositories.tokens
+        self.inventory_pools = repositories.inventory_pools
+        self.orders = repositories.orders
+        self.channel_products = repositories.channel_products
+        self.tasks = repositories.tasks
+        self.import_ledger = repositories.import_ledger
+
+    async def __aenter__(self) -> Self:
+        self._begin()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        events: list[DomainEvent] = []
+        for aggregate in self._seen:
+            pull = getattr(aggregate, "pull_events", None)
+            if pull is not None:
+                events.extend(pull())
+        self.database.state = self._working
+        self.commits += 1
+        self._begin()
+        if events:
+            await self.publisher.publish(events)
+
+    async def rollback(self) -> None:
+        for aggregate in self._seen:
+            pull = getattr(aggregate, "pull_events", None)
+            if pull is not None:
+                pull()
+        if self._working is not self.database.state:
+            self.rollbacks += 1
+        self._begin()
+
+    def _begin(self) -> None:
+        self._working = copy.deepcopy(self.database.state)
+        self._seen.clear()
+
+
+class FakeShopRegistry:
+    """TikTok shop id → app, as the unique constraint in the database keeps it."""
+
+    def __init__(self) -> None:
+        self.owners: dict[TikTokShopId, AppId] = {}
+
+    async def claim(self, tiktok_shop_id: TikTokShopId, app_id: AppId) -> None:
+        owner = self.owners.setdefault(tiktok_shop_id, app_id)
+        if owner != app_id:
+            raise ShopLinkedToAnotherApp(tiktok_shop_id)
+
+    async def release(self, tiktok_shop_id: TikTokShopId, app_id: AppId) -> None:
+        if self.owners.get(tiktok_shop_id) == app_id:
+            del self.owners[tiktok_shop_id]
+
+    async def owner(self, tiktok_shop_id: TikTokShopId) -> AppId | None:
+        return self.owners.get(tiktok_shop_id)
+
+
+# --- Partners -------------------------------------------------------------------------------
+
+
+class _FaultInjection:
+    """Queue errors that the next calls raise, e.g. ``fail_next(PartnerUnavailable(...))``."""
+
+    def __init__(self) -> None:
+        self._faults: list[PartnerError] = []
+        self.calls: list[str] = []
+
+    def fail_next(self, *errors: PartnerError) -> None:
+        self._faults.extend(errors)
+
+    def _call(self, name: str) -> None:
+        self.calls.append(name)
+        if self._faults:
+            raise self._faults.pop(0)
+
+
+@dataclass
+class _TikTokGrantRecord:
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_expires_at: datetime
+    shops: tuple[AuthorizedShop, ...]
+    revoked: bool = False
+
+
+@dataclass
+class TikTokShopData:
+    """Everything the fake keeps about one shop (keyed by cipher)."""
+
+    products: dict[ChannelProductId, ChannelProductData] = field(default_factory=dict)
+    orders: dict[OrderId, TikTokOrderData] = field(default_factory=dict)
+    cancellations: dict[str, TikTokCancellation] = field(default_factory=dict)
+    warehouses: list[Warehouse] = field(default_factory=list)
+    pushed_inventory: dict[ChannelSkuId, tuple[int, ...]] = field(default_factory=dict)
+    seller_cancellations: list[tuple[OrderId, str]] = field(default_factory=list)
+
+
+class FakeTikTokChannelApi(_FaultInjection):
+    ACCESS_LIFETIME = timedelta(days=7)
+    REFRESH_LIFETIME = timedelta(days=365)
+    MAX_ORDER_IDS = 50
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self._clock = clock
+        self._ids = itertools.count(1)
+        self._codes: dict[str, tuple[AuthorizedShop, ...]] = {}
+        self._grants: list[_TikTokGrantRecord] = []
+        self.shops: dict[str, TikTokShopData] = {}
+
+    # --- setup (test control) ---------------------------------------------------------------
+
+    def add_authorization_code(self, code: str, shops: Iterable[AuthorizedShop]) -> None:
+        self._codes[code] = tuple(shops)
+        for shop in self._codes[code]:
+            self.shops.setdefault(shop.cipher, TikTokShopData())
+
+    def revoke_all_grants(self) -> None:
+        for grant in self._grants:
+            grant.revoked = True
+
+    def shop(self, cipher: str) -> TikTokShopData:
+        return self.shops.setdefault(cipher, TikTokShopData())
+
+    # --- authorization ----------------------------------------------------------------------
+
+    async def exchange_code(self, code: str) -> TikTokGrant:
+        self._call("exchange_code")
+        shops = self._codes.pop(code, None)
+        if shops is None:
+            raise PartnerRejected(TIKTOK, "36004004", "Invalid auth code.")
+        return self._mint(shops)
+
+    async def refresh(self, refresh_token: Secret) -> TikTokGrant:
+        self._call("refresh")
+        for grant in self._grants:
+            if grant.refresh_token == refresh_token.reveal():
+                if grant.revoked:
+                    raise PartnerTokenRevoked(TIKTOK, "36004005", "can not find related auth record")
+                if self._clock.now() >= grant.refresh_expires_at:
+                    raise PartnerTokenRevoked(TIKTOK, "36004001", "rt has expired")
+                grant.revoked = True  # a refresh rotates both tokens
+                return self._mint(grant.shops)
+        raise PartnerTokenRevoked(TIKTOK, "36004005", "can not find related auth record")
+
+    async def authorized_shops(self, access_token: Secret) -> list[AuthorizedShop]:
+        self._call("authorized_shops")
+        return list(self._grant_for(access_token).shops)
+
+    # --- products ---------------------------------------------------------------------------
+
+    async def search_products(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[ChannelProductData]]:
+        self._call("search_products")
+        data = self._shop_for(credentials)
+        matching = sorted(
+            (p for p in data.products.values() if window.start <= p.update_time < window.end),
+            key=lambda p: (p.update_time, p.product_id),
+        )
+        for start in range(0, len(matching), page_size):
+            yield ResultPage(tuple(matching[start : start + page_size]), len(matching))
+
+    async def get_product(
+        self, credentials: ShopCredentials, product_id: ChannelProductId
+    ) -> ChannelProductData:
+        self._call("get_product")
+        try:
+            return self._shop_for(credentials).products[product_id]
+        except KeyError:
+            raise PartnerRejected(TIKTOK, "12019150", "The product ID does not exist.") from None
+
+    async def update_inventory(
+        self, credentials: ShopCredentials, product_id: ChannelProductId, updates: Sequence[InventoryUpdate]
+    ) -> list[ItemFailure]:
+        self._call("update_inventory")
+        data = self._shop_for(credentials)
+        product = data.products.get(product_id)
+        if product is None:
+            raise PartnerRejected(TIKTOK, "12019150", "The product ID does not exist.")
+        known = {s.sku_id for s in product.skus}
+        failures = []
+        for update in updates:
+            if update.sku_id not in known:
+                failures.append(ItemFailure(update.sku_id, "12052036", "SKU does not belong to the product"))
+            else:
+                data.pushed_inventory[update.sku_id] = tuple(q.quantity for q in update.quantities)
+        return failures
+
+    async def update_prices(
+        self, credentials: ShopCredentials, product_id: ChannelProductId, updates: Sequence[PriceUpdate]
+    ) -> list[ItemFailure]:
+        self._call("update_prices")
+        data = self._shop_for(credentials)
+        product = data.products.get(product_id)
+        if product is None:
+            raise PartnerRejected(TIKTOK, "12019150", "The product ID does not exist.")
+        if product.status != "ACTIVATE":
+            raise PartnerRejected(TIKTOK, "12019113", "product status is invalid")
+        prices = {u.sku_id: u.price for u in updates}
+        unknown = [sku_id for sku_id in prices if sku_id not in {s.sku_id for s in product.skus}]
+        skus = tuple(replace(s, price=prices.get(s.sku_id, s.price)) for s in product.skus)
+        data.products[product_id] = replace(product, skus=skus)
+        return [ItemFailure(sku_id, "12052036", "SKU does not belong to the product") for sku_id in unknown]
+
+    # --- orders -----------------------------------------------------------------------------
+
+    async def search_orders(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[TikTokOrderData]]:
+        self._call("search_orders")
+        data = self._shop_for(credentials)
+        matching = sorted(
+            (o for o in data.orders.values() if window.start <= o.update_time < window.end),
+            key=lambda o: (o.update_time, o.order_id),
+        )
+        for start in range(0, len(matching), page_size):
+            yield ResultPage(tuple(matching[start : start + page_size]), len(matching))
+
+    async def get_orders(
+        self, credentials: ShopCredentials, order_ids: Sequence[OrderId]
+    ) -> list[TikTokOrderData]:
+        self._call("get_orders")
+        if len(order_ids) > self.MAX_ORDER_IDS:
+            raise PartnerRejected(TIKTOK, "36009004", f"at most {self.MAX_ORDER_IDS} order ids per call")
+        data = self._shop_for(credentials)
+        missing = [order_id for order_id in order_ids if order_id not in data.orders]
+        if missing:
+            raise PartnerRejected(
+                TIKTOK, "21008111", "The order or package does not belong to the current seller."
+            )
+        return [data.orders[order_id] for order_id in order_ids]
+
+    async def search_cancellations(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[TikTokCancellation]]:
+        self._call("search_cancellations")
+        data = self._shop_for(credentials)
+        matching = sorted(
+            (c for c in data.cancellations.values() if window.start <= c.update_time < window.end),
+            key=lambda c: (c.update_time, c.cancel_id),
+        )
+        for start in range(0, len(matching), page_size):
+            yield ResultPage(tuple(matching[start : start + page_size]), len(matching))
+
+    async def approve_cancellation(self, credentials: ShopCredentials, cancel_id: str) -> None:
+        self._call("approve_cancellation")
+        self._answer(credentials, cancel_id, CancellationStatus.SUCCESS)
+
+    async def reject_cancellation(self, credentials: ShopCredentials, cancel_id: str, reason: str) -> None:
+        self._call("reject_cancellation")
+        self._answer(credentials, cancel_id, CancellationStatus.CANCELLED)
+
+    async def cancel_order(self, credentials: ShopCredentials, order_id: OrderId, reason: str) -> str:
+        self._call("cancel_order")
+        data = self._shop_for(credentials)
+        if order_id not in data.orders:
+            raise PartnerRejected(
+                TIKTOK, "21008111", "The order or package does not belong to the current seller."
+            )
+        data.seller_cancellations.append((order_id, reason))
+        return f"cancel-{next(self._ids)}"
+
+    async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]:
+        self._call("warehouses")
+        return list(self._shop_for(credentials).warehouses)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _mint(self, shops: tuple[AuthorizedShop, ...]) -> TikTokGrant:
+        serial = next(self._ids)
+        now = self._clock.now()
+        record = _TikTokGrantRecord(
+            f"TTP_access_{serial}",
+            now + self.ACCESS_LIFETIME,
+            f"TTP_refresh_{serial}",
+            now + self.REFRESH_LIFETIME,
+            shops,
+        )
+        self._grants.append(record)
+        return TikTokGrant(
+            Secret(record.access_token),
+            record.access_expires_at,
+            Secret(record.refresh_token),
+            record.refresh_expires_at,
+            open_id=f"open-{serial}",
+        )
+
+    def _grant_for(self, access_token: Secret) -> _TikTokGrantRecord:
+        for grant in self._grants:
+            if grant.access_token == access_token.reveal():
+                if grant.revoked:
+                    raise PartnerTokenRevoked(TIKTOK, "36009004", "Invalid credentials.")
+                if self._clock.now() >= grant.access_expires_at:
+                    raise PartnerAuthExpired(TIKTOK, "105002", "Expired credentials.")
+                return grant
+        raise PartnerTokenRevoked(TIKTOK, "36009004", "Invalid credentials.")
+
+    def _shop_for(self, credentials: ShopCredentials) -> TikTokShopData:
+        grant = self._grant_for(credentials.access_token)
+        if credentials.shop_cipher not in {shop.cipher for shop in grant.shops}:
+            raise PartnerRejected(TIKTOK, "36009004", "Invalid identifier. The 'shop_cipher' is invalid.")
+        return self.shop(credentials.shop_cipher)
+
+    def _answer(self, credentials: ShopCredentials, cancel_id: str, status: CancellationStatus) -> None:
+        data = self._shop_for(credentials)
+        cancellation = data.cancellations.get(cancel_id)
+        if cancellation is None or cancellation.status is not CancellationStatus.PENDING:
+            raise PartnerRejected(TIKTOK, "36009004", "The cancellation cannot be answered.")
+        data.cancellations[cancel_id] = replace(cancellation, status=status, update_time=self._clock.now())
+
+
+@dataclass
+class _ShoplineStore:
+    token: str | None = None
+    expires_at: datetime = EPOCH
+    variants: dict[ShoplineVariantId, ShoplineVariant] = field(default_factory=dict)
+    levels: dict[tuple[str, str], InventoryLevel] = field(default_factory=dict)
+    locations: list[ShoplineLocation] = field(default_factory=list)
+    orders: dict[ShoplineOrderId, tuple[NewShoplineOrder, ShoplineOrderRef]] = field(default_factory=dict)
+
+
+class FakeShoplineApi(_FaultInjection):
+    """One fake SHOPLINE with any number of stores (by handle)."""
+
+    TOKEN_LIFETIME = timedelta(hours=10)
+    PAGE_SIZE = 50
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self._clock = clock
+        self._ids = itertools.count(1)
+        self._codes: dict[str, str] = {}
+        self.stores: dict[str, _ShoplineStore] = {}
+
+    # --- setup (test control) ---------------------------------------------------------------
+
+    def add_authorization_code(self, store_handle: str, code: str) -> None:
+        self._codes[code] = store_handle
+        self.stores.setdefault(store_handle, _ShoplineStore())
+
+    def store(self, store_handle: str) -> _ShoplineStore:
+        return self.stores.setdefault(store_handle, _ShoplineStore())
+
+    def add_variant(
+        self, store_handle: str, variant: ShoplineVariant, available: dict[str, int] | None = None
+    ) -> None:
+        store = self.store(store_handle)
+        store.variants[variant.variant_id] = variant
+        for location_id, quantity in (available or {}).items():
+            store.levels[(variant.inventory_item_id, location_id)] = InventoryLevel(
+                variant.inventory_item_id, location_id, variant.variant_id, quantity, self._clock.now()
+            )
+
+    def uninstall(self, store_handle: str) -> None:
+        self.store(store_handle).token = None
+
+    # --- tokens -----------------------------------------------------------------------------
+
+    async def create_token(self, store_handle: str, code: str) -> ShoplineGrant:
+        self._call("create_token")
+        if self._codes.get(code) != store_handle:
+            raise PartnerRejected(SHOPLINE, "OAUTH_CODE_INVALID", "authorization code is invalid")
+        del self._codes[code]
+        return self._mint(store_handle)
+
+    async def refresh_token(self, store_handle: str) -> ShoplineGrant:
+        self._call("refresh_token")
+        if self.store(store_handle).token is None:
+            raise PartnerTokenRevoked(
+                SHOPLINE, "STORE_NOT_INSTALL_APP", "the store has not installed the app"
+            )
+        return self._mint(store_handle)
+
+    # --- catalog and inventory --------------------------------------------------------------
+
+    async def variants(self, credentials: ShoplineCredentials) -> AsyncIterator[Sequence[ShoplineVariant]]:
+        self._call("variants")
+        store = self._store_for(credentials)
+        ordered = [store.variants[k] for k in sorted(store.variants)]
+        for start in range(0, len(ordered), self.PAGE_SIZE):
+            yield ordered[start : start + self.PAGE_SIZE]
+
+    async def update_variant_price(
+        self, credentials: ShoplineCredentials, variant_id: ShoplineVariantId, price: Money
+    ) -> None:
+        self._call("update_variant_price")
+        store = self._store_for(credentials)
+        variant = self._variant(store, variant_id)
+        store.variants[variant_id] = replace(variant, price=price, updated_at=self._clock.now())
+
+    async def inventory_levels(
+        self, credentials: ShoplineCredentials, inventory_item_ids: Sequence[str], location_ids: Sequence[str]
+    ) -> list[InventoryLevel]:
+        self._call("inventory_levels")
+        store = self._store_for(credentials)
+        return [
+            level
+            for (item_id, location_id), level in sorted(store.levels.items())
+            if item_id in inventory_item_ids and (not location_ids or location_id in location_ids)
+        ]
+
+    async def set_inventory_level(
+        self, credentials: ShoplineCredentials, inventory_item_id: str, location_id: str, available: int
+    ) -> InventoryLevel:
+        self._call("set_inventory_level")
+        store = self._store_for(credentials)
+        variant = next((v for v in store.variants.values() if v.inventory_item_id == inventory_item_id), None)
+        if variant is None:
+            raise PartnerRejected(SHOPLINE, "404", "inventory item not found")
+        level = InventoryLevel(
+            inventory_item_id, location_id, variant.variant_id, available, self._clock.now()
+        )
+        store.levels[(inventory_item_id, location_id)] = level
+        return level
+
+    async def locations(self, credentials: ShoplineCredentials) -> list[ShoplineLocation]:
+        self._call("locations")
+        return list(self._store_for(credentials).locations)
+
+    # --- orders -----------------------------------------------------------------------------
+
+    async def create_order(
+        self, credentials: ShoplineCredentials, order: NewShoplineOrder
+    ) -> ShoplineOrderRef:
+        """Like SHOPLINE, this does not refuse a second order with the same marker: the ledger must."""
+        self._call("create_order")
+        store = self._store_for(credentials)
+        for line in order.lines:
+            if line.variant_id is not None:
+                variant = self._variant(store, line.variant_id)
+                self._adjust(store, variant, line.location_id, -line.quantity)
+        order_id = ShoplineOrderId(f"sl-order-{next(self._ids)}")
+        ref = ShoplineOrderRef(order_id, order.channel_marker, "open", self._clock.now())
+        store.orders[order_id] = (order, ref)
+        return ref
+
+    async def find_order_by_channel_marker(
+        self, credentials: ShoplineCredentials, channel_marker: str
+    ) -> ShoplineOrderRef | None:
+        self._call("find_order_by_channel_marker")
+        store = self._store_for(credentials)
+        return next((ref for _, ref in store.orders.values() if ref.channel_marker == channel_marker), None)
+
+    async def cancel_order(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, *, restock: bool, reason: str
+    ) -> None:
+        self._call("cancel_order")
+        store = self._store_for(credentials)
+        if order_id not in store.orders:
+            raise PartnerRejected(SHOPLINE, "404", "order not found")
+        order, ref = store.orders[order_id]
+        if ref.status == "cancelled":
+            return
+        if restock:
+            for line in order.lines:
+                if line.variant_id is not None:
+                    self._adjust(
+                        store, self._variant(store, line.variant_id), line.location_id, line.quantity
+                    )
+        store.orders[order_id] = (order, replace(ref, status="cancelled", updated_at=self._clock.now()))
+
+    async def orders_updated(
+        self, credentials: ShoplineCredentials, window: TimeWindow
+    ) -> AsyncIterator[Sequence[ShoplineOrderRef]]:
+        self._call("orders_updated")
+        store = self._store_for(credentials)
+        refs = sorted(
+            (ref for _, ref in store.orders.values() if window.start <= ref.updated_at < window.end),
+            key=lambda ref: (ref.updated_at, ref.order_id),
+        )
+        for start in range(0, len(refs), self.PAGE_SIZE):
+            yield refs[start : start + self.PAGE_SIZE]
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _mint(self, store_handle: str) -> ShoplineGrant:
+        store = self.store(store_handle)
+        store.token = f"sl_token_{next(self._ids)}"
+        store.expires_at = self._clock.now() + self.TOKEN_LIFETIME
+        return ShoplineGrant(Secret(store.token), store.expires_at, ("read_products", "write_orders"))
+
+    def _store_for(self, credentials: ShoplineCredentials) -> _ShoplineStore:
+        store = self.stores.get(credentials.store_handle)
+        if store is None or store.token is None:
+            raise PartnerTokenRevoked(
+                SHOPLINE, "STORE_NOT_INSTALL_APP", "the store has not installed the app"
+            )
+        if credentials.access_token.reveal() != store.token:
+            raise PartnerAuthExpired(SHOPLINE, "401", "access token is invalid or expired")
+        if self._clock.now() >= store.expires_at:
+            raise PartnerAuthExpired(SHOPLINE, "401", "access token is invalid or expired")
+        return store
+
+    def _variant(self, store: _ShoplineStore, variant_id: ShoplineVariantId) -> ShoplineVariant:
+        try:
+            return store.variants[variant_id]
+        except KeyError:
+            raise PartnerRejected(SHOPLINE, "404", "variant not found") from None
+
+    def _adjust(
+        self, store: _ShoplineStore, variant: ShoplineVariant, location_id: str | None, delta: int
+    ) -> None:
+        keys = [k for k in sorted(store.levels) if k[0] == variant.inventory_item_id]
+        key = (
+            (variant.inventory_item_id, location_id)
+            if location_id is not None
+            else (keys[0] if keys else None)
+        )
+        if key is None:
+            return
+        level = store.levels.get(key) or InventoryLevel(
+            key[0], key[1], variant.variant_id, 0, self._clock.now()
+        )
+        store.levels[key] = replace(level, available=level.available + delta, updated_at=self._clock.now())

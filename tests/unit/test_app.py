@@ -1,0 +1,44 @@
+"""App rules: store handle and settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from domain.app import App, AppSettings, ImportScope
+from domain.errors import InvalidSetting, InvalidStoreHandle
+from domain.events import AppSettingsChanged
+from domain.ids import AppId
+from domain.pricing import PriceRule
+from tests.unit.builders import T0, at
+
+
+def test_an_app_starts_with_safe_defaults() -> None:
+    app = App.install(AppId("a"), "open001", T0)
+    assert app.settings == AppSettings()
+    assert app.settings.auto_import_orders is False
+    assert app.settings.import_scope is ImportScope.ONLY_LINKED
+
+
+@pytest.mark.parametrize("handle", ["", "Open001", "open_001", "-open", "open-", "a" * 64, "open.store"])
+def test_store_handle_is_a_store_subdomain(handle: str) -> None:
+    with pytest.raises(InvalidStoreHandle):
+        App.install(AppId("a"), handle, T0)
+
+
+def test_settings_validate_safety_stock_and_locations() -> None:
+    with pytest.raises(InvalidSetting):
+        AppSettings(default_safety_stock=-1)
+    with pytest.raises(InvalidSetting):
+        AppSettings(location_ids=("loc-1", "loc-1"))
+
+
+def test_changing_settings_is_announced_only_when_something_changes() -> None:
+    app = App.install(AppId("a"), "open001", T0)
+    rule = PriceRule("USD", Decimal("0.1"))
+    app.change_settings(AppSettings(True, ImportScope.ALL_ORDERS, 2, ("loc-1",), rule), at(hours=1))
+    app.change_settings(AppSettings(True, ImportScope.ALL_ORDERS, 2, ("loc-1",), rule), at(hours=2))
+    app.set_auto_import(True, at(hours=3))
+    assert app.pull_events() == [AppSettingsChanged(AppId("a"), at(hours=1))]
+    assert app.settings.default_price_rule == rule
