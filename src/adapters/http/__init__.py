@@ -1,0 +1,1 @@
+"""Pieces shared by the outbound partner clients: rate limiting, retry timing, log redaction."""

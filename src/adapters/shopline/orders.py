@@ -1,0 +1,131 @@
+"""Orders (reference B3): create without duplicates, find by channel marker, cancel, list by update.
+
+`POST orders.json` is never repeated blindly. After an ambiguous failure (timeout, reset, 5xx, or
+a 429) the client first looks for the order by its channel marker and creates it again only when
+it is not there. The lookup uses `search_content` (order number), then the orders created since
+the first attempt, matching the marker note attribute exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any
+
+from adapters.http.failures import FailureKind
+from adapters.shopline import mapping
+from adapters.shopline.transport import RestCall, RestReply, ShoplineTransport, iterate_pages
+from domain.channel import NewShoplineOrder, ShoplineOrderRef
+
+log = logging.getLogger("adapters.shopline")
+
+ORDER_PAGE_LIMIT = 100
+LOOKUP_FIELDS = "id,name,status,updated_at,created_at,note_attributes,tags"
+# Orders created this long before the first attempt still count: clocks of both sides differ.
+LOOKUP_CLOCK_SLACK_S = 300
+
+
+def _matching(data: Any, marker: str) -> ShoplineOrderRef | None:
+    for raw in (data or {}).get("orders") or []:
+        if isinstance(raw, dict) and mapping.channel_marker(raw) == marker:
+            return mapping.order_ref(raw)
+    return None
+
+
+async def find_by_marker(
+    transport: ShoplineTransport, handle: str, token: str, marker: str, *, created_since: float | None = None
+) -> ShoplineOrderRef | None:
+    searches = [{"status": "any", "search_content": marker, "fields": LOOKUP_FIELDS}]
+    if created_since is not None:
+        since = datetime.fromtimestamp(created_since - LOOKUP_CLOCK_SLACK_S, UTC)
+        searches.append({"status": "any", "created_at_min": mapping.iso_text(since), "fields": LOOKUP_FIELDS})
+    for params in searches:
+        async for data in iterate_pages(
+            transport, handle, token, RestCall("GET", "orders.json", params), ORDER_PAGE_LIMIT
+        ):
+            found = _matching(data, marker)
+            if found is not None:
+                return found
+    return None
+
+
+async def create(
+    transport: ShoplineTransport, handle: str, token: str, order: NewShoplineOrder, inventory_behaviour: str
+) -> ShoplineOrderRef:
+    call = RestCall(
+        "POST", "orders.json", body=mapping.new_order_body(order, inventory_behaviour), idempotent=False
+    )
+    started = transport.clock()
+    retries = 0
+    while True:
+        outcome = await transport.attempt(handle, token, call)
+        if isinstance(outcome, RestReply):
+            return mapping.order_ref((outcome.data or {}).get("order"))
+        ambiguous = outcome.kind in (FailureKind.UNAVAILABLE, FailureKind.RATE_LIMITED)
+        if not ambiguous or retries + 1 >= transport.policy.max_attempts:
+            raise outcome.to_error()
+        delay = transport.policy.delay(retries, outcome.retry_after_s)
+        if outcome.code == "timeout":
+            # The timed-out request may still be running on the server: give it as long again.
+            delay = max(delay, transport.timeout.read or 0.0)
+        await transport.sleep(delay)
+        retries += 1
+        if outcome.sent:
+            found = await find_by_marker(
+                transport, handle, token, order.channel_marker, created_since=started
+            )
+            if found is not None:
+                log.info("shopline order for marker found after %s; not creating it again", outcome.code)
+                return found
+        log.info(
+            "shopline POST orders.json: %s code=%s; creating again (attempt %d)",
+            outcome.kind.value,
+            outcome.code,
+            retries + 1,
+        )
+
+
+async def get(transport: ShoplineTransport, handle: str, token: str, order_id: str) -> Any:
+    call = RestCall("GET", f"orders/{order_id}.json", {"fields": LOOKUP_FIELDS})
+    return ((await transport.call(handle, token, call)).data or {}).get("order")
+
+
+async def cancel(
+    transport: ShoplineTransport, handle: str, token: str, order_id: str, *, restock: bool, reason: str
+) -> None:
+    """Cancelling twice is refused by SHOPLINE, so after an ambiguous failure or a refusal the
+    order is read back: already cancelled counts as done."""
+    call = RestCall(
+        "POST",
+        f"orders/{order_id}/cancel.json",
+        body={"restock": restock, "cancel_reason": reason, "email": False},
+        idempotent=False,
+    )
+    retries = 0
+    while True:
+        outcome = await transport.attempt(handle, token, call)
+        if isinstance(outcome, RestReply):
+            return
+        ambiguous = outcome.kind in (FailureKind.UNAVAILABLE, FailureKind.RATE_LIMITED)
+        refused = outcome.kind is FailureKind.REJECTED and outcome.code == "422"
+        if refused or (ambiguous and outcome.sent):
+            current = await get(transport, handle, token, order_id)
+            if isinstance(current, dict) and current.get("status") == "cancelled":
+                return
+        if not ambiguous or retries + 1 >= transport.policy.max_attempts:
+            raise outcome.to_error()
+        await transport.sleep(transport.policy.delay(retries, outcome.retry_after_s))
+        retries += 1
+
+
+def updated_between(
+    transport: ShoplineTransport, handle: str, token: str, updated_at_min: datetime, updated_at_max: datetime
+) -> AsyncGenerator[Any, None]:
+    params = {
+        "status": "any",
+        "updated_at_min": mapping.iso_text(updated_at_min),
+        "updated_at_max": mapping.iso_text(updated_at_max),
+        "fields": LOOKUP_FIELDS,
+    }
+    return iterate_pages(transport, handle, token, RestCall("GET", "orders.json", params), ORDER_PAGE_LIMIT)

@@ -1,0 +1,377 @@
+"""The TikTok Shop port adapter (`domain.ports.TikTokChannelApi`).
+
+Shop-scoped calls get their token from the `ShopCredentials` they are given. When TikTok says the
+token expired (or is invalid), the adapter asks the optional `token_refresher` for a new one once,
+then repeats the call; the refresher belongs to the service layer, which refreshes through
+`refresh` and persists the rotated pair. Concurrent calls of one shop that hit the same expired
+token share a single refresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import aclosing
+from typing import Any, TypeVar
+
+import httpx
+
+from adapters.http.ratelimit import KeyedRateLimiter
+from adapters.http.retry import RetryPolicy
+from adapters.tiktok import cancellations, mapping, orders, products, signing
+from adapters.tiktok.auth import TikTokAuthClient
+from adapters.tiktok.transport import DEFAULT_TIMEOUT, PARTNER, ApiCall, TikTokTransport
+from domain.channel import (
+    AuthorizedShop,
+    CancellationStatus,
+    ChannelProductData,
+    InventoryUpdate,
+    ItemFailure,
+    PriceUpdate,
+    ResultPage,
+    ShopCredentials,
+    TikTokCancellation,
+    TikTokOrderData,
+    TimeWindow,
+    Warehouse,
+)
+from domain.errors import PartnerRejected
+from domain.ids import ChannelProductId, OrderId
+from domain.secret import Secret
+from domain.tokens import TikTokGrant
+
+log = logging.getLogger("adapters.tiktok")
+
+TokenRefresher = Callable[[ShopCredentials], Awaitable[Secret | None]]
+"""Given the credentials whose access token TikTok rejected, return a fresh access token (after
+persisting the rotated pair), or None when the shop cannot be refreshed."""
+
+T = TypeVar("T")
+
+AUTHORIZED_SHOPS_PATH = "/authorization/202309/shops"
+APPROVED = {CancellationStatus.SUCCESS, CancellationStatus.COMPLETE}
+
+
+ShopRefresh = Callable[[ShopCredentials, str], Awaitable[Secret | None]]
+
+
+class _ShopTokens:
+    """The access token of one port call (or one paged iteration), refreshed at most once."""
+
+    def __init__(self, credentials: ShopCredentials, refresh: ShopRefresh | None) -> None:
+        self._credentials = credentials
+        self._refresh = refresh
+
+    async def access_token(self) -> str:
+        return self._credentials.access_token.reveal()
+
+    async def refresh(self, rejected_token: str) -> str | None:
+        if self._refresh is None:
+            return None
+        fresh = await self._refresh(self._credentials, rejected_token)
+        if fresh is None:
+            return None
+        self._credentials = ShopCredentials(self._credentials.shop_cipher, fresh)
+        return fresh.reveal()
+
+
+def _mapped(convert: Callable[[Any], T], raw: Any, request_id: str = "") -> T:
+    try:
+        return convert(raw)
+    except (mapping.MalformedResponse, AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise PartnerRejected(PARTNER, "malformed_response", str(exc), request_id) from None
+
+
+class TikTokChannelClient:
+    """Implements `TikTokChannelApi` over one shared `httpx.AsyncClient`."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        api_url: str,
+        auth_url: str,
+        app_key: str,
+        app_secret: str,
+        service_id: str,
+        rate_limiter: KeyedRateLimiter | None = None,
+        token_refresher: TokenRefresher | None = None,
+        consent_base_url: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        policy = retry_policy or RetryPolicy()
+        self.transport = TikTokTransport(
+            http,
+            base_url=api_url,
+            app_key=app_key,
+            app_secret=app_secret,
+            rate_limiter=rate_limiter if rate_limiter is not None else KeyedRateLimiter(10.0),
+            retry_policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+        )
+        self.auth = TikTokAuthClient(
+            http,
+            auth_url=auth_url,
+            app_key=app_key,
+            app_secret=app_secret,
+            service_id=service_id,
+            consent_base_url=consent_base_url,
+            retry_policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+        )
+        self.token_refresher = token_refresher
+        self._app_key = app_key
+        self._app_secret = app_secret
+        self._refresh_locks: dict[str, asyncio.Lock] = {}
+        self._rotations: dict[str, tuple[str, Secret]] = {}
+
+    def __repr__(self) -> str:
+        return f"TikTokChannelClient({self.transport!r})"
+
+    # ------------------------------------------------------------------ tokens
+
+    async def _refresh_shop_token(self, credentials: ShopCredentials, rejected_token: str) -> Secret | None:
+        if self.token_refresher is None:
+            return None
+        cipher = credentials.shop_cipher
+        lock = self._refresh_locks.setdefault(cipher, asyncio.Lock())
+        async with lock:
+            previous = self._rotations.get(cipher)
+            if previous is not None and previous[0] == rejected_token:
+                return previous[1]  # a concurrent call already refreshed this token
+            fresh = await self.token_refresher(credentials)
+            if fresh is not None:
+                self._rotations[cipher] = (rejected_token, fresh)
+            return fresh
+
+    def _tokens(self, credentials: ShopCredentials) -> _ShopTokens:
+        return _ShopTokens(credentials, self._refresh_shop_token)
+
+    # ------------------------------------------------------------------ authorization
+
+    def authorization_url(self, region: str, state: str | None = None) -> str:
+        return self.auth.authorization_url(region, state)
+
+    def verify_webhook(self, raw_body: bytes, authorization: str | None) -> bool:
+        """The `Authorization` header of a webhook delivery matches the raw body."""
+        return signing.verify_webhook(self._app_key, self._app_secret, raw_body, authorization)
+
+    async def exchange_code(self, code: str) -> TikTokGrant:
+        return await self.auth.exchange_code(code)
+
+    async def refresh(self, refresh_token: Secret) -> TikTokGrant:
+        return await self.auth.refresh(refresh_token)
+
+    async def authorized_shops(self, access_token: Secret) -> list[AuthorizedShop]:
+        # Called right after a code exchange, with no shop yet to refresh for.
+        tokens = _ShopTokens(ShopCredentials("", access_token), None)
+        reply = await self.transport.call(ApiCall("GET", AUTHORIZED_SHOPS_PATH), tokens)
+        return _mapped(mapping.authorized_shops, reply.data, reply.request_id)
+
+    # ------------------------------------------------------------------ products
+
+    async def search_products(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[ChannelProductData]]:
+        start = mapping.unix_seconds(window.start)
+        last = mapping.unix_seconds_ceil(window.end) - 1  # the product filter's upper bound is inclusive
+        if last < start:
+            return
+        pages = products.search_products(
+            self.transport,
+            self._tokens(credentials),
+            credentials.shop_cipher,
+            start,
+            last,
+            page_size=page_size,
+        )
+        async with aclosing(pages):
+            async for data in pages:
+                items = _mapped(lambda d: tuple(mapping.product(p) for p in d.get("products") or []), data)
+                yield ResultPage(items, int(data.get("total_count") or 0))
+
+    async def get_product(
+        self, credentials: ShopCredentials, product_id: ChannelProductId
+    ) -> ChannelProductData:
+        data = await products.get_product(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, product_id
+        )
+        return _mapped(mapping.product, data)
+
+    async def search_inventory(
+        self, credentials: ShopCredentials, *, product_ids: Sequence[str] = (), sku_ids: Sequence[str] = ()
+    ) -> list[mapping.SkuInventory]:
+        """Inventory Search (not part of the port): per-warehouse quantities of at most 100 SKUs."""
+        data = await products.search_inventory(
+            self.transport,
+            self._tokens(credentials),
+            credentials.shop_cipher,
+            product_ids=product_ids,
+            sku_ids=sku_ids,
+        )
+        return _mapped(mapping.sku_inventories, data)
+
+    async def update_inventory(
+        self, credentials: ShopCredentials, product_id: ChannelProductId, updates: Sequence[InventoryUpdate]
+    ) -> list[ItemFailure]:
+        skus = [
+            {
+                "id": update.sku_id,
+                "inventory": [
+                    {"warehouse_id": entry.warehouse_id, "quantity": entry.quantity}
+                    for entry in update.quantities
+                ],
+            }
+            for update in updates
+        ]
+        data = await products.update_inventory(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, product_id, skus
+        )
+        return _mapped(mapping.batch_failures, data)
+
+    async def update_prices(
+        self, credentials: ShopCredentials, product_id: ChannelProductId, updates: Sequence[PriceUpdate]
+    ) -> list[ItemFailure]:
+        skus = [
+            {
+                "id": update.sku_id,
+                "price": {
+                    "amount": format(update.price.rounded().amount, "f"),
+                    "currency": update.price.currency,
+                },
+            }
+            for update in updates
+        ]
+        data = await products.update_prices(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, product_id, skus
+        )
+        return _mapped(mapping.batch_failures, data)
+
+    # ------------------------------------------------------------------ orders
+
+    async def search_orders(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[TikTokOrderData]]:
+        pages = orders.search_orders(
+            self.transport,
+            self._tokens(credentials),
+            credentials.shop_cipher,
+            mapping.unix_seconds(window.start),
+            mapping.unix_seconds_ceil(window.end),
+            page_size=page_size,
+        )
+        async with aclosing(pages):
+            async for data in pages:
+                items = _mapped(lambda d: tuple(mapping.order(o) for o in d.get("orders") or []), data)
+                yield ResultPage(items, int(data.get("total_count") or 0))
+
+    async def get_orders(
+        self, credentials: ShopCredentials, order_ids: Sequence[OrderId]
+    ) -> list[TikTokOrderData]:
+        if not order_ids:
+            return []
+        raw = await orders.get_order_details(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, list(order_ids)
+        )
+        return _mapped(lambda items: [mapping.order(o) for o in items], raw)
+
+    async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]:
+        data = await orders.get_warehouses(self.transport, self._tokens(credentials), credentials.shop_cipher)
+        return _mapped(mapping.warehouses, data)
+
+    # ------------------------------------------------------------------ cancellations
+
+    async def search_cancellations(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[TikTokCancellation]]:
+        pages = cancellations.search_cancellations(
+            self.transport,
+            self._tokens(credentials),
+            credentials.shop_cipher,
+            mapping.unix_seconds(window.start),
+            mapping.unix_seconds_ceil(window.end),
+            page_size=page_size,
+        )
+        async with aclosing(pages):
+            async for data in pages:
+                items = _mapped(
+                    lambda d: tuple(mapping.cancellation(c) for c in d.get("cancellations") or []), data
+                )
+                yield ResultPage(items, int(data.get("total_count") or 0))
+
+    async def _already(
+        self,
+        credentials: ShopCredentials,
+        tokens: _ShopTokens,
+        cancel_id: str,
+        outcomes: set[CancellationStatus],
+    ) -> bool:
+        raw = await cancellations.find(self.transport, tokens, credentials.shop_cipher, cancel_id)
+        return raw is not None and _mapped(mapping.cancellation, raw).status in outcomes
+
+    async def approve_cancellation(self, credentials: ShopCredentials, cancel_id: str) -> None:
+        """Approving a request that is already approved succeeds: a retry whose first answer was
+        lost, or a repeated call, meets a request that is no longer pending."""
+        tokens = self._tokens(credentials)
+        try:
+            await cancellations.approve(self.transport, tokens, credentials.shop_cipher, cancel_id)
+        except PartnerRejected:
+            if not await self._already(credentials, tokens, cancel_id, APPROVED):
+                raise
+
+    async def reject_cancellation(self, credentials: ShopCredentials, cancel_id: str, reason: str) -> None:
+        """`reason` must be a reject-reason name; an empty one takes TikTok's first offered reason."""
+        tokens = self._tokens(credentials)
+        if not reason:
+            data = await cancellations.reject_reasons(
+                self.transport, tokens, credentials.shop_cipher, cancel_id
+            )
+            offered = _mapped(mapping.reject_reasons, data)
+            if not offered:
+                raise PartnerRejected(
+                    PARTNER, "no_reject_reason", "TikTok offers no reject reason for this request."
+                )
+            reason = offered[0]
+        try:
+            await cancellations.reject(self.transport, tokens, credentials.shop_cipher, cancel_id, reason)
+        except PartnerRejected:
+            if not await self._already(credentials, tokens, cancel_id, {CancellationStatus.CANCELLED}):
+                raise
+
+    async def cancel_reasons(self, credentials: ShopCredentials, order_id: OrderId) -> list[str]:
+        """Reason names TikTok accepts for a seller cancellation of this order (aftersale eligibility)."""
+        data = await cancellations.aftersale_eligibility(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, order_id
+        )
+        return _mapped(mapping.available_cancel_reasons, data)
+
+    async def cancel_order(self, credentials: ShopCredentials, order_id: OrderId, reason: str) -> str:
+        """`reason` must be one of the order's eligible reason names; empty takes the first one."""
+        tokens = self._tokens(credentials)
+        data = await cancellations.aftersale_eligibility(
+            self.transport, tokens, credentials.shop_cipher, order_id
+        )
+        offered = _mapped(mapping.available_cancel_reasons, data)
+        if not offered:
+            raise PartnerRejected(
+                PARTNER, "not_cancellable", f"Order {order_id} offers no seller cancellation reason."
+            )
+        if not reason:
+            reason = offered[0]
+        elif reason not in offered:
+            raise PartnerRejected(
+                PARTNER, "invalid_cancel_reason", f"{reason!r} is not a valid reason for this order."
+            )
+        data = await cancellations.seller_cancel(
+            self.transport, tokens, credentials.shop_cipher, order_id, reason
+        )
+        return _mapped(lambda d: mapping.text_id(d.get("cancel_id"), "cancel_id"), data)

@@ -1,0 +1,126 @@
+"""The TikTok client against an in-process sandbox on loopback ports.
+
+The client reads time from the sandbox clock, and its back-off sleeps advance that clock instead of
+waiting, so retries, Retry-After and refills cost no wall time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from adapters.http.ratelimit import KeyedRateLimiter
+from adapters.tiktok.client import TikTokChannelClient
+from domain.channel import ShopCredentials
+from domain.secret import Secret
+from domain.tokens import TikTokGrant
+from sandbox.clock import SandboxClock
+from sandbox.runner import RunningSandbox, start_sandbox
+
+
+@pytest.fixture
+def clock() -> SandboxClock:
+    return SandboxClock()
+
+
+@pytest.fixture
+async def sandbox(clock: SandboxClock) -> AsyncIterator[RunningSandbox]:
+    running = await start_sandbox(seed=11, size="small", clock=clock, deliver_webhooks_in_background=False)
+    try:
+        yield running
+    finally:
+        await running.close()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
+        yield client
+
+
+@dataclass
+class Sleeps:
+    clock: SandboxClock
+    taken: list[float] = field(default_factory=list)
+
+    async def __call__(self, seconds: float) -> None:
+        self.taken.append(seconds)
+        self.clock.advance(seconds)
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def sleeps(clock: SandboxClock) -> Sleeps:
+    return Sleeps(clock)
+
+
+@dataclass
+class TokenStore:
+    """What the service layer would persist: the newest grant, and how often it rotated."""
+
+    grant: TikTokGrant | None = None
+    rotations: int = 0
+
+
+@pytest.fixture
+def store() -> TokenStore:
+    return TokenStore()
+
+
+def make_client(
+    sandbox: RunningSandbox,
+    http: httpx.AsyncClient,
+    clock: SandboxClock,
+    sleeps: Sleeps,
+    store: TokenStore | None = None,
+    limiter: KeyedRateLimiter | None = None,
+) -> TikTokChannelClient:
+    credentials = sandbox.credentials
+    client: TikTokChannelClient
+
+    async def refresher(_rejected: ShopCredentials) -> Secret | None:
+        if store is None or store.grant is None:
+            return None
+        store.grant = await client.refresh(store.grant.refresh_token)
+        store.rotations += 1
+        return store.grant.access_token
+
+    client = TikTokChannelClient(
+        http,
+        api_url=sandbox.tiktok_api_url,
+        auth_url=sandbox.tiktok_auth_url,
+        app_key=credentials.tiktok_app_key,
+        app_secret=credentials.tiktok_app_secret,
+        service_id=credentials.tiktok_service_id,
+        consent_base_url=sandbox.tiktok_auth_url,
+        rate_limiter=limiter or KeyedRateLimiter(None),
+        token_refresher=refresher,
+        clock=clock.now,
+        sleep=sleeps,
+    )
+    return client
+
+
+@pytest.fixture
+def client(sandbox, http, clock, sleeps, store) -> TikTokChannelClient:
+    return make_client(sandbox, http, clock, sleeps, store)
+
+
+@dataclass
+class AuthorizedShop:
+    shop_id: str
+    credentials: ShopCredentials
+
+
+@pytest.fixture
+async def shop(sandbox: RunningSandbox, client: TikTokChannelClient, store: TokenStore) -> AuthorizedShop:
+    """The first shop, authorized through the real code exchange and shop discovery."""
+    code = sandbox.control.grant_authorization()["code"]
+    store.grant = await client.exchange_code(code)
+    shops = await client.authorized_shops(store.grant.access_token)
+    first = shops[0]
+    return AuthorizedShop(first.tiktok_shop_id, ShopCredentials(first.cipher, store.grant.access_token))
