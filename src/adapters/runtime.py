@@ -34,6 +34,8 @@ async def serve(settings: Settings, *, sandbox: bool = False) -> int:
         settings.log_level,
         [settings.tiktok_app_secret, settings.shopline_app_secret],
     )
+    # The schema check at start-up is routine; migration chatter belongs to `mcc migrate`.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     running_sandbox = None
     if sandbox:
         from adapters.sandbox_wiring import start_sandbox_for
