@@ -3,38 +3,21 @@ sandbox's own signing helpers so each test can break exactly one thing."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
-from sandbox.clock import SandboxClock
-from sandbox.runner import RunningSandbox, start_sandbox
+from sandbox.runner import RunningSandbox
 from sandbox.signing import compact_json, shopline_post_headers, signed_tiktok_query
 
 SHOPLINE_VERSION = "v20251201"
 
 
 @pytest.fixture
-def clock() -> SandboxClock:
-    return SandboxClock()
-
-
-@pytest.fixture
-async def sandbox(clock: SandboxClock) -> AsyncIterator[RunningSandbox]:
-    running = await start_sandbox(seed=7, size="small", clock=clock, deliver_webhooks_in_background=False)
-    try:
-        yield running
-    finally:
-        await running.close()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10.0) as client:
-        yield client
+def sandbox_seed() -> int:
+    return 7
 
 
 class TikTokClient:
