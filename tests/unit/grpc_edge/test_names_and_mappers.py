@@ -1,0 +1,62 @@
+"""Resource names and domain-to-proto mapping at the edge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.grpc.mappers import task_kind_from_proto, task_state_from_proto, task_to_proto
+from adapters.grpc.names import parse_app_name, parse_shop_name, parse_task_name, shop_name, task_name
+from domain.errors import InvalidArgument
+from domain.ids import AppId, ShopId, TaskId
+from domain.task import Task, TaskKind, TaskState
+from multichannel.v1 import task_pb2
+
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def test_names_round_trip() -> None:
+    assert parse_app_name("apps/a1") == "a1"
+    assert parse_shop_name(shop_name("a1", "s1")) == ("a1", "s1")
+    assert parse_task_name(task_name("a1", "t1")) == ("a1", "t1")
+
+
+@pytest.mark.parametrize(
+    ("parse", "name"),
+    [
+        (parse_app_name, ""),
+        (parse_app_name, "apps/"),
+        (parse_app_name, "apps/a/shops/s"),
+        (parse_shop_name, "apps/a/shop/s"),
+        (parse_shop_name, "apps/a/shops/s/extra"),
+        (parse_task_name, "apps/a/tasks/../x"),
+    ],
+)
+def test_malformed_names_are_invalid_arguments_naming_the_field(parse, name) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidArgument) as caught:
+        parse(name, "parent")
+    assert caught.value.field == "parent"
+
+
+def test_task_maps_every_field() -> None:
+    task = Task.create(
+        TaskId("t1"), AppId("a1"), TaskKind.HISTORY_IMPORT, NOW, shop_id=ShopId("s1"), total=10
+    )
+    message = task_to_proto(task)
+    assert message.name == "apps/a1/tasks/t1"
+    assert message.shop == "apps/a1/shops/s1"
+    assert message.kind == task_pb2.TASK_KIND_HISTORY_IMPORT
+    assert message.state == task_pb2.TASK_STATE_PENDING
+    assert message.total_count == 10
+    assert message.create_time.ToDatetime(tzinfo=UTC) == NOW
+
+
+def test_every_domain_enum_value_has_a_proto_value() -> None:
+    for kind in TaskKind:
+        assert task_kind_from_proto(task_pb2.TaskKind.Value(f"TASK_KIND_{kind.value}")) is kind
+    for state in TaskState:
+        assert task_state_from_proto(task_pb2.TaskState.Value(f"TASK_STATE_{state.value}")) is state
+    assert task_kind_from_proto(task_pb2.TASK_KIND_UNSPECIFIED) is None
+    with pytest.raises(InvalidArgument):
+        task_state_from_proto(99)
