@@ -118,16 +118,16 @@ class SkippedShop(_message.Message):
     def __init__(self, tiktok_shop_id: _Optional[str] = ..., tiktok_shop_name: _Optional[str] = ..., region_code: _Optional[str] = ..., reason: _Optional[_Union[SkippedShopReason, str]] = ..., message: _Optional[str] = ...) -> None: ...
 
 class StartAuthorizationRequest(_message.Message):
-    __slots__ = ("parent", "region", "display_name", "shop")
+    __slots__ = ("parent", "region_code", "display_name", "shop")
     PARENT_FIELD_NUMBER: _ClassVar[int]
-    REGION_FIELD_NUMBER: _ClassVar[int]
+    REGION_CODE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     SHOP_FIELD_NUMBER: _ClassVar[int]
     parent: str
-    region: Region
+    region_code: str
     display_name: str
     shop: str
-    def __init__(self, parent: _Optional[str] = ..., region: _Optional[_Union[Region, str]] = ..., display_name: _Optional[str] = ..., shop: _Optional[str] = ...) -> None: ...
+    def __init__(self, parent: _Optional[str] = ..., region_code: _Optional[str] = ..., display_name: _Optional[str] = ..., shop: _Optional[str] = ...) -> None: ...
 
 class StartAuthorizationResponse(_message.Message):
     __slots__ = ("authorization_url", "state", "expire_time")
