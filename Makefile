@@ -21,9 +21,11 @@ $(BUF_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Tokens are encrypted at rest: without a configured key, run uses var/token.key (made once, mode 0600).
 run: $(INSTALLED)
-	$(VENV)/bin/mcc migrate
-	$(VENV)/bin/mcc serve --sandbox
+	@if [ -z "$$MCC_TOKEN_KEY$$MCC_TOKEN_KEY_FILE" ]; then $(VENV)/bin/mcc generate-key var/token.key; fi
+	@if [ -z "$$MCC_TOKEN_KEY$$MCC_TOKEN_KEY_FILE" ]; then export MCC_TOKEN_KEY_FILE=var/token.key; fi; \
+		$(VENV)/bin/mcc migrate && exec $(VENV)/bin/mcc serve --sandbox
 
 test: $(INSTALLED)
 	$(VENV)/bin/pytest

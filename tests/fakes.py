@@ -7,15 +7,19 @@ and a commit, as with the database adapter.
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import hashlib
+import hmac
 import itertools
-from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
 from domain.app import App
+from domain.authorization_state import AuthorizationStateInvalid, PendingOAuth
 from domain.catalog import ChannelProduct
 from domain.channel import (
     SHOPLINE,
@@ -61,7 +65,7 @@ from domain.errors import (
     TaskNotFound,
     TokenNotFound,
 )
-from domain.events import DomainEvent
+from domain.events import DomainEvent, TaskChanged
 from domain.ids import (
     AppId,
     ChannelProductId,
@@ -78,10 +82,10 @@ from domain.inventory_pool import InventoryPool
 from domain.money import Money
 from domain.order import ImportKey, Order
 from domain.paging import Page
-from domain.ports import Job
+from domain.ports import CatalogCounts, Job
 from domain.secret import Secret
-from domain.shop import Shop
-from domain.task import Task, TaskState
+from domain.shop import Shop, ShopStatus
+from domain.task import Task, TaskKind, TaskState
 from domain.tokens import ShoplineGrant, ShoplineToken, TikTokGrant, TikTokToken
 
 K = TypeVar("K", bound=Hashable)
@@ -154,6 +158,8 @@ class FakeState:
     products: dict[tuple[ShopId, ChannelProductId], ChannelProduct] = field(default_factory=dict)
     tasks: dict[TaskId, Task] = field(default_factory=dict)
     ledger: dict[ImportKey, ShoplineOrderId] = field(default_factory=dict)
+    shop_links: dict[TikTokShopId, AppId] = field(default_factory=dict)
+    oauth_states: dict[str, PendingOAuth] = field(default_factory=dict)
 
 
 def _detached(aggregate: V) -> V:
@@ -224,6 +230,12 @@ class _Table(Generic[K, V]):
             del self._rows()[key]
         return len(doomed)
 
+    def count_where(self, predicate: Callable[[V], bool]) -> int:
+        return sum(1 for row in self._rows().values() if predicate(row))
+
+    def rows_where(self, predicate: Callable[[V], bool]) -> list[V]:
+        return [_detached(row) for row in self._rows().values() if predicate(row)]
+
     def page(self, predicate: Callable[[V], bool], page_size: int, after: str | None) -> Page[V]:
         keys = sorted((k for k, v in self._rows().items() if predicate(v)), key=_name)
         if after is not None:
@@ -250,6 +262,8 @@ class _Repositories:
         self.channel_products = FakeChannelProductRepository(state, seen)
         self.tasks = FakeTaskRepository(state, seen)
         self.import_ledger = FakeImportLedger(state)
+        self.shop_registry = FakeShopRegistry(state)
+        self.authorization_states = FakeAuthorizationStateStore(state)
 
 
 def _standalone(state: Callable[[], FakeState] | FakeState | None) -> Callable[[], FakeState]:
@@ -322,8 +336,17 @@ class FakeShopRepository:
     async def delete(self, shop_id: ShopId) -> None:
         self._table.delete(shop_id)
 
-    async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[Shop]:
-        return self._table.page(lambda shop: shop.app_id == app_id, page_size, after)
+    async def list(
+        self, app_id: AppId, *, page_size: int, after: str | None, status: ShopStatus | None = None
+    ) -> Page[Shop]:
+        return self._table.page(
+            lambda shop: shop.app_id == app_id and (status is None or shop.status is status),
+            page_size,
+            after,
+        )
+
+    async def find_by_cipher(self, cipher: str) -> Shop | None:
+        return self._table.find_where(lambda shop: shop.cipher == cipher)
 
 
 class FakeTokenRepository:
@@ -360,6 +383,9 @@ class FakeTokenRepository:
 
     async def delete_shopline(self, app_id: AppId) -> None:
         self._shopline.delete(app_id)
+
+    async def list_shopline(self, *, page_size: int, after: str | None) -> Page[ShoplineToken]:
+        return self._shopline.page(lambda _: True, page_size, after)
 
 
 class FakeInventoryPoolRepository:
@@ -429,6 +455,17 @@ class FakeOrderRepository:
     async def list(self, shop_id: ShopId, *, page_size: int, after: str | None) -> Page[Order]:
         return self._table.page(lambda order: order.shop_id == shop_id, page_size, after)
 
+    async def find_many(self, shop_id: ShopId, order_ids: Iterable[OrderId]) -> dict[OrderId, Order]:
+        found = (self._table.find((shop_id, order_id)) for order_id in sorted(set(order_ids)))
+        return {order.id: order for order in found if order is not None}
+
+    async def save_many(self, batch: Sequence[Order]) -> None:
+        for order in batch:
+            self._table.put((order.shop_id, order.id), order)
+
+    async def count_for_shop(self, shop_id: ShopId) -> int:
+        return self._table.count_where(lambda order: order.shop_id == shop_id)
+
 
 class FakeChannelProductRepository:
     def __init__(
@@ -466,6 +503,25 @@ class FakeChannelProductRepository:
 
     async def list(self, shop_id: ShopId, *, page_size: int, after: str | None) -> Page[ChannelProduct]:
         return self._table.page(lambda product: product.shop_id == shop_id, page_size, after)
+
+    async def find_many(
+        self, shop_id: ShopId, product_ids: Iterable[ChannelProductId]
+    ) -> dict[ChannelProductId, ChannelProduct]:
+        found = (self._table.find((shop_id, product_id)) for product_id in sorted(set(product_ids)))
+        return {product.id: product for product in found if product is not None}
+
+    async def save_many(self, batch: Sequence[ChannelProduct]) -> None:
+        for product in batch:
+            self._table.put((product.shop_id, product.id), product)
+
+    async def count_for_shop(self, shop_id: ShopId) -> CatalogCounts:
+        products = self._table.rows_where(lambda product: product.shop_id == shop_id)
+        skus = [sku for product in products for sku in product.skus]
+        return CatalogCounts(
+            products=len(products),
+            skus=len(skus),
+            linked_skus=sum(1 for sku in skus if sku.link is not None),
+        )
 
 
 class FakeTaskRepository:
@@ -505,6 +561,39 @@ class FakeTaskRepository:
         ]
         runnable.sort(key=lambda task: (task.created_at, task.id))
         return [self._table.get(task.id) for task in runnable[:limit]]
+
+    async def list_filtered(
+        self,
+        app_id: AppId,
+        *,
+        page_size: int,
+        after: str | None,
+        shop_id: ShopId | None = None,
+        kind: TaskKind | None = None,
+        state: TaskState | None = None,
+    ) -> Page[Task]:
+        def position(task: Task) -> tuple[str, str]:
+            return task.created_at.isoformat(), task.id
+
+        matching = sorted(
+            (
+                task
+                for task in self._rows().values()
+                if task.app_id == app_id
+                and (shop_id is None or task.shop_id == shop_id)
+                and (kind is None or task.kind is kind)
+                and (state is None or task.state is state)
+            ),
+            key=position,
+            reverse=True,
+        )
+        if after is not None:
+            created, _, task_id = after.partition("|")
+            matching = [task for task in matching if position(task) < (created, task_id)]
+        chosen = matching[: max(page_size, 1)]
+        more = len(matching) > len(chosen)
+        cursor = "|".join(position(chosen[-1])) if more and chosen else None
+        return Page([self._table.get(task.id) for task in chosen], cursor)
 
 
 class FakeImportLedger:
@@ -549,6 +638,8 @@ class FakeUnitOfWork:
         self.channel_products = repositories.channel_products
         self.tasks = repositories.tasks
         self.import_ledger = repositories.import_ledger
+        self.shop_registry = repositories.shop_registry
+        self.authorization_states = repositories.authorization_states
 
     async def __aenter__(self) -> Self:
         self._begin()
@@ -586,10 +677,17 @@ class FakeUnitOfWork:
 
 
 class FakeShopRegistry:
-    """TikTok shop id → app, as the unique constraint in the database keeps it."""
+    """TikTok shop id → app, as the unique constraint in the database keeps it.
 
-    def __init__(self) -> None:
-        self.owners: dict[TikTokShopId, AppId] = {}
+    Standalone it keeps its own table; inside a ``FakeUnitOfWork`` it is part of the transaction.
+    """
+
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    @property
+    def owners(self) -> dict[TikTokShopId, AppId]:
+        return self._state().shop_links
 
     async def claim(self, tiktok_shop_id: TikTokShopId, app_id: AppId) -> None:
         owner = self.owners.setdefault(tiktok_shop_id, app_id)
@@ -602,6 +700,36 @@ class FakeShopRegistry:
 
     async def owner(self, tiktok_shop_id: TikTokShopId) -> AppId | None:
         return self.owners.get(tiktok_shop_id)
+
+
+class FakeAuthorizationStateStore:
+    """Pending OAuth states by hash; ``take`` removes the row, so a state works once."""
+
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    async def put(self, state_hash: str, pending: PendingOAuth) -> None:
+        self._state().oauth_states[state_hash] = pending
+
+    async def take(self, state_hash: str, now: datetime) -> PendingOAuth:
+        pending = self._state().oauth_states.pop(state_hash, None)
+        if pending is None or pending.expired(now):
+            raise AuthorizationStateInvalid()
+        return pending
+
+
+class FakeSecureRandom:
+    """Predictable, distinct URL-safe tokens of the requested strength."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+        self.requested: list[int] = []
+
+    def token_urlsafe(self, nbytes: int) -> str:
+        self.requested.append(nbytes)
+        serial = next(self._counter)
+        raw = hashlib.sha256(f"fake-random-{serial}".encode()).digest() * (nbytes // 32 + 1)
+        return raw[:nbytes].hex()
 
 
 # --- Partners -------------------------------------------------------------------------------
@@ -696,6 +824,10 @@ class FakeTikTokChannelApi(_FaultInjection):
     async def authorized_shops(self, access_token: Secret) -> list[AuthorizedShop]:
         self._call("authorized_shops")
         return list(self._grant_for(access_token).shops)
+
+    def authorization_url(self, region: str, state: str) -> str:
+        host = "services.us.tiktokshop.test" if region == "US" else "services.tiktokshop.test"
+        return f"https://{host}/open/authorize?service_id=fake-service&state={state}"
 
     # --- products ---------------------------------------------------------------------------
 
@@ -875,6 +1007,8 @@ class FakeShoplineApi(_FaultInjection):
 
     TOKEN_LIFETIME = timedelta(hours=10)
     PAGE_SIZE = 50
+    APP_KEY = "fake-shopline-app"
+    APP_SECRET = "fake-shopline-secret"
 
     def __init__(self, clock: FakeClock) -> None:
         super().__init__()
@@ -913,6 +1047,25 @@ class FakeShoplineApi(_FaultInjection):
             raise PartnerRejected(SHOPLINE, "OAUTH_CODE_INVALID", "authorization code is invalid")
         del self._codes[code]
         return self._mint(store_handle)
+
+    def install_url(
+        self, store_handle: str, scopes: Sequence[str], redirect_uri: str, custom_field: str | None = None
+    ) -> str:
+        url = (
+            f"https://{store_handle}.myshopline.test/admin/oauth-web/#/oauth/authorize"
+            f"?appKey={self.APP_KEY}&responseType=code&scope={','.join(scopes)}&redirectUri={redirect_uri}"
+        )
+        return f"{url}&customField={custom_field}" if custom_field else url
+
+    def verify_callback(self, params: Mapping[str, str]) -> bool:
+        """Checks the signature only; the service checks the timestamp against its own clock."""
+        expected = self.sign(params)
+        return hmac.compare_digest(expected, params.get("sign", ""))
+
+    def sign(self, params: Mapping[str, str]) -> str:
+        """SHOPLINE's GET signature: the other parameters sorted and joined, HMAC-SHA256 in hex."""
+        message = "&".join(f"{k}={params[k]}" for k in sorted(params) if k != "sign")
+        return hmac.new(self.APP_SECRET.encode(), message.encode(), hashlib.sha256).hexdigest()
 
     async def refresh_token(self, store_handle: str) -> ShoplineGrant:
         self._call("refresh_token")
@@ -1063,3 +1216,44 @@ class FakeShoplineApi(_FaultInjection):
             key[0], key[1], variant.variant_id, 0, self._clock.now()
         )
         store.levels[key] = replace(level, available=level.available + delta, updated_at=self._clock.now())
+
+
+# --- Task change notifications --------------------------------------------------------------
+
+
+class _FakeTaskChangeSubscription:
+    def __init__(self, feed: FakeTaskChangeFeed, task_id: TaskId) -> None:
+        self._feed = feed
+        self.task_id = task_id
+        self.changed = asyncio.Event()
+
+    async def wait(self, at_most: timedelta) -> bool:
+        try:
+            await asyncio.wait_for(self.changed.wait(), at_most.total_seconds())
+        except TimeoutError:
+            return False
+        self.changed.clear()
+        return True
+
+    async def close(self) -> None:
+        self._feed.subscriptions.remove(self)
+
+
+class FakeTaskChangeFeed(FakeEventPublisher):
+    """An event publisher that also wakes the watchers of every task named in a ``TaskChanged``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.subscriptions: list[_FakeTaskChangeSubscription] = []
+
+    def subscribe(self, task_id: TaskId) -> _FakeTaskChangeSubscription:
+        subscription = _FakeTaskChangeSubscription(self, task_id)
+        self.subscriptions.append(subscription)
+        return subscription
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        await super().publish(events)
+        changed = {event.task_id for event in events if isinstance(event, TaskChanged)}
+        for subscription in self.subscriptions:
+            if subscription.task_id in changed:
+                subscription.changed.set()

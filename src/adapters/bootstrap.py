@@ -4,20 +4,44 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import socket
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
+import httpx
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.crypto.token_cipher import TokenCipher
 from adapters.grpc.api import api_bindings
 from adapters.grpc.paging import PageTokenCodec
 from adapters.grpc.server import create_server
 from adapters.grpc.servicers.app import AppServicer
+from adapters.grpc.servicers.shop import ShopServicer
+from adapters.grpc.servicers.task import TaskServicer
+from adapters.http.ratelimit import KeyedRateLimiter
+from adapters.jobs.change_feed import InProcessTaskChangeFeed
+from adapters.jobs.runner import EmbeddedJobRunner
+from adapters.jobs.scheduler import PeriodicJob, PeriodicScheduler
 from adapters.persistence.engine import create_engine, session_factory
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.settings import Settings
-from adapters.system import SystemClock, UuidIdGenerator
+from adapters.shopline.client import ShoplineClient
+from adapters.system import SystemClock, SystemSecureRandom, UuidIdGenerator
+from adapters.tiktok.client import TikTokChannelClient
+from domain.task import TaskKind
+from services.app_settings import AppSettingsUpdates
 from services.apps import AppQueries
+from services.authorization import ShopAuthorization
+from services.history_import import HistoryImportHandler
+from services.installation import Installation
+from services.jobs import TaskWorker
+from services.shops import ShopManagement
+from services.tasks import TaskService
+from services.token_upkeep import TokenUpkeep
+
+PARTNER_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+TOKEN_UPKEEP_EVERY = timedelta(minutes=10)
 
 
 async def _disposed_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
@@ -29,6 +53,14 @@ async def _disposed_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
         await engine.dispose()
 
 
+async def _closed_at_shutdown(*clients: httpx.AsyncClient) -> AsyncIterator[None]:
+    try:
+        yield None
+    finally:
+        for client in clients:
+            await client.aclose()
+
+
 def _page_token_key(settings: Settings) -> bytes:
     # Derived from the token key so page tokens survive restarts; random when no key is configured.
     if settings.token_key is not None:
@@ -36,23 +68,127 @@ def _page_token_key(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
+def _token_cipher(settings: Settings) -> TokenCipher | None:
+    if settings.token_key is None:
+        return None
+    return TokenCipher(settings.token_key, settings.token_old_keys)
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{secrets.token_hex(4)}"
+
+
+def _tiktok_client(settings: Settings, http: httpx.AsyncClient) -> TikTokChannelClient:
+    return TikTokChannelClient(
+        http,
+        api_url=settings.tiktok_api_url,
+        auth_url=settings.tiktok_auth_url,
+        app_key=settings.tiktok_app_key or "",
+        app_secret=settings.tiktok_app_secret or "",
+        service_id=settings.tiktok_service_id or "",
+        consent_base_url=settings.tiktok_consent_url,
+        rate_limiter=KeyedRateLimiter(settings.tiktok_rate_limit_qps or None),
+        timeout=PARTNER_TIMEOUT,
+    )
+
+
+def _with_refresher(client: TikTokChannelClient, upkeep: TokenUpkeep) -> TikTokChannelClient:
+    # The client refreshes on 105002 through the token store, which itself needs a client.
+    client.token_refresher = upkeep.refresh_for
+    return client
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
     id_generator = providers.Singleton(UuidIdGenerator)
+    secure_random = providers.Singleton(SystemSecureRandom)
 
     engine = providers.Singleton(create_engine, settings.provided.database_url)
     engine_lifecycle = providers.Resource(_disposed_at_shutdown, engine)
     sessions = providers.Singleton(session_factory, engine)
-    unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions)
+    token_cipher = providers.Singleton(_token_cipher, settings)
+    task_changes = providers.Singleton(InProcessTaskChangeFeed)
+    unit_of_work = providers.Factory(
+        SqlAlchemyUnitOfWork, sessions, publisher=task_changes, cipher=token_cipher
+    )
+
+    tiktok_http = providers.Singleton(httpx.AsyncClient, timeout=PARTNER_TIMEOUT)
+    shopline_http = providers.Singleton(httpx.AsyncClient, timeout=PARTNER_TIMEOUT)
+    http_lifecycle = providers.Resource(_closed_at_shutdown, tiktok_http, shopline_http)
+
+    shopline_api = providers.Singleton(
+        ShoplineClient,
+        shopline_http,
+        app_key=providers.Callable(lambda s: s.shopline_app_key or "", settings),
+        app_secret=providers.Callable(lambda s: s.shopline_app_secret or "", settings),
+        url_template=settings.provided.shopline_url_template,
+        api_version=settings.provided.shopline_api_version,
+        timeout=PARTNER_TIMEOUT,
+    )
+    tiktok_client = providers.Singleton(_tiktok_client, settings, tiktok_http)
+    token_upkeep = providers.Singleton(TokenUpkeep, unit_of_work.provider, tiktok_client, shopline_api, clock)
+    tiktok_api = providers.Singleton(_with_refresher, tiktok_client, token_upkeep)
+
+    history_import = providers.Factory(HistoryImportHandler, unit_of_work.provider, clock, tiktok_api)
+    task_worker = providers.Singleton(
+        TaskWorker,
+        unit_of_work.provider,
+        clock,
+        providers.Dict({TaskKind.HISTORY_IMPORT: history_import}),
+        owner=providers.Callable(_worker_name),
+    )
+    job_runner = providers.Singleton(
+        EmbeddedJobRunner, task_worker, concurrency=settings.provided.job_concurrency
+    )
+    periodic_jobs = providers.Singleton(
+        PeriodicScheduler,
+        providers.List(
+            providers.Factory(
+                PeriodicJob,
+                "token-upkeep",
+                TOKEN_UPKEEP_EVERY,
+                providers.Callable(lambda upkeep: upkeep.run, token_upkeep),
+            )
+        ),
+    )
 
     page_tokens = providers.Singleton(PageTokenCodec, key=providers.Callable(_page_token_key, settings))
 
     app_queries = providers.Factory(AppQueries, unit_of_work=unit_of_work.provider)
-    app_servicer = providers.Factory(AppServicer, queries=app_queries, page_tokens=page_tokens)
+    installation = providers.Factory(
+        Installation,
+        unit_of_work.provider,
+        shopline_api,
+        clock,
+        id_generator,
+        secure_random,
+        scopes=settings.provided.shopline_scopes,
+        default_redirect_uri=settings.provided.shopline_redirect_uri,
+    )
+    app_settings_updates = providers.Factory(AppSettingsUpdates, unit_of_work.provider, clock)
+    shop_authorization = providers.Factory(
+        ShopAuthorization, unit_of_work.provider, tiktok_api, job_runner, clock, id_generator, secure_random
+    )
+    shop_management = providers.Factory(ShopManagement, unit_of_work.provider, clock)
+    task_service = providers.Factory(TaskService, unit_of_work.provider, clock, task_changes, job_runner)
 
-    service_bindings = providers.Callable(api_bindings, app_servicer=app_servicer)
+    app_servicer = providers.Factory(
+        AppServicer,
+        queries=app_queries,
+        installation=installation,
+        settings_updates=app_settings_updates,
+        page_tokens=page_tokens,
+    )
+    shop_servicer = providers.Factory(
+        ShopServicer, authorization=shop_authorization, shops=shop_management, page_tokens=page_tokens
+    )
+    task_servicer = providers.Factory(TaskServicer, tasks=task_service, page_tokens=page_tokens)
+
+    service_bindings = providers.Callable(
+        api_bindings, app_servicer=app_servicer, shop_servicer=shop_servicer, task_servicer=task_servicer
+    )
     grpc_server = providers.Coroutine(
         create_server,
         bindings=service_bindings,

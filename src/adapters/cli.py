@@ -43,6 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply database migrations",
         description="Bring the database named by MCC_DATABASE_URL up to this build's schema.",
     )
+    generate = commands.add_parser(
+        "generate-key",
+        help="write a new token encryption key file (mode 0600) if it does not exist",
+        description="Write a new random AES-256 token key, url-safe base64, to PATH with mode 0600. "
+        "An existing file is left unchanged. Point MCC_TOKEN_KEY_FILE at it.",
+    )
+    generate.add_argument("path", metavar="PATH")
+    commands.add_parser(
+        "rotate-key",
+        help="re-encrypt every stored token under the current key",
+        description="Re-encrypt every stored token under MCC_TOKEN_KEY (or MCC_TOKEN_KEY_FILE); tokens "
+        "under earlier keys are read with the keys listed in MCC_TOKEN_OLD_KEYS.",
+    )
     commands.add_parser(
         "sandbox",
         help="run the TikTok Shop and SHOPLINE simulators alone",
@@ -69,6 +82,14 @@ def main(argv: list[str] | None = None) -> int:
         from adapters.runtime import serve
 
         return asyncio.run(serve(settings, sandbox=args.sandbox))
+    if args.command == "generate-key":
+        from adapters.runtime import generate_key
+
+        return generate_key(args.path)
+    if args.command == "rotate-key":
+        from adapters.runtime import rotate_key
+
+        return asyncio.run(rotate_key(settings))
     if args.command == "sandbox":
         from adapters.runtime import run_sandbox
 

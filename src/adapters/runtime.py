@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
-from adapters.bootstrap import Container, build_container
+from adapters.bootstrap import build_container
+from adapters.crypto.token_cipher import TokenCipher, UnknownTokenKey, new_key
+from adapters.lifecycle import start_service
 from adapters.logging_setup import configure_logging
-from adapters.persistence.engine import create_engine
+from adapters.persistence.engine import create_engine, session_factory
 from adapters.persistence.migrator import DatabaseNotMigrated, ensure_migrated, upgrade_to_head
-from adapters.settings import Settings, redact_url
+from adapters.persistence.token_rotation import rotate
+from adapters.settings import ConfigError, Settings, redact_url, require_serving_settings
 
 log = logging.getLogger("mcc")
 
@@ -44,30 +49,25 @@ async def serve(settings: Settings, *, sandbox: bool = False) -> int:
         masking.add(settings.tiktok_app_secret)
         masking.add(settings.shopline_app_secret)
 
-    container = build_container(settings)
     try:
-        await container.init_resources()
+        require_serving_settings(settings)
+        container = build_container(settings)
         try:
-            await ensure_migrated(container.engine())
+            service = await start_service(container)
         except DatabaseNotMigrated as error:
             print(f"mcc: {error}", file=sys.stderr)
             return 1
-        server = await container.grpc_server()
-        _print_banner(settings, server.port, running_sandbox)
+        _print_banner(settings, service.port, running_sandbox)
         await _wait_for_stop_signal()
         log.info("shutting down grace_seconds=%s", settings.shutdown_grace_seconds)
-        await server.stop(settings.shutdown_grace_seconds)
+        await service.stop(settings.shutdown_grace_seconds)
+    except ConfigError as error:
+        print(f"mcc: configuration error: {error}", file=sys.stderr)
+        return 2
     finally:
-        await _shutdown(container)
         if running_sandbox is not None:
             await running_sandbox.close()
     return 0
-
-
-async def _shutdown(container: Container) -> None:
-    result = container.shutdown_resources()
-    if result is not None:
-        await result
 
 
 async def _wait_for_stop_signal() -> None:
@@ -114,3 +114,36 @@ def run_sandbox() -> int:
         print("mcc: the partner sandbox is not yet available in this build", file=sys.stderr)
         return 1
     return int(sandbox_main(sys.argv[2:]) or 0)
+
+
+def generate_key(path: str) -> int:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        print(f"mcc: key file {target} already exists; left unchanged")
+        return 0
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(new_key() + "\n")
+    print(f"mcc: wrote a new token key to {target} (mode 0600); set MCC_TOKEN_KEY_FILE={target}")
+    return 0
+
+
+async def rotate_key(settings: Settings) -> int:
+    configure_logging(settings.log_level)
+    if settings.token_key is None:
+        print("mcc: MCC_TOKEN_KEY or MCC_TOKEN_KEY_FILE must name the new key", file=sys.stderr)
+        return 2
+    cipher = TokenCipher(settings.token_key, settings.token_old_keys)
+    engine = create_engine(settings.database_url)
+    try:
+        await ensure_migrated(engine)
+        rewritten = await rotate(session_factory(engine), cipher)
+    except (DatabaseNotMigrated, UnknownTokenKey) as error:
+        print(f"mcc: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"mcc: {rewritten} token rows now use key {cipher.current_key_id}")
+    return 0

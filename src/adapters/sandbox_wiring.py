@@ -16,6 +16,7 @@ _SANDBOX_FIELDS: dict[str, tuple[str, str]] = {
     # settings field: (environment variable, attribute of the running sandbox or its credentials)
     "tiktok_api_url": ("MCC_TIKTOK_API_URL", "tiktok_api_url"),
     "tiktok_auth_url": ("MCC_TIKTOK_AUTH_URL", "tiktok_auth_url"),
+    "tiktok_consent_url": ("MCC_TIKTOK_CONSENT_URL", "tiktok_auth_url"),
     "shopline_url_template": ("MCC_SHOPLINE_URL_TEMPLATE", "shopline_url_template"),
     "tiktok_app_key": ("MCC_TIKTOK_APP_KEY", "credentials.tiktok_app_key"),
     "tiktok_app_secret": ("MCC_TIKTOK_APP_SECRET", "credentials.tiktok_app_secret"),

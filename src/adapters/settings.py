@@ -20,6 +20,10 @@ DEFAULT_TIKTOK_API_URL = "https://open-api.tiktokglobalshop.com"
 DEFAULT_TIKTOK_AUTH_URL = "https://auth.tiktok-shops.com"
 DEFAULT_SHOPLINE_URL_TEMPLATE = "https://{handle}.myshopline.com"
 DEFAULT_SHOPLINE_API_VERSION = "v20251201"
+DEFAULT_SHOPLINE_SCOPES = (
+    "read_products,write_products,read_orders,write_orders,write_inventory,read_store_information"
+)
+DEFAULT_SHOPLINE_REDIRECT_URI = "http://localhost/mcc/shopline/callback"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -40,15 +44,21 @@ class Settings:
     shutdown_grace_seconds: float = 5.0
     max_message_bytes: int = 8 * 1024 * 1024
     token_key: bytes | None = None
+    token_old_keys: tuple[bytes, ...] = ()
     tiktok_app_key: str | None = None
     tiktok_app_secret: str | None = None
     tiktok_service_id: str | None = None
     tiktok_api_url: str = DEFAULT_TIKTOK_API_URL
     tiktok_auth_url: str = DEFAULT_TIKTOK_AUTH_URL
+    tiktok_consent_url: str | None = None
+    tiktok_rate_limit_qps: float = 10.0
     shopline_app_key: str | None = None
     shopline_app_secret: str | None = None
     shopline_url_template: str = DEFAULT_SHOPLINE_URL_TEMPLATE
     shopline_api_version: str = DEFAULT_SHOPLINE_API_VERSION
+    shopline_scopes: tuple[str, ...] = tuple(DEFAULT_SHOPLINE_SCOPES.split(","))
+    shopline_redirect_uri: str = DEFAULT_SHOPLINE_REDIRECT_URI
+    job_concurrency: int = 4
 
     def __repr__(self) -> str:
         # Secrets stay out of logs and tracebacks.
@@ -91,6 +101,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "MCC_GRPC_MAX_MESSAGE_BYTES", get("MCC_GRPC_MAX_MESSAGE_BYTES"), 8 << 20
         ),
         token_key=_token_key(get("MCC_TOKEN_KEY"), get("MCC_TOKEN_KEY_FILE")),
+        token_old_keys=_old_keys(get("MCC_TOKEN_OLD_KEYS")),
         tiktok_app_key=get("MCC_TIKTOK_APP_KEY"),
         tiktok_app_secret=get("MCC_TIKTOK_APP_SECRET"),
         tiktok_service_id=get("MCC_TIKTOK_SERVICE_ID"),
@@ -104,6 +115,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             get("MCC_SHOPLINE_URL_TEMPLATE") or DEFAULT_SHOPLINE_URL_TEMPLATE
         ),
         shopline_api_version=_api_version(get("MCC_SHOPLINE_API_VERSION") or DEFAULT_SHOPLINE_API_VERSION),
+        shopline_scopes=_scopes(get("MCC_SHOPLINE_SCOPES") or DEFAULT_SHOPLINE_SCOPES),
+        shopline_redirect_uri=_http_url(
+            "MCC_SHOPLINE_REDIRECT_URI", get("MCC_SHOPLINE_REDIRECT_URI") or DEFAULT_SHOPLINE_REDIRECT_URI
+        ),
+        job_concurrency=_positive_int("MCC_JOB_CONCURRENCY", get("MCC_JOB_CONCURRENCY"), 4),
     )
 
 
@@ -157,6 +173,17 @@ def _http_url(variable: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def _optional_url(variable: str, value: str | None) -> str | None:
+    return None if value is None else _http_url(variable, value)
+
+
+def _scopes(value: str) -> tuple[str, ...]:
+    scopes = tuple(part.strip() for part in value.split(",") if part.strip())
+    if not scopes or any(not scope.replace("_", "").isalnum() for scope in scopes):
+        raise ConfigError("MCC_SHOPLINE_SCOPES", "a comma-separated list of scopes like read_orders", value)
+    return scopes
+
+
 def _url_template(value: str) -> str:
     if "{handle}" not in value:
         raise ConfigError("MCC_SHOPLINE_URL_TEMPLATE", "a URL containing {handle}", value)
@@ -184,6 +211,12 @@ def _token_key(inline: str | None, path: str | None) -> bytes | None:
     return None
 
 
+def _old_keys(text: str | None) -> tuple[bytes, ...]:
+    if text is None:
+        return ()
+    return tuple(_decode_key("MCC_TOKEN_OLD_KEYS", part.strip()) for part in text.split(",") if part.strip())
+
+
 def _decode_key(variable: str, text: str) -> bytes:
     try:
         key = base64.urlsafe_b64decode(text.encode("ascii"))
@@ -193,3 +226,23 @@ def _decode_key(variable: str, text: str) -> bytes:
         # The value is a secret: say what is wrong, never what it was.
         raise ConfigError(variable, "a url-safe base64 encoding of 32 random bytes (AES-256)")
     return key
+
+
+PARTNER_CREDENTIALS = (
+    ("tiktok_app_key", "MCC_TIKTOK_APP_KEY"),
+    ("tiktok_app_secret", "MCC_TIKTOK_APP_SECRET"),
+    ("tiktok_service_id", "MCC_TIKTOK_SERVICE_ID"),
+    ("shopline_app_key", "MCC_SHOPLINE_APP_KEY"),
+    ("shopline_app_secret", "MCC_SHOPLINE_APP_SECRET"),
+)
+
+
+def require_serving_settings(settings: Settings) -> None:
+    """What the server needs beyond the defaults: partner credentials and the token key."""
+    for field, variable in PARTNER_CREDENTIALS:
+        if not getattr(settings, field):
+            raise ConfigError(variable, "the partner app credential (or run `mcc serve --sandbox`)")
+    if settings.token_key is None:
+        raise ConfigError(
+            "MCC_TOKEN_KEY", "a token key, or MCC_TOKEN_KEY_FILE (`mcc generate-key PATH` makes one)"
+        )

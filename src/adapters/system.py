@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, datetime
 
@@ -14,3 +15,8 @@ class SystemClock:
 class UuidIdGenerator:
     def new_id(self) -> str:
         return uuid.uuid4().hex
+
+
+class SystemSecureRandom:
+    def token_urlsafe(self, nbytes: int) -> str:
+        return secrets.token_urlsafe(nbytes)

@@ -7,13 +7,14 @@ by keyset (``after`` is the ``next_cursor`` of the previous page).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 from domain.app import App
+from domain.authorization_state import AuthorizationStateStore
 from domain.catalog import ChannelProduct
 from domain.channel import (
     AuthorizedShop,
@@ -52,8 +53,8 @@ from domain.money import Money
 from domain.order import ImportKey, Order
 from domain.paging import Page
 from domain.secret import Secret
-from domain.shop import Shop
-from domain.task import Task
+from domain.shop import Shop, ShopStatus
+from domain.task import Task, TaskKind, TaskState
 from domain.tokens import ShoplineGrant, ShoplineToken, TikTokGrant, TikTokToken
 
 # --- Repositories ---------------------------------------------------------------------------
@@ -76,7 +77,13 @@ class ShopRepository(Protocol):
     async def add(self, shop: Shop) -> None: ...
     async def update(self, shop: Shop) -> None: ...
     async def delete(self, shop_id: ShopId) -> None: ...
-    async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[Shop]: ...
+    async def list(
+        self, app_id: AppId, *, page_size: int, after: str | None, status: ShopStatus | None = None
+    ) -> Page[Shop]:
+        """``status`` None means any status."""
+        ...
+
+    async def find_by_cipher(self, cipher: str) -> Shop | None: ...
 
 
 @runtime_checkable
@@ -90,6 +97,7 @@ class TokenRepository(Protocol):
     async def get_shopline(self, app_id: AppId) -> ShoplineToken: ...
     async def save_shopline(self, token: ShoplineToken) -> None: ...
     async def delete_shopline(self, app_id: AppId) -> None: ...
+    async def list_shopline(self, *, page_size: int, after: str | None) -> Page[ShoplineToken]: ...
 
 
 @runtime_checkable
@@ -114,6 +122,15 @@ class OrderRepository(Protocol):
     async def delete(self, shop_id: ShopId, order_id: OrderId) -> None: ...
     async def delete_for_shop(self, shop_id: ShopId) -> int: ...
     async def list(self, shop_id: ShopId, *, page_size: int, after: str | None) -> Page[Order]: ...
+    async def find_many(self, shop_id: ShopId, order_ids: Iterable[OrderId]) -> dict[OrderId, Order]:
+        """The stored orders among ``order_ids`` (for batch imports); missing ids are left out."""
+        ...
+
+    async def save_many(self, batch: Sequence[Order]) -> None:
+        """Adds new orders and updates ones read in this unit of work; ``StaleWrite`` on a conflict."""
+        ...
+
+    async def count_for_shop(self, shop_id: ShopId) -> int: ...
 
 
 @runtime_checkable
@@ -128,6 +145,17 @@ class ChannelProductRepository(Protocol):
     async def delete(self, shop_id: ShopId, product_id: ChannelProductId) -> None: ...
     async def delete_for_shop(self, shop_id: ShopId) -> int: ...
     async def list(self, shop_id: ShopId, *, page_size: int, after: str | None) -> Page[ChannelProduct]: ...
+    async def find_many(
+        self, shop_id: ShopId, product_ids: Iterable[ChannelProductId]
+    ) -> dict[ChannelProductId, ChannelProduct]:
+        """The stored products among ``product_ids`` (for batch imports); missing ids are left out."""
+        ...
+
+    async def save_many(self, batch: Sequence[ChannelProduct]) -> None:
+        """Adds new products and updates ones read in this unit of work; ``StaleWrite`` on a conflict."""
+        ...
+
+    async def count_for_shop(self, shop_id: ShopId) -> CatalogCounts: ...
 
 
 @runtime_checkable
@@ -140,6 +168,22 @@ class TaskRepository(Protocol):
     async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[Task]: ...
     async def list_runnable(self, now: datetime, *, limit: int) -> Sequence[Task]:
         """PENDING tasks and RUNNING ones whose lease expired, oldest first."""
+        ...
+
+    async def list_filtered(
+        self,
+        app_id: AppId,
+        *,
+        page_size: int,
+        after: str | None,
+        shop_id: ShopId | None = None,
+        kind: TaskKind | None = None,
+        state: TaskState | None = None,
+    ) -> Page[Task]:
+        """The app's tasks newest first (``created_at`` descending, then id descending).
+
+        A filter left at None matches anything; ``after`` is the ``next_cursor`` of the previous page.
+        """
         ...
 
 
@@ -192,6 +236,10 @@ class UnitOfWork(Protocol):
     def tasks(self) -> TaskRepository: ...
     @property
     def import_ledger(self) -> ImportLedger: ...
+    @property
+    def shop_registry(self) -> ShopRegistry: ...
+    @property
+    def authorization_states(self) -> AuthorizationStateStore: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -253,6 +301,10 @@ class TikTokChannelApi(Protocol):
 
     async def authorized_shops(self, access_token: Secret) -> list[AuthorizedShop]: ...
 
+    def authorization_url(self, region: str, state: str) -> str:
+        """The consent page for sellers of ``region`` (a ``Region`` value); TikTok echoes ``state``."""
+        ...
+
     def search_products(
         self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
     ) -> AsyncIterator[ResultPage[ChannelProductData]]:
@@ -303,6 +355,16 @@ class ShoplineApi(Protocol):
     async def create_token(self, store_handle: str, code: str) -> ShoplineGrant: ...
     async def refresh_token(self, store_handle: str) -> ShoplineGrant: ...
 
+    def install_url(
+        self, store_handle: str, scopes: Sequence[str], redirect_uri: str, custom_field: str | None = None
+    ) -> str:
+        """SHOPLINE's authorize page for the store; ``custom_field`` comes back on the callback."""
+        ...
+
+    def verify_callback(self, params: Mapping[str, str]) -> bool:
+        """The redirect's ``sign`` matches its other parameters (adapters may also check recency)."""
+        ...
+
     def variants(self, credentials: ShoplineCredentials) -> AsyncIterator[Sequence[ShoplineVariant]]:
         """Every variant of every product, page by page."""
         ...
@@ -330,3 +392,40 @@ class ShoplineApi(Protocol):
     def orders_updated(
         self, credentials: ShoplineCredentials, window: TimeWindow
     ) -> AsyncIterator[Sequence[ShoplineOrderRef]]: ...
+
+
+# --- Read models ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogCounts:
+    """How much of a shop's TikTok catalog we hold."""
+
+    products: int = 0
+    skus: int = 0
+    linked_skus: int = 0
+
+
+# --- Task change notifications --------------------------------------------------------------
+
+
+@runtime_checkable
+class TaskChangeSubscription(Protocol):
+    """One watcher's view of a task's changes."""
+
+    async def wait(self, at_most: timedelta) -> bool:
+        """True as soon as the task may have changed since the last call; False after ``at_most``."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+@runtime_checkable
+class TaskChangeFeed(Protocol):
+    """Wakes watchers of a task after a commit changed it (fed from ``TaskChanged`` events).
+
+    Best effort and possibly local to one process: watchers also re-read the task now and then,
+    so a change made by another process is seen too.
+    """
+
+    def subscribe(self, task_id: TaskId) -> TaskChangeSubscription: ...

@@ -16,9 +16,21 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 MCC = [sys.executable, "-m", "adapters.cli"]
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+PARTNER_ENV = {
+    "MCC_TIKTOK_APP_KEY": "app-key",
+    "MCC_TIKTOK_APP_SECRET": "tiktok-app-secret-value",
+    "MCC_TIKTOK_SERVICE_ID": "7000000000000000001",
+    "MCC_SHOPLINE_APP_KEY": "shopline-app-key",
+    "MCC_SHOPLINE_APP_SECRET": "shopline-app-secret-value",
+    "MCC_TOKEN_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+}
+
+
+def _env(tmp_path: Path, *, partners: bool = True, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MCC_")}
     env["MCC_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/mcc.db"
+    if partners:
+        env.update(PARTNER_ENV)
     env.update(extra)
     return env
 
@@ -46,6 +58,16 @@ def test_bad_configuration_is_one_line_naming_the_variable(tmp_path: Path) -> No
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("mcc: configuration error: MCC_LISTEN: expected HOST:PORT")
+
+
+def test_serve_without_partner_credentials_names_the_first_missing_one(tmp_path: Path) -> None:
+    env = _env(tmp_path, partners=False)
+    subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
+    result = subprocess.run([*MCC, "serve"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("mcc: configuration error: MCC_TIKTOK_APP_KEY: expected")
+    assert "--sandbox" in lines[-1]
 
 
 def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
@@ -89,7 +111,7 @@ def test_migrate_then_serve_then_stop_gracefully_on_sigterm(tmp_path: Path) -> N
 
 
 def test_sandbox_flag_starts_the_simulators(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+    env = _env(tmp_path, partners=False, MCC_TOKEN_KEY=PARTNER_ENV["MCC_TOKEN_KEY"])
     subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
     port = _free_port()
     server = subprocess.Popen(
@@ -111,3 +133,29 @@ def test_sandbox_flag_starts_the_simulators(tmp_path: Path) -> None:
     assert server.returncode == 0, err
     assert "partner sandbox: TikTok API http://127.0.0.1:" in out
     assert "sandbox-tiktok-app-secret" not in out + err
+    assert PARTNER_ENV["MCC_TOKEN_KEY"] not in out + err
+
+
+def test_generate_key_writes_a_private_key_file_once(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "token.key"
+    first = subprocess.run([*MCC, "generate-key", str(path)], capture_output=True, text=True, timeout=30)
+    assert first.returncode == 0, first.stderr
+    assert path.stat().st_mode & 0o777 == 0o600
+    key = path.read_text()
+    assert key.strip() not in first.stdout
+    again = subprocess.run([*MCC, "generate-key", str(path)], capture_output=True, text=True, timeout=30)
+    assert again.returncode == 0
+    assert path.read_text() == key
+    env = _env(tmp_path, partners=False, MCC_TOKEN_KEY_FILE=str(path))
+    subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
+    rotated = subprocess.run([*MCC, "rotate-key"], capture_output=True, text=True, env=env, timeout=60)
+    assert rotated.returncode == 0, rotated.stderr
+    assert "0 token rows now use key" in rotated.stdout
+
+
+def test_rotate_key_needs_a_key(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*MCC, "rotate-key"], capture_output=True, text=True, env=_env(tmp_path, partners=False), timeout=60
+    )
+    assert result.returncode == 2
+    assert "MCC_TOKEN_KEY" in result.stderr

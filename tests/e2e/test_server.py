@@ -14,7 +14,7 @@ from grpc_status import rpc_status
 from adapters.grpc.capabilities import SERVICES
 from domain.app import App
 from domain.ids import AppId
-from multichannel.v1 import app_pb2, app_pb2_grpc, shop_pb2, shop_pb2_grpc
+from multichannel.v1 import app_pb2, app_pb2_grpc, catalog_pb2, catalog_pb2_grpc
 
 API_SERVICES = {f"multichannel.v1.{name}" for name in SERVICES}
 
@@ -100,18 +100,13 @@ async def test_bad_input_is_invalid_argument_naming_the_field(harness) -> None: 
 
 
 async def test_unreleased_capability_answers_unimplemented_naming_it(harness) -> None:  # type: ignore[no-untyped-def]
-    stub = shop_pb2_grpc.ShopServiceStub(harness.channel)
+    stub = catalog_pb2_grpc.CatalogServiceStub(harness.channel)
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.ListShops(shop_pb2.ListShopsRequest(parent="apps/a"))
+        await stub.ListProducts(catalog_pb2.ListProductsRequest(parent="apps/a/shops/s"))
     assert caught.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert "TikTok shop authorization" in caught.value.details()
+    assert "CatalogService.ListProducts" in caught.value.details()
+    assert "catalog and price sync" in caught.value.details()
     assert _error_info(caught.value).reason == "CAPABILITY_NOT_AVAILABLE"
-
-    apps = app_pb2_grpc.AppServiceStub(harness.channel)
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await apps.UpdateApp(app_pb2.UpdateAppRequest())
-    assert caught.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert "AppService.UpdateApp" in caught.value.details()
 
 
 async def test_unknown_exceptions_are_generic_internal(harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +117,7 @@ async def test_unknown_exceptions_are_generic_internal(harness, monkeypatch) -> 
             raise RuntimeError("secret-token-value-123456 leaked?")
 
     # Restart with an exploding use case: providers are overridden, never monkeypatched.
-    await harness.server.stop(0)
+    await harness.service.server.stop(0)
     with servicer_queries.override(Exploding()):
         server = await harness.container.grpc_server()
         try:

@@ -82,6 +82,8 @@ FAKE_FOR_PORT = {
     ports.JobQueue: fakes.FakeJobQueue(),
     ports.TikTokChannelApi: fakes.FakeTikTokChannelApi(CLOCK),
     ports.ShoplineApi: fakes.FakeShoplineApi(CLOCK),
+    ports.TaskChangeFeed: fakes.FakeTaskChangeFeed(),
+    ports.TaskChangeSubscription: fakes.FakeTaskChangeFeed().subscribe(TaskId("x")),
 }
 
 

@@ -49,6 +49,7 @@ def test_valid_values_are_taken() -> None:
         ("MCC_GRPC_MAX_MESSAGE_BYTES", "big", "positive whole number"),
         ("MCC_TOKEN_KEY", "c2hvcnQ=", "32 random bytes"),
         ("MCC_TOKEN_KEY_FILE", "/nonexistent/key", "readable file"),
+        ("MCC_TOKEN_OLD_KEYS", f"{GOOD_KEY},short", "32 random bytes"),
         ("MCC_TIKTOK_API_URL", "ftp://example", "http:// or https://"),
         ("MCC_TIKTOK_AUTH_URL", "not a url", "http:// or https://"),
         ("MCC_SHOPLINE_URL_TEMPLATE", "https://store.example.com", "{handle}"),
@@ -90,3 +91,9 @@ def test_repr_hides_secrets() -> None:
     assert "tiktok-secret-value" not in text
     assert "shopline-secret-value" not in text
     assert "hunter22" not in text
+
+
+def test_old_keys_are_a_comma_separated_list() -> None:
+    other = base64.urlsafe_b64encode(bytes(range(1, 33))).decode()
+    settings = load_settings({"MCC_TOKEN_OLD_KEYS": f"{GOOD_KEY}, {other}"})
+    assert settings.token_old_keys == (bytes(range(32)), bytes(range(1, 33)))

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from grpc import aio
+
 from adapters.grpc.capabilities import SERVICES, service_descriptor
 from adapters.grpc.server import ServiceBinding, generic_binding
 from adapters.grpc.servicers.app import AppServicer
+from adapters.grpc.servicers.shop import ShopServicer
+from adapters.grpc.servicers.task import TaskServicer
 from adapters.grpc.unimplemented import unimplemented_service
-from multichannel.v1 import app_pb2_grpc
+from multichannel.v1 import app_pb2_grpc, shop_pb2_grpc, task_pb2_grpc
 
 
-def api_bindings(app_servicer: AppServicer) -> list[ServiceBinding]:
+def _binding(short_name: str, add: Callable[[Any, aio.Server], None], servicer: object) -> ServiceBinding:
+    return ServiceBinding(
+        full_name=service_descriptor(short_name).full_name, register=lambda server: add(servicer, server)
+    )
+
+
+def api_bindings(
+    app_servicer: AppServicer, shop_servicer: ShopServicer, task_servicer: TaskServicer
+) -> list[ServiceBinding]:
     released = {
-        "AppService": ServiceBinding(
-            full_name=service_descriptor("AppService").full_name,
-            register=lambda server: app_pb2_grpc.add_AppServiceServicer_to_server(app_servicer, server),
+        "AppService": _binding("AppService", app_pb2_grpc.add_AppServiceServicer_to_server, app_servicer),
+        "ShopService": _binding(
+            "ShopService", shop_pb2_grpc.add_ShopServiceServicer_to_server, shop_servicer
+        ),
+        "TaskService": _binding(
+            "TaskService", task_pb2_grpc.add_TaskServiceServicer_to_server, task_servicer
         ),
     }
     bindings = []

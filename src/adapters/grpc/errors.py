@@ -36,14 +36,6 @@ STATUS_TABLE: tuple[tuple[type[domain_errors.DomainError], grpc.StatusCode], ...
 )
 
 
-class CapabilityNotReleased(Exception):
-    """Raised by a servicer method whose capability is not available in this build."""
-
-    def __init__(self, capability: str) -> None:
-        super().__init__(capability)
-        self.capability = capability
-
-
 def status_code_for(error: domain_errors.DomainError) -> grpc.StatusCode:
     for family, code in STATUS_TABLE:
         if isinstance(error, family):
@@ -54,8 +46,6 @@ def status_code_for(error: domain_errors.DomainError) -> grpc.StatusCode:
 def status_for_exception(exc: BaseException, method: str, correlation_id: str) -> grpc.Status:
     if isinstance(exc, domain_errors.DomainError):
         return rpc_status.to_status(domain_status(exc))
-    if isinstance(exc, CapabilityNotReleased):
-        return rpc_status.to_status(unimplemented_status(short_method_name(method), exc.capability))
     log.error(
         "unhandled error method=%s correlation_id=%s type=%s",
         method,
@@ -64,12 +54,6 @@ def status_for_exception(exc: BaseException, method: str, correlation_id: str) -
         exc_info=exc,
     )
     return rpc_status.to_status(internal_status(correlation_id))
-
-
-def short_method_name(method: str) -> str:
-    """``/multichannel.v1.AppService/GetApp`` -> ``AppService.GetApp``."""
-    service, _, rpc = method.lstrip("/").partition("/")
-    return f"{service.rpartition('.')[2]}.{rpc}"
 
 
 def domain_status(error: domain_errors.DomainError) -> status_pb2.Status:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -10,8 +12,11 @@ from adapters.grpc.names import app_name, shop_name, task_name
 from domain.app import App, AppSettings, ImportScope
 from domain.errors import InvalidArgument
 from domain.pricing import PriceRule
+from domain.shop import Region, SellerType, ShopStatus
 from domain.task import Task, TaskKind, TaskState
-from multichannel.v1 import app_pb2, common_pb2, task_pb2
+from multichannel.v1 import app_pb2, common_pb2, shop_pb2, task_pb2
+from services.authorization import SkippedShop, SkipReason
+from services.shops import ShopView
 
 _IMPORT_SCOPE_TO_PROTO = {
     ImportScope.ONLY_LINKED: app_pb2.ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED,
@@ -106,3 +111,113 @@ def task_state_from_proto(value: int) -> TaskState | None:
     if value not in _TASK_STATE_FROM_PROTO:
         raise InvalidArgument("state", f"{value} is not a task state")
     return _TASK_STATE_FROM_PROTO[value]
+
+
+_SHOP_STATUS_TO_PROTO = {
+    status: shop_pb2.ShopStatus.Value(f"SHOP_STATUS_{status.value}") for status in ShopStatus
+}
+_SHOP_STATUS_FROM_PROTO = {value: status for status, value in _SHOP_STATUS_TO_PROTO.items()}
+_REGION_TO_PROTO = {region: shop_pb2.Region.Value(f"REGION_{region.value}") for region in Region}
+_SELLER_TYPE_TO_PROTO = {kind: shop_pb2.SellerType.Value(f"SELLER_TYPE_{kind.value}") for kind in SellerType}
+_SKIP_REASON_TO_PROTO = {
+    reason: shop_pb2.SkippedShopReason.Value(f"SKIPPED_SHOP_REASON_{reason.value}") for reason in SkipReason
+}
+
+
+def shop_view_to_proto(view: ShopView) -> shop_pb2.Shop:
+    shop = view.shop
+    return shop_pb2.Shop(
+        name=shop_name(shop.app_id, shop.id),
+        tiktok_shop_id=shop.tiktok_shop_id,
+        display_name=str(shop.display_name),
+        tiktok_shop_name=shop.identity.tiktok_name,
+        region=_REGION_TO_PROTO[shop.region],
+        seller_type=_SELLER_TYPE_TO_PROTO[shop.identity.seller_type],
+        currency_code=shop.region.currency,
+        status=_SHOP_STATUS_TO_PROTO[shop.status],
+        status_reason=view.status_reason,
+        access_token_expire_time=timestamp(view.access_token_expires_at),
+        grant_expire_time=timestamp(view.grant_expires_at),
+        expiring_soon=view.expiring_soon,
+        authorize_time=timestamp(shop.authorized_at),
+        reauthorize_time=timestamp(shop.reauthorized_at),
+        last_product_sync_time=timestamp(view.last_product_sync),
+        last_order_sync_time=timestamp(view.last_order_sync),
+        product_count=view.counts.products,
+        order_count=view.counts.orders,
+        linked_sku_count=view.counts.linked_skus,
+        sku_count=view.counts.skus,
+    )
+
+
+def shop_status_from_proto(value: int) -> ShopStatus | None:
+    if value == shop_pb2.SHOP_STATUS_UNSPECIFIED:
+        return None
+    if value not in _SHOP_STATUS_FROM_PROTO:
+        raise InvalidArgument("status", f"{value} is not a shop status")
+    return _SHOP_STATUS_FROM_PROTO[value]
+
+
+def skipped_shop_to_proto(skipped: SkippedShop) -> shop_pb2.SkippedShop:
+    return shop_pb2.SkippedShop(
+        tiktok_shop_id=skipped.tiktok_shop_id,
+        tiktok_shop_name=skipped.name,
+        region_code=skipped.region_code,
+        reason=_SKIP_REASON_TO_PROTO[skipped.reason],
+        message=skipped.message,
+    )
+
+
+_IMPORT_SCOPE_FROM_PROTO = {value: scope for scope, value in _IMPORT_SCOPE_TO_PROTO.items()}
+
+
+def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) -> AppSettings:
+    """Reads only what the mask names, so unnamed fields (left at proto defaults) are never validated."""
+
+    def named(field: str) -> bool:
+        return "settings" in paths or f"settings.{field}" in paths
+
+    scope = ImportScope.ONLY_LINKED
+    if named("order_import_scope"):
+        if message.order_import_scope not in _IMPORT_SCOPE_FROM_PROTO:
+            raise InvalidArgument(
+                "app.settings.order_import_scope", "must be ONLY_FULLY_LINKED or ALL_WITH_CUSTOM_ITEMS"
+            )
+        scope = _IMPORT_SCOPE_FROM_PROTO[message.order_import_scope]
+    rule = None
+    if named("default_price_rule") and message.HasField("default_price_rule"):
+        rule = price_rule_from_proto(message.default_price_rule, "app.settings.default_price_rule")
+    return AppSettings(
+        auto_import_orders=message.auto_import_orders,
+        import_scope=scope,
+        default_safety_stock=message.default_safety_stock if named("default_safety_stock") else 0,
+        location_ids=tuple(message.shopline_location_ids) if named("shopline_location_ids") else (),
+        default_price_rule=rule,
+    )
+
+
+def price_rule_from_proto(message: common_pb2.PriceRule, field: str) -> PriceRule:
+    currency = message.target_currency_code or message.fixed_amount.currency_code
+    if not currency:
+        raise InvalidArgument(f"{field}.target_currency_code", "is required")
+    if message.fixed_amount.currency_code and message.fixed_amount.currency_code != currency:
+        raise InvalidArgument(f"{field}.fixed_amount", "must be in the target currency")
+    if message.exchange_rate:
+        raise InvalidArgument(
+            f"{field}.exchange_rate", "is set per shop price rule, where the source currency is known"
+        )
+    return PriceRule(
+        target_currency=currency,
+        markup=decimal_field(message.markup or "0", f"{field}.markup"),
+        fixed=decimal_field(message.fixed_amount.amount or "0", f"{field}.fixed_amount.amount"),
+    )
+
+
+def decimal_field(text: str, field: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise InvalidArgument(field, f"{text!r} is not a decimal number") from None
+    if not value.is_finite():
+        raise InvalidArgument(field, "must be a finite decimal number")
+    return value

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, String
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -27,9 +27,10 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        moment: datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
 
 
 class DecimalString(TypeDecorator[Decimal]):
@@ -43,3 +44,12 @@ class DecimalString(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+def ordered_key(length: int = 64) -> TypeEngine[str]:
+    """An identifier compared by code point on every backend.
+
+    PostgreSQL sorts text by the database's locale by default, SQLite by bytes; keyset pages
+    must come out in one order everywhere (the order the fakes use), so PostgreSQL gets "C".
+    """
+    return String(length).with_variant(String(length, collation="C"), "postgresql")

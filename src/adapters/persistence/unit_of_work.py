@@ -6,25 +6,42 @@ publisher only after the commit succeeded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.crypto.token_cipher import TokenCipher
 from adapters.persistence.repositories.apps import SqlAlchemyAppRepository
+from adapters.persistence.repositories.authorization_states import SqlAlchemyAuthorizationStateStore
+from adapters.persistence.repositories.channel_products import SqlAlchemyChannelProductRepository
+from adapters.persistence.repositories.import_ledger import SqlAlchemyImportLedger
+from adapters.persistence.repositories.inventory_pools import SqlAlchemyInventoryPoolRepository
+from adapters.persistence.repositories.orders import SqlAlchemyOrderRepository
+from adapters.persistence.repositories.shops import SqlAlchemyShopRegistry, SqlAlchemyShopRepository
+from adapters.persistence.repositories.tasks import SqlAlchemyTaskRepository
+from adapters.persistence.repositories.tokens import SqlAlchemyTokenRepository
 from domain.events import DomainEvent
 from domain.ports import EventPublisher
+
+R = TypeVar("R")
 
 
 class SqlAlchemyUnitOfWork:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], publisher: EventPublisher | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        publisher: EventPublisher | None = None,
+        cipher: TokenCipher | None = None,
     ) -> None:
+        """Without a ``cipher`` every repository works except tokens, which refuse to store plaintext."""
         self._sessions = sessions
         self._publisher = publisher
+        self._cipher = cipher
         self._session: AsyncSession | None = None
-        self._apps: SqlAlchemyAppRepository | None = None
+        # Repositories are built on first use, once per ``async with`` block.
+        self._repositories: dict[str, Any] = {}
 
     @property
     def session(self) -> AsyncSession:
@@ -34,9 +51,44 @@ class SqlAlchemyUnitOfWork:
 
     @property
     def apps(self) -> SqlAlchemyAppRepository:
-        if self._apps is None:
-            self._apps = SqlAlchemyAppRepository(self.session)
-        return self._apps
+        return self._repository("apps", SqlAlchemyAppRepository)
+
+    @property
+    def shops(self) -> SqlAlchemyShopRepository:
+        return self._repository("shops", SqlAlchemyShopRepository)
+
+    @property
+    def tokens(self) -> SqlAlchemyTokenRepository:
+        return self._repository("tokens", lambda session: SqlAlchemyTokenRepository(session, self._cipher))
+
+    @property
+    def inventory_pools(self) -> SqlAlchemyInventoryPoolRepository:
+        return self._repository("inventory_pools", SqlAlchemyInventoryPoolRepository)
+
+    @property
+    def orders(self) -> SqlAlchemyOrderRepository:
+        return self._repository("orders", SqlAlchemyOrderRepository)
+
+    @property
+    def channel_products(self) -> SqlAlchemyChannelProductRepository:
+        return self._repository("channel_products", SqlAlchemyChannelProductRepository)
+
+    @property
+    def tasks(self) -> SqlAlchemyTaskRepository:
+        return self._repository("tasks", SqlAlchemyTaskRepository)
+
+    @property
+    def import_ledger(self) -> SqlAlchemyImportLedger:
+        return self._repository("import_ledger", SqlAlchemyImportLedger)
+
+    @property
+    def shop_registry(self) -> SqlAlchemyShopRegistry:
+        """The registry inside this transaction: a claim commits together with the shop row."""
+        return self._repository("shop_registry", SqlAlchemyShopRegistry)
+
+    @property
+    def authorization_states(self) -> SqlAlchemyAuthorizationStateStore:
+        return self._repository("authorization_states", SqlAlchemyAuthorizationStateStore)
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
@@ -48,12 +100,13 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         try:
             if self._session is not None and self._session.in_transaction():
+                self._pull_events()  # whatever was not committed is void
                 await self._session.rollback()
         finally:
             if self._session is not None:
                 await self._session.close()
             self._session = None
-            self._apps = None
+            self._repositories = {}
 
     async def commit(self) -> None:
         events = self._pull_events()
@@ -65,14 +118,18 @@ class SqlAlchemyUnitOfWork:
     async def rollback(self) -> None:
         self._pull_events()  # recorded changes are void
         await self.session.rollback()
+        self._repositories = {}  # versions they remember may have been rolled back
         await self.session.begin()
 
-    def _repositories(self) -> Sequence[Any]:
-        return [repo for repo in (self._apps,) if repo is not None]
+    def _repository(self, name: str, build: Callable[[AsyncSession], R]) -> R:
+        repository = self._repositories.get(name)
+        if repository is None:
+            repository = self._repositories[name] = build(self.session)
+        return repository
 
     def _pull_events(self) -> list[DomainEvent]:
         events: list[DomainEvent] = []
-        for repository in self._repositories():
-            for aggregate in repository.seen.values():
+        for repository in self._repositories.values():
+            for aggregate in getattr(repository, "seen", {}).values():
                 events.extend(aggregate.pull_events())
         return events

@@ -4,20 +4,62 @@ from __future__ import annotations
 
 from grpc import aio
 
-from adapters.grpc.errors import CapabilityNotReleased
-from adapters.grpc.mappers import app_to_proto
+from adapters.grpc.mappers import app_settings_from_proto, app_to_proto, timestamp
 from adapters.grpc.names import parse_app_name
 from adapters.grpc.paging import PageTokenCodec, fingerprint, page_size
+from domain.errors import InvalidArgument
 from multichannel.v1 import app_pb2, app_pb2_grpc
+from services.app_settings import AppSettingsUpdates
 from services.apps import AppQueries
-
-INSTALLATION = "SHOPLINE app installation"
+from services.installation import Installation
 
 
 class AppServicer(app_pb2_grpc.AppServiceServicer):
-    def __init__(self, queries: AppQueries, page_tokens: PageTokenCodec) -> None:
+    def __init__(
+        self,
+        queries: AppQueries,
+        installation: Installation,
+        settings_updates: AppSettingsUpdates,
+        page_tokens: PageTokenCodec,
+    ) -> None:
         self._queries = queries
+        self._installation = installation
+        self._settings_updates = settings_updates
         self._page_tokens = page_tokens
+
+    async def StartInstallation(
+        self, request: app_pb2.StartInstallationRequest, context: aio.ServicerContext
+    ) -> app_pb2.StartInstallationResponse:
+        if not request.store_handle:
+            raise InvalidArgument("store_handle", "is required")
+        started = await self._installation.start(request.store_handle, request.redirect_uri)
+        return app_pb2.StartInstallationResponse(
+            authorization_url=started.authorization_url,
+            state=started.state,
+            expire_time=timestamp(started.expires_at),
+        )
+
+    async def CompleteInstallation(
+        self, request: app_pb2.CompleteInstallationRequest, context: aio.ServicerContext
+    ) -> app_pb2.CompleteInstallationResponse:
+        # The callback's parameters under SHOPLINE's own names, as the signature covers them.
+        params = dict(request.other_parameters)
+        params.update(
+            appkey=request.app_key,
+            code=request.code,
+            handle=request.handle,
+            timestamp=request.timestamp,
+            sign=request.sign,
+            customField=request.state,
+        )
+        if request.lang:
+            params["lang"] = request.lang
+        outcome = await self._installation.complete(params)
+        app = app_to_proto(outcome.app)
+        app.installation_state = app_pb2.INSTALLATION_STATE_INSTALLED
+        app.token_expire_time.CopyFrom(timestamp(outcome.token_expires_at))
+        app.granted_scopes.extend(outcome.granted_scopes)
+        return app_pb2.CompleteInstallationResponse(app=app, created=outcome.created)
 
     async def GetApp(
         self, request: app_pb2.GetAppRequest, context: aio.ServicerContext
@@ -39,11 +81,11 @@ class AppServicer(app_pb2_grpc.AppServiceServicer):
             next_page_token=self._page_tokens.encode(page.next_cursor, fingerprint=request_fingerprint),
         )
 
-    async def StartInstallation(self, request: object, context: aio.ServicerContext) -> object:
-        raise CapabilityNotReleased(INSTALLATION)
-
-    async def CompleteInstallation(self, request: object, context: aio.ServicerContext) -> object:
-        raise CapabilityNotReleased(INSTALLATION)
-
-    async def UpdateApp(self, request: object, context: aio.ServicerContext) -> object:
-        raise CapabilityNotReleased("app settings")
+    async def UpdateApp(
+        self, request: app_pb2.UpdateAppRequest, context: aio.ServicerContext
+    ) -> app_pb2.UpdateAppResponse:
+        app_id = parse_app_name(request.app.name, "app.name")
+        paths = list(request.update_mask.paths)
+        settings = app_settings_from_proto(request.app.settings, paths)
+        app = await self._settings_updates.update_app(app_id, settings, paths)
+        return app_pb2.UpdateAppResponse(app=app_to_proto(app))

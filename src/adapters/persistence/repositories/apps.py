@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence.repositories.seen import Seen
 from adapters.persistence.tables import apps
 from domain.app import App, AppSettings, ImportScope
 from domain.errors import AppAlreadyExists, AppNotFound, StaleWrite
@@ -21,7 +22,7 @@ class SqlAlchemyAppRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._versions: dict[AppId, int] = {}
-        self.seen: dict[AppId, App] = {}
+        self.seen: Seen[App] = Seen()
 
     async def get(self, app_id: AppId) -> App:
         row = (await self._session.execute(select(apps).where(apps.c.id == app_id))).mappings().first()
@@ -44,7 +45,7 @@ class SqlAlchemyAppRepository:
             # The transaction is spoiled either way; the unit of work rolls it back.
             raise AppAlreadyExists(f"apps/{app.id}") from None
         self._versions[app.id] = 1
-        self.seen[app.id] = app
+        self.seen.add(app)
 
     async def update(self, app: App) -> None:
         expected = self._versions.get(app.id)
@@ -58,7 +59,7 @@ class SqlAlchemyAppRepository:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleWrite(f"apps/{app.id}", "changed since it was read")
         self._versions[app.id] = expected + 1
-        self.seen[app.id] = app
+        self.seen.add(app)
 
     async def delete(self, app_id: AppId) -> None:
         result = await self._session.execute(delete(apps).where(apps.c.id == app_id))
@@ -78,7 +79,7 @@ class SqlAlchemyAppRepository:
     def _track(self, row: Any) -> App:
         app = app_from_row(row)
         self._versions[app.id] = row["version"]
-        self.seen[app.id] = app
+        self.seen.add(app)
         return app
 
 

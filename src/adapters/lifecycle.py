@@ -1,0 +1,56 @@
+"""Starting and stopping the whole service: database check, job runner, periodic jobs, gRPC server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from adapters.bootstrap import Container
+from adapters.grpc.server import RunningServer
+from adapters.jobs.runner import EmbeddedJobRunner
+from adapters.jobs.scheduler import PeriodicScheduler
+from adapters.persistence.migrator import ensure_migrated
+
+
+@dataclass
+class RunningService:
+    container: Container
+    server: RunningServer
+    runner: EmbeddedJobRunner
+    periodic: PeriodicScheduler
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    async def stop(self, grace_seconds: float) -> None:
+        # Stop taking calls first, then let running tasks reach a checkpoint, then close pools.
+        try:
+            await self.server.stop(grace_seconds)
+            await self.periodic.stop()
+            await self.runner.stop(timedelta(seconds=grace_seconds))
+        finally:
+            await shutdown_resources(self.container)
+
+
+async def start_service(container: Container, *, background_work: bool = True) -> RunningService:
+    """Raises ``DatabaseNotMigrated`` before anything starts when the schema is behind."""
+    await container.init_resources()
+    try:
+        await ensure_migrated(container.engine())
+        runner = container.job_runner()
+        periodic = container.periodic_jobs()
+        if background_work:
+            await runner.start()
+            await periodic.start()
+        server = await container.grpc_server()
+    except BaseException:
+        await shutdown_resources(container)
+        raise
+    return RunningService(container=container, server=server, runner=runner, periodic=periodic)
+
+
+async def shutdown_resources(container: Container) -> None:
+    result = container.shutdown_resources()
+    if result is not None:
+        await result

@@ -1,0 +1,249 @@
+"""Orders: one row per order, its lines as JSON (amounts as decimal strings, never floats)."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.persistence.repositories.common import (
+    Keyset,
+    cursor,
+    limit_for,
+    rowcount,
+    save_versioned_batch,
+    versioned_update,
+)
+from adapters.persistence.repositories.seen import Seen
+from adapters.persistence.tables import orders
+from domain.channel import BuyerInfo
+from domain.errors import OrderAlreadyExists, OrderNotFound
+from domain.ids import (
+    AppId,
+    ChannelProductId,
+    ChannelSkuId,
+    OrderId,
+    ShopId,
+    ShoplineOrderId,
+    TikTokShopId,
+)
+from domain.money import Money
+from domain.order import (
+    Cancellation,
+    CancellationState,
+    ImportState,
+    ImportStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    StockState,
+)
+from domain.paging import Page
+
+OrderKey = tuple[ShopId, OrderId]
+
+
+def _name(shop_id: ShopId, order_id: OrderId) -> str:
+    return f"shops/{shop_id}/orders/{order_id}"
+
+
+class SqlAlchemyOrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._versions: dict[OrderKey, int] = {}
+        self.seen: Seen[Order] = Seen()
+
+    async def get(self, shop_id: ShopId, order_id: OrderId) -> Order:
+        found = await self.find(shop_id, order_id)
+        if found is None:
+            raise OrderNotFound(_name(shop_id, order_id))
+        return found
+
+    async def find(self, shop_id: ShopId, order_id: OrderId) -> Order | None:
+        found = await self._load(_key_is(shop_id, order_id))
+        return found[0] if found else None
+
+    async def find_many(self, shop_id: ShopId, order_ids: Iterable[OrderId]) -> dict[OrderId, Order]:
+        """The stored orders among ``order_ids``, in one query (for batch imports)."""
+        wanted = sorted(set(order_ids))
+        if not wanted:
+            return {}
+        found = await self._load((orders.c.shop_id == shop_id) & orders.c.id.in_(wanted))
+        return {order.id: order for order in found}
+
+    async def add(self, order: Order) -> None:
+        if await self._exists(order.shop_id, order.id):
+            raise OrderAlreadyExists(_name(order.shop_id, order.id))
+        try:
+            await self._session.execute(insert(orders).values(**order_to_row(order), version=1))
+        except IntegrityError:
+            raise OrderAlreadyExists(_name(order.shop_id, order.id)) from None
+        self._remember(order, 1)
+
+    async def update(self, order: Order) -> None:
+        key = (order.shop_id, order.id)
+        version = await versioned_update(
+            self._session,
+            orders,
+            _key_is(*key),
+            self._versions.get(key),
+            order_to_row(order),
+            subject=_name(*key),
+            not_found=OrderNotFound(_name(*key)),
+        )
+        self._remember(order, version)
+
+    async def save_many(self, batch: Sequence[Order]) -> None:
+        """Adds new orders and updates ones read in this unit of work, in batched statements.
+
+        An order that another transaction added or changed since it was read raises
+        ``StaleWrite``; the whole unit of work should then be retried from a fresh read.
+        """
+        expected = [self._versions.get((order.shop_id, order.id), 0) for order in batch]
+        versions = await save_versioned_batch(
+            self._session, orders, [order_to_row(order) for order in batch], expected, subject="orders"
+        )
+        for order, version in zip(batch, versions, strict=True):
+            self._remember(order, version)
+
+    async def delete(self, shop_id: ShopId, order_id: OrderId) -> None:
+        result = await self._session.execute(delete(orders).where(_key_is(shop_id, order_id)))
+        if rowcount(result) != 1:
+            raise OrderNotFound(_name(shop_id, order_id))
+        self._versions.pop((shop_id, order_id), None)
+
+    async def delete_for_shop(self, shop_id: ShopId) -> int:
+        result = await self._session.execute(delete(orders).where(orders.c.shop_id == shop_id))
+        for key in [key for key in self._versions if key[0] == shop_id]:
+            del self._versions[key]
+        return rowcount(result)
+
+    async def list(self, shop_id: ShopId, *, page_size: int, after: str | None) -> Page[Order]:
+        limit = limit_for(page_size)
+        keyset = Keyset(after, scope=shop_id)
+        if keyset.empty:
+            return Page([], None)
+        where = orders.c.shop_id == shop_id
+        if keyset.bound is not None:
+            where = where & (orders.c.id > keyset.bound)
+        found = await self._load(where, limit=limit + 1)
+        items = found[:limit]
+        return Page(items, cursor(shop_id, items[-1].id) if len(found) > limit else None)
+
+    async def count_for_shop(self, shop_id: ShopId) -> int:
+        query = select(func.count()).select_from(orders).where(orders.c.shop_id == shop_id)
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def _exists(self, shop_id: ShopId, order_id: OrderId) -> bool:
+        query = select(orders.c.id).where(_key_is(shop_id, order_id))
+        return (await self._session.execute(query)).first() is not None
+
+    async def _load(self, where: ColumnElement[bool], limit: int | None = None) -> builtins.list[Order]:
+        query = select(orders).where(where).order_by(orders.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        found = []
+        for row in (await self._session.execute(query)).mappings():
+            order = order_from_row(row)
+            self._remember(order, row["version"])
+            found.append(order)
+        return found
+
+    def _remember(self, order: Order, version: int) -> None:
+        key = (order.shop_id, order.id)
+        self._versions[key] = version
+        self.seen.add(order)
+
+
+def _key_is(shop_id: ShopId, order_id: OrderId) -> ColumnElement[bool]:
+    return (orders.c.shop_id == shop_id) & (orders.c.id == order_id)
+
+
+def order_to_row(order: Order) -> dict[str, Any]:
+    cancellation = order.cancellation
+    imported = order.import_status
+    return {
+        "shop_id": order.shop_id,
+        "id": order.id,
+        "app_id": order.app_id,
+        "tiktok_shop_id": order.tiktok_shop_id,
+        "status": order.status.value,
+        "currency": order.currency,
+        "total_amount": order.total.amount,
+        "total_currency": order.total.currency,
+        "lines": [_line_to_json(line) for line in order.lines],
+        "buyer_user_id": order.buyer.user_id,
+        "buyer_email": order.buyer.email,
+        "buyer_name": order.buyer.name,
+        "create_time": order.create_time,
+        "update_time": order.update_time,
+        "first_seen_at": order.first_seen_at,
+        "cancellation_state": cancellation.state.value,
+        "cancel_id": cancellation.cancel_id,
+        "cancel_response_deadline": cancellation.response_deadline,
+        "import_state": imported.state.value,
+        "shopline_order_id": imported.shopline_order_id,
+        "import_failure_reason": imported.failure_reason,
+        "import_attempted_at": imported.attempted_at,
+        "stock_state": order.stock_state.value,
+    }
+
+
+def order_from_row(row: Any) -> Order:
+    shopline_order_id = row["shopline_order_id"]
+    return Order(
+        order_id=OrderId(row["id"]),
+        app_id=AppId(row["app_id"]),
+        shop_id=ShopId(row["shop_id"]),
+        tiktok_shop_id=TikTokShopId(row["tiktok_shop_id"]),
+        status=OrderStatus(row["status"]),
+        currency=row["currency"],
+        total=Money(row["total_amount"], row["total_currency"]),
+        lines=tuple(_line_from_json(line) for line in row["lines"]),
+        buyer=BuyerInfo(user_id=row["buyer_user_id"], email=row["buyer_email"], name=row["buyer_name"]),
+        create_time=row["create_time"],
+        update_time=row["update_time"],
+        first_seen_at=row["first_seen_at"],
+        cancellation=Cancellation(
+            state=CancellationState(row["cancellation_state"]),
+            cancel_id=row["cancel_id"],
+            response_deadline=row["cancel_response_deadline"],
+        ),
+        import_status=ImportStatus(
+            state=ImportState(row["import_state"]),
+            shopline_order_id=None if shopline_order_id is None else ShoplineOrderId(shopline_order_id),
+            failure_reason=row["import_failure_reason"],
+            attempted_at=row["import_attempted_at"],
+        ),
+        stock_state=StockState(row["stock_state"]),
+    )
+
+
+def _line_to_json(line: OrderLine) -> dict[str, Any]:
+    return {
+        "sku_id": line.sku_id,
+        "product_id": line.product_id,
+        "seller_sku": line.seller_sku,
+        "title": line.title,
+        "quantity": line.quantity,
+        "subtotal": str(line.subtotal.amount),
+        "currency": line.subtotal.currency,
+        "line_item_ids": list(line.line_item_ids),
+    }
+
+
+def _line_from_json(data: dict[str, Any]) -> OrderLine:
+    return OrderLine(
+        sku_id=ChannelSkuId(data["sku_id"]),
+        product_id=ChannelProductId(data["product_id"]),
+        seller_sku=data["seller_sku"],
+        title=data["title"],
+        quantity=data["quantity"],
+        subtotal=Money(Decimal(data["subtotal"]), data["currency"]),
+        line_item_ids=tuple(data["line_item_ids"]),
+    )

@@ -1,0 +1,45 @@
+"""Changing an app's settings through an update mask (``UpdateApp``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from typing import Any
+
+from domain.app import App, AppSettings
+from domain.ids import AppId
+from domain.ports import Clock, UnitOfWork
+from services.update_mask import masked_fields
+
+_SETTING_PATHS: dict[str, tuple[str, ...]] = {
+    "settings.auto_import_orders": ("auto_import_orders",),
+    "settings.order_import_scope": ("import_scope",),
+    "settings.default_safety_stock": ("default_safety_stock",),
+    "settings.shopline_location_ids": ("location_ids",),
+    "settings.default_price_rule": ("default_price_rule",),
+}
+_SETTING_PATHS["settings"] = tuple(name for names in _SETTING_PATHS.values() for name in names)
+
+
+class AppSettingsUpdates:
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+
+    async def update_app(self, app_id: AppId, settings: AppSettings, update_mask: Sequence[str]) -> App:
+        """Takes from ``settings`` only the fields named by ``update_mask``; the rest stay as they are.
+
+        Paths are relative to the API's App: ``settings`` (all) or ``settings.<field>``.
+        """
+        chosen = masked_fields(update_mask, _SETTING_PATHS)
+        async with self._unit_of_work() as uow:
+            app = await uow.apps.get(app_id)
+            current = app.settings
+            values: dict[str, Any] = {
+                f.name: getattr(settings if f.name in chosen else current, f.name)
+                for f in fields(AppSettings)
+            }
+            app.change_settings(AppSettings(**values), self._clock.now())
+            await uow.apps.update(app)
+            await uow.commit()
+            return app

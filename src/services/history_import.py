@@ -1,0 +1,477 @@
+"""History import: every product of a shop and the orders created in the last 30 days.
+
+The import streams TikTok's search pages and writes them in batches of at least
+``batch_rows`` rows, one transaction per batch, together with the task's progress and checkpoint.
+The checkpoint names the phase, the search window and how many of its pages are already written
+(the port keeps TikTok's page token to itself; a page count resumes the same search). A run that
+stops or crashes resumes from there, and since every write is an idempotent upsert, the data ends
+the same as after an uninterrupted run. At most one batch and one page are held in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import TypeVar
+
+from domain.catalog import ChannelProduct
+from domain.channel import (
+    ChannelProductData,
+    ResultPage,
+    ShopCredentials,
+    TikTokOrderData,
+    TimeWindow,
+)
+from domain.errors import (
+    DomainError,
+    InvalidArgument,
+    PartnerAuthExpired,
+    PartnerUnavailable,
+    ShopNotFound,
+    StaleWrite,
+    TokenNotFound,
+)
+from domain.ids import AppId, ChannelProductId, OrderId, ShopId, TaskId, TikTokShopId
+from domain.order import Order, UpdateOutcome
+from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
+from domain.task import Task, TaskCounts, TaskKind, TaskState
+from services.jobs import WRITE_ATTEMPTS, RetryPolicy, RunResult, TaskRun, retrying, run_task_job
+
+T = TypeVar("T")
+P = TypeVar("P")
+_AnyPage = ResultPage[ChannelProductData] | ResultPage[TikTokOrderData]
+
+HISTORY_DAYS = 30
+PRODUCTS_SINCE = datetime(2016, 1, 1, tzinfo=UTC)
+"""Before TikTok Shop existed: a product search from here covers the whole catalog."""
+SEARCH_RESULT_LIMIT = 10_000
+"""TikTok refuses to page a search beyond this many results; larger windows are split."""
+ORDER_DETAIL_BATCH = 50
+TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
+"""Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
+
+
+class Phase(Enum):
+    PRODUCTS = "products"
+    ORDERS = "orders"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class ImportPosition:
+    """Where the import stands: the checkpoint, encoded as a string in the task."""
+
+    phase: Phase
+    window: TimeWindow
+    pages: int
+    """Pages of ``window`` already written."""
+    cutoff: datetime
+    """The import covers what TikTok held at this time; later changes belong to the incremental sync."""
+    orders_since: datetime
+
+    def encode(self) -> str:
+        return json.dumps(
+            {
+                "v": 1,
+                "phase": self.phase.value,
+                "window": [self.window.start.isoformat(), self.window.end.isoformat()],
+                "pages": self.pages,
+                "cutoff": self.cutoff.isoformat(),
+                "orders_since": self.orders_since.isoformat(),
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def decode(cls, text: str) -> ImportPosition:
+        try:
+            data = json.loads(text)
+            start, end = data["window"]
+            return cls(
+                phase=Phase(data["phase"]),
+                window=TimeWindow(datetime.fromisoformat(start), datetime.fromisoformat(end)),
+                pages=int(data["pages"]),
+                cutoff=datetime.fromisoformat(data["cutoff"]),
+                orders_since=datetime.fromisoformat(data["orders_since"]),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise InvalidArgument("checkpoint", f"not a history import checkpoint ({error})") from None
+
+
+@dataclass
+class _Batch:
+    products: list[ChannelProductData] = field(default_factory=list)
+    orders: list[TikTokOrderData] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.products) + len(self.orders)
+
+
+@dataclass
+class _Applied:
+    counts: TaskCounts = field(default_factory=TaskCounts)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, **increments: int) -> None:
+        self.counts = self.counts.plus(TaskCounts(**increments))
+
+    def failed(self, item_ref: str, error: DomainError) -> None:
+        self.add(failed=1)
+        self.errors.append((item_ref, error.message))
+
+
+class _Shop:
+    """What the handler needs to know about the shop, and its current credentials."""
+
+    def __init__(self, shop_id: ShopId, tiktok_shop_id: TikTokShopId, credentials: ShopCredentials) -> None:
+        self.shop_id = shop_id
+        self.tiktok_shop_id = tiktok_shop_id
+        self.credentials = credentials
+
+
+class HistoryImports:
+    """Starts a shop's history import as a task in the task center."""
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        ids: IdGenerator,
+        job_queue: JobQueue,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._ids = ids
+        self._job_queue = job_queue
+
+    async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
+        """Creates the task, or returns the shop's import that is still pending or running."""
+        async with self._unit_of_work() as uow:
+            shop = await uow.shops.get(shop_id)
+            if shop.app_id != app_id:
+                raise ShopNotFound(shop_id)  # another app's shop is not there as far as this app knows
+            for state in (TaskState.RUNNING, TaskState.PENDING):
+                active = await uow.tasks.list_filtered(
+                    app_id,
+                    page_size=1,
+                    after=None,
+                    shop_id=shop_id,
+                    kind=TaskKind.HISTORY_IMPORT,
+                    state=state,
+                )
+                if active.items:
+                    return active.items[0]
+            task = Task.create(
+                TaskId(self._ids.new_id()), app_id, TaskKind.HISTORY_IMPORT, self._clock.now(), shop_id
+            )
+            await uow.tasks.add(task)
+            await uow.commit()
+        await self._job_queue.enqueue(run_task_job(task.id))
+        return task
+
+
+class HistoryImportHandler:
+    """The ``HISTORY_IMPORT`` task handler."""
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        tiktok: TikTokChannelApi,
+        *,
+        batch_rows: int = 500,
+        page_size: int = 100,
+        order_window: timedelta = timedelta(days=1),
+        retry: RetryPolicy | None = None,
+        search_limit: int = SEARCH_RESULT_LIMIT,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._tiktok = tiktok
+        self._batch_rows = batch_rows
+        self._page_size = page_size
+        self._order_window = order_window
+        self._retry = retry or RetryPolicy()
+        self._search_limit = search_limit
+
+    async def run(self, run: TaskRun) -> RunResult:
+        if run.shop_id is None:
+            return RunResult.failed("a history import needs a shop")
+        shop = await self._shop(run.shop_id)
+        if isinstance(shop, str):
+            return RunResult.failed(shop)
+        position = ImportPosition.decode(run.checkpoint) if run.checkpoint else await self._begin(run, shop)
+        batch = _Batch()
+        while position.phase is not Phase.DONE:
+            window_done, position, batch = await self._import_window(run, shop, position, batch)
+            if not window_done:
+                if run.stop_requested and not run.lost and batch.rows:
+                    await self._write(run, shop, batch, position)
+                return RunResult.stopped()
+            position = self._after(position)
+        await self._write(run, shop, batch, position, finished=True)
+        return RunResult.completed()
+
+    # --- phases and windows -----------------------------------------------------------------
+
+    async def _begin(self, run: TaskRun, shop: _Shop) -> ImportPosition:
+        """Fixes the cutoff, estimates the total from TikTok's counts and stores the first checkpoint."""
+        cutoff = self._clock.now()
+        orders_since = cutoff - timedelta(days=HISTORY_DAYS)
+        position = ImportPosition(Phase.PRODUCTS, TimeWindow(PRODUCTS_SINCE, cutoff), 0, cutoff, orders_since)
+        products = await self._count(run, shop, Phase.PRODUCTS, TimeWindow(PRODUCTS_SINCE, cutoff))
+        orders = await self._count(run, shop, Phase.ORDERS, TimeWindow(orders_since, cutoff))
+        await self._write(run, shop, _Batch(), position, total=products + orders)
+        return position
+
+    async def _count(self, run: TaskRun, shop: _Shop, phase: Phase, window: TimeWindow) -> int:
+        async def first_page() -> int:
+            async with aclosing(self._search(shop, phase, window, page_size=1)) as pages:
+                async for page in pages:
+                    return page.total_count
+            return 0
+
+        return await self._retrying(run, shop, first_page)
+
+    def _after(self, position: ImportPosition) -> ImportPosition:
+        """The window that follows a finished one."""
+        end = position.window.end
+        if position.phase is Phase.PRODUCTS and end >= position.cutoff:
+            first = TimeWindow(position.orders_since, self._order_window_end(position.orders_since, position))
+            return replace(position, phase=Phase.ORDERS, window=first, pages=0)
+        if position.phase is Phase.ORDERS and end >= position.cutoff:
+            return replace(position, phase=Phase.DONE, window=TimeWindow(end, end), pages=0)
+        if position.phase is Phase.PRODUCTS:
+            return replace(position, window=TimeWindow(end, position.cutoff), pages=0)
+        return replace(position, window=TimeWindow(end, self._order_window_end(end, position)), pages=0)
+
+    def _order_window_end(self, start: datetime, position: ImportPosition) -> datetime:
+        return min(start + self._order_window, position.cutoff)
+
+    async def _import_window(
+        self, run: TaskRun, shop: _Shop, position: ImportPosition, batch: _Batch
+    ) -> tuple[bool, ImportPosition, _Batch]:
+        """Reads the window's pages into batches, writing each full one.
+
+        Returns whether the window was read to its end, the position after the last page read
+        and the batch still to write.
+        """
+        failures = 0
+        while True:
+            try:
+                async with aclosing(self._search(shop, position.phase, position.window)) as pages:
+                    index = 0
+                    async for page in pages:
+                        index += 1
+                        if index <= position.pages:
+                            continue  # written before the restart or the transient error
+                        if index == 1 and self._too_big(page, position.window):
+                            position = replace(position, window=_first_half(position.window))
+                            break
+                        failures = 0
+                        await self._add_page(run, shop, position.phase, page, batch)
+                        position = replace(position, pages=index)
+                        if batch.rows >= self._batch_rows:
+                            await self._write(run, shop, batch, position)
+                            batch = _Batch()
+                        if run.stop_requested:
+                            return False, position, batch
+                    else:
+                        return True, position, batch
+            except TRANSIENT:
+                failures += 1
+                if failures >= self._retry.attempts or run.stop_requested:
+                    raise
+                await run.pause(self._retry.delay(failures))
+                await self._refresh_credentials(shop)
+
+    def _too_big(self, page: _AnyPage, window: TimeWindow) -> bool:
+        return page.total_count > self._search_limit and window.end - window.start > timedelta(seconds=2)
+
+    def _search(
+        self, shop: _Shop, phase: Phase, window: TimeWindow, *, page_size: int | None = None
+    ) -> AsyncGenerator[_AnyPage, None]:
+        size = page_size or self._page_size
+        if phase is Phase.PRODUCTS:
+            return _closing(self._tiktok.search_products(shop.credentials, window, page_size=size))
+        return _closing(self._tiktok.search_orders(shop.credentials, window, page_size=size))
+
+    async def _add_page(self, run: TaskRun, shop: _Shop, phase: Phase, page: _AnyPage, batch: _Batch) -> None:
+        if phase is Phase.PRODUCTS:
+            batch.products.extend(item for item in page.items if isinstance(item, ChannelProductData))
+            return
+        found = [item for item in page.items if isinstance(item, TikTokOrderData)]
+        batch.orders.extend(await self._order_details(run, shop, found))
+
+    async def _order_details(
+        self, run: TaskRun, shop: _Shop, found: Sequence[TikTokOrderData]
+    ) -> list[TikTokOrderData]:
+        """Full orders for a search page, asked for in groups of at most 50 ids."""
+        detailed: dict[OrderId, TikTokOrderData] = {}
+        for start in range(0, len(found), ORDER_DETAIL_BATCH):
+            ids = [order.order_id for order in found[start : start + ORDER_DETAIL_BATCH]]
+
+            async def details(ids: list[OrderId] = ids) -> list[TikTokOrderData]:
+                return await self._tiktok.get_orders(shop.credentials, ids)
+
+            for order in await self._retrying(run, shop, details):
+                detailed[order.order_id] = order
+        # An order the detail call did not return keeps what the search said about it.
+        return [detailed.get(order.order_id, order) for order in found]
+
+    # --- writing ----------------------------------------------------------------------------
+
+    async def _write(
+        self,
+        run: TaskRun,
+        shop: _Shop,
+        batch: _Batch,
+        position: ImportPosition,
+        *,
+        finished: bool = False,
+        total: int | None = None,
+    ) -> None:
+        """One transaction: the batch's rows, the task's progress and the checkpoint after them."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                async with self._unit_of_work() as uow:
+                    task = await uow.tasks.get(run.task_id)
+                    now = self._clock.now()
+                    applied = _Applied()
+                    await self._apply_products(uow, run, shop, batch.products, applied)
+                    await self._apply_orders(uow, run, shop, batch.orders, position, now, applied)
+                    done = task.done + batch.rows
+                    if finished:
+                        new_total: int | None = done
+                        shop_row = await uow.shops.get(shop.shop_id)
+                        shop_row.advance_products_watermark(position.cutoff)
+                        shop_row.advance_orders_watermark(position.cutoff)
+                        await uow.shops.update(shop_row)
+                    elif total is not None:
+                        new_total = max(total, done)
+                    else:
+                        new_total = None if task.total is None else max(task.total, done)
+                    task.record_progress(
+                        run.owner,
+                        now,
+                        done=done,
+                        total=new_total,
+                        counts=applied.counts,
+                        errors=applied.errors,
+                        checkpoint=position.encode(),
+                    )
+                    await uow.tasks.update(task)
+                    await uow.commit()
+                    return
+            except StaleWrite:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+
+    async def _apply_products(
+        self,
+        uow: UnitOfWork,
+        run: TaskRun,
+        shop: _Shop,
+        items: Sequence[ChannelProductData],
+        applied: _Applied,
+    ) -> None:
+        if not items:
+            return
+        held = await uow.channel_products.find_many(shop.shop_id, (item.product_id for item in items))
+        changed: dict[ChannelProductId, ChannelProduct] = {}
+        for data in items:
+            current = changed.get(data.product_id) or held.get(data.product_id)
+            try:
+                if current is None:
+                    changed[data.product_id] = ChannelProduct.synced(run.app_id, shop.shop_id, data)
+                    applied.add(created=1)
+                elif current.apply_sync(data):
+                    changed[data.product_id] = current
+                    applied.add(updated=1)
+                else:
+                    applied.add(skipped=1)
+            except DomainError as error:
+                applied.failed(f"apps/{run.app_id}/shops/{shop.shop_id}/products/{data.product_id}", error)
+        await uow.channel_products.save_many(list(changed.values()))
+
+    async def _apply_orders(
+        self,
+        uow: UnitOfWork,
+        run: TaskRun,
+        shop: _Shop,
+        items: Sequence[TikTokOrderData],
+        position: ImportPosition,
+        now: datetime,
+        applied: _Applied,
+    ) -> None:
+        if not items:
+            return
+        held = await uow.orders.find_many(shop.shop_id, (item.order_id for item in items))
+        changed: dict[OrderId, Order] = {}
+        for data in items:
+            current = changed.get(data.order_id) or held.get(data.order_id)
+            if current is None and data.create_time < position.orders_since:
+                applied.add(skipped=1)  # updated lately but created before the 30 days
+                continue
+            try:
+                if current is None:
+                    # First sight: the order records its own stock effects (reservations) as events.
+                    changed[data.order_id] = Order.first_seen(
+                        run.app_id, shop.shop_id, shop.tiktok_shop_id, data, now
+                    )
+                    applied.add(created=1)
+                elif current.apply_update(data) is UpdateOutcome.APPLIED:
+                    changed[data.order_id] = current
+                    applied.add(updated=1)
+                else:
+                    applied.add(skipped=1)
+            except DomainError as error:
+                applied.failed(f"apps/{run.app_id}/shops/{shop.shop_id}/orders/{data.order_id}", error)
+        await uow.orders.save_many(list(changed.values()))
+
+    # --- shop and credentials ---------------------------------------------------------------
+
+    async def _shop(self, shop_id: ShopId) -> _Shop | str:
+        """The shop with its credentials, or why the import cannot run."""
+        try:
+            async with self._unit_of_work() as uow:
+                shop = await uow.shops.get(shop_id)
+                token = await uow.tokens.get_tiktok(shop_id)
+        except (ShopNotFound, TokenNotFound):
+            return "the shop was deleted or has no TikTok authorization"
+        if token.needs_reauthorization(self._clock.now()):
+            return "the shop's TikTok authorization was revoked or has expired; re-authorize the shop"
+        return _Shop(shop.id, shop.tiktok_shop_id, ShopCredentials(shop.cipher, token.access_token))
+
+    async def _refresh_credentials(self, shop: _Shop) -> None:
+        """Picks up an access token that the token upkeep renewed meanwhile."""
+        async with self._unit_of_work() as uow:
+            token = await uow.tokens.get_tiktok(shop.shop_id)
+        shop.credentials = replace(shop.credentials, access_token=token.access_token)
+
+    async def _retrying(self, run: TaskRun, shop: _Shop, call: Callable[[], Awaitable[T]]) -> T:
+        return await retrying(
+            run, self._retry, call, transient=TRANSIENT, before_retry=lambda: self._refresh_credentials(shop)
+        )
+
+
+async def _closing(pages: AsyncIterator[P]) -> AsyncGenerator[P, None]:
+    """The partner's pages, with the partner's iterator closed when the reader stops early."""
+    try:
+        async for page in pages:
+            yield page
+    finally:
+        close = getattr(pages, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def _first_half(window: TimeWindow) -> TimeWindow:
+    half = (window.end - window.start) / 2
+    middle = window.start + timedelta(seconds=int(half.total_seconds()))
+    return TimeWindow(window.start, middle)

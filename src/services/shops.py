@@ -1,0 +1,200 @@
+"""Shop management: list, read, rename and delete the TikTok shops of an app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.authorization import ShopLinking
+from domain.errors import ShopNotFound, TokenNotFound
+from domain.ids import AppId, ShopId
+from domain.paging import Page
+from domain.ports import Clock, UnitOfWork
+from domain.shop import DisplayName, Shop, ShopStatus
+from domain.task import Task
+from domain.tokens import TikTokToken, TokenState
+from services.update_mask import masked_fields
+
+PAGE_SIZE_FOR_SCANS = 100
+
+_STATUS_REASONS = {
+    ShopStatus.ACTIVE: "",
+    ShopStatus.NEEDS_REAUTHORIZATION: (
+        "TikTok no longer accepts the shop's refresh token; re-authorize the shop"
+    ),
+    ShopStatus.DEAUTHORIZED: "the seller revoked the authorization on TikTok; re-authorize the shop",
+}
+
+_SHOP_PATHS = {"display_name": ("display_name",)}
+
+
+@dataclass(frozen=True)
+class ShopCounts:
+    products: int = 0
+    skus: int = 0
+    linked_skus: int = 0
+    orders: int = 0
+
+
+@dataclass(frozen=True)
+class ShopView:
+    """A shop as the API shows it: the aggregate plus its token's expiries and what it holds.
+
+    Token values are never part of a view; only expiries and the derived state are.
+    """
+
+    shop: Shop
+    access_token_expires_at: datetime | None
+    grant_expires_at: datetime | None
+    token_state: TokenState | None
+    expiring_soon: bool
+    counts: ShopCounts
+
+    @property
+    def status_reason(self) -> str:
+        return _STATUS_REASONS[self.shop.status]
+
+    @property
+    def last_order_sync(self) -> datetime | None:
+        return self.shop.orders_synced_until
+
+    @property
+    def last_product_sync(self) -> datetime | None:
+        return self.shop.products_synced_until
+
+
+@dataclass(frozen=True)
+class ShopPurge:
+    """What deleting a shop removed."""
+
+    shop_id: ShopId
+    orders: int
+    products: int
+    tasks: int
+    cancelled_tasks: int
+    pools_touched: int
+
+
+async def shop_view(uow: UnitOfWork, shop: Shop, now: datetime) -> ShopView:
+    """Builds the view of ``shop`` inside an open unit of work."""
+    token = await find_tiktok_token(uow, shop.id)
+    catalog = await uow.channel_products.count_for_shop(shop.id)
+    orders = await uow.orders.count_for_shop(shop.id)
+    return ShopView(
+        shop=shop,
+        access_token_expires_at=token.access_expires_at if token else None,
+        grant_expires_at=token.refresh_expires_at if token else None,
+        token_state=token.state(now) if token else None,
+        expiring_soon=token.expiring_soon(now) if token else False,
+        counts=ShopCounts(catalog.products, catalog.skus, catalog.linked_skus, orders),
+    )
+
+
+async def find_tiktok_token(uow: UnitOfWork, shop_id: ShopId) -> TikTokToken | None:
+    try:
+        return await uow.tokens.get_tiktok(shop_id)
+    except TokenNotFound:
+        return None
+
+
+async def owned_shop(uow: UnitOfWork, app_id: AppId, shop_id: ShopId) -> Shop:
+    """The shop, if it belongs to ``app_id``; another app's shop is reported as not found."""
+    try:
+        shop = await uow.shops.get(shop_id)
+    except ShopNotFound:
+        shop = None
+    if shop is None or shop.app_id != app_id:
+        raise ShopNotFound(f"apps/{app_id}/shops/{shop_id}")
+    return shop
+
+
+class ShopManagement:
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+
+    async def list_shops(
+        self, app_id: AppId, *, page_size: int, after: str | None, status: ShopStatus | None = None
+    ) -> Page[ShopView]:
+        now = self._clock.now()
+        async with self._unit_of_work() as uow:
+            await uow.apps.get(app_id)
+            page = await uow.shops.list(app_id, page_size=page_size, after=after, status=status)
+            views = [await shop_view(uow, shop, now) for shop in page.items]
+            return Page(views, page.next_cursor)
+
+    async def get_shop(self, app_id: AppId, shop_id: ShopId) -> ShopView:
+        now = self._clock.now()
+        async with self._unit_of_work() as uow:
+            shop = await owned_shop(uow, app_id, shop_id)
+            return await shop_view(uow, shop, now)
+
+    async def update_shop(
+        self, app_id: AppId, shop_id: ShopId, *, display_name: str, update_mask: Sequence[str]
+    ) -> ShopView:
+        fields = masked_fields(update_mask, _SHOP_PATHS)
+        now = self._clock.now()
+        async with self._unit_of_work() as uow:
+            shop = await owned_shop(uow, app_id, shop_id)
+            if "display_name" in fields:
+                shop.rename(DisplayName.parse(display_name))
+            await uow.shops.update(shop)
+            await uow.commit()
+            return await shop_view(uow, shop, now)
+
+    async def delete_shop(self, app_id: AppId, shop_id: ShopId) -> ShopPurge:
+        """Removes every connector-side record of the shop in one transaction and frees it for any app.
+
+        The import ledger is kept, so re-authorizing the same seller later never imports an order
+        twice. Nothing on TikTok or in SHOPLINE is touched.
+        """
+        now = self._clock.now()
+        async with self._unit_of_work() as uow:
+            shop = await owned_shop(uow, app_id, shop_id)
+            # Cancelled before deletion so the task stream and any worker see the end of the task.
+            cancelled = 0
+            for task in await self._tasks_of(uow, shop):
+                if not task.state.finished:
+                    task.cancel(now)
+                    await uow.tasks.update(task)
+                    cancelled += 1
+            pools_touched = await self._forget_in_pools(uow, shop)
+            orders = await uow.orders.delete_for_shop(shop.id)
+            products = await uow.channel_products.delete_for_shop(shop.id)
+            tasks = await uow.tasks.delete_for_shop(shop.id)
+            if await find_tiktok_token(uow, shop.id) is not None:
+                await uow.tokens.delete_tiktok(shop.id)
+            await ShopLinking(uow.shop_registry).unlink(shop)
+            await uow.shops.delete(shop.id)
+            await uow.commit()
+        return ShopPurge(shop.id, orders, products, tasks, cancelled, pools_touched)
+
+    @staticmethod
+    async def _tasks_of(uow: UnitOfWork, shop: Shop) -> list[Task]:
+        found: list[Task] = []
+        after: str | None = None
+        while True:
+            page = await uow.tasks.list(shop.app_id, page_size=PAGE_SIZE_FOR_SCANS, after=after)
+            found.extend(task for task in page.items if task.shop_id == shop.id)
+            if page.next_cursor is None:
+                return found
+            after = page.next_cursor
+
+    @staticmethod
+    async def _forget_in_pools(uow: UnitOfWork, shop: Shop) -> int:
+        touched = 0
+        after: str | None = None
+        while True:
+            page = await uow.inventory_pools.list(shop.app_id, page_size=PAGE_SIZE_FOR_SCANS, after=after)
+            for pool in page.items:
+                holds_shop = any(key.shop_id == shop.id for key in pool.reservations) or any(
+                    linked.shop_id == shop.id for linked in pool.linked_skus.values()
+                )
+                if holds_shop:
+                    pool.forget_shop(shop.id)
+                    await uow.inventory_pools.update(pool)
+                    touched += 1
+            if page.next_cursor is None:
+                return touched
+            after = page.next_cursor
