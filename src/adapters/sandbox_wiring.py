@@ -46,5 +46,9 @@ async def start_sandbox_for(
 ) -> tuple[Any, Settings]:
     from sandbox.runner import start_sandbox
 
-    running = await start_sandbox()
+    # Three consecutive ports (TikTok API, TikTok auth, SHOPLINE) so demo commands can be pasted.
+    base = settings.sandbox_port
+    running = await start_sandbox(
+        tiktok_port=base, tiktok_auth_port=base + 1 if base else 0, shopline_port=base + 2 if base else 0
+    )
     return running, apply_sandbox(settings, running, os.environ if environ is None else environ)

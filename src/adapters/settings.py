@@ -59,6 +59,7 @@ class Settings:
     shopline_scopes: tuple[str, ...] = tuple(DEFAULT_SHOPLINE_SCOPES.split(","))
     shopline_redirect_uri: str = DEFAULT_SHOPLINE_REDIRECT_URI
     job_concurrency: int = 4
+    sandbox_port: int = 8701
 
     def __repr__(self) -> str:
         # Secrets stay out of logs and tracebacks.
@@ -120,6 +121,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "MCC_SHOPLINE_REDIRECT_URI", get("MCC_SHOPLINE_REDIRECT_URI") or DEFAULT_SHOPLINE_REDIRECT_URI
         ),
         job_concurrency=_positive_int("MCC_JOB_CONCURRENCY", get("MCC_JOB_CONCURRENCY"), 4),
+        sandbox_port=_port("MCC_SANDBOX_PORT", get("MCC_SANDBOX_PORT"), 8701),
     )
 
 
@@ -171,6 +173,14 @@ def _http_url(variable: str, value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(variable, "an http:// or https:// URL", value)
     return value.rstrip("/")
+
+
+def _port(variable: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) > 65533:
+        raise ConfigError(variable, "a port from 0 to 65533 (0: any free ports)", value)
+    return int(value)
 
 
 def _optional_url(variable: str, value: str | None) -> str | None:

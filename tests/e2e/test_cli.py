@@ -111,7 +111,7 @@ def test_migrate_then_serve_then_stop_gracefully_on_sigterm(tmp_path: Path) -> N
 
 
 def test_sandbox_flag_starts_the_simulators(tmp_path: Path) -> None:
-    env = _env(tmp_path, partners=False, MCC_TOKEN_KEY=PARTNER_ENV["MCC_TOKEN_KEY"])
+    env = _env(tmp_path, partners=False, MCC_TOKEN_KEY=PARTNER_ENV["MCC_TOKEN_KEY"], MCC_SANDBOX_PORT="0")
     subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
     port = _free_port()
     server = subprocess.Popen(
