@@ -26,41 +26,41 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amultichannel/v1/task.proto\x12\x0fmultichannel.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x04\n\x04Task\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\'\n\x04kind\x18\x02 \x01(\x0e\x32\x19.multichannel.v1.TaskKind\x12)\n\x05state\x18\x03 \x01(\x0e\x32\x1a.multichannel.v1.TaskState\x12\x0c\n\x04shop\x18\x04 \x01(\t\x12\x12\n\ndone_count\x18\x05 \x01(\x03\x12\x13\n\x0btotal_count\x18\x06 \x01(\x03\x12\x15\n\rcreated_count\x18\x07 \x01(\x03\x12\x15\n\rupdated_count\x18\x08 \x01(\x03\x12\x15\n\rskipped_count\x18\t \x01(\x03\x12\x14\n\x0c\x66\x61iled_count\x18\n \x01(\x03\x12\x31\n\rrecent_errors\x18\x0b \x03(\x0b\x32\x1a.multichannel.v1.TaskError\x12\x16\n\x0e\x66\x61ilure_reason\x18\x0c \x01(\t\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nstart_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rattempt_count\x18\x11 \x01(\x05\x12\x18\n\x10\x63\x61ncel_requested\x18\x12 \x01(\x08\"S\n\tTaskError\x12\x0c\n\x04item\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x01\n\x10ListTasksRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0c\n\x04shop\x18\x04 \x01(\t\x12\'\n\x04kind\x18\x05 \x01(\x0e\x32\x19.multichannel.v1.TaskKind\x12)\n\x05state\x18\x06 \x01(\x0e\x32\x1a.multichannel.v1.TaskState\"R\n\x11ListTasksResponse\x12$\n\x05tasks\x18\x01 \x03(\x0b\x32\x15.multichannel.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x1e\n\x0eGetTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"6\n\x0fGetTaskResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"W\n\x10WatchTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x35\n\x12heartbeat_interval\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"y\n\x11WatchTaskResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.TaskH\x00\x12\x34\n\x0eheartbeat_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x42\x07\n\x05\x65vent\"!\n\x11\x43\x61ncelTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"9\n\x12\x43\x61ncelTaskResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"4\n\x10RetryTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"8\n\x11RetryTaskResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task*\xae\x01\n\x08TaskKind\x12\x19\n\x15TASK_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18TASK_KIND_HISTORY_IMPORT\x10\x01\x12\x17\n\x13TASK_KIND_AUTO_LINK\x10\x02\x12\x18\n\x14TASK_KIND_PRICE_SYNC\x10\x03\x12\x1c\n\x18TASK_KIND_INVENTORY_PUSH\x10\x04\x12\x18\n\x14TASK_KIND_ORDER_SYNC\x10\x05*\xa2\x01\n\tTaskState\x12\x1a\n\x16TASK_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12TASK_STATE_PENDING\x10\x01\x12\x16\n\x12TASK_STATE_RUNNING\x10\x02\x12\x18\n\x14TASK_STATE_SUCCEEDED\x10\x03\x12\x15\n\x11TASK_STATE_FAILED\x10\x04\x12\x18\n\x14TASK_STATE_CANCELLED\x10\x05\x32\xb0\x03\n\x0bTaskService\x12R\n\tListTasks\x12!.multichannel.v1.ListTasksRequest\x1a\".multichannel.v1.ListTasksResponse\x12L\n\x07GetTask\x12\x1f.multichannel.v1.GetTaskRequest\x1a .multichannel.v1.GetTaskResponse\x12T\n\tWatchTask\x12!.multichannel.v1.WatchTaskRequest\x1a\".multichannel.v1.WatchTaskResponse0\x01\x12U\n\nCancelTask\x12\".multichannel.v1.CancelTaskRequest\x1a#.multichannel.v1.CancelTaskResponse\x12R\n\tRetryTask\x12!.multichannel.v1.RetryTaskRequest\x1a\".multichannel.v1.RetryTaskResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amultichannel/v1/task.proto\x12\x0fmultichannel.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x96\x04\n\x04Task\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\'\n\x04kind\x18\x02 \x01(\x0e\x32\x19.multichannel.v1.TaskKind\x12)\n\x05state\x18\x03 \x01(\x0e\x32\x1a.multichannel.v1.TaskState\x12\x0c\n\x04shop\x18\x04 \x01(\t\x12\x12\n\ndone_count\x18\x05 \x01(\x03\x12\x13\n\x0btotal_count\x18\x06 \x01(\x03\x12\x15\n\rcreated_count\x18\x07 \x01(\x03\x12\x15\n\rupdated_count\x18\x08 \x01(\x03\x12\x15\n\rskipped_count\x18\t \x01(\x03\x12\x14\n\x0c\x66\x61iled_count\x18\n \x01(\x03\x12\x31\n\rrecent_errors\x18\x0b \x03(\x0b\x32\x1a.multichannel.v1.TaskError\x12\x16\n\x0e\x66\x61ilure_reason\x18\x0c \x01(\t\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nstart_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rattempt_count\x18\x11 \x01(\x05J\x04\x08\x0f\x10\x10J\x04\x08\x12\x10\x13R\x0bupdate_timeR\x10\x63\x61ncel_requested\"S\n\tTaskError\x12\x0c\n\x04item\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x01\n\x10ListTasksRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0c\n\x04shop\x18\x04 \x01(\t\x12\'\n\x04kind\x18\x05 \x01(\x0e\x32\x19.multichannel.v1.TaskKind\x12)\n\x05state\x18\x06 \x01(\x0e\x32\x1a.multichannel.v1.TaskState\"R\n\x11ListTasksResponse\x12$\n\x05tasks\x18\x01 \x03(\x0b\x32\x15.multichannel.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x1e\n\x0eGetTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"6\n\x0fGetTaskResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"W\n\x10WatchTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x35\n\x12heartbeat_interval\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"y\n\x11WatchTaskResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.TaskH\x00\x12\x34\n\x0eheartbeat_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x42\x07\n\x05\x65vent\"!\n\x11\x43\x61ncelTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"9\n\x12\x43\x61ncelTaskResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"4\n\x10RetryTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"8\n\x11RetryTaskResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task*\xae\x01\n\x08TaskKind\x12\x19\n\x15TASK_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18TASK_KIND_HISTORY_IMPORT\x10\x01\x12\x17\n\x13TASK_KIND_AUTO_LINK\x10\x02\x12\x18\n\x14TASK_KIND_PRICE_SYNC\x10\x03\x12\x1c\n\x18TASK_KIND_INVENTORY_PUSH\x10\x04\x12\x18\n\x14TASK_KIND_ORDER_SYNC\x10\x05*\xa2\x01\n\tTaskState\x12\x1a\n\x16TASK_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12TASK_STATE_PENDING\x10\x01\x12\x16\n\x12TASK_STATE_RUNNING\x10\x02\x12\x18\n\x14TASK_STATE_SUCCEEDED\x10\x03\x12\x15\n\x11TASK_STATE_FAILED\x10\x04\x12\x18\n\x14TASK_STATE_CANCELLED\x10\x05\x32\xb0\x03\n\x0bTaskService\x12R\n\tListTasks\x12!.multichannel.v1.ListTasksRequest\x1a\".multichannel.v1.ListTasksResponse\x12L\n\x07GetTask\x12\x1f.multichannel.v1.GetTaskRequest\x1a .multichannel.v1.GetTaskResponse\x12T\n\tWatchTask\x12!.multichannel.v1.WatchTaskRequest\x1a\".multichannel.v1.WatchTaskResponse0\x01\x12U\n\nCancelTask\x12\".multichannel.v1.CancelTaskRequest\x1a#.multichannel.v1.CancelTaskResponse\x12R\n\tRetryTask\x12!.multichannel.v1.RetryTaskRequest\x1a\".multichannel.v1.RetryTaskResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'multichannel.v1.task_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_TASKKIND']._serialized_start=1531
-  _globals['_TASKKIND']._serialized_end=1705
-  _globals['_TASKSTATE']._serialized_start=1708
-  _globals['_TASKSTATE']._serialized_end=1870
+  _globals['_TASKKIND']._serialized_start=1499
+  _globals['_TASKKIND']._serialized_end=1673
+  _globals['_TASKSTATE']._serialized_start=1676
+  _globals['_TASKSTATE']._serialized_end=1838
   _globals['_TASK']._serialized_start=113
-  _globals['_TASK']._serialized_end=679
-  _globals['_TASKERROR']._serialized_start=681
-  _globals['_TASKERROR']._serialized_end=764
-  _globals['_LISTTASKSREQUEST']._serialized_start=767
-  _globals['_LISTTASKSREQUEST']._serialized_end=938
-  _globals['_LISTTASKSRESPONSE']._serialized_start=940
-  _globals['_LISTTASKSRESPONSE']._serialized_end=1022
-  _globals['_GETTASKREQUEST']._serialized_start=1024
-  _globals['_GETTASKREQUEST']._serialized_end=1054
-  _globals['_GETTASKRESPONSE']._serialized_start=1056
-  _globals['_GETTASKRESPONSE']._serialized_end=1110
-  _globals['_WATCHTASKREQUEST']._serialized_start=1112
-  _globals['_WATCHTASKREQUEST']._serialized_end=1199
-  _globals['_WATCHTASKRESPONSE']._serialized_start=1201
-  _globals['_WATCHTASKRESPONSE']._serialized_end=1322
-  _globals['_CANCELTASKREQUEST']._serialized_start=1324
-  _globals['_CANCELTASKREQUEST']._serialized_end=1357
-  _globals['_CANCELTASKRESPONSE']._serialized_start=1359
-  _globals['_CANCELTASKRESPONSE']._serialized_end=1416
-  _globals['_RETRYTASKREQUEST']._serialized_start=1418
-  _globals['_RETRYTASKREQUEST']._serialized_end=1470
-  _globals['_RETRYTASKRESPONSE']._serialized_start=1472
-  _globals['_RETRYTASKRESPONSE']._serialized_end=1528
-  _globals['_TASKSERVICE']._serialized_start=1873
-  _globals['_TASKSERVICE']._serialized_end=2305
+  _globals['_TASK']._serialized_end=647
+  _globals['_TASKERROR']._serialized_start=649
+  _globals['_TASKERROR']._serialized_end=732
+  _globals['_LISTTASKSREQUEST']._serialized_start=735
+  _globals['_LISTTASKSREQUEST']._serialized_end=906
+  _globals['_LISTTASKSRESPONSE']._serialized_start=908
+  _globals['_LISTTASKSRESPONSE']._serialized_end=990
+  _globals['_GETTASKREQUEST']._serialized_start=992
+  _globals['_GETTASKREQUEST']._serialized_end=1022
+  _globals['_GETTASKRESPONSE']._serialized_start=1024
+  _globals['_GETTASKRESPONSE']._serialized_end=1078
+  _globals['_WATCHTASKREQUEST']._serialized_start=1080
+  _globals['_WATCHTASKREQUEST']._serialized_end=1167
+  _globals['_WATCHTASKRESPONSE']._serialized_start=1169
+  _globals['_WATCHTASKRESPONSE']._serialized_end=1290
+  _globals['_CANCELTASKREQUEST']._serialized_start=1292
+  _globals['_CANCELTASKREQUEST']._serialized_end=1325
+  _globals['_CANCELTASKRESPONSE']._serialized_start=1327
+  _globals['_CANCELTASKRESPONSE']._serialized_end=1384
+  _globals['_RETRYTASKREQUEST']._serialized_start=1386
+  _globals['_RETRYTASKREQUEST']._serialized_end=1438
+  _globals['_RETRYTASKRESPONSE']._serialized_start=1440
+  _globals['_RETRYTASKRESPONSE']._serialized_end=1496
+  _globals['_TASKSERVICE']._serialized_start=1841
+  _globals['_TASKSERVICE']._serialized_end=2273
 # @@protoc_insertion_point(module_scope)

@@ -42,7 +42,7 @@ TASK_STATE_FAILED: TaskState
 TASK_STATE_CANCELLED: TaskState
 
 class Task(_message.Message):
-    __slots__ = ("name", "kind", "state", "shop", "done_count", "total_count", "created_count", "updated_count", "skipped_count", "failed_count", "recent_errors", "failure_reason", "create_time", "start_time", "update_time", "end_time", "attempt_count", "cancel_requested")
+    __slots__ = ("name", "kind", "state", "shop", "done_count", "total_count", "created_count", "updated_count", "skipped_count", "failed_count", "recent_errors", "failure_reason", "create_time", "start_time", "end_time", "attempt_count")
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -57,10 +57,8 @@ class Task(_message.Message):
     FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
-    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_COUNT_FIELD_NUMBER: _ClassVar[int]
-    CANCEL_REQUESTED_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: TaskKind
     state: TaskState
@@ -75,11 +73,9 @@ class Task(_message.Message):
     failure_reason: str
     create_time: _timestamp_pb2.Timestamp
     start_time: _timestamp_pb2.Timestamp
-    update_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
     attempt_count: int
-    cancel_requested: bool
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[TaskKind, str]] = ..., state: _Optional[_Union[TaskState, str]] = ..., shop: _Optional[str] = ..., done_count: _Optional[int] = ..., total_count: _Optional[int] = ..., created_count: _Optional[int] = ..., updated_count: _Optional[int] = ..., skipped_count: _Optional[int] = ..., failed_count: _Optional[int] = ..., recent_errors: _Optional[_Iterable[_Union[TaskError, _Mapping]]] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attempt_count: _Optional[int] = ..., cancel_requested: _Optional[bool] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[TaskKind, str]] = ..., state: _Optional[_Union[TaskState, str]] = ..., shop: _Optional[str] = ..., done_count: _Optional[int] = ..., total_count: _Optional[int] = ..., created_count: _Optional[int] = ..., updated_count: _Optional[int] = ..., skipped_count: _Optional[int] = ..., failed_count: _Optional[int] = ..., recent_errors: _Optional[_Iterable[_Union[TaskError, _Mapping]]] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attempt_count: _Optional[int] = ...) -> None: ...
 
 class TaskError(_message.Message):
     __slots__ = ("item", "reason", "time")
