@@ -95,17 +95,17 @@ class TaskServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CancelTask(self, request, context):
-        """Requests cancellation. A PENDING task is cancelled at once; a RUNNING one stops at its next
-        checkpoint. Cancelling a CANCELLED task returns it unchanged; a SUCCEEDED or FAILED task is
-        FAILED_PRECONDITION.
+        """Cancels a PENDING or RUNNING task: it is CANCELLED at once, and a running worker stops at its
+        next checkpoint. Cancelling a CANCELLED task returns it unchanged; a SUCCEEDED or FAILED task
+        is FAILED_PRECONDITION.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RetryTask(self, request, context):
-        """Runs a FAILED or CANCELLED task again, resuming from its last checkpoint; attempt_count grows
-        by one. Any other state is FAILED_PRECONDITION.
+        """Runs a FAILED task again, resuming from its last checkpoint with its counts; attempt_count
+        grows by one. Any other state is FAILED_PRECONDITION (reason TASK_NOT_RETRYABLE).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
