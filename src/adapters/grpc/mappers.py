@@ -15,6 +15,7 @@ from domain.pricing import PriceRule
 from domain.shop import Region, SellerType, ShopStatus
 from domain.task import Task, TaskKind, TaskState
 from multichannel.v1 import app_pb2, common_pb2, shop_pb2, task_pb2
+from services.apps import AppView
 from services.authorization import SkippedShop, SkipReason
 from services.shops import ShopView
 
@@ -39,6 +40,18 @@ def app_to_proto(app: App) -> app_pb2.App:
         create_time=timestamp(app.created_at),
         settings=app_settings_to_proto(app.settings),
     )
+
+
+def app_view_to_proto(view: AppView) -> app_pb2.App:
+    message = app_to_proto(view.app)
+    if view.token_expires_at is not None:
+        message.token_expire_time.CopyFrom(timestamp(view.token_expires_at))
+        message.installation_state = (
+            app_pb2.INSTALLATION_STATE_INSTALLED
+            if view.installed
+            else app_pb2.INSTALLATION_STATE_NEEDS_REINSTALL
+        )
+    return message
 
 
 def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:

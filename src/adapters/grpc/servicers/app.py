@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grpc import aio
 
-from adapters.grpc.mappers import app_settings_from_proto, app_to_proto, timestamp
+from adapters.grpc.mappers import app_settings_from_proto, app_to_proto, app_view_to_proto, timestamp
 from adapters.grpc.names import parse_app_name
 from adapters.grpc.paging import PageTokenCodec, fingerprint, page_size
 from domain.errors import InvalidArgument
@@ -64,8 +64,8 @@ class AppServicer(app_pb2_grpc.AppServiceServicer):
     async def GetApp(
         self, request: app_pb2.GetAppRequest, context: aio.ServicerContext
     ) -> app_pb2.GetAppResponse:
-        app = await self._queries.get_app(parse_app_name(request.name))
-        return app_pb2.GetAppResponse(app=app_to_proto(app))
+        view = await self._queries.get_app(parse_app_name(request.name))
+        return app_pb2.GetAppResponse(app=app_view_to_proto(view))
 
     async def ListApps(
         self, request: app_pb2.ListAppsRequest, context: aio.ServicerContext
@@ -77,7 +77,7 @@ class AppServicer(app_pb2_grpc.AppServiceServicer):
             page_size=size, after=after, store_handle=request.store_handle or None
         )
         return app_pb2.ListAppsResponse(
-            apps=[app_to_proto(app) for app in page.items],
+            apps=[app_view_to_proto(view) for view in page.items],
             next_page_token=self._page_tokens.encode(page.next_cursor, fingerprint=request_fingerprint),
         )
 
