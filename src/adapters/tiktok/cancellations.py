@@ -11,7 +11,12 @@ import uuid
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from adapters.tiktok.transport import AccessTokenSource, ApiCall, TikTokTransport, iterate_pages
+from adapters.tiktok.transport import (
+    AccessTokenSource,
+    ApiCall,
+    TikTokTransport,
+    update_time_search,
+)
 
 SEARCH_PATH = "/return_refund/202309/cancellations/search"
 CANCEL_PATH = "/return_refund/202309/cancellations"
@@ -28,18 +33,16 @@ def search_cancellations(
     *,
     page_size: int = MAX_PAGE_SIZE,
 ) -> AsyncGenerator[dict[str, Any], None]:
-    call = ApiCall(
-        "POST",
+    return update_time_search(
+        transport,
+        tokens,
         SEARCH_PATH,
-        params={
-            "page_size": max(1, min(page_size, MAX_PAGE_SIZE)),
-            "sort_field": "update_time",
-            "sort_order": "ASC",
-        },
-        body={"update_time_ge": update_time_ge, "update_time_lt": update_time_lt},
-        shop_cipher=shop_cipher,
+        shop_cipher,
+        update_time_ge,
+        update_time_lt,
+        page_size=page_size,
+        max_page_size=MAX_PAGE_SIZE,
     )
-    return iterate_pages(transport, tokens, call)
 
 
 async def find(

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
-from adapters.tiktok.transport import AccessTokenSource, ApiCall, TikTokTransport, iterate_pages
+from adapters.tiktok.transport import (
+    AccessTokenSource,
+    ApiCall,
+    TikTokTransport,
+    update_time_search,
+)
 
 SEARCH_PATH = "/order/202309/orders/search"
 DETAIL_PATH = "/order/202309/orders"
@@ -24,18 +29,16 @@ def search_orders(
     page_size: int = MAX_PAGE_SIZE,
 ) -> AsyncGenerator[dict[str, Any], None]:
     """Pages of orders with `update_time_ge <= update_time < update_time_lt`, oldest update first."""
-    call = ApiCall(
-        "POST",
+    return update_time_search(
+        transport,
+        tokens,
         SEARCH_PATH,
-        params={
-            "page_size": max(1, min(page_size, MAX_PAGE_SIZE)),
-            "sort_field": "update_time",
-            "sort_order": "ASC",
-        },
-        body={"update_time_ge": update_time_ge, "update_time_lt": update_time_lt},
-        shop_cipher=shop_cipher,
+        shop_cipher,
+        update_time_ge,
+        update_time_lt,
+        page_size=page_size,
+        max_page_size=MAX_PAGE_SIZE,
     )
-    return iterate_pages(transport, tokens, call)
 
 
 async def get_order_details(

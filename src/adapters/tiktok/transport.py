@@ -261,3 +261,29 @@ async def iterate_pages(
             return
         seen_tokens.add(next_token)
         call = replace(call, params={**call.params, "page_token": next_token})
+
+
+def update_time_search(
+    transport: TikTokTransport,
+    tokens: AccessTokenSource,
+    path: str,
+    shop_cipher: str,
+    update_time_ge: int,
+    update_time_lt: int,
+    *,
+    page_size: int,
+    max_page_size: int,
+) -> AsyncGenerator[Any, None]:
+    """Pages of a search over `update_time_ge <= update_time < update_time_lt`, oldest update first."""
+    call = ApiCall(
+        "POST",
+        path,
+        params={
+            "page_size": max(1, min(page_size, max_page_size)),
+            "sort_field": "update_time",
+            "sort_order": "ASC",
+        },
+        body={"update_time_ge": update_time_ge, "update_time_lt": update_time_lt},
+        shop_cipher=shop_cipher,
+    )
+    return iterate_pages(transport, tokens, call)
