@@ -5,11 +5,15 @@ The import streams TikTok's search pages and writes them in batches of at least
 The checkpoint names the phase, the search window and how many of its pages are already written
 (the port keeps TikTok's page token to itself; a page count resumes the same search). A run that
 stops or crashes resumes from there, and since every write is an idempotent upsert, the data ends
-the same as after an uninterrupted run. At most one batch and one page are held in memory.
+the same as after an uninterrupted run. The next pages are read while a page is applied and its
+batch written, so the partner and the database work side by side; at most one batch and
+``READ_AHEAD_PAGES`` + 1 pages are held in memory.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
@@ -44,6 +48,7 @@ from services.jobs import WRITE_ATTEMPTS, RetryPolicy, RunResult, TaskRun, retry
 T = TypeVar("T")
 P = TypeVar("P")
 _AnyPage = ResultPage[ChannelProductData] | ResultPage[TikTokOrderData]
+_PageRows = list[ChannelProductData] | list[TikTokOrderData]
 
 HISTORY_DAYS = 30
 PRODUCTS_SINCE = datetime(2016, 1, 1, tzinfo=UTC)
@@ -51,6 +56,9 @@ PRODUCTS_SINCE = datetime(2016, 1, 1, tzinfo=UTC)
 SEARCH_RESULT_LIMIT = 10_000
 """TikTok refuses to page a search beyond this many results; larger windows are split."""
 ORDER_DETAIL_BATCH = 50
+READ_AHEAD_PAGES = 6
+"""Pages (with their order details) fetched ahead of the one being applied: a batch's worth and one
+more, so the partner keeps serving while a batch is written."""
 TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
 """Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
 
@@ -264,17 +272,14 @@ class HistoryImportHandler:
         failures = 0
         while True:
             try:
-                async with aclosing(self._search(shop, position.phase, position.window)) as pages:
-                    index = 0
-                    async for page in pages:
-                        index += 1
-                        if index <= position.pages:
-                            continue  # written before the restart or the transient error
-                        if index == 1 and self._too_big(page, position.window):
+                pages = _read_ahead(self._pages_with_rows(run, shop, position), READ_AHEAD_PAGES)
+                async with aclosing(pages):
+                    async for index, rows in pages:
+                        if rows is None:
                             position = replace(position, window=_first_half(position.window))
                             break
                         failures = 0
-                        await self._add_page(run, shop, position.phase, page, batch)
+                        _add_rows(batch, rows)
                         position = replace(position, pages=index)
                         if batch.rows >= self._batch_rows:
                             await self._write(run, shop, batch, position)
@@ -290,6 +295,25 @@ class HistoryImportHandler:
                 await run.pause(self._retry.delay(failures))
                 await self._refresh_credentials(shop)
 
+    async def _pages_with_rows(
+        self, run: TaskRun, shop: _Shop, position: ImportPosition
+    ) -> AsyncGenerator[tuple[int, _PageRows | None], None]:
+        """The window's pages after the ``position.pages`` already written, each with its rows.
+
+        Rows are None for a first page that says the window holds more than a search can page
+        through: the window is to be split.
+        """
+        async with aclosing(self._search(shop, position.phase, position.window)) as pages:
+            index = 0
+            async for page in pages:
+                index += 1
+                if index <= position.pages:
+                    continue  # written before the restart or the transient error
+                if index == 1 and self._too_big(page, position.window):
+                    yield index, None
+                    return
+                yield index, await self._page_rows(run, shop, position.phase, page)
+
     def _too_big(self, page: _AnyPage, window: TimeWindow) -> bool:
         return page.total_count > self._search_limit and window.end - window.start > timedelta(seconds=2)
 
@@ -301,12 +325,11 @@ class HistoryImportHandler:
             return _closing(self._tiktok.search_products(shop.credentials, window, page_size=size))
         return _closing(self._tiktok.search_orders(shop.credentials, window, page_size=size))
 
-    async def _add_page(self, run: TaskRun, shop: _Shop, phase: Phase, page: _AnyPage, batch: _Batch) -> None:
+    async def _page_rows(self, run: TaskRun, shop: _Shop, phase: Phase, page: _AnyPage) -> _PageRows:
         if phase is Phase.PRODUCTS:
-            batch.products.extend(item for item in page.items if isinstance(item, ChannelProductData))
-            return
+            return [item for item in page.items if isinstance(item, ChannelProductData)]
         found = [item for item in page.items if isinstance(item, TikTokOrderData)]
-        batch.orders.extend(await self._order_details(run, shop, found))
+        return await self._order_details(run, shop, found)
 
     async def _order_details(
         self, run: TaskRun, shop: _Shop, found: Sequence[TikTokOrderData]
@@ -469,6 +492,43 @@ async def _closing(pages: AsyncIterator[P]) -> AsyncGenerator[P, None]:
         close = getattr(pages, "aclose", None)
         if close is not None:
             await close()
+
+
+async def _read_ahead(source: AsyncGenerator[P, None], depth: int) -> AsyncGenerator[P, None]:
+    """``source``'s items in order, with up to ``depth`` more fetched while the reader works."""
+    queue: asyncio.Queue[tuple[P] | Exception | None] = asyncio.Queue(maxsize=depth)
+
+    async def fill() -> None:
+        try:
+            async for item in source:
+                await queue.put((item,))
+        except Exception as error:
+            await queue.put(error)  # raised to the reader, in order, after the items before it
+            return
+        await queue.put(None)
+
+    filler = asyncio.create_task(fill())
+    try:
+        while True:
+            got = await queue.get()
+            if got is None:
+                return
+            if isinstance(got, Exception):
+                raise got
+            yield got[0]
+    finally:
+        filler.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await filler
+        await source.aclose()
+
+
+def _add_rows(batch: _Batch, rows: _PageRows) -> None:
+    for row in rows:
+        if isinstance(row, ChannelProductData):
+            batch.products.append(row)
+        else:
+            batch.orders.append(row)
 
 
 def _first_half(window: TimeWindow) -> TimeWindow:

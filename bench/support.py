@@ -1,0 +1,140 @@
+"""Shared pieces of the benchmarks: child processes with their own peak RSS, throwaway databases,
+the partner sandbox in a process of its own.
+
+Every measured run is a fresh child process, so one run's heap never inflates the next one's
+peak RSS, and the sandbox (which holds the whole generated shop in memory) runs in yet another
+process, so its memory and CPU are not counted as the service's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+POSTGRES_URL_VARIABLES = ("MCC_BENCH_POSTGRES_URL", "MCC_TEST_POSTGRES_URL")
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    figures: dict[str, Any]
+    peak_rss_mib: float
+
+
+def _child_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    source = str(REPOSITORY / "src")
+    paths = [str(REPOSITORY), source, *filter(None, environment.get("PYTHONPATH", "").split(os.pathsep))]
+    environment["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return environment
+
+
+def run_child(module: str, arguments: Sequence[str], *, timeout: float | None = None) -> ChildResult:
+    """Runs ``python -m module arguments`` and returns the JSON line it printed last and its peak RSS.
+
+    ``os.wait4`` gives the resource usage of exactly that child (RUSAGE_CHILDREN would add up
+    every child reaped so far).
+    """
+    command = [sys.executable, "-m", module, *arguments]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, env=_child_environment(), cwd=REPOSITORY, text=True
+    )
+    assert process.stdout is not None
+    try:
+        output = process.stdout.read()
+    finally:
+        process.stdout.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[2:])} exited with {process.returncode}")
+    lines = [line for line in output.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{' '.join(command[2:])} printed no JSON line")
+    # ru_maxrss is in KiB on Linux.
+    return ChildResult(json.loads(lines[-1]), round(usage.ru_maxrss / 1024, 1))
+
+
+def postgres_admin_url() -> str:
+    for variable in POSTGRES_URL_VARIABLES:
+        value = os.environ.get(variable, "").strip()
+        if value:
+            return value
+    return DEFAULT_POSTGRES_URL
+
+
+def postgres_available(admin_url: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(_libpq(admin_url), connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def _libpq(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextmanager
+def throwaway_database(database: str) -> Iterator[str]:
+    """A fresh, empty database URL of the given kind, removed afterwards."""
+    if database == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="mcc-bench-") as directory:
+            yield f"sqlite+aiosqlite:///{directory}/bench.db"
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin_url = postgres_admin_url()
+    name = f"mcc_bench_{secrets.token_hex(6)}"
+    with psycopg.connect(_libpq(admin_url), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_libpq(admin_url), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def sandbox_process(products: int, skus_per_product: int, orders: int) -> Iterator[dict[str, Any]]:
+    """The sandbox serving one shop of the given size, in its own process; yields its summary."""
+    command = [
+        sys.executable,
+        "-m",
+        "bench.sandbox_process",
+        f"--products={products}",
+        f"--skus={skus_per_product}",
+        f"--orders={orders}",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, env=_child_environment(), cwd=REPOSITORY, text=True
+    )
+    assert process.stdout is not None
+    try:
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError("the sandbox process ended before it was ready")
+        yield json.loads(line)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
