@@ -1,12 +1,19 @@
-"""The whole service in-process: gRPC on port 0, a migrated SQLite database, the partner sandbox."""
+"""The whole service in-process: gRPC on port 0, a migrated database, the partner sandbox.
+
+Every ``harness`` test runs on SQLite and, when ``MCC_TEST_POSTGRES_URL`` is set, on PostgreSQL
+(a throwaway database for the session, emptied to a fresh schema before each test).
+"""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from dependency_injector import providers
 from grpc import aio
 
 from adapters.bootstrap import Container, build_container
@@ -16,8 +23,23 @@ from adapters.persistence.migrator import upgrade_to_head
 from adapters.sandbox_wiring import apply_sandbox
 from adapters.settings import Settings, load_settings
 from sandbox.runner import RunningSandbox, start_sandbox
+from tests.postgres import admin_url_or_skip, throwaway_database
 
+LOOPBACK_QPS = 200.0
 TEST_TOKEN_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
+
+
+class MovableClock:
+    """Real time plus an offset the test moves forward (the service clock, not the sandbox's)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, by: timedelta) -> None:
+        self.offset += by
 
 
 @dataclass
@@ -27,6 +49,7 @@ class Harness:
     channel: aio.Channel
     sandbox: RunningSandbox
     settings: Settings
+    clock: MovableClock
 
     @property
     def target(self) -> str:
@@ -38,26 +61,80 @@ def sandbox_size() -> str:
     return "empty"
 
 
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    with throwaway_database(admin_url_or_skip()) as url:
+        yield url
+
+
+async def fresh_schema(url: str) -> None:
+    """Drops whatever an earlier test left (PostgreSQL) and migrates to head."""
+    engine = create_engine(url)
+    try:
+        if engine.dialect.name == "postgresql":
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                await conn.exec_driver_sql("CREATE SCHEMA public")
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path}/mcc.db"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    await fresh_schema(url)
+    return url
+
+
 @pytest.fixture
-async def harness(tmp_path, sandbox_size: str) -> AsyncIterator[Harness]:  # type: ignore[no-untyped-def]
-    sandbox = await start_sandbox(size=sandbox_size, deliver_webhooks_in_background=False)
+async def sandbox(sandbox_size: str) -> AsyncIterator[RunningSandbox]:
+    running = await start_sandbox(size=sandbox_size, deliver_webhooks_in_background=False)
+    try:
+        yield running
+    finally:
+        await running.close()
+
+
+@asynccontextmanager
+async def running_harness(
+    database_url: str,
+    sandbox: RunningSandbox,
+    *,
+    clock: MovableClock | None = None,
+) -> AsyncIterator[Harness]:
+    """The service on an already migrated database, with a clock the test can move."""
     environment = {
-        "MCC_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/mcc.db",
+        "MCC_DATABASE_URL": database_url,
         "MCC_LISTEN": "127.0.0.1:0",
         "MCC_TOKEN_KEY": TEST_TOKEN_KEY,
     }
     settings = apply_sandbox(load_settings(environment), sandbox, environment)
-    engine = create_engine(settings.database_url)
-    await upgrade_to_head(engine)
-    await engine.dispose()
+    # The sandbox on loopback takes far more than production's 10 calls a second per shop.
+    settings = replace(settings, tiktok_rate_limit_qps=LOOPBACK_QPS)
     container = build_container(settings)
+    clock = clock or MovableClock()
+    container.clock.override(providers.Object(clock))
     service = await start_service(container)
     channel = aio.insecure_channel(f"127.0.0.1:{service.port}")
     try:
         yield Harness(
-            container=container, service=service, channel=channel, sandbox=sandbox, settings=settings
+            container=container,
+            service=service,
+            channel=channel,
+            sandbox=sandbox,
+            settings=settings,
+            clock=clock,
         )
     finally:
         await channel.close()
         await service.stop(0)
-        await sandbox.close()
+
+
+@pytest.fixture
+async def harness(database_url: str, sandbox: RunningSandbox) -> AsyncIterator[Harness]:
+    async with running_harness(database_url, sandbox) as running:
+        yield running
