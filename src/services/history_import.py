@@ -7,7 +7,9 @@ The checkpoint names the phase, the search window and how many of its pages are 
 stops or crashes resumes from there, and since every write is an idempotent upsert, the data ends
 the same as after an uninterrupted run. The next pages are read while a page is applied and its
 batch written, so the partner and the database work side by side; at most one batch and
-``READ_AHEAD_PAGES`` + 1 pages are held in memory.
+``READ_AHEAD_PAGES`` + ``PAGES_IN_FLIGHT`` + 1 pages are held in memory. A page's order-detail
+requests run concurrently, and the next page's while the current one's are awaited, so a
+client-side rate limit stays saturated; rows are still handed on in page order.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
@@ -59,6 +62,9 @@ ORDER_DETAIL_BATCH = 50
 READ_AHEAD_PAGES = 6
 """Pages (with their order details) fetched ahead of the one being applied: a batch's worth and one
 more, so the partner keeps serving while a batch is written."""
+PAGES_IN_FLIGHT = 2
+"""Search pages whose order details are requested at the same time (each asks for up to
+``page_size`` ÷ ``ORDER_DETAIL_BATCH`` detail groups at once)."""
 TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
 """Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
 
@@ -303,16 +309,27 @@ class HistoryImportHandler:
         Rows are None for a first page that says the window holds more than a search can page
         through: the window is to be split.
         """
-        async with aclosing(self._search(shop, position.phase, position.window)) as pages:
-            index = 0
-            async for page in pages:
-                index += 1
-                if index <= position.pages:
-                    continue  # written before the restart or the transient error
-                if index == 1 and self._too_big(page, position.window):
-                    yield index, None
-                    return
-                yield index, await self._page_rows(run, shop, position.phase, page)
+        pending: deque[tuple[int, asyncio.Task[_PageRows]]] = deque()
+        try:
+            async with aclosing(self._search(shop, position.phase, position.window)) as pages:
+                index = 0
+                async for page in pages:
+                    index += 1
+                    if index <= position.pages:
+                        continue  # written before the restart or the transient error
+                    if index == 1 and self._too_big(page, position.window):
+                        yield index, None
+                        return
+                    rows = asyncio.ensure_future(self._page_rows(run, shop, position.phase, page))
+                    pending.append((index, rows))
+                    if len(pending) >= PAGES_IN_FLIGHT:
+                        done, rows = pending.popleft()
+                        yield done, await rows
+            while pending:
+                done, rows = pending.popleft()
+                yield done, await rows
+        finally:
+            await _cancel([rows for _, rows in pending])
 
     def _too_big(self, page: _AnyPage, window: TimeWindow) -> bool:
         return page.total_count > self._search_limit and window.end - window.start > timedelta(seconds=2)
@@ -335,14 +352,17 @@ class HistoryImportHandler:
         self, run: TaskRun, shop: _Shop, found: Sequence[TikTokOrderData]
     ) -> list[TikTokOrderData]:
         """Full orders for a search page, asked for in groups of at most 50 ids."""
-        detailed: dict[OrderId, TikTokOrderData] = {}
+        calls: list[Callable[[], Awaitable[list[TikTokOrderData]]]] = []
         for start in range(0, len(found), ORDER_DETAIL_BATCH):
             ids = [order.order_id for order in found[start : start + ORDER_DETAIL_BATCH]]
 
             async def details(ids: list[OrderId] = ids) -> list[TikTokOrderData]:
                 return await self._tiktok.get_orders(shop.credentials, ids)
 
-            for order in await self._retrying(run, shop, details):
+            calls.append(details)
+        detailed: dict[OrderId, TikTokOrderData] = {}
+        for group in await _all([self._retrying(run, shop, call) for call in calls]):
+            for order in group:
                 detailed[order.order_id] = order
         # An order the detail call did not return keeps what the search said about it.
         return [detailed.get(order.order_id, order) for order in found]
@@ -492,6 +512,25 @@ async def _closing(pages: AsyncIterator[P]) -> AsyncGenerator[P, None]:
         close = getattr(pages, "aclose", None)
         if close is not None:
             await close()
+
+
+async def _all(calls: Sequence[Awaitable[T]]) -> list[T]:
+    """The results of ``calls`` run concurrently; the first error cancels the others and is raised."""
+    if len(calls) == 1:
+        return [await calls[0]]
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:
+        await _cancel(tasks)
+
+
+async def _cancel(tasks: Sequence[asyncio.Future[T]]) -> None:
+    """Cancels the unfinished ``tasks`` and waits for them; their errors are dropped."""
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _read_ahead(source: AsyncGenerator[P, None], depth: int) -> AsyncGenerator[P, None]:
