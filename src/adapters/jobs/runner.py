@@ -143,14 +143,20 @@ class EmbeddedJobRunner:
             outcome = await self._worker.execute(run)
             log.info("task ended task_id=%s kind=%s outcome=%s", run.task_id, run.kind.value, outcome.value)
         except asyncio.CancelledError:
-            # Stopped past the grace period: whatever was committed is checkpointed; free the task.
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._worker.release(run))
+            # Stopped past the grace period: whatever was committed is checkpointed; free the task
+            # once no heartbeat can write beside the release, and let nothing cut the release short.
+            await _stopped(beats)
+            release = asyncio.ensure_future(self._worker.release(run))
+            try:
+                await asyncio.shield(release)
+            except asyncio.CancelledError:
+                if not release.done():
+                    await asyncio.wait([release])
+            except Exception:
+                log.exception("releasing a cancelled task failed task_id=%s", run.task_id)
             raise
         finally:
-            beats.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beats
+            await _stopped(beats)
             self._running.pop(run.task_id, None)
             self._wake.set()  # a slot is free
 
@@ -184,3 +190,11 @@ class EmbeddedJobRunner:
         finally:
             if not started and job.dedupe_key is not None:
                 self._queued_keys.discard(job.dedupe_key)
+
+
+async def _stopped(task: asyncio.Task[None]) -> None:
+    """Cancels ``task`` and waits until it has ended, whatever it was doing."""
+    task.cancel()
+    await asyncio.wait([task])
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background step failed", exc_info=task.exception())

@@ -6,6 +6,7 @@ publisher only after the commit succeeded.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -98,15 +99,21 @@ class SqlAlchemyUnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        session, self._session = self._session, None
+        if session is not None and session.in_transaction():
+            self._pull_events()  # whatever was not committed is void
+        self._repositories = {}
+        if session is None:
+            return
+        # A caller cancelled mid-transaction must not leave the connection holding its write lock:
+        # the cleanup runs to its end, then the cancellation goes on.
+        cleanup = asyncio.ensure_future(_end(session))
         try:
-            if self._session is not None and self._session.in_transaction():
-                self._pull_events()  # whatever was not committed is void
-                await self._session.rollback()
-        finally:
-            if self._session is not None:
-                await self._session.close()
-            self._session = None
-            self._repositories = {}
+            await asyncio.shield(cleanup)
+        except asyncio.CancelledError:
+            if not cleanup.done():
+                await asyncio.wait([cleanup])
+            raise
 
     async def commit(self) -> None:
         events = self._pull_events()
@@ -133,3 +140,15 @@ class SqlAlchemyUnitOfWork:
             for aggregate in getattr(repository, "seen", {}).values():
                 events.extend(aggregate.pull_events())
         return events
+
+
+async def _end(session: AsyncSession) -> None:
+    """Rolls back and closes; a connection whose rollback failed is discarded, not pooled."""
+    try:
+        if session.in_transaction():
+            await session.rollback()
+    except BaseException:
+        await session.invalidate()
+        raise
+    finally:
+        await session.close()
