@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 
 from domain.errors import InvalidArgument
 
@@ -26,9 +27,29 @@ def page_size(requested: int, *, default: int = DEFAULT_PAGE_SIZE, maximum: int 
     return min(requested, maximum)
 
 
+@dataclass(frozen=True)
+class PageRequest:
+    """One List call's paging: the checked size, where to resume, and how to issue the next token."""
+
+    size: int
+    after: str | None
+    codec: PageTokenCodec
+    fingerprint: str
+
+    def next_token(self, cursor: str | None) -> str:
+        return self.codec.encode(cursor, fingerprint=self.fingerprint)
+
+
 class PageTokenCodec:
     def __init__(self, key: bytes) -> None:
         self._key = hashlib.sha256(b"mcc page tokens\x00" + key).digest()
+
+    def open(self, requested_size: int, token: str, *parameters: object) -> PageRequest:
+        """``parameters`` are the method and every other request field that shapes the result."""
+        size = page_size(requested_size)
+        request_fingerprint = fingerprint(*parameters)
+        after = self.decode(token, fingerprint=request_fingerprint)
+        return PageRequest(size=size, after=after, codec=self, fingerprint=request_fingerprint)
 
     def encode(self, cursor: str | None, *, fingerprint: str) -> str:
         if cursor is None:

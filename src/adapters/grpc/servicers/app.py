@@ -6,7 +6,7 @@ from grpc import aio
 
 from adapters.grpc.mappers import app_settings_from_proto, app_to_proto, app_view_to_proto, timestamp
 from adapters.grpc.names import parse_app_name
-from adapters.grpc.paging import PageTokenCodec, fingerprint, page_size
+from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import app_pb2, app_pb2_grpc
 from services.app_settings import AppSettingsUpdates
@@ -70,15 +70,15 @@ class AppServicer(app_pb2_grpc.AppServiceServicer):
     async def ListApps(
         self, request: app_pb2.ListAppsRequest, context: aio.ServicerContext
     ) -> app_pb2.ListAppsResponse:
-        size = page_size(request.page_size)
-        request_fingerprint = fingerprint("ListApps", request.store_handle)
-        after = self._page_tokens.decode(request.page_token, fingerprint=request_fingerprint)
+        paging = self._page_tokens.open(
+            request.page_size, request.page_token, "ListApps", request.store_handle
+        )
         page = await self._queries.list_apps(
-            page_size=size, after=after, store_handle=request.store_handle or None
+            page_size=paging.size, after=paging.after, store_handle=request.store_handle or None
         )
         return app_pb2.ListAppsResponse(
             apps=[app_view_to_proto(view) for view in page.items],
-            next_page_token=self._page_tokens.encode(page.next_cursor, fingerprint=request_fingerprint),
+            next_page_token=paging.next_token(page.next_cursor),
         )
 
     async def UpdateApp(

@@ -6,7 +6,7 @@ from grpc import aio
 
 from adapters.grpc.mappers import shop_status_from_proto, shop_view_to_proto, skipped_shop_to_proto, timestamp
 from adapters.grpc.names import parse_app_name, parse_shop_name, task_name
-from adapters.grpc.paging import PageTokenCodec, fingerprint, page_size
+from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import shop_pb2, shop_pb2_grpc
 from services.authorization import ShopAuthorization
@@ -64,13 +64,13 @@ class ShopServicer(shop_pb2_grpc.ShopServiceServicer):
     ) -> shop_pb2.ListShopsResponse:
         app_id = parse_app_name(request.parent, "parent")
         status = shop_status_from_proto(request.status)
-        size = page_size(request.page_size)
-        request_fingerprint = fingerprint("ListShops", request.parent, request.status)
-        after = self._page_tokens.decode(request.page_token, fingerprint=request_fingerprint)
-        page = await self._shops.list_shops(app_id, page_size=size, after=after, status=status)
+        paging = self._page_tokens.open(
+            request.page_size, request.page_token, "ListShops", request.parent, request.status
+        )
+        page = await self._shops.list_shops(app_id, page_size=paging.size, after=paging.after, status=status)
         return shop_pb2.ListShopsResponse(
             shops=[shop_view_to_proto(view) for view in page.items],
-            next_page_token=self._page_tokens.encode(page.next_cursor, fingerprint=request_fingerprint),
+            next_page_token=paging.next_token(page.next_cursor),
         )
 
     async def GetShop(

@@ -9,7 +9,7 @@ from grpc import aio
 
 from adapters.grpc.mappers import task_kind_from_proto, task_state_from_proto, task_to_proto, timestamp
 from adapters.grpc.names import parse_app_name, parse_shop_name, parse_task_name
-from adapters.grpc.paging import PageTokenCodec, fingerprint, page_size
+from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import task_pb2, task_pb2_grpc
 from services.tasks import TaskHeartbeat, TaskService
@@ -33,17 +33,21 @@ class TaskServicer(task_pb2_grpc.TaskServiceServicer):
                 raise InvalidArgument("shop", "must be a shop of the parent app")
         kind = task_kind_from_proto(request.kind)
         state = task_state_from_proto(request.state)
-        size = page_size(request.page_size)
-        request_fingerprint = fingerprint(
-            "ListTasks", request.parent, request.shop, request.kind, request.state
+        paging = self._page_tokens.open(
+            request.page_size,
+            request.page_token,
+            "ListTasks",
+            request.parent,
+            request.shop,
+            request.kind,
+            request.state,
         )
-        after = self._page_tokens.decode(request.page_token, fingerprint=request_fingerprint)
         page = await self._tasks.list_tasks(
-            app_id, page_size=size, after=after, shop_id=shop_id, kind=kind, state=state
+            app_id, page_size=paging.size, after=paging.after, shop_id=shop_id, kind=kind, state=state
         )
         return task_pb2.ListTasksResponse(
             tasks=[task_to_proto(task) for task in page.items],
-            next_page_token=self._page_tokens.encode(page.next_cursor, fingerprint=request_fingerprint),
+            next_page_token=paging.next_token(page.next_cursor),
         )
 
     async def GetTask(
