@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.crypto.token_cipher import TokenCipher
+from adapters.events.fan_out import FanOutPublisher
 from adapters.grpc.api import api_bindings
 from adapters.grpc.paging import PageTokenCodec
 from adapters.grpc.server import create_server
@@ -110,9 +111,10 @@ class Container(containers.DeclarativeContainer):
     sessions = providers.Singleton(session_factory, engine)
     token_cipher = providers.Singleton(_token_cipher, settings)
     task_changes = providers.Singleton(InProcessTaskChangeFeed)
-    unit_of_work = providers.Factory(
-        SqlAlchemyUnitOfWork, sessions, publisher=task_changes, cipher=token_cipher
-    )
+    # Every in-process reaction to committed events; add a subscriber here.
+    event_subscribers = providers.List(task_changes)
+    events = providers.Singleton(FanOutPublisher, event_subscribers)
+    unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)
 
     tiktok_http = providers.Singleton(httpx.AsyncClient, timeout=PARTNER_TIMEOUT)
     shopline_http = providers.Singleton(httpx.AsyncClient, timeout=PARTNER_TIMEOUT)
@@ -187,7 +189,12 @@ class Container(containers.DeclarativeContainer):
     task_servicer = providers.Factory(TaskServicer, tasks=task_service, page_tokens=page_tokens)
 
     service_bindings = providers.Callable(
-        api_bindings, app_servicer=app_servicer, shop_servicer=shop_servicer, task_servicer=task_servicer
+        api_bindings,
+        providers.Dict(
+            AppService=app_servicer,
+            ShopService=shop_servicer,
+            TaskService=task_servicer,
+        ),
     )
     grpc_server = providers.Coroutine(
         create_server,

@@ -35,6 +35,11 @@ class RecordsEvents:
     def _record(self, event: DomainEvent) -> None:
         self._events.append(event)
 
+    @property
+    def pending_events(self) -> tuple[DomainEvent, ...]:
+        """Recorded and not yet pulled: lets a use case react inside the same transaction."""
+        return tuple(self._events)
+
     def pull_events(self) -> list[DomainEvent]:
         events, self._events = self._events, []
         return events

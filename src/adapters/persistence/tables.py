@@ -280,6 +280,14 @@ oauth_states = Table(
     Column("expires_at", UtcDateTime, nullable=False, index=True),
 )
 
+# --- Catalog (migration 0003_catalog) -------------------------------------------------------
+
+# --- Inventory (migration 0004_inventory) ---------------------------------------------------
+
+# --- Orders (migration 0005_orders) ---------------------------------------------------------
+
+# --- Analytics (migration 0006_analytics) ---------------------------------------------------
+
 SHOP_OWNED_TABLES = (
     tiktok_tokens,
     pool_reservations,
