@@ -23,7 +23,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from domain.catalog import ChannelProduct
 from domain.channel import (
@@ -52,6 +52,8 @@ T = TypeVar("T")
 P = TypeVar("P")
 _AnyPage = ResultPage[ChannelProductData] | ResultPage[TikTokOrderData]
 _PageRows = list[ChannelProductData] | list[TikTokOrderData]
+_IndexedRows = tuple[int, _PageRows | None]
+"""A page's number in its window and its rows (None: the window must be split)."""
 
 HISTORY_DAYS = 30
 PRODUCTS_SINCE = datetime(2016, 1, 1, tzinfo=UTC)
@@ -65,6 +67,13 @@ more, so the partner keeps serving while a batch is written."""
 PAGES_IN_FLIGHT = 2
 """Search pages whose order details are requested at the same time (each asks for up to
 ``page_size`` ÷ ``ORDER_DETAIL_BATCH`` detail groups at once)."""
+ORDERS_PER_WINDOW = 1_000
+"""Order windows are sized from TikTok's count to hold about this many orders (ten pages)."""
+MIN_ORDER_WINDOW = timedelta(hours=1)
+WINDOWS_IN_FLIGHT = 3
+"""Order windows searched side by side. A search pages one request after another, so a single
+search is bound by the partner's latency; the windows after the current one are read ahead, each
+into its own bounded queue, and still written in window order."""
 TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
 """Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
 
@@ -86,6 +95,8 @@ class ImportPosition:
     cutoff: datetime
     """The import covers what TikTok held at this time; later changes belong to the incremental sync."""
     orders_since: datetime
+    order_window: timedelta = timedelta(days=1)
+    """How long each order search window is (the last one ends at the cutoff)."""
 
     def encode(self) -> str:
         return json.dumps(
@@ -96,6 +107,7 @@ class ImportPosition:
                 "pages": self.pages,
                 "cutoff": self.cutoff.isoformat(),
                 "orders_since": self.orders_since.isoformat(),
+                "order_window_s": int(self.order_window.total_seconds()),
             },
             separators=(",", ":"),
         )
@@ -111,6 +123,7 @@ class ImportPosition:
                 pages=int(data["pages"]),
                 cutoff=datetime.fromisoformat(data["cutoff"]),
                 orders_since=datetime.fromisoformat(data["orders_since"]),
+                order_window=timedelta(seconds=int(data.get("order_window_s", 86_400))),
             )
         except (ValueError, KeyError, TypeError) as error:
             raise InvalidArgument("checkpoint", f"not a history import checkpoint ({error})") from None
@@ -221,13 +234,21 @@ class HistoryImportHandler:
             return RunResult.failed(shop)
         position = ImportPosition.decode(run.checkpoint) if run.checkpoint else await self._begin(run, shop)
         batch = _Batch()
-        while position.phase is not Phase.DONE:
-            window_done, position, batch = await self._import_window(run, shop, position, batch)
-            if not window_done:
-                if run.stop_requested and not run.lost and batch.rows:
-                    await self._write(run, shop, batch, position)
-                return RunResult.stopped()
-            position = self._after(position)
+        ahead = _WindowsAhead(lambda following: self._reader(run, shop, following))
+        try:
+            while position.phase is not Phase.DONE:
+                reader = await ahead.take(position) or self._reader(run, shop, position)
+                await ahead.keep(self._following(position))
+                window_done, position, batch = await self._import_window(
+                    run, shop, position, batch, reader, ahead
+                )
+                if not window_done:
+                    if run.stop_requested and not run.lost and batch.rows:
+                        await self._write(run, shop, batch, position)
+                    return RunResult.stopped()
+                position = self._after(position)
+        finally:
+            await ahead.close()
         await self._write(run, shop, batch, position, finished=True)
         return RunResult.completed()
 
@@ -237,9 +258,13 @@ class HistoryImportHandler:
         """Fixes the cutoff, estimates the total from TikTok's counts and stores the first checkpoint."""
         cutoff = self._clock.now()
         orders_since = cutoff - timedelta(days=HISTORY_DAYS)
-        position = ImportPosition(Phase.PRODUCTS, TimeWindow(PRODUCTS_SINCE, cutoff), 0, cutoff, orders_since)
         products = await self._count(run, shop, Phase.PRODUCTS, TimeWindow(PRODUCTS_SINCE, cutoff))
         orders = await self._count(run, shop, Phase.ORDERS, TimeWindow(orders_since, cutoff))
+        windows = max(1, -(-orders // ORDERS_PER_WINDOW))
+        order_window = min(self._order_window, max(MIN_ORDER_WINDOW, (cutoff - orders_since) / windows))
+        position = ImportPosition(
+            Phase.PRODUCTS, TimeWindow(PRODUCTS_SINCE, cutoff), 0, cutoff, orders_since, order_window
+        )
         await self._write(run, shop, _Batch(), position, total=products + orders)
         return position
 
@@ -265,24 +290,47 @@ class HistoryImportHandler:
         return replace(position, window=TimeWindow(end, self._order_window_end(end, position)), pages=0)
 
     def _order_window_end(self, start: datetime, position: ImportPosition) -> datetime:
-        return min(start + self._order_window, position.cutoff)
+        return min(start + position.order_window, position.cutoff)
+
+    def _following(self, position: ImportPosition) -> list[ImportPosition]:
+        """The order windows after ``position``'s that are read ahead of it."""
+        following: list[ImportPosition] = []
+        for _ in range(WINDOWS_IN_FLIGHT - 1):
+            position = self._after(position)
+            if position.phase is not Phase.ORDERS:
+                break
+            following.append(position)
+        return following
+
+    def _reader(self, run: TaskRun, shop: _Shop, position: ImportPosition) -> _ReadAhead[_IndexedRows]:
+        return _ReadAhead(self._pages_with_rows(run, shop, position), READ_AHEAD_PAGES)
 
     async def _import_window(
-        self, run: TaskRun, shop: _Shop, position: ImportPosition, batch: _Batch
+        self,
+        run: TaskRun,
+        shop: _Shop,
+        position: ImportPosition,
+        batch: _Batch,
+        reader: _ReadAhead[_IndexedRows],
+        ahead: _WindowsAhead,
     ) -> tuple[bool, ImportPosition, _Batch]:
-        """Reads the window's pages into batches, writing each full one.
+        """Reads the window's pages (from ``reader``, already started) into batches, writing each
+        full one.
 
         Returns whether the window was read to its end, the position after the last page read
         and the batch still to write.
         """
         failures = 0
+        pages: _ReadAhead[_IndexedRows] | None = reader
         while True:
             try:
-                pages = _read_ahead(self._pages_with_rows(run, shop, position), READ_AHEAD_PAGES)
+                pages = pages or self._reader(run, shop, position)
                 async with aclosing(pages):
                     async for index, rows in pages:
                         if rows is None:
                             position = replace(position, window=_first_half(position.window))
+                            await ahead.close()  # the windows read ahead followed the unsplit one
+                            pages = None
                             break
                         failures = 0
                         _add_rows(batch, rows)
@@ -295,6 +343,7 @@ class HistoryImportHandler:
                     else:
                         return True, position, batch
             except TRANSIENT:
+                pages = None
                 failures += 1
                 if failures >= self._retry.attempts or run.stop_requested:
                     raise
@@ -303,7 +352,7 @@ class HistoryImportHandler:
 
     async def _pages_with_rows(
         self, run: TaskRun, shop: _Shop, position: ImportPosition
-    ) -> AsyncGenerator[tuple[int, _PageRows | None], None]:
+    ) -> AsyncGenerator[_IndexedRows, None]:
         """The window's pages after the ``position.pages`` already written, each with its rows.
 
         Rows are None for a first page that says the window holds more than a search can page
@@ -533,33 +582,71 @@ async def _cancel(tasks: Sequence[asyncio.Future[T]]) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def _read_ahead(source: AsyncGenerator[P, None], depth: int) -> AsyncGenerator[P, None]:
-    """``source``'s items in order, with up to ``depth`` more fetched while the reader works."""
-    queue: asyncio.Queue[tuple[P] | Exception | None] = asyncio.Queue(maxsize=depth)
+class _ReadAhead(Generic[P]):
+    """``source``'s items in order, with up to ``depth`` more fetched while the reader works.
 
-    async def fill() -> None:
+    Reading starts when the object is made (in a task of its own), so a window's pages can be
+    fetched before anyone iterates them. Iterate once; ``aclose`` stops the reading.
+    """
+
+    def __init__(self, source: AsyncGenerator[P, None], depth: int) -> None:
+        self._source = source
+        self._queue: asyncio.Queue[tuple[P] | Exception | None] = asyncio.Queue(maxsize=depth)
+        self._filler = asyncio.create_task(self._fill())
+
+    async def _fill(self) -> None:
         try:
-            async for item in source:
-                await queue.put((item,))
+            async for item in self._source:
+                await self._queue.put((item,))
         except Exception as error:
-            await queue.put(error)  # raised to the reader, in order, after the items before it
+            await self._queue.put(error)  # raised to the reader, in order, after the items before it
             return
-        await queue.put(None)
+        await self._queue.put(None)
 
-    filler = asyncio.create_task(fill())
-    try:
-        while True:
-            got = await queue.get()
-            if got is None:
-                return
-            if isinstance(got, Exception):
-                raise got
-            yield got[0]
-    finally:
-        filler.cancel()
+    def __aiter__(self) -> _ReadAhead[P]:
+        return self
+
+    async def __anext__(self) -> P:
+        got = await self._queue.get()
+        if got is None:
+            raise StopAsyncIteration
+        if isinstance(got, Exception):
+            raise got
+        return got[0]
+
+    async def aclose(self) -> None:
+        self._filler.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await filler
-        await source.aclose()
+            await self._filler
+        await self._source.aclose()
+
+
+class _WindowsAhead:
+    """Readers of the order windows that follow the one being written, oldest first."""
+
+    def __init__(self, start: Callable[[ImportPosition], _ReadAhead[_IndexedRows]]) -> None:
+        self._start = start
+        self._readers: deque[tuple[TimeWindow, _ReadAhead[_IndexedRows]]] = deque()
+
+    async def take(self, position: ImportPosition) -> _ReadAhead[_IndexedRows] | None:
+        """The reader started for ``position``'s window, if one was (only for a window not begun)."""
+        if self._readers and position.pages == 0 and self._readers[0][0] == position.window:
+            return self._readers.popleft()[1]
+        await self.close()
+        return None
+
+    async def keep(self, following: Sequence[ImportPosition]) -> None:
+        """Readers for exactly ``following``'s windows: kept where started, started where missing."""
+        started = [window for window, _ in self._readers]
+        wanted = [position.window for position in following]
+        if started != wanted[: len(started)]:
+            await self.close()
+        for position in following[len(self._readers) :]:
+            self._readers.append((position.window, self._start(position)))
+
+    async def close(self) -> None:
+        while self._readers:
+            await self._readers.popleft()[1].aclose()
 
 
 def _add_rows(batch: _Batch, rows: _PageRows) -> None:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,13 @@ from domain.ids import TaskId
 from domain.order import STOCK_HOLDING, OrderStatus
 from domain.task import TaskKind, TaskState
 from domain.tokens import TikTokToken
-from services.history_import import HistoryImports, ImportPosition, Phase
+from services.history_import import (
+    ORDERS_PER_WINDOW,
+    WINDOWS_IN_FLIGHT,
+    HistoryImports,
+    ImportPosition,
+    Phase,
+)
 from services.jobs import RUN_TASK, RunOutcome
 from services.tasks import TaskService
 from tests.services.support_tasks import (
@@ -410,6 +418,42 @@ async def test_a_deleted_shop_fails_the_import_with_a_reason() -> None:
     assert "deleted" in ((await world.task("import-1")).failure_reason or "")
 
 
+@pytest.mark.parametrize("longest", [timedelta(days=3), timedelta(days=30)])
+async def test_order_windows_are_sized_from_the_count_and_searched_side_by_side(longest: timedelta) -> None:
+    world = await prepared(products=0)
+    searching = 0
+    most_at_once = 0
+    search = world.tiktok.search_orders
+
+    async def slow_search(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        nonlocal searching, most_at_once
+        searching += 1
+        most_at_once = max(most_at_once, searching)
+        try:
+            async for page in search(*args, **kwargs):
+                await asyncio.sleep(0.001)  # the partner's latency
+                yield page
+        finally:
+            searching -= 1
+
+    windows: set[timedelta] = set()
+
+    async def remember(w: World) -> None:
+        task = w.database.state.tasks.get(TaskId("import-1"))
+        if task is not None and task.checkpoint:
+            windows.add(ImportPosition.decode(task.checkpoint).order_window)
+
+    world.tiktok.search_orders = slow_search  # type: ignore[method-assign]
+    world.after_commit.append(remember)
+    await run_import(world, order_window=longest)
+
+    assert len(world.stored_orders()) == RECENT_ORDERS
+    counted = sum(1 for n in range(ORDERS) if SINCE <= order_data(n).update_time < NOW)
+    sized = timedelta(days=30) / -(-counted // ORDERS_PER_WINDOW)  # about 1,000 orders each
+    assert windows == {min(longest, sized)}
+    assert most_at_once == min(WINDOWS_IN_FLIGHT, -(-timedelta(days=30) // min(longest, sized)))
+
+
 def test_a_checkpoint_round_trips_and_garbage_is_refused() -> None:
     position = ImportPosition(
         Phase.ORDERS,
@@ -417,8 +461,11 @@ def test_a_checkpoint_round_trips_and_garbage_is_refused() -> None:
         7,
         NOW,
         NOW - timedelta(days=30),
+        timedelta(hours=7),
     )
 
     assert ImportPosition.decode(position.encode()) == position
+    older = position.encode().replace(',"order_window_s":25200', "")
+    assert ImportPosition.decode(older).order_window == timedelta(days=1)
     with pytest.raises(InvalidArgument):
         ImportPosition.decode('{"phase": "sideways"}')
