@@ -24,10 +24,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.support import (
+    install_and_authorize,
     postgres_admin_url,
     postgres_available,
     run_child,
+    sandbox_control,
     sandbox_process,
+    sandbox_settings,
     throwaway_database,
 )
 
@@ -36,8 +39,6 @@ FULL_ORDERS = 100_000
 SKUS_PER_PRODUCT = 3
 UNLIMITED_SANDBOX_QPS = 1_000_000
 PRESETS = {"full": 1.0, "quick": 0.05, "smoke": 0.002}
-TOKEN_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="  # a fixed test key: nothing real is stored
-STORE_HANDLE = "sandbox-store"
 RAW_BATCH_ROWS = 500
 
 
@@ -110,25 +111,11 @@ def measure(size: float, database: str, rate_limit: float, *, baseline: bool = T
 # --------------------------------------------------------------------------- the children
 
 
-def _sandbox_settings(sandbox: dict[str, Any], database_url: str, rate_limit: float) -> Any:
-    from adapters.settings import load_settings
-
-    environment = {**sandbox["env"], "MCC_DATABASE_URL": database_url, "MCC_TOKEN_KEY": TOKEN_KEY}
-    environment["MCC_TIKTOK_CONSENT_URL"] = sandbox["tiktok_auth_url"]
-    return load_settings(environment).with_overrides(tiktok_rate_limit_qps=rate_limit)
-
-
-async def _control(http: Any, sandbox: dict[str, Any], operation: str, **arguments: Any) -> Any:
-    response = await http.post(f"{sandbox['tiktok_api_url']}/_sandbox/{operation}", json=arguments)
-    response.raise_for_status()
-    return response.json()["result"]
-
-
 async def _prepare_sandbox(http: Any, sandbox: dict[str, Any], rate_limit: float) -> None:
     # The sandbox limits each (shop, endpoint) like TikTok does; without a client limit it must
     # not be the bottleneck, with one it stays at TikTok's own default.
     if not rate_limit:
-        await _control(
+        await sandbox_control(
             http,
             sandbox,
             "set_rate_limit",
@@ -161,7 +148,7 @@ async def child_import(sandbox: dict[str, Any], database_url: str, rate_limit: f
     from adapters.persistence.migrator import upgrade_to_head
     from adapters.persistence.tables import channel_products, orders
 
-    settings = _sandbox_settings(sandbox, database_url, rate_limit)
+    settings = sandbox_settings(sandbox, database_url).with_overrides(tiktok_rate_limit_qps=rate_limit)
     engine = create_engine(settings.database_url)
     await upgrade_to_head(engine)
     await engine.dispose()
@@ -170,16 +157,7 @@ async def child_import(sandbox: dict[str, Any], database_url: str, rate_limit: f
     try:
         async with httpx.AsyncClient(timeout=30.0) as control:
             await _prepare_sandbox(control, sandbox, rate_limit)
-            installation = container.installation()
-            started = await installation.start(STORE_HANDLE)
-            callback = await _control(
-                control, sandbox, "install_shopline", handle=STORE_HANDLE, custom_field=started.state
-            )
-            app = (await installation.complete(callback["params"])).app
-            authorization = container.shop_authorization()
-            pending = await authorization.start(app.id, "US")
-            code = (await _control(control, sandbox, "grant_authorization"))["code"]
-            outcome = await authorization.complete(pending.state, code)
+            outcome = await install_and_authorize(container, control, sandbox)
         (task_id,) = outcome.history_import_tasks
         requests = _count_requests_to(container.tiktok_http(), settings.tiktok_api_url)
         runner = container.job_runner()
@@ -236,7 +214,7 @@ async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit:
     engine = create_engine(database_url)
     async with engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
-    settings = _sandbox_settings(sandbox, database_url, rate_limit)
+    settings = sandbox_settings(sandbox, database_url)
     async with httpx.AsyncClient(timeout=30.0) as http:
         await _prepare_sandbox(http, sandbox, rate_limit)
         client = TikTokChannelClient(
@@ -248,7 +226,7 @@ async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit:
             service_id=settings.tiktok_service_id,
             rate_limiter=KeyedRateLimiter(rate_limit or None),
         )
-        code = (await _control(http, sandbox, "grant_authorization"))["code"]
+        code = (await sandbox_control(http, sandbox, "grant_authorization"))["code"]
         grant = await client.exchange_code(code)
         (shop,) = await client.authorized_shops(grant.access_token)
         tokens = _FixedToken(grant.access_token.reveal())

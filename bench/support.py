@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+TOKEN_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="  # a fixed test key: nothing real is stored
+STORE_HANDLE = "sandbox-store"
 POSTGRES_URL_VARIABLES = ("MCC_BENCH_POSTGRES_URL", "MCC_TEST_POSTGRES_URL")
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -31,7 +33,7 @@ class ChildResult:
     peak_rss_mib: float
 
 
-def _child_environment() -> dict[str, str]:
+def child_environment() -> dict[str, str]:
     environment = dict(os.environ)
     source = str(REPOSITORY / "src")
     paths = [str(REPOSITORY), source, *filter(None, environment.get("PYTHONPATH", "").split(os.pathsep))]
@@ -47,7 +49,7 @@ def run_child(module: str, arguments: Sequence[str], *, timeout: float | None = 
     """
     command = [sys.executable, "-m", module, *arguments]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, env=_child_environment(), cwd=REPOSITORY, text=True
+        command, stdout=subprocess.PIPE, env=child_environment(), cwd=REPOSITORY, text=True
     )
     assert process.stdout is not None
     try:
@@ -122,7 +124,7 @@ def sandbox_process(products: int, skus_per_product: int, orders: int) -> Iterat
         f"--orders={orders}",
     ]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, env=_child_environment(), cwd=REPOSITORY, text=True
+        command, stdout=subprocess.PIPE, env=child_environment(), cwd=REPOSITORY, text=True
     )
     assert process.stdout is not None
     try:
@@ -138,3 +140,36 @@ def sandbox_process(products: int, skus_per_product: int, orders: int) -> Iterat
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+# --------------------------------------------------------------------------- the service in a child
+
+
+def sandbox_settings(sandbox: dict[str, Any], database_url: str) -> Any:
+    """The service's settings for the sandbox of ``sandbox_process`` and the given database."""
+    from adapters.settings import load_settings
+
+    environment = {**sandbox["env"], "MCC_DATABASE_URL": database_url, "MCC_TOKEN_KEY": TOKEN_KEY}
+    environment["MCC_TIKTOK_CONSENT_URL"] = sandbox["tiktok_auth_url"]
+    return load_settings(environment)
+
+
+async def sandbox_control(http: Any, sandbox: dict[str, Any], operation: str, **arguments: Any) -> Any:
+    response = await http.post(f"{sandbox['tiktok_api_url']}/_sandbox/{operation}", json=arguments)
+    response.raise_for_status()
+    return response.json()["result"]
+
+
+async def install_and_authorize(container: Any, http: Any, sandbox: dict[str, Any]) -> Any:
+    """Installs the SHOPLINE app and authorizes the sandbox's TikTok shop, the way a merchant does;
+    returns the authorization outcome (its shop and the history import task)."""
+    installation = container.installation()
+    started = await installation.start(STORE_HANDLE)
+    callback = await sandbox_control(
+        http, sandbox, "install_shopline", handle=STORE_HANDLE, custom_field=started.state
+    )
+    app = (await installation.complete(callback["params"])).app
+    authorization = container.shop_authorization()
+    pending = await authorization.start(app.id, "US")
+    code = (await sandbox_control(http, sandbox, "grant_authorization"))["code"]
+    return await authorization.complete(pending.state, code)
