@@ -279,9 +279,14 @@ async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit:
 
 
 def suite(quick: bool) -> list[list[str]]:
-    """The runs of ``make bench`` (full size) and ``make bench-quick``."""
-    size = "quick" if quick else "full"
-    return [[f"--size={size}", f"--database={database}"] for database in ("sqlite", "postgresql")]
+    """The runs of ``make bench`` and ``make bench-quick``: both databases against the raw-copy
+    baseline, PostgreSQL under a 50 QPS limit, and PostgreSQL at a quarter and a half of the size
+    for the scaling figure (1x, 2x, 4x)."""
+    size = PRESETS["quick"] if quick else PRESETS["full"]
+    runs = [[f"--size={size:g}", f"--database={database}"] for database in ("sqlite", "postgresql")]
+    runs.append([f"--size={size:g}", "--database=postgresql", "--rate-limit=50", "--no-baseline"])
+    runs += [[f"--size={size * part:g}", "--database=postgresql", "--no-baseline"] for part in (0.25, 0.5)]
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,215 @@
+"""The suite's results file and the headline table in ``bench/README.md``.
+
+Every headline figure is a ratio against a reference measured in the same run (machines are
+noisy; ratios travel between them), with the absolute figures beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.support import REPOSITORY
+
+RESULTS = REPOSITORY / "bench" / "results"
+README = REPOSITORY / "bench" / "README.md"
+START = "<!-- bench:results:start -->"
+END = "<!-- bench:results:end -->"
+
+
+@dataclass(frozen=True)
+class Headline:
+    figure: str
+    measured: str
+    reference: str
+    ratio: float | None
+    target: str = ""
+    met: bool | None = None
+
+
+def save_run(run: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = run["started_at"].replace(":", "").replace("-", "").replace("+0000", "Z")
+    path = RESULTS / f"{stamp}.json"
+    path.write_text(json.dumps(run, indent=2) + "\n")
+    return path
+
+
+def update_readme(run: dict[str, Any]) -> None:
+    section = render(run)
+    text = README.read_text() if README.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = f"{before}{section}{after}"
+    else:
+        title, _, body = text.partition("\n")
+        text = f"{title}\n\n{section}\n{body}"
+    README.write_text(text)
+
+
+def render(run: dict[str, Any]) -> str:
+    machine = run["machine"]
+    lines = [
+        START,
+        f"## Latest run ({run['suite']} suite, {run['started_at']}, {run['wall_seconds']} s)",
+        "",
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
+        f"{machine['os']}; Python {machine['python']}, grpcio {machine['grpcio']}, "
+        f"SQLAlchemy {machine['sqlalchemy']}, SQLite {machine['sqlite']}, "
+        f"PostgreSQL {machine['postgresql'] or 'not reachable'}.",
+        "",
+        "| figure | measured | reference (same run) | ratio | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for headline in headlines(run["results"]):
+        ratio = "-" if headline.ratio is None else f"{headline.ratio:.3g}"
+        met = {True: "yes", False: "**no**", None: "-"}[headline.met]
+        lines.append(
+            f"| {headline.figure} | {headline.measured} | {headline.reference} | {ratio} | "
+            f"{headline.target or '-'} | {met} |"
+        )
+    lines += ["", f"All figures: `bench/results/` (this run: `{_stamp_name(run)}`).", END]
+    return "\n".join(lines)
+
+
+def _stamp_name(run: dict[str, Any]) -> str:
+    return run["started_at"].replace(":", "").replace("-", "").replace("+0000", "Z") + ".json"
+
+
+def headlines(results: Iterable[dict[str, Any]]) -> list[Headline]:
+    rows: list[Headline] = []
+    results = list(results)
+    for result in results:
+        if "skipped" in result:
+            rows.append(Headline(result.get("benchmark", "?"), f"skipped: {result['skipped']}", "", None))
+            continue
+        render_one = _RENDERERS.get(result.get("benchmark", ""), _generic)
+        rows.extend(render_one(result))
+    rows.extend(_scaling([r for r in results if r.get("benchmark") == "history_import"]))
+    return rows
+
+
+def _at_most(value: float, limit: float) -> bool:
+    return value <= limit
+
+
+def _at_least(value: float, limit: float) -> bool:
+    return value >= limit
+
+
+def _history_import(result: dict[str, Any]) -> list[Headline]:
+    where = f"history import, {result['database']}, size {result['size']:g}"
+    measured = (
+        f"{result['orders_per_s']:,.0f} orders/s, {result['wall_seconds']} s, "
+        f"{result['peak_rss_mib']} MiB peak"
+    )
+    rows = []
+    if result.get("baseline_wall_seconds"):
+        ratio = result["baseline_wall_seconds"] / result["wall_seconds"]
+        rows.append(
+            Headline(
+                f"{where}: throughput vs raw copy",
+                measured,
+                f"raw read + bulk insert {result['baseline_wall_seconds']} s",
+                ratio,
+                ">= 0.5",
+                _at_least(ratio, 0.5),
+            )
+        )
+    if result.get("limit_bound_seconds"):
+        ratio = result["ratio_to_limit_bound"]
+        rows.append(
+            Headline(
+                f"{where}, {result['rate_limit_qps']:g} QPS: time vs limit-bound time",
+                measured,
+                f"{result['pages_fetched']:,} requests / {result['rate_limit_qps']:g} QPS = "
+                f"{result['limit_bound_seconds']} s",
+                ratio,
+                "<= 1.15",
+                _at_most(ratio, 1.15),
+            )
+        )
+    return rows
+
+
+def _scaling(results: list[dict[str, Any]]) -> list[Headline]:
+    """Time per order and peak RSS of each larger unlimited run against the smallest one."""
+    rows = []
+    for database in sorted({r["database"] for r in results}):
+        runs = sorted(
+            (r for r in results if r["database"] == database and not r.get("rate_limit_qps")),
+            key=lambda r: r["size"],
+        )
+        if len(runs) < 2:
+            continue
+        base = runs[0]
+        for run in runs[1:]:
+            factor = run["size"] / base["size"]
+            time_ratio = run["wall_seconds"] / (base["wall_seconds"] * factor)
+            rss_ratio = run["peak_rss_mib"] / base["peak_rss_mib"]
+            label = f"scaling, {database}, {factor:g}x size {base['size']:g}"
+            rows.append(
+                Headline(
+                    f"{label}: time / ({factor:g} x time at 1x)",
+                    f"{run['wall_seconds']} s",
+                    f"{base['wall_seconds']} s at 1x",
+                    time_ratio,
+                    "<= 1.15 (linear)",
+                    _at_most(time_ratio, 1.15),
+                )
+            )
+            rows.append(
+                Headline(
+                    f"{label}: peak RSS / RSS at 1x",
+                    f"{run['peak_rss_mib']} MiB",
+                    f"{base['peak_rss_mib']} MiB at 1x",
+                    rss_ratio,
+                    "<= 1.2 (flat)",
+                    _at_most(rss_ratio, 1.2),
+                )
+            )
+    return rows
+
+
+def _grpc_overhead(result: dict[str, Any]) -> list[Headline]:
+    rows = []
+    for row in result["results"]:
+        at_64 = row["concurrency"] == 64
+        rows.append(
+            Headline(
+                f"gRPC {row['method']}, {result['database']}, concurrency {row['concurrency']}",
+                f"{row['service_rps']:,.0f} calls/s, p50 {row['service_p50_ms']} ms, "
+                f"p99 {row['service_p99_ms']} ms",
+                f"bare grpc.aio {row['bare_rps']:,.0f} calls/s, p50 {row['bare_p50_ms']} ms, "
+                f"p99 {row['bare_p99_ms']} ms",
+                row["ratio"],
+                ">= 0.5" if at_64 else "",
+                _at_least(row["ratio"], 0.5) if at_64 else None,
+            )
+        )
+    return rows
+
+
+def _generic(result: dict[str, Any]) -> list[Headline]:
+    """A benchmark without its own renderer: every ratio it reports."""
+    name = result.get("benchmark", "?")
+    measured = ", ".join(
+        f"{key} {value}"
+        for key, value in result.items()
+        if isinstance(value, int | float) and "ratio" not in key
+    )
+    return [
+        Headline(f"{name}: {key}", measured, "see results file", float(value))
+        for key, value in result.items()
+        if "ratio" in key and isinstance(value, int | float)
+    ] or [Headline(name, measured, "", None)]
+
+
+_RENDERERS: dict[str, Callable[[dict[str, Any]], list[Headline]]] = {
+    "history_import": _history_import,
+    "grpc_overhead": _grpc_overhead,
+}
