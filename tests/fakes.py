@@ -18,6 +18,20 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
+from domain.analytics import (
+    CustomerSummaryRow,
+    ReportRange,
+    SalesChannel,
+    SalesFigures,
+    SalesGrouping,
+    SalesSummaryRow,
+    SkuRef,
+    StoreOrder,
+    TopProduct,
+    TopProductsPage,
+    TopProductsRanking,
+    to_e4,
+)
 from domain.app import App
 from domain.authorization_state import AuthorizationStateInvalid, PendingOAuth
 from domain.catalog import ChannelProduct
@@ -58,6 +72,7 @@ from domain.errors import (
     PartnerTokenRevoked,
     PoolAlreadyExists,
     PoolNotFound,
+    RequestIdReused,
     ShopAlreadyExists,
     ShopLinkedToAnotherApp,
     ShopNotFound,
@@ -78,13 +93,20 @@ from domain.ids import (
     TaskId,
     TikTokShopId,
 )
-from domain.inventory_pool import InventoryPool
+from domain.inventory_pool import InventoryPool, ReservationKey
 from domain.money import Money
-from domain.order import ImportKey, Order
+from domain.order import (
+    ImportKey,
+    Order,
+    OrderFilter,
+    newest_first_position,
+    parse_newest_first_position,
+)
 from domain.paging import Page
-from domain.ports import CatalogCounts, Job
+from domain.ports import CatalogCounts, CompletedRequest, Job, PoolFilter, ShopCounts, ShopOverview
 from domain.secret import Secret
 from domain.shop import Shop, ShopStatus
+from domain.stock_push import PushResult, PushState, push_changes
 from domain.task import Task, TaskKind, TaskState
 from domain.tokens import ShoplineGrant, ShoplineToken, TikTokGrant, TikTokToken
 
@@ -154,12 +176,17 @@ class FakeState:
     tiktok_tokens: dict[ShopId, TikTokToken] = field(default_factory=dict)
     shopline_tokens: dict[AppId, ShoplineToken] = field(default_factory=dict)
     pools: dict[PoolId, InventoryPool] = field(default_factory=dict)
+    push_states: dict[tuple[PoolId, ChannelSkuId], PushState] = field(default_factory=dict)
     orders: dict[tuple[ShopId, OrderId], Order] = field(default_factory=dict)
     products: dict[tuple[ShopId, ChannelProductId], ChannelProduct] = field(default_factory=dict)
     tasks: dict[TaskId, Task] = field(default_factory=dict)
     ledger: dict[ImportKey, ShoplineOrderId] = field(default_factory=dict)
     shop_links: dict[TikTokShopId, AppId] = field(default_factory=dict)
     oauth_states: dict[str, PendingOAuth] = field(default_factory=dict)
+    shopline_variants: dict[tuple[AppId, ShoplineVariantId], ShoplineVariant] = field(default_factory=dict)
+    completed_requests: dict[tuple[AppId, str], CompletedRequest] = field(default_factory=dict)
+    store_orders: dict[tuple[AppId, ShoplineOrderId], StoreOrder] = field(default_factory=dict)
+    store_orders_synced_until: dict[AppId, datetime] = field(default_factory=dict)
 
 
 def _detached(aggregate: V) -> V:
@@ -258,12 +285,17 @@ class _Repositories:
         self.shops = FakeShopRepository(state, seen)
         self.tokens = FakeTokenRepository(state, seen)
         self.inventory_pools = FakeInventoryPoolRepository(state, seen)
+        self.push_states = FakePushStateRepository(state)
         self.orders = FakeOrderRepository(state, seen)
         self.channel_products = FakeChannelProductRepository(state, seen)
+        self.shopline_variants = FakeShoplineVariantRepository(state)
+        self.store_orders = FakeStoreOrderRepository(state)
         self.tasks = FakeTaskRepository(state, seen)
         self.import_ledger = FakeImportLedger(state)
         self.shop_registry = FakeShopRegistry(state)
         self.authorization_states = FakeAuthorizationStateStore(state)
+        self.shop_overviews = FakeShopOverviews(state)
+        self.completed_requests = FakeCompletedRequests(state)
 
 
 def _standalone(state: Callable[[], FakeState] | FakeState | None) -> Callable[[], FakeState]:
@@ -395,12 +427,79 @@ class FakeInventoryPoolRepository:
         seen: Callable[[object], None] = _ignore,
     ) -> None:
         current = _standalone(state)
+        self._state = current
         self._table: _Table[PoolId, InventoryPool] = _Table(
             lambda: current().pools, PoolNotFound, PoolAlreadyExists, seen
         )
 
     async def get(self, pool_id: PoolId) -> InventoryPool:
         return self._table.get(pool_id)
+
+    async def lock(
+        self, pool_id: PoolId, reservations_for: Iterable[ReservationKey] | None = None
+    ) -> InventoryPool:
+        # A fake transaction works alone on its own copy; the whole pool is always loaded.
+        return self._table.get(pool_id)
+
+    async def pool_ids_for_skus(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]
+    ) -> dict[ChannelSkuId, PoolId]:
+        wanted = set(sku_ids)
+        found: dict[ChannelSkuId, PoolId] = {}
+        for pool_id in sorted(self._state().pools):
+            for sku_id, link in self._state().pools[pool_id].linked_skus.items():
+                if sku_id in wanted and link.shop_id == shop_id:
+                    found.setdefault(sku_id, pool_id)
+        return found
+
+    async def pool_ids_for_order(self, shop_id: ShopId, order_id: OrderId) -> list[PoolId]:
+        return sorted(
+            pool_id
+            for pool_id, pool in self._state().pools.items()
+            if any(k.shop_id == shop_id and k.order_id == order_id for k in pool.reservations)
+        )
+
+    async def list_for_shop(
+        self, shop_id: ShopId, *, page_size: int, after: str | None
+    ) -> Page[InventoryPool]:
+        return self._table.page(
+            lambda pool: (
+                any(k.shop_id == shop_id for k in pool.reservations)
+                or any(s.shop_id == shop_id for s in pool.linked_skus.values())
+            ),
+            page_size,
+            after,
+        )
+
+    async def list_filtered(
+        self, app_id: AppId, pool_filter: PoolFilter, *, page_size: int, after: str | None
+    ) -> Page[InventoryPool]:
+        pools = sorted(
+            (p for p in self._state().pools.values() if p.app_id == app_id and pool_filter.matches(p)),
+            key=lambda p: p.variant_id,
+        )
+        if after is not None:
+            pools = [p for p in pools if p.variant_id > after]
+        chosen = pools[: max(page_size, 1)]
+        items = [self._table.get(p.id) for p in chosen]
+        return Page(items, chosen[-1].variant_id if len(pools) > len(chosen) else None)
+
+    def _write_push_targets(self, pool: InventoryPool) -> None:
+        """What the database adapter does in the same transaction: one push row per linked SKU."""
+        stored = self._state().pools.get(pool.id)
+        before = stored.quantities_to_push() if stored is not None else {}
+        wanted, gone = push_changes(before, pool.quantities_to_push())
+        rows = self._state().push_states
+        for sku_id in gone:
+            rows.pop((pool.id, sku_id), None)
+        for sku_id, quantity in wanted.items():
+            link = pool.linked_skus[sku_id]
+            held = rows.get((pool.id, sku_id))
+            rows[(pool.id, sku_id)] = (
+                PushState(pool.id, sku_id, pool.app_id, link.shop_id, link.product_id, quantity)
+                if held is None
+                else replace(held.wanting(quantity), product_id=link.product_id or held.product_id)
+            )
 
     async def find_by_variant(self, app_id: AppId, variant_id: ShoplineVariantId) -> InventoryPool | None:
         return self._table.find_where(lambda pool: pool.app_id == app_id and pool.variant_id == variant_id)
@@ -411,16 +510,88 @@ class FakeInventoryPoolRepository:
     async def add(self, pool: InventoryPool) -> None:
         if await self.find_by_variant(pool.app_id, pool.variant_id) is not None:
             raise PoolAlreadyExists(f"{pool.app_id}/{pool.variant_id}")
+        if pool.id not in self._state().pools:
+            self._write_push_targets(pool)
         self._table.add(pool.id, pool)
 
     async def update(self, pool: InventoryPool) -> None:
+        if pool.id in self._state().pools:
+            self._write_push_targets(pool)
         self._table.update(pool.id, pool)
 
     async def delete(self, pool_id: PoolId) -> None:
         self._table.delete(pool_id)
+        for key in [k for k in self._state().push_states if k[0] == pool_id]:
+            del self._state().push_states[key]
 
     async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[InventoryPool]:
         return self._table.page(lambda pool: pool.app_id == app_id, page_size, after)
+
+
+class FakePushStateRepository:
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    def _rows(self) -> dict[tuple[PoolId, ChannelSkuId], PushState]:
+        return self._state().push_states
+
+    async def for_pool(self, pool_id: PoolId) -> list[PushState]:
+        return [self._rows()[k] for k in sorted(self._rows()) if k[0] == pool_id]
+
+    async def find(self, pool_id: PoolId, sku_id: ChannelSkuId) -> PushState | None:
+        return self._rows().get((pool_id, sku_id))
+
+    async def due(self, now: datetime, *, limit: int) -> list[PushState]:
+        due = [s for s in self._rows().values() if s.due(now)]
+        due.sort(key=lambda s: (s.next_attempt_at or EPOCH - timedelta(days=36500), s.pool_id, s.sku_id))
+        return due[:limit]
+
+    async def record(self, state: PushState, seq: int) -> None:
+        held = self._rows().get(state.key)
+        if held is None:
+            return  # unlinked meanwhile
+        outcome = replace(
+            state,
+            desired=held.desired,
+            desired_seq=held.desired_seq,
+            product_id=held.product_id or state.product_id,
+            lease_owner=None,
+            lease_until=None,
+        )
+        if held.desired_seq != seq and outcome.result is PushResult.SUCCEEDED:
+            outcome = replace(outcome, result=PushResult.PENDING)
+        self._rows()[state.key] = outcome
+
+    async def request(self, pool_id: PoolId, sku_id: ChannelSkuId) -> None:
+        held = self._rows().get((pool_id, sku_id))
+        if held is not None:
+            self._rows()[held.key] = replace(held, result=PushResult.PENDING, next_attempt_at=None)
+
+    async def claim(
+        self,
+        keys: Iterable[tuple[PoolId, ChannelSkuId]],
+        owner: str,
+        now: datetime,
+        until: datetime,
+    ) -> set[tuple[PoolId, ChannelSkuId]]:
+        taken = set()
+        for key in sorted(set(keys)):
+            held = self._rows().get(key)
+            if held is not None and not held.leased(now, by_other_than=owner):
+                self._rows()[key] = replace(held, lease_owner=owner, lease_until=until)
+                taken.add(key)
+        return taken
+
+    async def list_for_app(
+        self, app_id: AppId, *, page_size: int, after: str | None, pool_id: PoolId | None = None
+    ) -> Page[PushState]:
+        keys = sorted(
+            k for k, s in self._rows().items() if s.app_id == app_id and (pool_id is None or k[0] == pool_id)
+        )
+        if after is not None:
+            keys = [k for k in keys if _name(k) > after]
+        chosen = keys[: max(page_size, 1)]
+        return Page([self._rows()[k] for k in chosen], _name(chosen[-1]) if len(keys) > len(chosen) else None)
 
 
 class FakeOrderRepository:
@@ -465,6 +636,19 @@ class FakeOrderRepository:
 
     async def count_for_shop(self, shop_id: ShopId) -> int:
         return self._table.count_where(lambda order: order.shop_id == shop_id)
+
+    async def search(self, criteria: OrderFilter, *, page_size: int, after: str | None) -> Page[Order]:
+        def position(order: Order) -> tuple[datetime, str, str]:
+            return (order.create_time, order.id, order.shop_id)
+
+        matching = sorted(self._table.rows_where(criteria.matches), key=position, reverse=True)
+        if after is not None:
+            bound = parse_newest_first_position(after)
+            matching = [order for order in matching if position(order) < bound]
+        chosen = matching[: max(page_size, 1)]
+        more = len(matching) > len(chosen)
+        items = [self._table.get((order.shop_id, order.id)) for order in chosen]
+        return Page(items, newest_first_position(chosen[-1]) if more and chosen else None)
 
 
 class FakeChannelProductRepository:
@@ -522,6 +706,75 @@ class FakeChannelProductRepository:
             skus=len(skus),
             linked_skus=sum(1 for sku in skus if sku.link is not None),
         )
+
+
+class FakeShoplineVariantRepository:
+    """The SHOPLINE variant cache; variants are frozen values, so no copies are needed."""
+
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    def _rows(self) -> dict[tuple[AppId, ShoplineVariantId], ShoplineVariant]:
+        return self._state().shopline_variants
+
+    async def upsert_many(self, app_id: AppId, variants: Sequence[ShoplineVariant]) -> None:
+        for variant in variants:
+            held = self._rows().get((app_id, variant.variant_id))
+            if held is None or held.updated_at <= variant.updated_at:
+                self._rows()[(app_id, variant.variant_id)] = variant
+
+    async def get_many(
+        self, app_id: AppId, variant_ids: Iterable[ShoplineVariantId]
+    ) -> dict[ShoplineVariantId, ShoplineVariant]:
+        found = ((v, self._rows().get((app_id, v))) for v in sorted(set(variant_ids)))
+        return {v: variant for v, variant in found if variant is not None}
+
+    async def find_by_sku(self, app_id: AppId, sku: str) -> list[ShoplineVariant]:
+        return await self.find_by_skus(app_id, [sku])
+
+    async def find_by_skus(self, app_id: AppId, skus: Iterable[str]) -> list[ShoplineVariant]:
+        wanted = set(skus)
+        return [
+            self._rows()[key]
+            for key in sorted(self._rows())
+            if key[0] == app_id and self._rows()[key].sku in wanted
+        ]
+
+    async def newest_update(self, app_id: AppId) -> datetime | None:
+        return max((v.updated_at for (a, _), v in self._rows().items() if a == app_id), default=None)
+
+    async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[ShoplineVariant]:
+        ids = sorted(v for a, v in self._rows() if a == app_id and (after is None or v > after))
+        chosen = ids[: max(page_size, 1)]
+        items = [self._rows()[(app_id, v)] for v in chosen]
+        return Page(items, chosen[-1] if len(ids) > len(chosen) else None)
+
+
+class FakeStoreOrderRepository:
+    """The store's own orders per app; orders are frozen values, so no copies are needed."""
+
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    async def upsert_many(self, app_id: AppId, orders: Sequence[StoreOrder]) -> None:
+        rows = self._state().store_orders
+        for order in orders:
+            held = rows.get((app_id, order.order_id))
+            if held is None or held.updated_at <= order.updated_at:
+                rows[(app_id, order.order_id)] = order
+
+    async def delete_many(self, app_id: AppId, order_ids: Iterable[ShoplineOrderId]) -> int:
+        rows = self._state().store_orders
+        return sum(1 for order_id in set(order_ids) if rows.pop((app_id, order_id), None) is not None)
+
+    async def count(self, app_id: AppId) -> int:
+        return sum(1 for a, _ in self._state().store_orders if a == app_id)
+
+    async def synced_until(self, app_id: AppId) -> datetime | None:
+        return self._state().store_orders_synced_until.get(app_id)
+
+    async def set_synced_until(self, app_id: AppId, moment: datetime) -> None:
+        self._state().store_orders_synced_until[app_id] = moment
 
 
 class FakeTaskRepository:
@@ -634,12 +887,17 @@ class FakeUnitOfWork:
         self.shops = repositories.shops
         self.tokens = repositories.tokens
         self.inventory_pools = repositories.inventory_pools
+        self.push_states = repositories.push_states
         self.orders = repositories.orders
         self.channel_products = repositories.channel_products
+        self.shopline_variants = repositories.shopline_variants
+        self.store_orders = repositories.store_orders
         self.tasks = repositories.tasks
         self.import_ledger = repositories.import_ledger
         self.shop_registry = repositories.shop_registry
         self.authorization_states = repositories.authorization_states
+        self.shop_overviews = repositories.shop_overviews
+        self.completed_requests = repositories.completed_requests
 
     async def __aenter__(self) -> Self:
         self._begin()
@@ -674,6 +932,49 @@ class FakeUnitOfWork:
     def _begin(self) -> None:
         self._working = copy.deepcopy(self.database.state)
         self._seen.clear()
+
+
+class FakeShopOverviews:
+    """Overviews computed from the fake tables, as the database's one-statement query returns them."""
+
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+        self._shops = FakeShopRepository(self._state)
+
+    async def get(self, shop_id: ShopId) -> ShopOverview:
+        return self._overview(await self._shops.get(shop_id))
+
+    async def list(
+        self, app_id: AppId, *, page_size: int, after: str | None, status: ShopStatus | None = None
+    ) -> Page[ShopOverview]:
+        page = await self._shops.list(app_id, page_size=page_size, after=after, status=status)
+        return Page([self._overview(shop) for shop in page.items], page.next_cursor)
+
+    def _overview(self, shop: Shop) -> ShopOverview:
+        state = self._state()
+        token = state.tiktok_tokens.get(shop.id)
+        products = [p for (shop_id, _), p in state.products.items() if shop_id == shop.id]
+        skus = [sku for product in products for sku in product.skus]
+        counts = ShopCounts(
+            products=len(products),
+            skus=len(skus),
+            linked_skus=sum(1 for sku in skus if sku.link is not None),
+            orders=sum(1 for shop_id, _ in state.orders if shop_id == shop.id),
+        )
+        return ShopOverview(_detached(shop), None if token is None else token.lifetime, counts)
+
+
+class FakeCompletedRequests:
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    async def find(self, app_id: AppId, request_id: str) -> CompletedRequest | None:
+        return self._state().completed_requests.get((app_id, request_id))
+
+    async def record(self, request: CompletedRequest) -> None:
+        held = self._state().completed_requests.setdefault((request.app_id, request.request_id), request)
+        if (held.operation, held.subject) != (request.operation, request.subject):
+            raise RequestIdReused()
 
 
 class FakeShopRegistry:
@@ -771,6 +1072,13 @@ class TikTokShopData:
     warehouses: list[Warehouse] = field(default_factory=list)
     pushed_inventory: dict[ChannelSkuId, tuple[int, ...]] = field(default_factory=dict)
     seller_cancellations: list[tuple[OrderId, str]] = field(default_factory=list)
+    cancel_reasons: list[str] = field(
+        default_factory=lambda: [
+            "seller_cancel_reason_out_of_stock",
+            "seller_cancel_paid_reason_address_not_deliver",
+        ]
+    )
+    """What aftersale eligibility offers for a seller cancellation of any of the shop's orders."""
 
 
 class FakeTikTokChannelApi(_FaultInjection):
@@ -940,8 +1248,21 @@ class FakeTikTokChannelApi(_FaultInjection):
             raise PartnerRejected(
                 TIKTOK, "21008111", "The order or package does not belong to the current seller."
             )
+        if reason not in data.cancel_reasons:
+            raise PartnerRejected(
+                TIKTOK, "invalid_cancel_reason", f"{reason!r} is not a valid reason for this order."
+            )
         data.seller_cancellations.append((order_id, reason))
         return f"cancel-{next(self._ids)}"
+
+    async def cancel_reasons(self, credentials: ShopCredentials, order_id: OrderId) -> list[str]:
+        self._call("cancel_reasons")
+        data = self._shop_for(credentials)
+        if order_id not in data.orders:
+            raise PartnerRejected(
+                TIKTOK, "21008111", "The order or package does not belong to the current seller."
+            )
+        return list(data.cancel_reasons)
 
     async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]:
         self._call("warehouses")
@@ -996,10 +1317,13 @@ class FakeTikTokChannelApi(_FaultInjection):
 class _ShoplineStore:
     token: str | None = None
     expires_at: datetime = EPOCH
+    currency: str = "USD"
     variants: dict[ShoplineVariantId, ShoplineVariant] = field(default_factory=dict)
     levels: dict[tuple[str, str], InventoryLevel] = field(default_factory=dict)
     locations: list[ShoplineLocation] = field(default_factory=list)
     orders: dict[ShoplineOrderId, tuple[NewShoplineOrder, ShoplineOrderRef]] = field(default_factory=dict)
+    store_orders: dict[ShoplineOrderId, StoreOrder] = field(default_factory=dict)
+    """Orders as `store_orders_updated` reports them (web orders, or imports with their marker)."""
 
 
 class FakeShoplineApi(_FaultInjection):
@@ -1077,10 +1401,21 @@ class FakeShoplineApi(_FaultInjection):
 
     # --- catalog and inventory --------------------------------------------------------------
 
-    async def variants(self, credentials: ShoplineCredentials) -> AsyncIterator[Sequence[ShoplineVariant]]:
+    async def store_currency(self, credentials: ShoplineCredentials) -> str:
+        self._call("store_currency")
+        return self._store_for(credentials).currency
+
+    async def variants(
+        self, credentials: ShoplineCredentials, currency: str, *, updated_since: datetime | None = None
+    ) -> AsyncIterator[Sequence[ShoplineVariant]]:
+        """Prices come back in ``currency`` whatever the stored one: SHOPLINE sends bare amounts."""
         self._call("variants")
         store = self._store_for(credentials)
-        ordered = [store.variants[k] for k in sorted(store.variants)]
+        ordered = [
+            replace(variant, price=Money(variant.price.amount, currency))
+            for _, variant in sorted(store.variants.items())
+            if updated_since is None or variant.updated_at >= updated_since
+        ]
         for start in range(0, len(ordered), self.PAGE_SIZE):
             yield ordered[start : start + self.PAGE_SIZE]
 
@@ -1175,6 +1510,18 @@ class FakeShoplineApi(_FaultInjection):
         for start in range(0, len(refs), self.PAGE_SIZE):
             yield refs[start : start + self.PAGE_SIZE]
 
+    async def store_orders_updated(
+        self, credentials: ShoplineCredentials, window: TimeWindow
+    ) -> AsyncIterator[Sequence[StoreOrder]]:
+        self._call("store_orders_updated")
+        store = self._store_for(credentials)
+        found = sorted(
+            (o for o in store.store_orders.values() if window.start <= o.updated_at < window.end),
+            key=lambda order: (order.updated_at, order.order_id),
+        )
+        for start in range(0, len(found), self.PAGE_SIZE):
+            yield found[start : start + self.PAGE_SIZE]
+
     # --- helpers ----------------------------------------------------------------------------
 
     def _mint(self, store_handle: str) -> ShoplineGrant:
@@ -1257,3 +1604,220 @@ class FakeTaskChangeFeed(FakeEventPublisher):
         for subscription in self.subscriptions:
             if subscription.task_id in changed:
                 subscription.changed.set()
+
+
+@dataclass(frozen=True)
+class _CountedSale:
+    scope: ShopId | None  # None for the store
+    ref: str
+    created: datetime
+    currency: str
+    cancelled: bool
+    units: int
+    gross_e4: int
+    discount_e4: int
+    buyer: str
+    lines: tuple[tuple[ShoplineVariantId | None, SkuRef | None, str, str, int, int], ...]
+    # (variant, TikTok SKU, title, sku code, quantity, net x 10^4)
+
+
+class FakeSalesReports:
+    """`SalesReports` computed in Python over the committed state of a ``FakeDatabase``."""
+
+    def __init__(self, database: FakeDatabase) -> None:
+        self._database = database
+
+    def _counted(self, app_id: AppId) -> list[_CountedSale]:
+        state = self._database.state
+        links = {
+            (product.shop_id, product.id, sku.sku_id): sku.link.variant_id
+            for product in state.products.values()
+            for sku in product.skus
+            if sku.link is not None
+        }
+        found = []
+        for order in state.orders.values():
+            if order.app_id != app_id or order.paid_time is None or order.status.value == "UNPAID":
+                continue
+            lines = tuple(
+                (
+                    links.get((order.shop_id, line.product_id, line.sku_id)),
+                    SkuRef(order.shop_id, line.product_id, line.sku_id),
+                    line.title,
+                    line.seller_sku,
+                    line.quantity,
+                    to_e4(line.subtotal.amount),
+                )
+                for line in order.lines
+            )
+            amounts = order.amounts
+            found.append(
+                _CountedSale(
+                    order.shop_id,
+                    f"t:{order.shop_id}:{order.id}",
+                    order.create_time,
+                    order.currency,
+                    order.status.value == "CANCELLED",
+                    order.unit_count,
+                    to_e4(amounts.subtotal.amount),
+                    to_e4(amounts.discount.amount),
+                    f"t:{order.buyer.user_id}" if order.buyer.user_id else "",
+                    lines,
+                )
+            )
+        for (owner, _), sale in state.store_orders.items():
+            if owner != app_id:
+                continue
+            store_lines = tuple(
+                (line.variant_id, None, line.title, line.sku, line.quantity, line.net_e4)
+                for line in sale.lines
+                if line.variant_id is not None
+            )
+            found.append(
+                _CountedSale(
+                    None,
+                    f"s:{sale.order_id}",
+                    sale.created_at,
+                    sale.currency,
+                    sale.cancelled,
+                    sale.unit_count,
+                    sale.gross_e4,
+                    sale.discount_e4,
+                    f"s:{sale.buyer_key}" if sale.buyer_key else "",
+                    store_lines,
+                )
+            )
+        return found
+
+    async def sales_summary(
+        self, app_id: AppId, period: ReportRange, grouping: SalesGrouping, time_zone: str
+    ) -> list[SalesSummaryRow]:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(time_zone)
+        groups: dict[tuple[object, str], list[_CountedSale]] = {}
+        for sale in self._counted(app_id):
+            if not period.start <= sale.created < period.end:
+                continue
+            key: object = (
+                sale.created.astimezone(zone).date().isoformat()
+                if grouping is SalesGrouping.DAY
+                else sale.scope
+                if grouping is SalesGrouping.SHOP
+                else sale.scope is None
+            )
+            groups.setdefault((key, sale.currency), []).append(sale)
+        rows = []
+        for (key, currency), sales in groups.items():
+            kept = [s for s in sales if not s.cancelled]
+            gross = sum(s.gross_e4 for s in kept)
+            discount = sum(s.discount_e4 for s in kept)
+            figures = SalesFigures(
+                currency,
+                len(sales),
+                sum(s.units for s in kept),
+                gross,
+                discount,
+                gross - discount,
+                len(sales) - len(kept),
+                len({s.buyer for s in sales if s.buyer}),
+            )
+            if grouping is SalesGrouping.DAY:
+                rows.append(SalesSummaryRow(figures, day=str(key)))
+            elif grouping is SalesGrouping.SHOP:
+                store = key is None
+                channel = SalesChannel.SHOPLINE_STORE if store else SalesChannel.TIKTOK_SHOP
+                shop_id = None if store else ShopId(str(key))
+                rows.append(SalesSummaryRow(figures, shop_id=shop_id, channel=channel))
+            else:
+                channel = SalesChannel.SHOPLINE_STORE if key else SalesChannel.TIKTOK_SHOP
+                rows.append(SalesSummaryRow(figures, channel=channel))
+        return rows
+
+    async def top_products(
+        self,
+        app_id: AppId,
+        period: ReportRange,
+        ranking: TopProductsRanking,
+        currency: str | None,
+        *,
+        offset: int,
+        limit: int,
+    ) -> TopProductsPage:
+        state = self._database.state
+        products: dict[object, dict[str, object]] = {}
+        for sale in self._counted(app_id):
+            if sale.cancelled or not period.start <= sale.created < period.end:
+                continue
+            for variant, sku, title, code, quantity, net in sale.lines:
+                key = variant if variant is not None else sku
+                entry = products.setdefault(
+                    key,
+                    {"skus": set(), "units": 0, "orders": set(), "nets": {}, "title": title, "code": code},
+                )
+                if sku is not None:
+                    entry["skus"].add(sku)  # type: ignore[attr-defined]
+                entry["units"] += quantity  # type: ignore[operator]
+                entry["orders"].add(sale.ref)  # type: ignore[attr-defined]
+                nets: dict[str, int] = entry["nets"]  # type: ignore[assignment]
+                nets[sale.currency] = nets.get(sale.currency, 0) + net
+        pools = {pool.variant_id: pool.id for pool in state.pools.values() if pool.app_id == app_id}
+        items = []
+        for key, entry in products.items():
+            variant = key if isinstance(key, str) else None
+            cached = state.shopline_variants.get((app_id, ShoplineVariantId(variant))) if variant else None
+            skus = tuple(sorted(entry["skus"], key=_sku_name))  # type: ignore[call-overload]
+            items.append(
+                TopProduct(
+                    variant_id=None if variant is None else ShoplineVariantId(variant),
+                    pool_id=pools.get(ShoplineVariantId(variant)) if variant else None,
+                    skus=skus,
+                    title=cached.title if cached else str(entry["title"]),
+                    sku_code=cached.sku if cached else str(entry["code"]),
+                    unit_count=int(entry["units"]),  # type: ignore[call-overload]
+                    order_count=len(entry["orders"]),  # type: ignore[arg-type]
+                    net_sales_e4=tuple(sorted(entry["nets"].items())),  # type: ignore[attr-defined]
+                )
+            )
+
+        def rank(product: TopProduct) -> tuple[object, ...]:
+            first = _sku_name(product.skus[0]) if product.skus else ""
+            ties = (product.title, product.variant_id or "", first)
+            if ranking is TopProductsRanking.UNITS:
+                return (-product.unit_count, *ties)
+            sales = dict(product.net_sales_e4).get(currency or "")
+            return (sales is None, -(sales or 0), *ties)
+
+        ranked = sorted(items, key=rank)
+        page = ranked[offset : offset + limit]
+        return TopProductsPage(tuple(page), offset + limit if len(ranked) > offset + limit else None)
+
+    async def customer_summary(self, app_id: AppId, period: ReportRange) -> list[CustomerSummaryRow]:
+        in_range: dict[ShopId | None, dict[str, int]] = {}
+        before: set[tuple[ShopId | None, str]] = set()
+        for sale in self._counted(app_id):
+            if not sale.buyer:
+                continue
+            if period.start <= sale.created < period.end:
+                counts = in_range.setdefault(sale.scope, {})
+                counts[sale.buyer] = counts.get(sale.buyer, 0) + 1
+            elif sale.created < period.start:
+                before.add((sale.scope, sale.buyer))
+        rows = []
+        for scope, counts in in_range.items():
+            returning = sum(1 for buyer in counts if (scope, buyer) in before)
+            rows.append(
+                CustomerSummaryRow(
+                    SalesChannel.SHOPLINE_STORE if scope is None else SalesChannel.TIKTOK_SHOP,
+                    scope,
+                    len(counts),
+                    sum(1 for n in counts.values() if n >= 2),
+                    len(counts) - returning,
+                    returning,
+                )
+            )
+        return rows
+
+
+def _sku_name(sku: SkuRef) -> str:
+    return f"{sku.shop_id}/products/{sku.product_id}/skus/{sku.sku_id}"

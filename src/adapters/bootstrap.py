@@ -17,7 +17,11 @@ from adapters.events.fan_out import FanOutPublisher
 from adapters.grpc.api import api_bindings
 from adapters.grpc.paging import PageTokenCodec
 from adapters.grpc.server import create_server
+from adapters.grpc.servicers.analytics import AnalyticsServicer
 from adapters.grpc.servicers.app import AppServicer
+from adapters.grpc.servicers.catalog import CatalogServicer
+from adapters.grpc.servicers.inventory import InventoryServicer
+from adapters.grpc.servicers.order import OrderServicer
 from adapters.grpc.servicers.shop import ShopServicer
 from adapters.grpc.servicers.task import TaskServicer
 from adapters.http.ratelimit import KeyedRateLimiter
@@ -25,24 +29,55 @@ from adapters.jobs.change_feed import InProcessTaskChangeFeed
 from adapters.jobs.runner import EmbeddedJobRunner
 from adapters.jobs.scheduler import PeriodicJob, PeriodicScheduler
 from adapters.persistence.engine import create_engine, session_factory
+from adapters.persistence.sales_reports import SqlSalesReports
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.settings import Settings
 from adapters.shopline.client import ShoplineClient
 from adapters.system import SystemClock, SystemSecureRandom, UuidIdGenerator
 from adapters.tiktok.client import TikTokChannelClient
 from domain.task import TaskKind
+from services.analytics import SalesAnalytics
 from services.app_settings import AppSettingsUpdates
 from services.apps import AppQueries
 from services.authorization import ShopAuthorization
+from services.catalog import CatalogQueries, ManualLinks, PriceRules
+from services.catalog_links import PoolLinks
+from services.catalog_products import ProductRefresh
+from services.catalog_tasks import AutoLinkHandler, CatalogTasks, PriceSyncHandler
+from services.catalog_variants import VariantRefresh
 from services.history_import import HistoryImportHandler
 from services.installation import Installation
+from services.inventory import InventoryPools
+from services.inventory_push import PushWakeup, StockPusher
+from services.inventory_tasks import InventoryPushHandler
+from services.inventory_upkeep import OnHandRefresh, StockReconciliation
 from services.jobs import TaskWorker
+from services.on_hand import OnHandReader
+from services.order_import import OrderImporter
+from services.order_sync import OrderSyncHandler, OrderSyncs
+from services.orders import OrderCommands, OrderQueries
 from services.shops import ShopManagement
+from services.stock_effects import StockEffects
+from services.store_order_sync import StoreOrderSync
 from services.tasks import TaskService
 from services.token_upkeep import TokenUpkeep
 
 PARTNER_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 TOKEN_UPKEEP_EVERY = timedelta(minutes=10)
+ORDER_SYNC_EVERY = timedelta(minutes=5)
+STORE_ORDER_SYNC_EVERY = timedelta(minutes=5)
+VARIANT_REFRESH_EVERY = timedelta(minutes=15)
+PRODUCT_REFRESH_EVERY = timedelta(minutes=15)
+STOCK_PUSH_SWEEP_EVERY = timedelta(seconds=30)
+STOCK_RECONCILE_EVERY = timedelta(minutes=15)
+ON_HAND_REFRESH_EVERY = timedelta(minutes=5)
+
+
+async def _pusher_stopped_at_shutdown(pusher: StockPusher) -> AsyncIterator[StockPusher]:
+    try:
+        yield pusher
+    finally:
+        await pusher.stop()
 
 
 async def _disposed_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
@@ -112,7 +147,8 @@ class Container(containers.DeclarativeContainer):
     token_cipher = providers.Singleton(_token_cipher, settings)
     task_changes = providers.Singleton(InProcessTaskChangeFeed)
     # Every in-process reaction to committed events; add a subscriber here.
-    event_subscribers = providers.List(task_changes)
+    stock_push_wakeup = providers.Singleton(PushWakeup)
+    event_subscribers = providers.List(task_changes, stock_push_wakeup)
     events = providers.Singleton(FanOutPublisher, event_subscribers)
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)
 
@@ -133,17 +169,60 @@ class Container(containers.DeclarativeContainer):
     token_upkeep = providers.Singleton(TokenUpkeep, unit_of_work.provider, tiktok_client, shopline_api, clock)
     tiktok_api = providers.Singleton(_with_refresher, tiktok_client, token_upkeep)
 
-    history_import = providers.Factory(HistoryImportHandler, unit_of_work.provider, clock, tiktok_api)
+    variant_refresh = providers.Singleton(VariantRefresh, unit_of_work.provider, shopline_api, clock)
+    pool_links = providers.Singleton(PoolLinks, id_generator)
+    product_refresh = providers.Singleton(
+        ProductRefresh, unit_of_work.provider, clock, tiktok_api, pool_links
+    )
+    auto_link = providers.Factory(AutoLinkHandler, unit_of_work.provider, clock, variant_refresh, pool_links)
+    price_sync = providers.Factory(
+        PriceSyncHandler, unit_of_work.provider, clock, variant_refresh, tiktok_api
+    )
+    stock_effects = providers.Singleton(StockEffects, clock, id_generator)
+    history_import = providers.Factory(
+        HistoryImportHandler, unit_of_work.provider, clock, tiktok_api, stock_effects=stock_effects
+    )
+    on_hand_reader = providers.Singleton(OnHandReader, unit_of_work.provider, shopline_api, clock)
+    stock_pusher = providers.Singleton(
+        StockPusher,
+        unit_of_work.provider,
+        tiktok_api,
+        clock,
+        wakeup=stock_push_wakeup,
+        owner=providers.Callable(_worker_name),
+    )
+    stock_pusher_lifecycle = providers.Resource(_pusher_stopped_at_shutdown, stock_pusher)
+    on_hand_refresh = providers.Singleton(OnHandRefresh, unit_of_work.provider, on_hand_reader, clock)
+    stock_reconciliation = providers.Singleton(
+        StockReconciliation, unit_of_work.provider, tiktok_api, stock_pusher
+    )
+    inventory_push = providers.Factory(InventoryPushHandler, unit_of_work.provider, clock, stock_pusher)
+    order_importer = providers.Factory(
+        OrderImporter, unit_of_work.provider, shopline_api, clock, stock_effects, on_hand_reader
+    )
+    order_sync = providers.Factory(
+        OrderSyncHandler, unit_of_work.provider, clock, tiktok_api, stock_effects, order_importer
+    )
     task_worker = providers.Singleton(
         TaskWorker,
         unit_of_work.provider,
         clock,
-        providers.Dict({TaskKind.HISTORY_IMPORT: history_import}),
+        providers.Dict(
+            {
+                TaskKind.HISTORY_IMPORT: history_import,
+                TaskKind.ORDER_SYNC: order_sync,
+                TaskKind.AUTO_LINK: auto_link,
+                TaskKind.PRICE_SYNC: price_sync,
+                TaskKind.INVENTORY_PUSH: inventory_push,
+            }
+        ),
         owner=providers.Callable(_worker_name),
     )
     job_runner = providers.Singleton(
         EmbeddedJobRunner, task_worker, concurrency=settings.provided.job_concurrency
     )
+    store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work.provider, shopline_api, clock)
+    order_syncs = providers.Factory(OrderSyncs, unit_of_work.provider, clock, id_generator, job_runner)
     periodic_jobs = providers.Singleton(
         PeriodicScheduler,
         providers.List(
@@ -152,7 +231,49 @@ class Container(containers.DeclarativeContainer):
                 "token-upkeep",
                 TOKEN_UPKEEP_EVERY,
                 providers.Callable(lambda upkeep: upkeep.run, token_upkeep),
-            )
+            ),
+            providers.Factory(
+                PeriodicJob,
+                "order-sync",
+                ORDER_SYNC_EVERY,
+                providers.Callable(lambda syncs: syncs.start_for_active_shops, order_syncs),
+            ),
+            providers.Factory(
+                PeriodicJob,
+                "variant-refresh",
+                VARIANT_REFRESH_EVERY,
+                providers.Callable(lambda refresh: refresh.refresh_all, variant_refresh),
+            ),
+            providers.Factory(
+                PeriodicJob,
+                "product-refresh",
+                PRODUCT_REFRESH_EVERY,
+                providers.Callable(lambda refresh: refresh.refresh_all, product_refresh),
+            ),
+            providers.Factory(
+                PeriodicJob,
+                "stock-push-sweep",
+                STOCK_PUSH_SWEEP_EVERY,
+                providers.Callable(lambda pusher: pusher.sweep, stock_pusher),
+            ),
+            providers.Factory(
+                PeriodicJob,
+                "stock-reconcile",
+                STOCK_RECONCILE_EVERY,
+                providers.Callable(lambda reconciliation: reconciliation.run, stock_reconciliation),
+            ),
+            providers.Factory(
+                PeriodicJob,
+                "on-hand-refresh",
+                ON_HAND_REFRESH_EVERY,
+                providers.Callable(lambda refresh: refresh.run, on_hand_refresh),
+            ),
+            providers.Factory(
+                PeriodicJob,
+                "store-order-sync",
+                STORE_ORDER_SYNC_EVERY,
+                providers.Callable(lambda sync: sync.run, store_order_sync),
+            ),
         ),
     )
 
@@ -187,6 +308,31 @@ class Container(containers.DeclarativeContainer):
         ShopServicer, authorization=shop_authorization, shops=shop_management, page_tokens=page_tokens
     )
     task_servicer = providers.Factory(TaskServicer, tasks=task_service, page_tokens=page_tokens)
+    order_queries = providers.Factory(OrderQueries, unit_of_work.provider)
+    order_commands = providers.Factory(
+        OrderCommands, unit_of_work.provider, clock, tiktok_api, order_importer, order_syncs
+    )
+    order_servicer = providers.Factory(
+        OrderServicer, queries=order_queries, commands=order_commands, page_tokens=page_tokens
+    )
+    catalog_servicer = providers.Factory(
+        CatalogServicer,
+        queries=providers.Factory(CatalogQueries, unit_of_work.provider),
+        links=providers.Factory(ManualLinks, unit_of_work.provider, clock, pool_links, variant_refresh),
+        price_rules=providers.Factory(PriceRules, unit_of_work.provider, clock, variant_refresh),
+        tasks=providers.Factory(CatalogTasks, unit_of_work.provider, clock, id_generator, job_runner),
+        page_tokens=page_tokens,
+    )
+    inventory_servicer = providers.Factory(
+        InventoryServicer,
+        pools=providers.Factory(InventoryPools, unit_of_work.provider, clock, id_generator, job_runner),
+        page_tokens=page_tokens,
+    )
+    sales_reports = providers.Singleton(SqlSalesReports, engine)
+    sales_analytics = providers.Factory(SalesAnalytics, unit_of_work.provider, sales_reports)
+    analytics_servicer = providers.Factory(
+        AnalyticsServicer, analytics=sales_analytics, page_tokens=page_tokens
+    )
 
     service_bindings = providers.Callable(
         api_bindings,
@@ -194,6 +340,10 @@ class Container(containers.DeclarativeContainer):
             AppService=app_servicer,
             ShopService=shop_servicer,
             TaskService=task_servicer,
+            OrderService=order_servicer,
+            CatalogService=catalog_servicer,
+            AnalyticsService=analytics_servicer,
+            InventoryService=inventory_servicer,
         ),
     )
     grpc_server = providers.Coroutine(

@@ -10,6 +10,7 @@ from enum import Enum
 from domain.errors import InvalidSetting, InvalidStoreHandle
 from domain.events import AppSettingsChanged, RecordsEvents
 from domain.ids import AppId
+from domain.money import check_currency_code
 from domain.pricing import PriceRule
 
 _HANDLE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
@@ -46,13 +47,20 @@ def check_store_handle(handle: str) -> str:
 
 class App(RecordsEvents):
     def __init__(
-        self, *, app_id: AppId, store_handle: str, settings: AppSettings, created_at: datetime
+        self,
+        *,
+        app_id: AppId,
+        store_handle: str,
+        settings: AppSettings,
+        created_at: datetime,
+        store_currency: str | None = None,
     ) -> None:
         """Rebuilds an app from stored state without checking rules; ``install`` creates a new one."""
         self._id = app_id
         self._store_handle = store_handle
         self._settings = settings
         self._created_at = created_at
+        self._store_currency = store_currency
         self._events = []
 
     @classmethod
@@ -81,6 +89,19 @@ class App(RecordsEvents):
     @property
     def created_at(self) -> datetime:
         return self._created_at
+
+    @property
+    def store_currency(self) -> str | None:
+        """The SHOPLINE store's settlement currency, the currency of its variant prices; None until read."""
+        return self._store_currency
+
+    def record_store_currency(self, currency: str) -> bool:
+        """SHOPLINE reported the store's currency; True when it differs from what was known."""
+        check_currency_code(currency)
+        if currency == self._store_currency:
+            return False
+        self._store_currency = currency
+        return True
 
     def change_settings(self, settings: AppSettings, now: datetime) -> None:
         if settings != self._settings:

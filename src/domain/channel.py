@@ -124,6 +124,8 @@ class TikTokLineItem:
     product_name: str
     sku_name: str
     sale_price: Money
+    original_price: Money | None = None
+    """The unit's price before seller and platform discounts; None when TikTok left it out."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,15 @@ class TikTokOrderData:
     total: Money
     line_items: tuple[TikTokLineItem, ...]
     buyer: BuyerInfo = BuyerInfo()
+    subtotal: Money | None = None
+    """Products at original prices (TikTok ``original_total_product_price``); None when absent."""
+    seller_discount: Money | None = None
+    platform_discount: Money | None = None
+    shipping_fee: Money | None = None
+    tax: Money | None = None
+    paid_time: datetime | None = None
+    cancel_reason: str = ""
+    cancel_time: datetime | None = None
 
 
 class CancellationStatus(Enum):

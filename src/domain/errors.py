@@ -129,6 +129,13 @@ class UnsupportedRegion(InvalidArgument):
         return {"field": self.field, "region": self.region}
 
 
+class RequestIdReused(InvalidArgument):
+    reason = "REQUEST_ID_REUSED"
+
+    def __init__(self) -> None:
+        super().__init__("request_id", "was already used for another request; choose a new one")
+
+
 class InvalidDisplayName(InvalidArgument):
     reason = "INVALID_DISPLAY_NAME"
 
@@ -222,6 +229,13 @@ class ChannelSkuNotFound(NotFound):
 class ReservationNotFound(NotFound):
     reason = "RESERVATION_NOT_FOUND"
     resource_type = "Reservation"
+
+
+class ShoplineVariantNotFound(NotFound):
+    """Not among the SHOPLINE store's variants (as last read from SHOPLINE)."""
+
+    reason = "SHOPLINE_VARIANT_NOT_FOUND"
+    resource_type = "ShoplineVariant"
 
 
 # --- Already exists -------------------------------------------------------------------------
@@ -319,6 +333,20 @@ class ReservationAlreadyReleased(PreconditionFailed):
 
 class CurrencyMismatch(PreconditionFailed):
     reason = "CURRENCY_MISMATCH"
+
+
+class PriceSyncDisabled(PreconditionFailed):
+    reason = "PRICE_SYNC_DISABLED"
+
+    def __init__(self, shop_name: str) -> None:
+        super().__init__(shop_name, "the shop's price rule is disabled; enable it to push prices")
+
+
+class StoreCurrencyUnknown(PreconditionFailed):
+    reason = "STORE_CURRENCY_UNKNOWN"
+
+    def __init__(self, app_name: str) -> None:
+        super().__init__(app_name, "the SHOPLINE store currency could not be read yet; retry later")
 
 
 class PriceCurrencyMismatch(PreconditionFailed):

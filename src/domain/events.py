@@ -124,6 +124,15 @@ class PoolAvailabilityChanged(DomainEvent):
     oversold: int
 
 
+@dataclass(frozen=True)
+class PoolLinksChanged(DomainEvent):
+    """A channel SKU was linked to or unlinked from the pool, or its cap changed."""
+
+    pool_id: PoolId
+    app_id: AppId
+    variant_id: ShoplineVariantId
+
+
 # --- Orders ---------------------------------------------------------------------------------
 
 

@@ -2,6 +2,11 @@
 
 ``available = max(0, on_hand - held - safety_stock)``. Committed reservations are already
 inside SHOPLINE's on-hand (the import decremented it), so only ``held`` ones are subtracted.
+
+Finished (released or committed) reservations stay in the pool for ``FINISHED_RETENTION`` so a
+replayed order event is still recognised, then ``prune_finished`` drops them; the units ever
+committed stay counted in ``committed``. A pool therefore holds its open reservations plus a
+bounded tail, not its whole history.
 """
 
 from __future__ import annotations
@@ -9,19 +14,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
 from domain.errors import (
     ChannelSkuNotFound,
     InvalidQuantity,
+    PreconditionFailed,
     ReservationAlreadyCommitted,
     ReservationAlreadyReleased,
     ReservationConflict,
     ReservationNotFound,
 )
-from domain.events import PoolAvailabilityChanged, RecordsEvents
-from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
+from domain.events import PoolAvailabilityChanged, PoolLinksChanged, RecordsEvents
+from domain.ids import (
+    AppId,
+    ChannelProductId,
+    ChannelSkuId,
+    OrderId,
+    PoolId,
+    ShopId,
+    ShoplineVariantId,
+)
+
+FINISHED_RETENTION = timedelta(days=3)
+"""How long a released or committed reservation is kept: far longer than any order re-poll window."""
 
 
 @dataclass(frozen=True, order=True)
@@ -48,6 +65,8 @@ class Reservation:
     quantity: int
     state: ReservationState
     reserved_at: datetime
+    finished_at: datetime | None = None
+    """When it was released or committed; None while held."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,8 @@ class LinkedSku:
     shop_id: ShopId
     cap: int | None = None
     """Most units ever offered on this SKU; None for no cap."""
+    product_id: ChannelProductId | None = None
+    """The TikTok product of the SKU (stock updates are addressed per product), when known."""
 
 
 def _check_quantity(field: str, value: int, minimum: int) -> int:
@@ -84,8 +105,14 @@ class InventoryPool(RecordsEvents):
         safety_stock: int = 0,
         reservations: Iterable[Reservation] = (),
         linked_skus: Iterable[LinkedSku] = (),
+        committed: int = 0,
+        held_elsewhere: int = 0,
     ) -> None:
-        """Rebuilds a pool from stored state; ``open`` creates an empty one."""
+        """Rebuilds a pool from stored state; ``open`` creates an empty one.
+
+        A pool may be loaded with only some of its reservations (those a change is about):
+        ``held_elsewhere`` is then the units held by the ones left out, so ``held`` and
+        everything derived from it stay exact."""
         self._id = pool_id
         self._app_id = app_id
         self._variant_id = variant_id
@@ -94,6 +121,8 @@ class InventoryPool(RecordsEvents):
         self._safety_stock = safety_stock
         self._reservations = {r.key: r for r in reservations}
         self._linked = {s.sku_id: s for s in linked_skus}
+        self._committed = committed
+        self._held_elsewhere = held_elsewhere
         self._events = []
 
     @classmethod
@@ -149,7 +178,19 @@ class InventoryPool(RecordsEvents):
 
     @property
     def held(self) -> int:
-        return sum(r.quantity for r in self._reservations.values() if r.state is ReservationState.HELD)
+        return self._held_elsewhere + sum(
+            r.quantity for r in self._reservations.values() if r.state is ReservationState.HELD
+        )
+
+    @property
+    def complete(self) -> bool:
+        """Whether every reservation is loaded (not only some, see ``held_elsewhere``)."""
+        return self._held_elsewhere == 0
+
+    @property
+    def committed(self) -> int:
+        """Units ever committed by imports into SHOPLINE (kept when old reservations are pruned)."""
+        return self._committed
 
     @property
     def sellable(self) -> int:
@@ -205,8 +246,10 @@ class InventoryPool(RecordsEvents):
             self._reservations[key] = reservation
         return reservation
 
-    def release(self, key: ReservationKey) -> Reservation:
-        """The order was cancelled before import: the stock is sellable again."""
+    def release(self, key: ReservationKey, now: datetime | None = None) -> Reservation:
+        """The order was cancelled before import: the stock is sellable again.
+
+        ``now`` is when; without it the reservation counts as finished when it was made."""
         reservation = self.reservation(key)
         if reservation.state is ReservationState.COMMITTED:
             raise ReservationAlreadyCommitted(
@@ -215,13 +258,20 @@ class InventoryPool(RecordsEvents):
             )
         if reservation.state is ReservationState.HELD:
             with self._tracking_availability():
-                reservation = replace(reservation, state=ReservationState.RELEASED)
+                reservation = replace(
+                    reservation, state=ReservationState.RELEASED, finished_at=now or reservation.reserved_at
+                )
                 self._reservations[key] = reservation
         return reservation
 
-    def commit(self, key: ReservationKey, observation: OnHandObservation) -> Reservation:
+    def commit(
+        self, key: ReservationKey, observation: OnHandObservation | None, now: datetime | None = None
+    ) -> Reservation:
         """The order was imported into SHOPLINE. The hold ends together with the on-hand
-        observation that includes SHOPLINE's decrement, so the units are counted exactly once."""
+        observation that includes SHOPLINE's decrement, so the units are counted exactly once.
+
+        Without an observation (SHOPLINE's levels could not be read) the decrement is applied to
+        the on-hand held here; the next observation, which includes it, replaces the estimate."""
         reservation = self.reservation(key)
         if reservation.state is ReservationState.RELEASED:
             raise ReservationAlreadyReleased(
@@ -229,25 +279,58 @@ class InventoryPool(RecordsEvents):
             )
         with self._tracking_availability():
             if reservation.state is ReservationState.HELD:
-                reservation = replace(reservation, state=ReservationState.COMMITTED)
+                reservation = replace(
+                    reservation, state=ReservationState.COMMITTED, finished_at=now or reservation.reserved_at
+                )
                 self._reservations[key] = reservation
-            if self._on_hand_version is None or observation.version > self._on_hand_version:
+                self._committed += reservation.quantity
+                if observation is None:
+                    self._on_hand = max(0, self._on_hand - reservation.quantity)
+            if observation is not None and (
+                self._on_hand_version is None or observation.version > self._on_hand_version
+            ):
                 self._on_hand = observation.quantity
                 self._on_hand_version = observation.version
         return reservation
 
+    def prune_finished(self, now: datetime, retention: timedelta = FINISHED_RETENTION) -> int:
+        """Drops reservations finished more than ``retention`` before ``now``; returns how many.
+
+        Neither ``held`` nor ``committed`` changes: only finished reservations go."""
+        horizon = now - retention
+        doomed = [
+            k
+            for k, r in self._reservations.items()
+            if r.state is not ReservationState.HELD and (r.finished_at or r.reserved_at) <= horizon
+        ]
+        for k in doomed:
+            del self._reservations[k]
+        return len(doomed)
+
     def forget_shop(self, shop_id: ShopId) -> None:
-        """A deleted shop leaves no reservations or links behind."""
+        """A deleted shop leaves no reservations or links behind (needs the whole pool loaded)."""
+        if not self.complete:
+            raise PreconditionFailed(f"inventoryPools/{self._id}", "load every reservation to forget a shop")
         with self._tracking_availability():
             self._reservations = {k: r for k, r in self._reservations.items() if k.shop_id != shop_id}
             self._linked = {k: s for k, s in self._linked.items() if s.shop_id != shop_id}
 
     # --- linked SKUs ------------------------------------------------------------------------
 
-    def link_sku(self, sku_id: ChannelSkuId, shop_id: ShopId, cap: int | None = None) -> None:
+    def link_sku(
+        self,
+        sku_id: ChannelSkuId,
+        shop_id: ShopId,
+        cap: int | None = None,
+        *,
+        product_id: ChannelProductId | None = None,
+    ) -> None:
         if cap is not None:
             _check_quantity("cap", cap, 0)
-        self._linked[sku_id] = LinkedSku(sku_id, shop_id, cap)
+        link = LinkedSku(sku_id, shop_id, cap, product_id)
+        if self._linked.get(sku_id) != link:
+            self._linked[sku_id] = link
+            self._record_links_changed()
 
     def set_cap(self, sku_id: ChannelSkuId, cap: int | None) -> None:
         if cap is not None:
@@ -255,12 +338,18 @@ class InventoryPool(RecordsEvents):
         link = self._linked.get(sku_id)
         if link is None:
             raise ChannelSkuNotFound(sku_id)
-        self._linked[sku_id] = replace(link, cap=cap)
+        if link.cap != cap:
+            self._linked[sku_id] = replace(link, cap=cap)
+            self._record_links_changed()
 
     def unlink_sku(self, sku_id: ChannelSkuId) -> None:
-        self._linked.pop(sku_id, None)
+        if self._linked.pop(sku_id, None) is not None:
+            self._record_links_changed()
 
     # --- events -----------------------------------------------------------------------------
+
+    def _record_links_changed(self) -> None:
+        self._record(PoolLinksChanged(self._id, self._app_id, self._variant_id))
 
     @contextmanager
     def _tracking_availability(self) -> Iterator[None]:

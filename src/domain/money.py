@@ -15,9 +15,17 @@ def minor_unit_digits(currency: str) -> int:
     return 0 if currency in ZERO_DECIMAL_CURRENCIES else 2
 
 
+_CHECKED_CODES: set[str] = set()
+"""Codes already found well-formed: bulk imports build millions of amounts in a few currencies."""
+
+
 def check_currency_code(currency: str) -> str:
+    if currency in _CHECKED_CODES:
+        return currency
     if len(currency) != 3 or not currency.isascii() or not currency.isalpha() or not currency.isupper():
         raise InvalidMoney("currency", f"{currency!r} is not an ISO 4217 currency code")
+    if len(_CHECKED_CODES) < 1024:
+        _CHECKED_CODES.add(currency)
     return currency
 
 
@@ -81,10 +89,10 @@ class Money:
         self._same_currency(other)
         return self.amount >= other.amount
 
-    def rounded(self) -> Money:
-        """Rounded half-up to the currency's minor unit."""
+    def rounded(self, rounding: str = ROUND_HALF_UP) -> Money:
+        """Rounded to the currency's minor unit (half-up unless a ``decimal`` rounding mode is given)."""
         exponent = Decimal(1).scaleb(-minor_unit_digits(self.currency))
-        return Money(self.amount.quantize(exponent, rounding=ROUND_HALF_UP), self.currency)
+        return Money(self.amount.quantize(exponent, rounding=rounding), self.currency)
 
     def is_positive(self) -> bool:
         return self.amount > 0

@@ -7,12 +7,22 @@ by keyset (``after`` is the ``next_cursor`` of the previous page).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
+from domain.analytics import (
+    CustomerSummaryRow,
+    ReportRange,
+    SalesGrouping,
+    SalesSummaryRow,
+    StoreOrder,
+    TopProductsPage,
+    TopProductsRanking,
+)
 from domain.app import App
 from domain.authorization_state import AuthorizationStateStore
 from domain.catalog import ChannelProduct
@@ -48,14 +58,15 @@ from domain.ids import (
     TaskId,
     TikTokShopId,
 )
-from domain.inventory_pool import InventoryPool
+from domain.inventory_pool import InventoryPool, ReservationKey
 from domain.money import Money
-from domain.order import ImportKey, Order
+from domain.order import ImportKey, Order, OrderFilter
 from domain.paging import Page
 from domain.secret import Secret
 from domain.shop import Shop, ShopStatus
+from domain.stock_push import PushState
 from domain.task import Task, TaskKind, TaskState
-from domain.tokens import ShoplineGrant, ShoplineToken, TikTokGrant, TikTokToken
+from domain.tokens import ShoplineGrant, ShoplineToken, TikTokGrant, TikTokToken, TikTokTokenLifetime
 
 # --- Repositories ---------------------------------------------------------------------------
 
@@ -109,6 +120,90 @@ class InventoryPoolRepository(Protocol):
     async def update(self, pool: InventoryPool) -> None: ...
     async def delete(self, pool_id: PoolId) -> None: ...
     async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[InventoryPool]: ...
+    async def lock(
+        self, pool_id: PoolId, reservations_for: Iterable[ReservationKey] | None = None
+    ) -> InventoryPool:
+        """The pool read under a write lock held to the end of the transaction, so writers of one
+        pool queue instead of losing updates. Lock several pools in ascending id order.
+
+        With ``reservations_for`` only those reservations are loaded (a hot pool's open orders
+        are not read for each new one); the others still count in ``held``."""
+        ...
+
+    async def pool_ids_for_skus(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]
+    ) -> dict[ChannelSkuId, PoolId]:
+        """The pool each of the shop's SKUs is linked to; unlinked SKUs are left out."""
+        ...
+
+    async def pool_ids_for_order(self, shop_id: ShopId, order_id: OrderId) -> builtins.list[PoolId]:
+        """Pools holding a reservation of the order, ascending."""
+        ...
+
+    async def list_for_shop(
+        self, shop_id: ShopId, *, page_size: int, after: str | None
+    ) -> Page[InventoryPool]:
+        """Pools with a link or a reservation of the shop, by pool id."""
+        ...
+
+    async def list_filtered(
+        self, app_id: AppId, pool_filter: PoolFilter, *, page_size: int, after: str | None
+    ) -> Page[InventoryPool]:
+        """The app's pools matching ``pool_filter`` by SHOPLINE variant id (the cursor)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PoolFilter:
+    oversold_only: bool = False
+    low_stock_threshold: int | None = None
+    """Only pools whose ``available`` is at most this."""
+    unlinked_only: bool = False
+
+    def matches(self, pool: InventoryPool) -> bool:
+        if self.oversold_only and pool.oversold == 0:
+            return False
+        if self.low_stock_threshold is not None and pool.available > self.low_stock_threshold:
+            return False
+        return not (self.unlinked_only and pool.linked_skus)
+
+
+@runtime_checkable
+class PushStateRepository(Protocol):
+    """Stock push rows (see ``domain.stock_push``). Their ``desired`` values are written by the
+    pool repository together with each pool change; pushers record outcomes here."""
+
+    async def for_pool(self, pool_id: PoolId) -> builtins.list[PushState]: ...
+    async def find(self, pool_id: PoolId, sku_id: ChannelSkuId) -> PushState | None: ...
+    async def due(self, now: datetime, *, limit: int) -> builtins.list[PushState]:
+        """Rows whose push is due, oldest attempt first."""
+        ...
+
+    async def record(self, state: PushState, seq: int) -> None:
+        """Stores a push outcome computed from the row as read with ``desired_seq == seq``; a
+        ``desired`` written meanwhile is kept and leaves the row pending."""
+        ...
+
+    async def request(self, pool_id: PoolId, sku_id: ChannelSkuId) -> None:
+        """Makes the row due now (a forced push or repaired drift)."""
+        ...
+
+    async def claim(
+        self,
+        keys: Iterable[tuple[PoolId, ChannelSkuId]],
+        owner: str,
+        now: datetime,
+        until: datetime,
+    ) -> builtins.set[tuple[PoolId, ChannelSkuId]]:
+        """Leases the rows no other pusher holds to ``owner`` until ``until``; returns those taken.
+        ``record`` ends the lease."""
+        ...
+
+    async def list_for_app(
+        self, app_id: AppId, *, page_size: int, after: str | None, pool_id: PoolId | None = None
+    ) -> Page[PushState]:
+        """The app's rows (or one pool's) by pool id then SKU id; the cursor is ``pool/sku``."""
+        ...
 
 
 @runtime_checkable
@@ -131,6 +226,11 @@ class OrderRepository(Protocol):
         ...
 
     async def count_for_shop(self, shop_id: ShopId) -> int: ...
+
+    async def search(self, criteria: OrderFilter, *, page_size: int, after: str | None) -> Page[Order]:
+        """Matching orders newest first (create time, then order id, then shop id, all descending);
+        ``after`` is the ``next_cursor`` of the previous page."""
+        ...
 
 
 @runtime_checkable
@@ -156,6 +256,50 @@ class ChannelProductRepository(Protocol):
         ...
 
     async def count_for_shop(self, shop_id: ShopId) -> CatalogCounts: ...
+
+
+@runtime_checkable
+class ShoplineVariantRepository(Protocol):
+    """A cache of each app's SHOPLINE variants, keyed by (app id, variant id).
+
+    ``upsert_many`` inserts new variants and replaces cached ones unless the cached copy is newer
+    (by ``updated_at``), so a late page of an older read cannot roll a price back. ``list`` pages
+    by variant id; ``after`` is the ``next_cursor`` of the previous page.
+    """
+
+    async def upsert_many(self, app_id: AppId, variants: Sequence[ShoplineVariant]) -> None: ...
+    async def get_many(
+        self, app_id: AppId, variant_ids: Iterable[ShoplineVariantId]
+    ) -> dict[ShoplineVariantId, ShoplineVariant]:
+        """The cached variants among ``variant_ids``; missing ids are left out."""
+        ...
+
+    async def find_by_sku(self, app_id: AppId, sku: str) -> list[ShoplineVariant]:
+        """Variants whose SKU code equals ``sku`` exactly, by variant id."""
+        ...
+
+    async def find_by_skus(self, app_id: AppId, skus: Iterable[str]) -> list[ShoplineVariant]:
+        """Variants whose SKU code equals any of ``skus`` exactly, by variant id (one query)."""
+        ...
+
+    async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[ShoplineVariant]: ...
+    async def newest_update(self, app_id: AppId) -> datetime | None:
+        """The latest ``updated_at`` among the app's cached variants (where an incremental read starts)."""
+        ...
+
+
+@runtime_checkable
+class StoreOrderRepository(Protocol):
+    """The SHOPLINE store's own orders per app (analytics), and how far they have been read."""
+
+    async def upsert_many(self, app_id: AppId, orders: Sequence[StoreOrder]) -> None:
+        """Inserts or replaces each order with its lines, unless the stored copy is newer."""
+        ...
+
+    async def delete_many(self, app_id: AppId, order_ids: Iterable[ShoplineOrderId]) -> int: ...
+    async def count(self, app_id: AppId) -> int: ...
+    async def synced_until(self, app_id: AppId) -> datetime | None: ...
+    async def set_synced_until(self, app_id: AppId, moment: datetime) -> None: ...
 
 
 @runtime_checkable
@@ -212,6 +356,28 @@ class ShopRegistry(Protocol):
     async def owner(self, tiktok_shop_id: TikTokShopId) -> AppId | None: ...
 
 
+@dataclass(frozen=True)
+class CompletedRequest:
+    """A call that changed state under a client's ``request_id``: ``operation`` on ``subject``."""
+
+    app_id: AppId
+    request_id: str
+    operation: str
+    subject: str
+    completed_at: datetime
+
+
+@runtime_checkable
+class CompletedRequests(Protocol):
+    """Client retry keys, written in the same transaction as the change they name, so a retry
+    finds the first call's result instead of doing it again."""
+
+    async def find(self, app_id: AppId, request_id: str) -> CompletedRequest | None: ...
+    async def record(self, request: CompletedRequest) -> None:
+        """``RequestIdReused`` when the app already used the id for another operation or subject."""
+        ...
+
+
 @runtime_checkable
 class UnitOfWork(Protocol):
     """``async with uow:`` opens a transaction; leaving without ``commit`` rolls back.
@@ -229,17 +395,27 @@ class UnitOfWork(Protocol):
     @property
     def inventory_pools(self) -> InventoryPoolRepository: ...
     @property
+    def push_states(self) -> PushStateRepository: ...
+    @property
     def orders(self) -> OrderRepository: ...
     @property
     def channel_products(self) -> ChannelProductRepository: ...
     @property
+    def shopline_variants(self) -> ShoplineVariantRepository: ...
+    @property
     def tasks(self) -> TaskRepository: ...
+    @property
+    def store_orders(self) -> StoreOrderRepository: ...
     @property
     def import_ledger(self) -> ImportLedger: ...
     @property
     def shop_registry(self) -> ShopRegistry: ...
     @property
     def authorization_states(self) -> AuthorizationStateStore: ...
+    @property
+    def shop_overviews(self) -> ShopOverviews: ...
+    @property
+    def completed_requests(self) -> CompletedRequests: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -345,6 +521,11 @@ class TikTokChannelApi(Protocol):
         """Seller cancellation of the whole order; returns the cancel id."""
         ...
 
+    async def cancel_reasons(self, credentials: ShopCredentials, order_id: OrderId) -> list[str]:
+        """Reason names TikTok accepts now for a seller cancellation of the order (aftersale
+        eligibility); empty when the seller cannot cancel it."""
+        ...
+
     async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]: ...
 
 
@@ -365,8 +546,15 @@ class ShoplineApi(Protocol):
         """The redirect's ``sign`` matches its other parameters (adapters may also check recency)."""
         ...
 
-    def variants(self, credentials: ShoplineCredentials) -> AsyncIterator[Sequence[ShoplineVariant]]:
-        """Every variant of every product, page by page."""
+    async def store_currency(self, credentials: ShoplineCredentials) -> str:
+        """The store's settlement currency (ISO 4217), the currency of its variant prices."""
+        ...
+
+    def variants(
+        self, credentials: ShoplineCredentials, currency: str, *, updated_since: datetime | None = None
+    ) -> AsyncIterator[Sequence[ShoplineVariant]]:
+        """Every variant of every product (of products updated at or after ``updated_since`` when
+        given), page by page; SHOPLINE prices are bare amounts, ``currency`` is the store's."""
         ...
 
     async def update_variant_price(
@@ -393,8 +581,42 @@ class ShoplineApi(Protocol):
         self, credentials: ShoplineCredentials, window: TimeWindow
     ) -> AsyncIterator[Sequence[ShoplineOrderRef]]: ...
 
+    def store_orders_updated(
+        self, credentials: ShoplineCredentials, window: TimeWindow
+    ) -> AsyncIterator[Sequence[StoreOrder]]:
+        """Full orders updated in ``window`` (start inclusive, end exclusive), page by page;
+        orders imported from a channel come with their ``channel_marker`` set."""
+        ...
+
 
 # --- Read models ----------------------------------------------------------------------------
+
+
+@runtime_checkable
+class SalesReports(Protocol):
+    """Sales and buyer figures of an app over its TikTok orders and its store orders, computed by
+    the database. Counted orders: paid, created in the range; cancelled ones add no units or sales."""
+
+    async def sales_summary(
+        self, app_id: AppId, period: ReportRange, grouping: SalesGrouping, time_zone: str
+    ) -> list[SalesSummaryRow]:
+        """One row per group and currency, in no particular order."""
+        ...
+
+    async def top_products(
+        self,
+        app_id: AppId,
+        period: ReportRange,
+        ranking: TopProductsRanking,
+        currency: str | None,
+        *,
+        offset: int,
+        limit: int,
+    ) -> TopProductsPage: ...
+
+    async def customer_summary(self, app_id: AppId, period: ReportRange) -> list[CustomerSummaryRow]:
+        """One row per TikTok shop with counted buyers and one for the store, in no particular order."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -404,6 +626,40 @@ class CatalogCounts:
     products: int = 0
     skus: int = 0
     linked_skus: int = 0
+
+
+@dataclass(frozen=True)
+class ShopCounts:
+    """What we hold of a shop."""
+
+    products: int = 0
+    skus: int = 0
+    linked_skus: int = 0
+    orders: int = 0
+
+
+@dataclass(frozen=True)
+class ShopOverview:
+    """A shop with its credentials' lifetime and what we hold of it, as status views show it."""
+
+    shop: Shop
+    token: TikTokTokenLifetime | None
+    counts: ShopCounts
+
+
+@runtime_checkable
+class ShopOverviews(Protocol):
+    """Shop overviews read in one query each, whatever the number of shops on the page."""
+
+    async def get(self, shop_id: ShopId) -> ShopOverview:
+        """``ShopNotFound`` when there is no such shop."""
+        ...
+
+    async def list(
+        self, app_id: AppId, *, page_size: int, after: str | None, status: ShopStatus | None = None
+    ) -> Page[ShopOverview]:
+        """Ordered and paged exactly like ``ShopRepository.list``."""
+        ...
 
 
 # --- Task change notifications --------------------------------------------------------------

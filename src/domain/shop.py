@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
 from domain.channel import AuthorizedShop
-from domain.errors import InvalidArgument, InvalidDisplayName, UnsupportedRegion
+from domain.errors import InvalidArgument, InvalidDisplayName, InvalidPriceRule, UnsupportedRegion
 from domain.events import (
     RecordsEvents,
     ShopAuthorized,
@@ -18,6 +18,7 @@ from domain.events import (
     ShopRenamed,
 )
 from domain.ids import AppId, ShopId, TikTokShopId
+from domain.pricing import PriceRule
 
 DISPLAY_NAME_MAX_LENGTH = 64
 
@@ -138,6 +139,8 @@ class Shop(RecordsEvents):
         reauthorized_at: datetime | None = None,
         orders_synced_until: datetime | None = None,
         products_synced_until: datetime | None = None,
+        price_rule: PriceRule | None = None,
+        price_rule_updated_at: datetime | None = None,
     ) -> None:
         """Rebuilds a shop from stored state without checking rules; ``authorize`` creates one."""
         self._id = shop_id
@@ -149,6 +152,8 @@ class Shop(RecordsEvents):
         self._reauthorized_at = reauthorized_at
         self._orders_synced_until = orders_synced_until
         self._products_synced_until = products_synced_until
+        self._price_rule = price_rule
+        self._price_rule_updated_at = price_rule_updated_at
         self._events = []
 
     @classmethod
@@ -223,7 +228,40 @@ class Shop(RecordsEvents):
     def products_synced_until(self) -> datetime | None:
         return self._products_synced_until
 
+    @property
+    def currency(self) -> str:
+        """The currency of the shop's TikTok prices."""
+        return self._identity.region.currency
+
+    @property
+    def price_rule(self) -> PriceRule | None:
+        """The shop's own price rule; None while the app's default applies."""
+        return self._price_rule
+
+    @property
+    def price_rule_updated_at(self) -> datetime | None:
+        return self._price_rule_updated_at
+
+    def effective_price_rule(self, app_default: PriceRule | None) -> PriceRule:
+        """The shop's own rule, else the app's default (its target is always the shop currency)."""
+        if self._price_rule is not None:
+            return self._price_rule
+        if app_default is None:
+            return PriceRule(self.currency)
+        return replace(app_default, target_currency=self.currency, exchange_rate=None)
+
     # --- commands ---------------------------------------------------------------------------
+
+    def change_price_rule(self, rule: PriceRule, now: datetime) -> None:
+        """Gives the shop its own rule; prices are pushed in the shop currency only."""
+        if rule.target_currency != self.currency:
+            raise InvalidPriceRule(
+                "target_currency_code",
+                f"must be the shop currency {self.currency}, not {rule.target_currency}",
+            )
+        if rule != self._price_rule:
+            self._price_rule = rule
+            self._price_rule_updated_at = now
 
     def reauthorize(self, identity: ShopIdentity, now: datetime) -> None:
         """Same shop, fresh grant: back to ACTIVE, every record kept."""

@@ -119,7 +119,9 @@ class Task(RecordsEvents):
         now: datetime,
         shop_id: ShopId | None = None,
         total: int | None = None,
+        checkpoint: str | None = None,
     ) -> Task:
+        """``checkpoint`` gives the first run where to start (e.g. the scope of the work)."""
         if total is not None and (isinstance(total, bool) or total < 0):
             raise InvalidTaskProgress("total", "must be zero or more")
         task = cls(
@@ -130,6 +132,7 @@ class Task(RecordsEvents):
             created_at=now,
             shop_id=shop_id,
             total=total,
+            checkpoint=checkpoint,
         )
         task._record(TaskCreated(task_id, app_id, kind.value))
         return task

@@ -48,6 +48,37 @@ class ShoplineGrant:
     scopes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class TikTokTokenLifetime:
+    """When a shop's TikTok credentials end: all a status view needs, and no token value."""
+
+    access_expires_at: datetime
+    refresh_expires_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def needs_reauthorization(self, now: datetime) -> bool:
+        if self.revoked:
+            return True
+        return now >= self.access_expires_at and now >= self.refresh_expires_at
+
+    def expiring_soon(self, now: datetime) -> bool:
+        """The grant (the refresh token) ends within 30 days: the seller should re-authorize."""
+        return not self.needs_reauthorization(now) and self.refresh_expires_at - now <= GRANT_EXPIRY_WARNING
+
+    def state(self, now: datetime) -> TokenState:
+        if self.revoked:
+            return TokenState.REVOKED
+        if self.needs_reauthorization(now):
+            return TokenState.EXPIRED
+        if self.expiring_soon(now):
+            return TokenState.EXPIRING_SOON
+        return TokenState.VALID
+
+
 class TikTokToken(RecordsEvents):
     """The credentials of one shop."""
 
@@ -115,6 +146,10 @@ class TikTokToken(RecordsEvents):
     def revoked(self) -> bool:
         return self._revoked_at is not None
 
+    @property
+    def lifetime(self) -> TikTokTokenLifetime:
+        return TikTokTokenLifetime(self._access_expires_at, self._refresh_expires_at, self._revoked_at)
+
     # --- policy -----------------------------------------------------------------------------
 
     def access_valid(self, now: datetime) -> bool:
@@ -128,22 +163,14 @@ class TikTokToken(RecordsEvents):
         return self.refresh_valid(now) and self._access_expires_at - now <= window
 
     def needs_reauthorization(self, now: datetime) -> bool:
-        if self.revoked:
-            return True
-        return now >= self._access_expires_at and now >= self._refresh_expires_at
+        return self.lifetime.needs_reauthorization(now)
 
     def expiring_soon(self, now: datetime) -> bool:
         """The grant (the refresh token) ends within 30 days: the seller should re-authorize."""
-        return not self.needs_reauthorization(now) and self._refresh_expires_at - now <= GRANT_EXPIRY_WARNING
+        return self.lifetime.expiring_soon(now)
 
     def state(self, now: datetime) -> TokenState:
-        if self.revoked:
-            return TokenState.REVOKED
-        if self.needs_reauthorization(now):
-            return TokenState.EXPIRED
-        if self.expiring_soon(now):
-            return TokenState.EXPIRING_SOON
-        return TokenState.VALID
+        return self.lifetime.state(now)
 
     # --- commands ---------------------------------------------------------------------------
 

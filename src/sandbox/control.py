@@ -19,8 +19,9 @@ from sandbox.clock import SandboxClock
 from sandbox.datagen import DatasetSpec, resolve_spec
 from sandbox.faults import FaultInjector, FaultRule
 from sandbox.shopline import events as shopline_events
+from sandbox.shopline import models as shopline_models
 from sandbox.shopline.auth import DEFAULT_SCOPES as SHOPLINE_SCOPES
-from sandbox.shopline.render import variant_json
+from sandbox.shopline.render import order_json, variant_json
 from sandbox.shopline.state import ShoplineState
 from sandbox.signing import shopline_get_sign
 from sandbox.tiktok import events as tiktok_events
@@ -66,6 +67,7 @@ HTTP_OPERATIONS = (
     "expire_shopline_tokens",
     "shopline_variants",
     "shopline_orders",
+    "create_store_order",
     "uninstall_shopline",
     "configure_tiktok_redirect",
 )
@@ -424,6 +426,20 @@ class SandboxControl:
         self.shopline.touch(handle)
         return price
 
+    def set_variant_sku(self, handle: str, variant_id: str, sku: str) -> str:
+        store = self.shopline.store(handle)
+        variant = store.variants[variant_id]
+        variant.sku, variant.updated_at = sku, self.clock.now_s()
+        store.products[variant.product_id].updated_at = variant.updated_at
+        self.shopline.touch(handle)
+        return sku
+
+    def set_store_currency(self, handle: str, currency: str) -> str:
+        """The store's settlement currency; variant prices keep their amounts."""
+        self.shopline.store(handle).currency = currency
+        self.shopline.touch(handle)
+        return currency
+
     def shopline_variants(self, handle: str, limit: int = 10, sku: str | None = None) -> list[dict[str, Any]]:
         store = self.shopline.store(handle)
         found = [variant_json(store, v) for v in store.variants.values() if sku is None or v.sku == sku]
@@ -432,6 +448,64 @@ class SandboxControl:
     def shopline_orders(self, handle: str) -> list[dict[str, Any]]:
         store = self.shopline.store(handle)
         return [{"id": o.id, "name": o.name, "status": o.status} for o in store.orders.values()]
+
+    def create_store_order(
+        self,
+        handle: str,
+        lines: list[list[Any]],
+        *,
+        customer_id: str | None = None,
+        financial_status: str = "paid",
+        created_at: float | None = None,
+        cancelled: bool = False,
+        currency: str | None = None,
+        note_attributes: list[dict[str, str]] | None = None,
+        tags: str = "",
+    ) -> dict[str, Any]:
+        """A web order of the store itself (not through the API): `lines` are
+        `[variant_id, quantity]` or `[variant_id, quantity, unit_price, line_discount]`."""
+        store = self.shopline.store(handle)
+        now = self.clock.now_s()
+        created = int(created_at) if created_at is not None else now
+        order_id = self.shopline.new_id("21")
+        currency = currency or store.currency
+        parsed = []
+        for n, line in enumerate(lines):
+            variant = store.variants[str(line[0])]
+            parsed.append(
+                shopline_models.OrderLine(
+                    f"{order_id[:-3]}{n + 1:03d}",
+                    variant.id,
+                    variant.product_id,
+                    variant.sku,
+                    store.products[variant.product_id].title,
+                    str(line[2]) if len(line) > 2 else variant.price,
+                    int(line[1]),
+                    None,
+                    False,
+                    str(line[3]) if len(line) > 3 else "0",
+                )
+            )
+        payload: dict[str, Any] = {"note_attributes": note_attributes or [], "tags": tags}
+        if customer_id is not None:
+            payload["customer"] = {"id": customer_id}
+        order = shopline_models.Order(
+            order_id,
+            f"#{store.next_order_number}",
+            created,
+            max(created, now),
+            currency,
+            financial_status,
+            "unshipped",
+            parsed,
+            payload,
+        )
+        if cancelled:
+            order.status, order.cancelled_at, order.cancel_reason = "cancelled", order.updated_at, "customer"
+        store.next_order_number += 1
+        store.orders[order_id] = order
+        self.shopline.touch(handle)
+        return order_json(store, order)
 
     # ------------------------------------------------------------------ summary
 

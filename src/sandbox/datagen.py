@@ -88,6 +88,7 @@ class DatasetSpec:
     multi_warehouse_shops: int = 1  # the first N shops have two sales warehouses
     store_handle: str = "sandbox-store"
     store_currency: str = "USD"
+    store_orders: int = 0  # the store's own (web) orders over `days`, besides imported ones
 
     @property
     def store_product_count(self) -> int:
@@ -340,7 +341,56 @@ def generate_store(spec: DatasetSpec, seed: int, now: int, handle: str | None = 
                 store.level_updated[(item_id, overflow.id)] = created
             product.variant_ids.append(variant_id)
         store.products[product_id] = product
+    if spec.store_orders:
+        _generate_store_orders(spec, seed, store, now)
     return store
+
+
+def _generate_store_orders(spec: DatasetSpec, seed: int, store: sl.Store, now: int) -> None:
+    """Web orders of the store: mostly paid, some cancelled or unpaid, some discounted, buyers
+    drawn from a small pool so that some order again."""
+    rng = random.Random(f"storeorders:{seed}:{store.handle}")
+    variant_ids = sorted(store.variants)
+    if not variant_ids:
+        return
+    start = now - spec.days * DAY
+    buyers = max(spec.store_orders // 3, 1)
+    for n, created in enumerate(sorted(rng.randrange(start, now) for _ in range(spec.store_orders))):
+        lines = []
+        for k in range(rng.choice((1, 1, 2))):
+            variant = store.variants[rng.choice(variant_ids)]
+            quantity = rng.choice((1, 1, 2, 3))
+            discount = Decimal(variant.price) * quantity * Decimal(rng.choice((0, 0, 0, 10))) / 100
+            lines.append(
+                sl.OrderLine(
+                    f"{store.id[-6:]}{n:08d}{k:03d}",
+                    variant.id,
+                    variant.product_id,
+                    variant.sku,
+                    store.products[variant.product_id].title,
+                    variant.price,
+                    quantity,
+                    None,
+                    False,
+                    format_amount(discount, store.currency),
+                )
+            )
+        financial = _weighted(rng, (("paid", 85), ("unpaid", 10), ("partially_refunded", 5)))
+        order = sl.Order(
+            id=f"21{store.id[-6:]}{n:012d}",
+            name=f"#{store.next_order_number}",
+            created_at=created,
+            updated_at=min(now, created + rng.randrange(0, 3 * DAY)),
+            currency=store.currency,
+            financial_status=financial,
+            fulfillment_status="unshipped",
+            lines=lines,
+            payload={"customer": {"id": f"41{rng.randrange(buyers):010d}"}},
+        )
+        if rng.random() < 0.08:
+            order.status, order.cancelled_at, order.cancel_reason = "cancelled", order.updated_at, "customer"
+        store.next_order_number += 1
+        store.orders[order.id] = order
 
 
 def with_overrides(spec: DatasetSpec, **overrides: object) -> DatasetSpec:

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import json
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -42,11 +42,13 @@ from domain.errors import (
     StaleWrite,
     TokenNotFound,
 )
+from domain.events import OrderLinesReserved, OrderReleased
 from domain.ids import AppId, ChannelProductId, OrderId, ShopId, TaskId, TikTokShopId
 from domain.order import Order, UpdateOutcome
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.task import Task, TaskCounts, TaskKind, TaskState
 from services.jobs import WRITE_ATTEMPTS, RetryPolicy, RunResult, TaskRun, retrying, run_task_job
+from services.stock_effects import StockEffects
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -74,6 +76,7 @@ WINDOWS_IN_FLIGHT = 3
 """Order windows searched side by side. A search pages one request after another, so a single
 search is bound by the partner's latency; the windows after the current one are read ahead, each
 into its own bounded queue, and still written in window order."""
+STOCK_EVENTS = (OrderLinesReserved, OrderReleased)
 TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
 """Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
 
@@ -216,8 +219,10 @@ class HistoryImportHandler:
         order_window: timedelta = timedelta(days=1),
         retry: RetryPolicy | None = None,
         search_limit: int = SEARCH_RESULT_LIMIT,
+        stock_effects: StockEffects | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
+        self._stock_effects = stock_effects
         self._clock = clock
         self._tiktok = tiktok
         self._batch_rows = batch_rows
@@ -524,7 +529,27 @@ class HistoryImportHandler:
                     applied.add(skipped=1)
             except DomainError as error:
                 applied.failed(f"apps/{run.app_id}/shops/{shop.shop_id}/orders/{data.order_id}", error)
+        if self._stock_effects is not None:
+            await self._apply_stock_effects(uow, shop, changed.values())
         await uow.orders.save_many(list(changed.values()))
+
+    async def _apply_stock_effects(self, uow: UnitOfWork, shop: _Shop, batch: Iterable[Order]) -> None:
+        """Reservations and releases of the batch's orders, asking the pools only about orders
+        with a linked SKU (one query for the batch finds those; a first import has none)."""
+        touching = [
+            (order, effects)
+            for order in batch
+            if (effects := [e for e in order.pending_events if isinstance(e, STOCK_EVENTS)])
+        ]
+        if not touching or self._stock_effects is None:
+            return
+        skus = {line.sku_id for order, _ in touching for line in order.lines}
+        linked = await uow.inventory_pools.pool_ids_for_skus(shop.shop_id, skus)
+        for order, effects in touching:
+            # A release always goes: the reservation may outlive its SKU's link.
+            released = any(isinstance(e, OrderReleased) for e in effects)
+            if released or any(line.sku_id in linked for line in order.lines):
+                await self._stock_effects.apply(uow, effects)
 
     # --- shop and credentials ---------------------------------------------------------------
 

@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.authorization import ShopLinking
-from domain.errors import ShopNotFound, TokenNotFound
+from domain.errors import RequestIdReused, ShopNotFound, TokenNotFound
 from domain.ids import AppId, ShopId
 from domain.paging import Page
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, CompletedRequest, ShopCounts, ShopOverview, UnitOfWork
 from domain.shop import DisplayName, Shop, ShopStatus
 from domain.task import Task
 from domain.tokens import TikTokToken, TokenState
 from services.update_mask import masked_fields
 
 PAGE_SIZE_FOR_SCANS = 100
+DELETE_SHOP = "DeleteShop"
 
 _STATUS_REASONS = {
     ShopStatus.ACTIVE: "",
@@ -27,14 +28,6 @@ _STATUS_REASONS = {
 }
 
 _SHOP_PATHS = {"display_name": ("display_name",)}
-
-
-@dataclass(frozen=True)
-class ShopCounts:
-    products: int = 0
-    skus: int = 0
-    linked_skus: int = 0
-    orders: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,6 +43,18 @@ class ShopView:
     token_state: TokenState | None
     expiring_soon: bool
     counts: ShopCounts
+
+    @classmethod
+    def of(cls, overview: ShopOverview, now: datetime) -> ShopView:
+        token = overview.token
+        return cls(
+            shop=overview.shop,
+            access_token_expires_at=token.access_expires_at if token else None,
+            grant_expires_at=token.refresh_expires_at if token else None,
+            token_state=token.state(now) if token else None,
+            expiring_soon=token.expiring_soon(now) if token else False,
+            counts=overview.counts,
+        )
 
     @property
     def status_reason(self) -> str:
@@ -74,21 +79,13 @@ class ShopPurge:
     tasks: int
     cancelled_tasks: int
     pools_touched: int
+    replayed: bool = False
+    """A retry with the request id of a deletion already done: nothing more was removed."""
 
 
 async def shop_view(uow: UnitOfWork, shop: Shop, now: datetime) -> ShopView:
-    """Builds the view of ``shop`` inside an open unit of work."""
-    token = await find_tiktok_token(uow, shop.id)
-    catalog = await uow.channel_products.count_for_shop(shop.id)
-    orders = await uow.orders.count_for_shop(shop.id)
-    return ShopView(
-        shop=shop,
-        access_token_expires_at=token.access_expires_at if token else None,
-        grant_expires_at=token.refresh_expires_at if token else None,
-        token_state=token.state(now) if token else None,
-        expiring_soon=token.expiring_soon(now) if token else False,
-        counts=ShopCounts(catalog.products, catalog.skus, catalog.linked_skus, orders),
-    )
+    """The view of ``shop`` as the open unit of work holds it."""
+    return ShopView.of(await uow.shop_overviews.get(shop.id), now)
 
 
 async def find_tiktok_token(uow: UnitOfWork, shop_id: ShopId) -> TikTokToken | None:
@@ -120,15 +117,19 @@ class ShopManagement:
         now = self._clock.now()
         async with self._unit_of_work() as uow:
             await uow.apps.get(app_id)
-            page = await uow.shops.list(app_id, page_size=page_size, after=after, status=status)
-            views = [await shop_view(uow, shop, now) for shop in page.items]
-            return Page(views, page.next_cursor)
+            page = await uow.shop_overviews.list(app_id, page_size=page_size, after=after, status=status)
+            return Page([ShopView.of(overview, now) for overview in page.items], page.next_cursor)
 
     async def get_shop(self, app_id: AppId, shop_id: ShopId) -> ShopView:
         now = self._clock.now()
         async with self._unit_of_work() as uow:
-            shop = await owned_shop(uow, app_id, shop_id)
-            return await shop_view(uow, shop, now)
+            try:
+                overview = await uow.shop_overviews.get(shop_id)
+            except ShopNotFound:
+                overview = None
+        if overview is None or overview.shop.app_id != app_id:
+            raise ShopNotFound(f"apps/{app_id}/shops/{shop_id}")
+        return ShopView.of(overview, now)
 
     async def update_shop(
         self, app_id: AppId, shop_id: ShopId, *, display_name: str, update_mask: Sequence[str]
@@ -143,14 +144,21 @@ class ShopManagement:
             await uow.commit()
             return await shop_view(uow, shop, now)
 
-    async def delete_shop(self, app_id: AppId, shop_id: ShopId) -> ShopPurge:
+    async def delete_shop(self, app_id: AppId, shop_id: ShopId, request_id: str | None = None) -> ShopPurge:
         """Removes every connector-side record of the shop in one transaction and frees it for any app.
+
+        A retry carrying the ``request_id`` of a deletion already done succeeds again (``replayed``).
 
         The import ledger is kept, so re-authorizing the same seller later never imports an order
         twice. Nothing on TikTok or in SHOPLINE is touched.
         """
         now = self._clock.now()
         async with self._unit_of_work() as uow:
+            done = None if request_id is None else await uow.completed_requests.find(app_id, request_id)
+            if done is not None:
+                if (done.operation, done.subject) != (DELETE_SHOP, f"shops/{shop_id}"):
+                    raise RequestIdReused()
+                return ShopPurge(shop_id, 0, 0, 0, 0, 0, replayed=True)
             shop = await owned_shop(uow, app_id, shop_id)
             # Cancelled before deletion so the task stream and any worker see the end of the task.
             cancelled = 0
@@ -167,6 +175,10 @@ class ShopManagement:
                 await uow.tokens.delete_tiktok(shop.id)
             await ShopLinking(uow.shop_registry).unlink(shop)
             await uow.shops.delete(shop.id)
+            if request_id is not None:
+                await uow.completed_requests.record(
+                    CompletedRequest(app_id, request_id, DELETE_SHOP, f"shops/{shop_id}", now)
+                )
             await uow.commit()
         return ShopPurge(shop.id, orders, products, tasks, cancelled, pools_touched)
 
@@ -175,26 +187,29 @@ class ShopManagement:
         found: list[Task] = []
         after: str | None = None
         while True:
-            page = await uow.tasks.list(shop.app_id, page_size=PAGE_SIZE_FOR_SCANS, after=after)
-            found.extend(task for task in page.items if task.shop_id == shop.id)
+            page = await uow.tasks.list_filtered(
+                shop.app_id, page_size=PAGE_SIZE_FOR_SCANS, after=after, shop_id=shop.id
+            )
+            found.extend(page.items)
             if page.next_cursor is None:
                 return found
             after = page.next_cursor
 
     @staticmethod
     async def _forget_in_pools(uow: UnitOfWork, shop: Shop) -> int:
+        """Only the pools holding a link or reservation of the shop, each under its write lock so
+        an order reserving on it at the same time is neither lost nor a conflict."""
         touched = 0
         after: str | None = None
         while True:
-            page = await uow.inventory_pools.list(shop.app_id, page_size=PAGE_SIZE_FOR_SCANS, after=after)
-            for pool in page.items:
-                holds_shop = any(key.shop_id == shop.id for key in pool.reservations) or any(
-                    linked.shop_id == shop.id for linked in pool.linked_skus.values()
-                )
-                if holds_shop:
-                    pool.forget_shop(shop.id)
-                    await uow.inventory_pools.update(pool)
-                    touched += 1
+            page = await uow.inventory_pools.list_for_shop(
+                shop.id, page_size=PAGE_SIZE_FOR_SCANS, after=after
+            )
+            for found in page.items:
+                pool = await uow.inventory_pools.lock(found.id)
+                pool.forget_shop(shop.id)
+                await uow.inventory_pools.update(pool)
+                touched += 1
             if page.next_cursor is None:
                 return touched
             after = page.next_cursor

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import StaleWrite, TaskNotFound, TaskNotRunning
+from domain.errors import RequestIdReused, StaleWrite, TaskNotFound, TaskNotRunning
 from domain.ids import AppId, ShopId, TaskId
 from domain.paging import Page
-from domain.ports import Clock, JobQueue, TaskChangeFeed, UnitOfWork
+from domain.ports import Clock, CompletedRequest, JobQueue, TaskChangeFeed, UnitOfWork
 from domain.task import Task, TaskKind, TaskState
 from services.jobs import WRITE_ATTEMPTS, run_task_job
 
+RETRY_TASK = "RetryTask"
 DEFAULT_HEARTBEAT = timedelta(seconds=15)
 MIN_HEARTBEAT = timedelta(milliseconds=10)
 
@@ -123,7 +124,7 @@ class TaskService:
         """A PENDING or RUNNING task becomes CANCELLED; a running handler stops at its next
         checkpoint, where its write finds the task cancelled. Cancelling again changes nothing."""
 
-        def cancel(task: Task) -> bool:
+        async def cancel(uow: UnitOfWork, task: Task) -> bool:
             if task.state is TaskState.CANCELLED:
                 return False
             if task.state.finished:
@@ -136,25 +137,46 @@ class TaskService:
 
         return await self._change(app_id, task_id, cancel)
 
-    async def retry_task(self, app_id: AppId, task_id: TaskId) -> Task:
-        """A FAILED task goes back to PENDING and resumes from its checkpoint with its counts."""
+    async def retry_task(self, app_id: AppId, task_id: TaskId, request_id: str | None = None) -> Task:
+        """A FAILED task goes back to PENDING and resumes from its checkpoint with its counts.
 
-        def retry(task: Task) -> bool:
-            task.retry(self._clock.now())
+        A call repeating the ``request_id`` of an earlier one returns the task as it is now instead
+        of starting another attempt.
+        """
+        subject = f"tasks/{task_id}"
+        replayed = False
+
+        async def retry(uow: UnitOfWork, task: Task) -> bool:
+            nonlocal replayed
+            now = self._clock.now()
+            if request_id is not None:
+                done = await uow.completed_requests.find(app_id, request_id)
+                if done is not None:
+                    if (done.operation, done.subject) != (RETRY_TASK, subject):
+                        raise RequestIdReused()
+                    replayed = True
+                    return False
+                await uow.completed_requests.record(
+                    CompletedRequest(app_id, request_id, RETRY_TASK, subject, now)
+                )
+            task.retry(now)
             return True
 
         task = await self._change(app_id, task_id, retry)
-        await self._job_queue.enqueue(run_task_job(task.id))
+        if not replayed:
+            await self._job_queue.enqueue(run_task_job(task.id))
         return task
 
-    async def _change(self, app_id: AppId, task_id: TaskId, change: Callable[[Task], bool]) -> Task:
+    async def _change(
+        self, app_id: AppId, task_id: TaskId, change: Callable[[UnitOfWork, Task], Awaitable[bool]]
+    ) -> Task:
         """Applies ``change`` (False: nothing to write) to a fresh read and saves it."""
         # A running task's worker writes it often; start over from a fresh read if it got in first.
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 async with self._unit_of_work() as uow:
                     task = await self._load(uow, app_id, task_id)
-                    if not change(task):
+                    if not await change(uow, task):
                         return task
                     await uow.tasks.update(task)
                     await uow.commit()

@@ -300,7 +300,12 @@ async def test_delete_leaves_no_row_of_the_shop_keeps_the_ledger_and_frees_the_s
     ledger_before = await _count_rows(harness, tables.import_ledger)
 
     shops = shop_pb2_grpc.ShopServiceStub(harness.channel)
-    await shops.DeleteShop(shop_pb2.DeleteShopRequest(name=shop.name))
+    deletion = shop_pb2.DeleteShopRequest(name=shop.name, request_id="3f0a9d2e-7c41-4b6a-9e58-1d2c3b4a5f60")
+    await shops.DeleteShop(deletion)
+    await shops.DeleteShop(deletion)  # a client retrying after a lost answer succeeds again
+    with pytest.raises(grpc.aio.AioRpcError) as gone:
+        await shops.DeleteShop(shop_pb2.DeleteShopRequest(name=shop.name))
+    assert gone.value.code() is grpc.StatusCode.NOT_FOUND
 
     for table in tables.SHOP_OWNED_TABLES:
         assert await _count_rows(harness, table, shop_id=shop_id) == 0, table.name
@@ -426,7 +431,7 @@ async def _another_database(like: str, tmp_path) -> AsyncIterator[str]:  # type:
 
 
 # Columns that name our own ids or our own clock differ between two databases; the rest is the data.
-_OURS = {"shop_id", "app_id", "first_seen_at", "linked_at"}
+_OURS = {"shop_id", "app_id", "first_seen_at", "linked_at", "synced_at"}
 
 
 async def _imported_rows(harness, shop_name: str) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 from domain.authorization import refresh_rejected
 from domain.catalog import ChannelProduct
 from domain.channel import TIKTOK
-from domain.errors import AppNotFound, InvalidArgument, InvalidDisplayName, ShopNotFound
+from domain.errors import AppNotFound, InvalidArgument, InvalidDisplayName, RequestIdReused, ShopNotFound
 from domain.events import ShopRenamed, TaskChanged
 from domain.ids import AppId, PoolId, ShopId, ShoplineOrderId, ShoplineVariantId, TaskId
 from domain.inventory_pool import InventoryPool, ReservationKey
@@ -189,6 +189,7 @@ async def test_delete_purges_every_row_of_the_shop_frees_it_and_keeps_the_ledger
         "shops",
         "tiktok_tokens",
         "pools",
+        "push_states",
         "orders",
         "products",
         "tasks",
@@ -243,6 +244,23 @@ async def test_a_deleted_shop_can_be_authorized_by_any_app_and_the_ledger_still_
     key = ImportKey(TIKTOK, tiktok_shop(1).tiktok_shop_id, order_data(order_id="order-a").order_id)
     async with h.uow() as uow:
         assert await uow.import_ledger.find(key) == ShoplineOrderId("sl-a")
+
+
+async def test_a_delete_repeating_its_request_id_succeeds_again_and_the_id_is_not_reusable() -> None:
+    h = Harness()
+    app_id = await h.installed_app()
+    doomed, other = await _linked(h, app_id, 1, 2)
+    request_id = "0d5e7c1a-3b52-4f0e-8a61-5c2d9e7b4f30"
+
+    first = await h.shops.delete_shop(app_id, doomed, request_id)
+    again = await h.shops.delete_shop(app_id, doomed, request_id)
+
+    assert not first.replayed and again.replayed
+    with pytest.raises(ShopNotFound):
+        await h.shops.delete_shop(app_id, doomed)
+    with pytest.raises(RequestIdReused):
+        await h.shops.delete_shop(app_id, other, request_id)
+    assert other in h.database.state.shops
 
 
 async def test_deleting_cancels_running_tasks_of_the_shop() -> None:

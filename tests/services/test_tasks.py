@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import TaskNotFound, TaskNotRetryable, TaskNotRunning
+from domain.errors import RequestIdReused, TaskNotFound, TaskNotRetryable, TaskNotRunning
 from domain.ids import ShopId, TaskId
 from domain.task import Task, TaskCounts, TaskKind, TaskState
 from services.jobs import RUN_TASK
@@ -174,6 +174,25 @@ async def test_retry_a_failed_task_keeps_its_checkpoint_and_wakes_the_runner() -
     assert (task.checkpoint, task.done, task.counts.created) == ("page-3", 3, 3)
     assert task.failure_reason is None
     assert [(job.name, job.arguments) for job in world.jobs.jobs] == [(RUN_TASK, {"task_id": "t1"})]
+
+
+async def test_a_retry_repeating_its_request_id_starts_no_second_attempt() -> None:
+    world = World()
+    for task_id in ("t1", "t2"):
+        await world.add_task(task_id)
+        await change(world, task_id, action="claim")
+        await change(world, task_id, action="fail")
+    tasks = service(world)
+
+    first = await tasks.retry_task(APP, TaskId("t1"), "6f1c2a52-1d1e-4c55-9d3f-2f1b8a4d0e11")
+    await change(world, "t1", action="claim")  # the runner took the retried task meanwhile
+    again = await tasks.retry_task(APP, TaskId("t1"), "6f1c2a52-1d1e-4c55-9d3f-2f1b8a4d0e11")
+
+    assert first.state is TaskState.PENDING and again.state is TaskState.RUNNING
+    assert len(world.jobs.jobs) == 1
+    with pytest.raises(RequestIdReused):
+        await tasks.retry_task(APP, TaskId("t2"), "6f1c2a52-1d1e-4c55-9d3f-2f1b8a4d0e11")
+    assert (await world.task("t2")).state is TaskState.FAILED
 
 
 @pytest.mark.parametrize("action", [None, "claim", "succeed"])

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from domain.app import App, AppSettings, ImportScope
-from domain.errors import InvalidSetting, InvalidStoreHandle
+from domain.errors import InvalidMoney, InvalidSetting, InvalidStoreHandle
 from domain.events import AppSettingsChanged
 from domain.ids import AppId
 from domain.pricing import PriceRule
@@ -42,3 +42,14 @@ def test_changing_settings_is_announced_only_when_something_changes() -> None:
     app.set_auto_import(True, at(hours=3))
     assert app.pull_events() == [AppSettingsChanged(AppId("a"), at(hours=1))]
     assert app.settings.default_price_rule == rule
+
+
+def test_the_store_currency_is_unknown_until_shopline_reports_it() -> None:
+    app = App.install(AppId("app-1"), "maomao", T0)
+    assert app.store_currency is None
+    assert app.record_store_currency("SGD") is True
+    assert app.record_store_currency("SGD") is False
+    assert app.record_store_currency("USD") is True and app.store_currency == "USD"
+    with pytest.raises(InvalidMoney):
+        app.record_store_currency("usd")
+    assert app.store_currency == "USD"

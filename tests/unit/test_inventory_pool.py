@@ -6,6 +6,7 @@ import pytest
 
 from domain.errors import (
     InvalidQuantity,
+    PreconditionFailed,
     ReservationAlreadyCommitted,
     ReservationAlreadyReleased,
     ReservationConflict,
@@ -13,7 +14,13 @@ from domain.errors import (
 )
 from domain.events import PoolAvailabilityChanged
 from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
-from domain.inventory_pool import InventoryPool, OnHandObservation, ReservationKey, ReservationState
+from domain.inventory_pool import (
+    FINISHED_RETENTION,
+    InventoryPool,
+    OnHandObservation,
+    ReservationKey,
+    ReservationState,
+)
 from tests.unit.builders import T0, at
 
 
@@ -173,3 +180,32 @@ def test_forgetting_a_shop_drops_its_reservations_and_links() -> None:
     p.forget_shop(ShopId("shop-1"))
     assert p.held == 1
     assert p.linked_skus == {}
+
+
+def test_a_partly_loaded_pool_counts_the_holds_it_left_out_and_cannot_forget_a_shop() -> None:
+    p = InventoryPool(
+        pool_id=PoolId("pool-1"),
+        app_id=AppId("app"),
+        variant_id=ShoplineVariantId("v1"),
+        on_hand=10,
+        on_hand_version=T0,
+        held_elsewhere=6,
+    )
+    p.reserve(key("o9"), 5, T0)
+    assert (p.held, p.available, p.oversold, p.complete) == (11, 0, 1, False)
+    with pytest.raises(PreconditionFailed):
+        p.forget_shop(ShopId("shop-1"))
+
+
+def test_finished_reservations_go_after_the_retention_and_committed_stays_counted() -> None:
+    p = pool(on_hand=10)
+    p.reserve(key("o1"), 2, T0)
+    p.reserve(key("o2"), 3, T0)
+    p.reserve(key("o3"), 1, T0)
+    p.commit(key("o1"), OnHandObservation(8, at(hours=1)), at(hours=1))
+    p.release(key("o2"), at(hours=2))
+    assert p.prune_finished(at(hours=1) + FINISHED_RETENTION) == 1
+    assert sorted(k.order_id for k in p.reservations) == ["o2", "o3"]
+    assert (p.committed, p.held, p.on_hand) == (2, 1, 8)
+    assert p.prune_finished(at(days=30)) == 1
+    assert list(p.reservations) == [key("o3")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import settings
@@ -19,7 +19,13 @@ from domain.errors import (
 )
 from domain.events import PoolAvailabilityChanged
 from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
-from domain.inventory_pool import InventoryPool, OnHandObservation, ReservationKey, ReservationState
+from domain.inventory_pool import (
+    FINISHED_RETENTION,
+    InventoryPool,
+    OnHandObservation,
+    ReservationKey,
+    ReservationState,
+)
 from tests.unit.builders import T0
 
 KEYS = [ReservationKey(ShopId("shop"), OrderId(f"o{i}"), ChannelSkuId(f"s{i % 2}")) for i in range(6)]
@@ -35,6 +41,7 @@ ALLOWED = {
 class ModelReservation:
     quantity: int
     state: ReservationState
+    finished_at: datetime | None = None
 
 
 class InventoryPoolMachine(RuleBasedStateMachine):
@@ -48,6 +55,8 @@ class InventoryPoolMachine(RuleBasedStateMachine):
         self.caps: dict[ChannelSkuId, int | None] = {}
         self.previous_states: dict[ReservationKey, ReservationState] = {}
         self.last_seen = (0, 0)
+        self.now = T0
+        self.committed = 0
 
     # --- model ------------------------------------------------------------------------------
 
@@ -104,13 +113,14 @@ class InventoryPoolMachine(RuleBasedStateMachine):
         existing = self.reservations.get(key)
         if existing is None:
             with pytest.raises(ReservationNotFound):
-                self.pool.release(key)
+                self.pool.release(key, self.now)
         elif existing.state is ReservationState.COMMITTED:
             with pytest.raises(ReservationAlreadyCommitted):
-                self.pool.release(key)
+                self.pool.release(key, self.now)
         else:
-            self.pool.release(key)
-            existing.state = ReservationState.RELEASED
+            self.pool.release(key, self.now)
+            if existing.state is ReservationState.HELD:
+                existing.state, existing.finished_at = ReservationState.RELEASED, self.now
 
     @precondition(lambda self: any(r.state is ReservationState.HELD for r in self.reservations.values()))
     @rule(data=st.data(), step=st.integers(1, 3))
@@ -121,8 +131,8 @@ class InventoryPoolMachine(RuleBasedStateMachine):
         before = self.on_hand - self._held()
         version = (self.version if self.version is not None else 0) + step
         quantity = self.on_hand - self.reservations[key].quantity
-        self.pool.commit(key, OnHandObservation(quantity, T0 + timedelta(hours=version)))
-        self.reservations[key].state = ReservationState.COMMITTED
+        self.pool.commit(key, OnHandObservation(quantity, T0 + timedelta(hours=version)), self.now)
+        self._finish_commit(self.reservations[key])
         self._observe(quantity, version)
         # Counted once: on-hand minus held is unchanged by the commit.
         assert self.pool.on_hand - self.pool.held == before
@@ -138,9 +148,32 @@ class InventoryPoolMachine(RuleBasedStateMachine):
             with pytest.raises(ReservationAlreadyReleased):
                 self.pool.commit(key, observation)
         else:
-            self.pool.commit(key, observation)
-            existing.state = ReservationState.COMMITTED
+            self.pool.commit(key, observation, self.now)
+            self._finish_commit(existing)
             self._observe(quantity, version)
+
+    def _finish_commit(self, reservation: ModelReservation) -> None:
+        if reservation.state is ReservationState.HELD:
+            reservation.state, reservation.finished_at = ReservationState.COMMITTED, self.now
+            self.committed += reservation.quantity
+
+    # --- time and pruning -------------------------------------------------------------------
+
+    @rule(hours=st.integers(1, 48))
+    def time_passes(self, hours: int) -> None:
+        self.now += timedelta(hours=hours)
+
+    @rule()
+    def prune_finished(self) -> None:
+        """Finished reservations older than the retention go; held ones and ``committed`` stay."""
+        horizon = self.now - FINISHED_RETENTION
+        doomed = [
+            k for k, r in self.reservations.items() if r.finished_at is not None and r.finished_at <= horizon
+        ]
+        assert self.pool.prune_finished(self.now) == len(doomed)
+        for k in doomed:
+            del self.reservations[k]
+            self.previous_states.pop(k, None)
 
     # --- linked SKUs ------------------------------------------------------------------------
 
@@ -165,6 +198,10 @@ class InventoryPoolMachine(RuleBasedStateMachine):
     def held_is_the_sum_of_held_reservations(self) -> None:
         assert self.pool.held == self._held()
         assert self.pool.on_hand == self.on_hand
+
+    @invariant()
+    def committed_counts_every_unit_ever_committed(self) -> None:
+        assert self.pool.committed == self.committed
 
     @invariant()
     def available_follows_the_formula_and_is_never_negative(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -33,6 +34,7 @@ from domain.order import (
     ImportKey,
     ImportState,
     Order,
+    OrderAmounts,
     OrderStatus,
     StockState,
     UpdateOutcome,
@@ -98,7 +100,8 @@ def test_an_order_first_seen_past_the_warehouse_reserves_nothing(status: str) ->
 def test_older_updates_are_ignored_and_equal_ones_are_idempotent() -> None:
     order = fresh()
     assert order.apply_update(order_data(status="CANCELLED", update=at(hours=-1))) is UpdateOutcome.STALE
-    assert order.apply_update(order_data(status="CANCELLED", update=T0)) is UpdateOutcome.DUPLICATE
+    assert order.apply_update(order_data(status="AWAITING_SHIPMENT", update=T0)) is UpdateOutcome.DUPLICATE
+    assert order.apply_update(order_data(status="UNPAID", update=T0)) is UpdateOutcome.DUPLICATE
     assert order.status is OrderStatus.AWAITING_SHIPMENT
     assert order.apply_update(order_data(status="IN_TRANSIT", update=at(hours=1))) is UpdateOutcome.APPLIED
     assert order.status is OrderStatus.IN_TRANSIT
@@ -242,3 +245,65 @@ def test_seller_cannot_cancel_over_a_pending_buyer_request() -> None:
 def test_no_buyer_request_on_a_terminal_order() -> None:
     with pytest.raises(OrderNotCancellable):
         fresh("COMPLETED").buyer_requested_cancellation("c1", None)
+
+
+def test_amounts_take_tiktoks_payment_breakdown() -> None:
+    data = replace(
+        order_data(),
+        subtotal=Money(Decimal("36.00"), "USD"),
+        seller_discount=Money(Decimal("4.00"), "USD"),
+        platform_discount=Money(Decimal("2.00"), "USD"),
+        shipping_fee=Money(Decimal("3.50"), "USD"),
+        tax=Money(Decimal("1.25"), "USD"),
+        paid_time=T0,
+    )
+    order = Order.first_seen(APP_A, SHOP, TIKTOK_SHOP, data, T0)
+    assert order.amounts == OrderAmounts(
+        subtotal=Money(Decimal("36.00"), "USD"),
+        discount=Money(Decimal("6.00"), "USD"),
+        shipping_fee=Money(Decimal("3.50"), "USD"),
+        tax=Money(Decimal("1.25"), "USD"),
+    )
+    assert order.amounts.net == Money(Decimal("30.00"), "USD")
+    assert order.unit_count == 3
+    assert order.paid_time == T0
+
+
+def test_amounts_without_a_breakdown_come_from_the_units_original_prices() -> None:
+    data = order_data()
+    units = tuple(replace(item, original_price=Money(Decimal("12.00"), "USD")) for item in data.line_items)
+    order = Order.first_seen(APP_A, SHOP, TIKTOK_SHOP, replace(data, line_items=units), T0)
+    assert order.amounts.subtotal == Money(Decimal("36.00"), "USD")
+    assert order.amounts.discount == Money(Decimal("6.00"), "USD")
+    assert order.amounts.shipping_fee == Money.zero("USD")
+    assert order.lines[0].original_subtotal == Money(Decimal("24.00"), "USD")
+
+
+def test_an_update_refreshes_amounts_paid_time_and_sync_time() -> None:
+    order = Order.first_seen(APP_A, SHOP, TIKTOK_SHOP, order_data(status="UNPAID"), T0)
+    later = replace(
+        order_data(status="AWAITING_SHIPMENT", update=T0 + timedelta(hours=1)),
+        paid_time=T0 + timedelta(minutes=5),
+        seller_discount=Money(Decimal("3.00"), "USD"),
+    )
+    assert order.apply_update(later, T0 + timedelta(hours=2)) is UpdateOutcome.APPLIED
+    assert order.paid_time == T0 + timedelta(minutes=5)
+    assert order.synced_at == T0 + timedelta(hours=2)
+    assert order.amounts.discount == Money(Decimal("3.00"), "USD")
+
+
+def test_tiktok_cancelling_a_requested_order_approves_the_request() -> None:
+    order = Order.first_seen(APP_A, SHOP, TIKTOK_SHOP, order_data(), T0)
+    order.buyer_requested_cancellation("c1", None, reason="changed mind", requested_at=T0)
+    cancelled = replace(order_data(status="CANCELLED", update=T0 + timedelta(hours=1)))
+    order.apply_update(cancelled)
+    assert order.cancellation.state is CancellationState.APPROVED
+    assert order.cancellation.resolve_time == T0 + timedelta(hours=1)
+    assert order.cancellation.request_time == T0
+
+
+def test_a_later_status_within_the_same_second_is_a_change_not_a_repeat() -> None:
+    order = fresh()
+    assert order.apply_update(order_data(status="CANCELLED", update=T0)) is UpdateOutcome.APPLIED
+    assert order.status is OrderStatus.CANCELLED
+    assert order.apply_update(order_data(status="AWAITING_SHIPMENT", update=T0)) is UpdateOutcome.DUPLICATE

@@ -68,6 +68,10 @@ class OrderMachine(RuleBasedStateMachine):
         self.imported_events = 0
         self.imported_cancel_events = 0
         self.committed_events = 0
+        self.attempts = 0
+        self.claimed_until: int | None = None
+        self.shopline_cancel_pending = False
+        self.resolved = False
 
     def _terminal(self) -> bool:
         return self.status in {"CANCELLED", "COMPLETED"}
@@ -81,9 +85,14 @@ class OrderMachine(RuleBasedStateMachine):
     def tiktok_update(self, status: str, shift: int) -> None:
         when = self.update + shift
         outcome = self.order.apply_update(order_data(status=status, update=T0 + hours(when)))
+        later_in_same_second = (
+            when == self.update
+            and not self._terminal()
+            and STATUSES.index(status) > STATUSES.index(self.status)
+        )
         if when < self.update:
             assert outcome is UpdateOutcome.STALE
-        elif when == self.update:
+        elif when == self.update and not later_in_same_second:
             assert outcome is UpdateOutcome.DUPLICATE
         else:
             assert outcome is UpdateOutcome.APPLIED
@@ -92,6 +101,11 @@ class OrderMachine(RuleBasedStateMachine):
                 self.status = status
                 if status == "CANCELLED" and self.imported_as is None and self.stock == "RESERVED":
                     self.stock = "RELEASED"
+                if status == "CANCELLED" and self.imported_as is not None:
+                    self.shopline_cancel_pending = True
+                if status == "CANCELLED" and self.cancellation == "REQUESTED":
+                    self.cancellation = "APPROVED"  # TikTok granted the buyer's request
+                    self.resolved = True
 
     # --- cancellation -----------------------------------------------------------------------
 
@@ -102,8 +116,9 @@ class OrderMachine(RuleBasedStateMachine):
             with pytest.raises(OrderNotCancellable):
                 self.order.buyer_requested_cancellation("c1", when)
         else:
-            self.order.buyer_requested_cancellation("c1", when)
+            self.order.buyer_requested_cancellation("c1", when, reason="changed mind", requested_at=T0)
             self.cancellation, self.deadline = "REQUESTED", deadline
+            self.resolved = False
 
     @rule(now=st.integers(0, 10), approve=st.booleans())
     def answer_cancellation(self, now: int, approve: bool) -> None:
@@ -117,6 +132,9 @@ class OrderMachine(RuleBasedStateMachine):
         else:
             assert answer(T0 + hours(now)) == "c1"
             self.cancellation = "APPROVED" if approve else "REJECTED"
+            self.resolved = True
+            assert self.order.cancellation.resolve_time == T0 + hours(now)
+            assert self.order.cancellation.reason == "changed mind"
 
     @rule()
     def seller_cancels(self) -> None:
@@ -124,8 +142,10 @@ class OrderMachine(RuleBasedStateMachine):
             with pytest.raises(OrderNotCancellable):
                 self.order.cancel_as_seller()
         else:
-            self.order.cancel_as_seller()
+            self.order.cancel_as_seller("seller_cancel_reason_out_of_stock", T0)
             self.cancellation = "SELLER_CANCELLED"
+            self.resolved = True
+            assert self.order.cancellation.reason == "seller_cancel_reason_out_of_stock"
 
     # --- import -----------------------------------------------------------------------------
 
@@ -158,8 +178,26 @@ class OrderMachine(RuleBasedStateMachine):
         shopline_id = ShoplineOrderId(f"sl-{suffix}")
         self.order.mark_imported(shopline_id, T0 + hours(self.update))
         self.imported_as = shopline_id
+        self.attempts += 1
+        self.claimed_until = None
         if self.stock == "RESERVED":
             self.stock = "COMMITTED"
+
+    @rule()
+    def shopline_cancelled(self) -> None:
+        self.order.mark_cancelled_in_shopline()
+        self.shopline_cancel_pending = False
+
+    @rule(now=st.integers(0, 10))
+    def claim_import(self, now: int) -> None:
+        if self.imported_as is not None or (self.claimed_until is not None and self.claimed_until > now):
+            with pytest.raises(OrderNotImportable) as raised:
+                self.order.claim_import(T0 + hours(now), T0 + hours(now + 2))
+            expected = "ALREADY_IMPORTED" if self.imported_as is not None else "IMPORT_IN_PROGRESS"
+            assert raised.value.why == expected
+        else:
+            self.order.claim_import(T0 + hours(now), T0 + hours(now + 2))
+            self.claimed_until = now + 2
 
     @precondition(lambda self: self.imported_as is not None)
     @rule(suffix=st.sampled_from("ab"))
@@ -179,6 +217,8 @@ class OrderMachine(RuleBasedStateMachine):
         else:
             self.order.mark_import_failed("boom", T0)
             self.import_failed = True
+            self.attempts += 1
+            self.claimed_until = None
 
     # --- invariants -------------------------------------------------------------------------
 
@@ -193,6 +233,15 @@ class OrderMachine(RuleBasedStateMachine):
             "IMPORTED" if self.imported_as else ("FAILED" if self.import_failed else "NOT_IMPORTED")
         )
         assert self.order.import_status.state.value == expected_import
+        assert self.order.import_status.attempt_count == self.attempts
+        claimed = None if self.claimed_until is None else T0 + hours(self.claimed_until)
+        assert self.order.import_status.claimed_until == claimed
+        assert self.order.shopline_cancel_pending == self.shopline_cancel_pending
+        assert (self.order.cancellation.resolve_time is not None) == self.resolved
+        # The builder's order: three units of 10.00 whatever the status.
+        assert self.order.unit_count == 3
+        assert self.order.amounts.subtotal.amount == 30
+        assert self.order.amounts.net == self.order.amounts.subtotal - self.order.amounts.discount
 
     @invariant()
     def stock_effects_and_import_happen_at_most_once(self) -> None:

@@ -10,6 +10,7 @@ import asyncio
 import unicodedata
 from collections.abc import Coroutine
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pytest
@@ -18,8 +19,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from domain.authorization import ShopLinking
-from domain.errors import InvalidDisplayName, ShopLinkedToAnotherApp
+from domain.errors import InvalidDisplayName, InvalidPriceRule, ShopLinkedToAnotherApp
 from domain.ids import AppId, ShopId, TikTokShopId
+from domain.pricing import PriceRounding, PriceRule
 from domain.shop import DisplayName, Shop, ShopStatus
 from tests.fakes import FakeShopRegistry
 from tests.unit.builders import T0, identity
@@ -51,6 +53,7 @@ class ShopRegistryMachine(RuleBasedStateMachine):
         self.model_status: dict[TikTokShopId, ShopStatus] = {}
         self.model_name: dict[TikTokShopId, str] = {}
         self.model_shop_id: dict[TikTokShopId, ShopId] = {}
+        self.model_rule: dict[TikTokShopId, tuple[PriceRule, object]] = {}  # own rule, when set
         self.counter = 0
         self.hour = 0
 
@@ -81,6 +84,7 @@ class ShopRegistryMachine(RuleBasedStateMachine):
         shop = self.run(self.linking.link(app, identity(tiktok_shop), existing, new_id, self._now()))
         if existing is None:
             self.model_shop_id[tiktok_shop] = new_id
+            self.model_rule.pop(tiktok_shop, None)
             self.model_name[tiktok_shop] = shop.display_name.value
         assert shop.id == self.model_shop_id[tiktok_shop]  # re-authorization keeps the same shop
         self.shops[tiktok_shop] = shop
@@ -94,6 +98,7 @@ class ShopRegistryMachine(RuleBasedStateMachine):
         self.run(self.linking.unlink(self.shops.pop(tiktok_shop)))
         for model in (self.model_owner, self.model_status, self.model_name, self.model_shop_id):
             del model[tiktok_shop]
+        self.model_rule.pop(tiktok_shop, None)
 
     @precondition(lambda self: self.shops)
     @rule(data=st.data(), text=NAMES)
@@ -122,6 +127,29 @@ class ShopRegistryMachine(RuleBasedStateMachine):
         self.shops[tiktok_shop].mark_deauthorized(self._now())
         self.model_status[tiktok_shop] = ShopStatus.DEAUTHORIZED
 
+    @precondition(lambda self: self.shops)
+    @rule(
+        data=st.data(),
+        currency=st.sampled_from(["GBP", "USD"]),
+        markup=st.sampled_from([Decimal("0"), Decimal("0.15"), Decimal("-0.5")]),
+        rounding=st.sampled_from(list(PriceRounding)),
+    )
+    def change_price_rule(
+        self, data: st.DataObject, currency: str, markup: Decimal, rounding: PriceRounding
+    ) -> None:
+        tiktok_shop = data.draw(st.sampled_from(sorted(self.shops)))
+        shop = self.shops[tiktok_shop]
+        rule = PriceRule(currency, markup, rounding=rounding)
+        now = self._now()
+        if currency != "GBP":  # the identity's region is GB: prices go out in GBP only
+            with pytest.raises(InvalidPriceRule):
+                shop.change_price_rule(rule, now)
+            return
+        shop.change_price_rule(rule, now)
+        held = self.model_rule.get(tiktok_shop)
+        if held is None or held[0] != rule:
+            self.model_rule[tiktok_shop] = (rule, now)
+
     # --- invariants -------------------------------------------------------------------------
 
     @invariant()
@@ -135,6 +163,16 @@ class ShopRegistryMachine(RuleBasedStateMachine):
         assert {k: s.status for k, s in self.shops.items()} == self.model_status
         assert {k: s.display_name.value for k, s in self.shops.items()} == self.model_name
         assert {k: s.id for k, s in self.shops.items()} == self.model_shop_id
+
+    @invariant()
+    def price_rules_match_the_model_and_fall_back_to_the_app_default(self) -> None:
+        default = PriceRule("USD", Decimal("0.2"), exchange_rate=None)
+        for tiktok_shop, shop in self.shops.items():
+            held = self.model_rule.get(tiktok_shop)
+            assert (shop.price_rule, shop.price_rule_updated_at) == (held or (None, None))
+            effective = shop.effective_price_rule(default)
+            assert effective.target_currency == "GBP"
+            assert effective == (held[0] if held else PriceRule("GBP", Decimal("0.2")))
 
 
 ShopRegistryMachine.TestCase.settings = settings(

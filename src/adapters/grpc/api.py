@@ -10,13 +10,25 @@ from grpc import aio
 from adapters.grpc.capabilities import SERVICES, service_descriptor
 from adapters.grpc.server import ServiceBinding, generic_binding
 from adapters.grpc.unimplemented import unimplemented_service
-from multichannel.v1 import app_pb2_grpc, shop_pb2_grpc, task_pb2_grpc
+from multichannel.v1 import (
+    analytics_pb2_grpc,
+    app_pb2_grpc,
+    catalog_pb2_grpc,
+    inventory_pb2_grpc,
+    order_pb2_grpc,
+    shop_pb2_grpc,
+    task_pb2_grpc,
+)
 
 # How each released service's servicer is added to a server, by the service's short name.
 REGISTRARS: dict[str, Callable[[Any, aio.Server], None]] = {
     "AppService": app_pb2_grpc.add_AppServiceServicer_to_server,
     "ShopService": shop_pb2_grpc.add_ShopServiceServicer_to_server,
     "TaskService": task_pb2_grpc.add_TaskServiceServicer_to_server,
+    "AnalyticsService": analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server,
+    "OrderService": order_pb2_grpc.add_OrderServiceServicer_to_server,
+    "CatalogService": catalog_pb2_grpc.add_CatalogServiceServicer_to_server,
+    "InventoryService": inventory_pb2_grpc.add_InventoryServiceServicer_to_server,
 }
 
 

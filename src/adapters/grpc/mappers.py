@@ -68,10 +68,11 @@ def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:
 
 def price_rule_to_proto(rule: PriceRule) -> common_pb2.PriceRule:
     message = common_pb2.PriceRule(
-        enabled=True,
+        enabled=rule.enabled,
         markup=str(rule.markup),
         fixed_amount=common_pb2.Money(currency_code=rule.target_currency, amount=str(rule.fixed)),
         target_currency_code=rule.target_currency,
+        rounding=common_pb2.PriceRounding.Value(f"PRICE_ROUNDING_{rule.rounding.value}"),
     )
     if rule.exchange_rate is not None:
         message.exchange_rate = str(rule.exchange_rate.rate)

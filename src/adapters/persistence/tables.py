@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from adapters.persistence.column_types import DecimalString, UtcDateTime, ordered_key
@@ -45,6 +47,8 @@ apps = Table(
     Column("default_price_rule", JSON, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # The SHOPLINE store's currency as SHOPLINE reports it; NULL until first read (0003_catalog).
+    Column("store_currency", String(3), nullable=True),
 )
 
 
@@ -72,6 +76,8 @@ shops = Table(
     Column("orders_synced_until", UtcDateTime, nullable=True),
     Column("products_synced_until", UtcDateTime, nullable=True),
     Column("version", Integer, nullable=False),
+    # The shop's own price rule; NULL means the app's default rule applies (0003_catalog).
+    Column("price_rule", JSON, nullable=True),
     Index("ix_shops_app_id_id", "app_id", "id"),
     Index("ix_shops_cipher", "cipher"),
 )
@@ -121,6 +127,13 @@ inventory_pools = Table(
     Column("on_hand_version", UtcDateTime, nullable=True),
     Column("safety_stock", Integer, nullable=False),
     Column("version", Integer, nullable=False),
+    # 0004_inventory: units ever committed, and figures derived from the pool on every write so
+    # pools can be filtered in SQL (oversold, low stock, unlinked).
+    Column("committed", Integer, nullable=False, server_default="0"),
+    Column("held", Integer, nullable=False, server_default="0"),
+    Column("available", Integer, nullable=False, server_default="0"),
+    Column("oversold", Integer, nullable=False, server_default="0"),
+    Column("linked_sku_count", Integer, nullable=False, server_default="0"),
     UniqueConstraint("app_id", "variant_id", name="uq_inventory_pools_app_id_variant_id"),
     Index("ix_inventory_pools_app_id_id", "app_id", "id"),
 )
@@ -135,7 +148,9 @@ pool_reservations = Table(
     Column("quantity", Integer, nullable=False),
     Column("state", String(16), nullable=False),
     Column("reserved_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),  # 0004_inventory
     Index("ix_pool_reservations_shop_id", "shop_id"),
+    Index("ix_pool_reservations_shop_id_order_id", "shop_id", "order_id"),  # 0004_inventory
 )
 
 pool_linked_skus = Table(
@@ -145,6 +160,7 @@ pool_linked_skus = Table(
     Column("sku_id", ordered_key(), primary_key=True),
     _shop_reference(),
     Column("cap", Integer, nullable=True),
+    Column("product_id", String(64), nullable=True),  # 0004_inventory
     Index("ix_pool_linked_skus_sku_id", "sku_id"),
     Index("ix_pool_linked_skus_shop_id", "shop_id"),
 )
@@ -178,9 +194,38 @@ orders = Table(
     Column("import_attempted_at", UtcDateTime, nullable=True),
     Column("stock_state", String(16), nullable=False),
     Column("version", Integer, nullable=False),
+    # 0005_orders: the money breakdown (exact decimal strings in the order currency), and the same
+    # figures times 10^4 as integers for aggregation (gross = products before discounts, discount =
+    # seller + platform, net = gross - discount; shipping and tax excluded).
+    Column("unit_count", Integer, nullable=False),
+    Column("subtotal_amount", DecimalString, nullable=False),
+    Column("discount_amount", DecimalString, nullable=False),
+    Column("shipping_fee_amount", DecimalString, nullable=False),
+    Column("tax_amount", DecimalString, nullable=False),
+    Column("gross_e4", BigInteger, nullable=False),
+    Column("discount_e4", BigInteger, nullable=False),
+    Column("net_e4", BigInteger, nullable=False),
+    Column("buyer_key", String(255), nullable=False),
+    Column("paid_time", UtcDateTime, nullable=True),
+    Column("cancel_reason", Text, nullable=True),
+    Column("cancel_request_time", UtcDateTime, nullable=True),
+    Column("cancel_resolve_time", UtcDateTime, nullable=True),
+    Column("import_attempt_count", Integer, nullable=False),
+    Column("import_claimed_until", UtcDateTime, nullable=True),
+    Column("synced_at", UtcDateTime, nullable=True),
+    Column("shopline_cancel_pending", Boolean, nullable=False),
     Index("ix_orders_shop_id_update_time", "shop_id", "update_time"),
     Index("ix_orders_shop_id_create_time", "shop_id", "create_time"),
     Index("ix_orders_app_id_create_time", "app_id", "create_time"),
+    # Partial: only the few orders whose SHOPLINE cancel is still owed, so inserts barely pay for it.
+    Index(
+        "ix_orders_shop_id_shopline_cancel_pending",
+        "shop_id",
+        sqlite_where=text("shopline_cancel_pending = 1"),
+        postgresql_where=text("shopline_cancel_pending"),
+    ),
+    # 0006_analytics: a buyer's earlier orders in a shop (new vs returning buyers).
+    Index("ix_orders_shop_id_buyer_key_create_time", "shop_id", "buyer_key", "create_time"),
 )
 
 channel_products = Table(
@@ -282,16 +327,120 @@ oauth_states = Table(
 
 # --- Catalog (migration 0003_catalog) -------------------------------------------------------
 
+# A cache of the SHOPLINE store's variants (SKU code, price, inventory item), refreshed from
+# SHOPLINE; links, auto-link and price sync read it instead of calling SHOPLINE per SKU.
+shopline_variants = Table(
+    "shopline_variants",
+    metadata,
+    Column("app_id", ordered_key(), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("variant_id", ordered_key(), primary_key=True),
+    Column("product_id", String(64), nullable=False),
+    Column("sku", String(255), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("price_amount", DecimalString, nullable=False),
+    Column("price_currency", String(3), nullable=False),
+    Column("inventory_item_id", String(64), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_shopline_variants_app_id_sku", "app_id", "sku"),
+)
+
 # --- Inventory (migration 0004_inventory) ---------------------------------------------------
+
+# Per linked TikTok SKU: the quantity it should show (written with every pool change, in the same
+# transaction) and how pushing it went. ``desired_seq`` grows with each new desired quantity.
+inventory_push_states = Table(
+    "inventory_push_states",
+    metadata,
+    Column("pool_id", ordered_key(), ForeignKey("inventory_pools.id", ondelete="CASCADE"), primary_key=True),
+    Column("sku_id", ordered_key(), primary_key=True),
+    Column("app_id", ordered_key(), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    _shop_reference(),
+    Column("product_id", String(64), nullable=True),
+    Column("desired", Integer, nullable=False),
+    Column("desired_seq", Integer, nullable=False),
+    Column("pushed", Integer, nullable=True),
+    Column("pushed_at", UtcDateTime, nullable=True),
+    Column("result", String(16), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("lease_owner", String(255), nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Index("ix_inventory_push_states_result_next_attempt_at", "result", "next_attempt_at"),
+    Index("ix_inventory_push_states_app_id_pool_id_sku_id", "app_id", "pool_id", "sku_id"),
+    Index("ix_inventory_push_states_shop_id", "shop_id"),
+)
 
 # --- Orders (migration 0005_orders) ---------------------------------------------------------
 
 # --- Analytics (migration 0006_analytics) ---------------------------------------------------
 
+# The SHOPLINE store's own paid orders (never those imported from a channel). Amounts are exact
+# integers x 10^4 in the order currency, so reports sum them in the database without rounding.
+store_orders = Table(
+    "store_orders",
+    metadata,
+    Column("app_id", ordered_key(), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("order_id", ordered_key(), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Column("unit_count", Integer, nullable=False),
+    Column("gross_e4", BigInteger, nullable=False),
+    Column("discount_e4", BigInteger, nullable=False),
+    Column("net_e4", BigInteger, nullable=False),
+    Column("buyer_key", String(255), nullable=False),
+    Index("ix_store_orders_app_id_created_at", "app_id", "created_at"),
+    Index("ix_store_orders_app_id_buyer_key_created_at", "app_id", "buyer_key", "created_at"),
+)
+
+store_order_lines = Table(
+    "store_order_lines",
+    metadata,
+    Column("app_id", ordered_key(), primary_key=True),
+    Column("order_id", ordered_key(), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("variant_id", String(64), nullable=True),
+    Column("title", Text, nullable=False),
+    Column("sku", String(255), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("net_e4", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["app_id", "order_id"],
+        ["store_orders.app_id", "store_orders.order_id"],
+        name="fk_store_order_lines_order",
+        ondelete="CASCADE",
+    ),
+    Index("ix_store_order_lines_app_id_variant_id", "app_id", "variant_id"),
+)
+
+# How far each app's store orders have been read (their newest `updated_at` seen, committed).
+store_order_sync = Table(
+    "store_order_sync",
+    metadata,
+    Column("app_id", ordered_key(), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("synced_until", UtcDateTime, nullable=False),
+)
+
+# --- Client request ids (migration 0007_completed_requests) --------------------------------
+
+# A client's retry key and what its first call did; app-owned, so a DeleteShop retry still finds it.
+completed_requests = Table(
+    "completed_requests",
+    metadata,
+    Column("app_id", ordered_key(), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("request_id", String(64), primary_key=True),
+    Column("operation", String(64), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("completed_at", UtcDateTime, nullable=False),
+)
+
 SHOP_OWNED_TABLES = (
     tiktok_tokens,
     pool_reservations,
     pool_linked_skus,
+    inventory_push_states,
     orders,
     channel_products,
     channel_skus,

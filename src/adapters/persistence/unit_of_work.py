@@ -17,10 +17,15 @@ from adapters.crypto.token_cipher import TokenCipher
 from adapters.persistence.repositories.apps import SqlAlchemyAppRepository
 from adapters.persistence.repositories.authorization_states import SqlAlchemyAuthorizationStateStore
 from adapters.persistence.repositories.channel_products import SqlAlchemyChannelProductRepository
+from adapters.persistence.repositories.completed_requests import SqlAlchemyCompletedRequests
 from adapters.persistence.repositories.import_ledger import SqlAlchemyImportLedger
 from adapters.persistence.repositories.inventory_pools import SqlAlchemyInventoryPoolRepository
 from adapters.persistence.repositories.orders import SqlAlchemyOrderRepository
+from adapters.persistence.repositories.push_states import SqlAlchemyPushStateRepository
+from adapters.persistence.repositories.shop_overviews import SqlAlchemyShopOverviews
+from adapters.persistence.repositories.shopline_variants import SqlAlchemyShoplineVariantRepository
 from adapters.persistence.repositories.shops import SqlAlchemyShopRegistry, SqlAlchemyShopRepository
+from adapters.persistence.repositories.store_orders import SqlAlchemyStoreOrderRepository
 from adapters.persistence.repositories.tasks import SqlAlchemyTaskRepository
 from adapters.persistence.repositories.tokens import SqlAlchemyTokenRepository
 from domain.events import DomainEvent
@@ -67,6 +72,10 @@ class SqlAlchemyUnitOfWork:
         return self._repository("inventory_pools", SqlAlchemyInventoryPoolRepository)
 
     @property
+    def push_states(self) -> SqlAlchemyPushStateRepository:
+        return self._repository("push_states", SqlAlchemyPushStateRepository)
+
+    @property
     def orders(self) -> SqlAlchemyOrderRepository:
         return self._repository("orders", SqlAlchemyOrderRepository)
 
@@ -75,8 +84,16 @@ class SqlAlchemyUnitOfWork:
         return self._repository("channel_products", SqlAlchemyChannelProductRepository)
 
     @property
+    def shopline_variants(self) -> SqlAlchemyShoplineVariantRepository:
+        return self._repository("shopline_variants", SqlAlchemyShoplineVariantRepository)
+
+    @property
     def tasks(self) -> SqlAlchemyTaskRepository:
         return self._repository("tasks", SqlAlchemyTaskRepository)
+
+    @property
+    def store_orders(self) -> SqlAlchemyStoreOrderRepository:
+        return self._repository("store_orders", SqlAlchemyStoreOrderRepository)
 
     @property
     def import_ledger(self) -> SqlAlchemyImportLedger:
@@ -90,6 +107,14 @@ class SqlAlchemyUnitOfWork:
     @property
     def authorization_states(self) -> SqlAlchemyAuthorizationStateStore:
         return self._repository("authorization_states", SqlAlchemyAuthorizationStateStore)
+
+    @property
+    def shop_overviews(self) -> SqlAlchemyShopOverviews:
+        return self._repository("shop_overviews", SqlAlchemyShopOverviews)
+
+    @property
+    def completed_requests(self) -> SqlAlchemyCompletedRequests:
+        return self._repository("completed_requests", SqlAlchemyCompletedRequests)
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()

@@ -14,7 +14,7 @@ import httpx
 
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.retry import RetryPolicy
-from adapters.shopline import mapping, orders, products, signing
+from adapters.shopline import mapping, orders, products, signing, store_orders
 from adapters.shopline.auth import ShoplineAuth
 from adapters.shopline.transport import (
     DEFAULT_API_VERSION,
@@ -24,6 +24,7 @@ from adapters.shopline.transport import (
     ShoplineTransport,
     default_rate_limiter,
 )
+from domain.analytics import StoreOrder
 from domain.channel import (
     InventoryLevel,
     NewShoplineOrder,
@@ -53,8 +54,8 @@ def _mapped(convert: Callable[[Any], T], raw: Any) -> T:
 class ShoplineClient:
     """Implements `ShoplineApi` over one shared `httpx.AsyncClient`.
 
-    `store_currency` gives the currency of a store's prices (a code, or a function of the store
-    handle): SHOPLINE variants carry a bare amount. `inventory_behaviour` decides how imported
+    SHOPLINE variants carry a bare amount: callers pass the store's currency (`store_currency`
+    reads it from the store information). `inventory_behaviour` decides how imported
     orders take stock; the default decrements even past the variant's policy, because the channel
     has already sold the goods.
     """
@@ -68,7 +69,6 @@ class ShoplineClient:
         url_template: str = DEFAULT_URL_TEMPLATE,
         api_version: str = DEFAULT_API_VERSION,
         rate_limiter: KeyedRateLimiter | None = None,
-        store_currency: str | Callable[[str], str] = "USD",
         inventory_behaviour: str = "decrement_ignoring_policy",
         product_page_size: int = products.PRODUCT_PAGE_LIMIT,
         retry_policy: RetryPolicy | None = None,
@@ -90,15 +90,11 @@ class ShoplineClient:
         )
         self.auth = ShoplineAuth(self.transport, app_key=app_key, app_secret=app_secret)
         self._app_secret = app_secret
-        self._store_currency = store_currency
         self._inventory_behaviour = inventory_behaviour
         self._product_page_size = product_page_size
 
     def __repr__(self) -> str:
         return f"ShoplineClient({self.transport!r})"
-
-    def _currency(self, handle: str) -> str:
-        return self._store_currency(handle) if callable(self._store_currency) else self._store_currency
 
     # ------------------------------------------------------------------ installation and tokens
 
@@ -121,24 +117,36 @@ class ShoplineClient:
 
     # ------------------------------------------------------------------ catalog and inventory
 
-    async def variants(self, credentials: ShoplineCredentials) -> AsyncIterator[Sequence[ShoplineVariant]]:
+    async def store_currency(self, credentials: ShoplineCredentials) -> str:
+        data = await products.store_information(
+            self.transport, credentials.store_handle, credentials.access_token.reveal()
+        )
+        return _mapped(mapping.store_currency, data)
+
+    async def variants(
+        self, credentials: ShoplineCredentials, currency: str, *, updated_since: datetime | None = None
+    ) -> AsyncIterator[Sequence[ShoplineVariant]]:
         handle = credentials.store_handle
-        currency = self._currency(handle)
+        # `updated_at_min` is second-grained: round down so nothing at the boundary is missed.
+        since = None if updated_since is None else mapping.iso_text(updated_since.replace(microsecond=0))
         pages = products.list_products(
-            self.transport, handle, credentials.access_token.reveal(), limit=self._product_page_size
+            self.transport,
+            handle,
+            credentials.access_token.reveal(),
+            limit=self._product_page_size,
+            updated_at_min=since,
         )
         async with aclosing(pages):
             async for data in pages:
                 yield _mapped(lambda d: mapping.variants_of_products(d, currency), data)
 
     async def get_variant(
-        self, credentials: ShoplineCredentials, variant_id: ShoplineVariantId
+        self, credentials: ShoplineCredentials, variant_id: ShoplineVariantId, currency: str
     ) -> ShoplineVariant:
         """One variant (not part of the port); its title is the option, the product title being elsewhere."""
         data = await products.get_variant(
             self.transport, credentials.store_handle, credentials.access_token.reveal(), variant_id
         )
-        currency = self._currency(credentials.store_handle)
         return _mapped(lambda d: mapping.variant(d["variant"], currency), data)
 
     async def update_variant_price(
@@ -237,3 +245,18 @@ class ShoplineClient:
         async with aclosing(pages):
             async for data in pages:
                 yield _mapped(mapping.order_refs, data)
+
+    async def store_orders_updated(
+        self, credentials: ShoplineCredentials, window: TimeWindow
+    ) -> AsyncIterator[Sequence[StoreOrder]]:
+        # Same second-grained, inclusive bounds as `orders_updated`.
+        first = datetime.fromtimestamp(math.floor(window.start.timestamp()), UTC)
+        last = datetime.fromtimestamp(math.ceil(window.end.timestamp()) - 1, UTC)
+        if last < first:
+            return
+        pages = store_orders.updated_between(
+            self.transport, credentials.store_handle, credentials.access_token.reveal(), first, last
+        )
+        async with aclosing(pages):
+            async for data in pages:
+                yield _mapped(store_orders.store_orders, data)

@@ -21,7 +21,7 @@ from domain.channel import (
 )
 from domain.errors import DomainError
 from domain.ids import ShoplineOrderId, ShoplineVariantId
-from domain.money import Money
+from domain.money import Money, check_currency_code
 
 MARKER_ATTRIBUTE = "mcc_channel_order"
 MARKER_TAG = "Multichannel Connect"
@@ -91,6 +91,17 @@ def variant(raw: Any, currency: str, product_title: str = "") -> ShoplineVariant
         inventory_item_id=_id(item.get("inventory_item_id"), "variant.inventory_item_id"),
         updated_at=iso_time(item.get("updated_at"), "variant.updated_at"),
     )
+
+
+def store_currency(data: Any) -> str:
+    """The settlement currency from the store information (`{"data": {"currency": "USD", ...}}`)."""
+    currency = _obj(_obj(data, "body").get("data"), "data").get("currency")
+    if not isinstance(currency, str):
+        raise MalformedResponse("data.currency is not a currency code")
+    try:
+        return check_currency_code(currency.upper())
+    except DomainError:
+        raise MalformedResponse("data.currency is not a currency code") from None
 
 
 def variants_of_products(data: Any, currency: str) -> list[ShoplineVariant]:

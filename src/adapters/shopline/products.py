@@ -12,9 +12,20 @@ MAX_ITEM_IDS_PER_LEVEL_QUERY = 50
 
 
 def list_products(
-    transport: ShoplineTransport, handle: str, token: str, *, limit: int = PRODUCT_PAGE_LIMIT
+    transport: ShoplineTransport,
+    handle: str,
+    token: str,
+    *,
+    limit: int = PRODUCT_PAGE_LIMIT,
+    updated_at_min: str | None = None,
 ) -> AsyncGenerator[Any, None]:
-    return iterate_pages(transport, handle, token, RestCall("GET", "products/products.json"), limit)
+    params: dict[str, str | int] = {} if updated_at_min is None else {"updated_at_min": updated_at_min}
+    return iterate_pages(transport, handle, token, RestCall("GET", "products/products.json", params), limit)
+
+
+async def store_information(transport: ShoplineTransport, handle: str, token: str) -> Any:
+    """Store id, name, domain, settlement currency … (scope `read_store_information`)."""
+    return (await transport.call(handle, token, RestCall("GET", "merchants/shop.json"))).data
 
 
 async def get_variant(transport: ShoplineTransport, handle: str, token: str, variant_id: str) -> Any:

@@ -238,7 +238,21 @@ def line_item(raw: Any, order_currency: str) -> TikTokLineItem:
         product_name=str(item.get("product_name") or ""),
         sku_name=str(item.get("sku_name") or ""),
         sale_price=money(item.get("sale_price"), currency, "line_item.sale_price"),
+        original_price=_optional_money(item.get("original_price"), currency, "line_item.original_price"),
     )
+
+
+def _optional_money(amount: Any, currency: str, what: str) -> Money | None:
+    """A payment field TikTok may leave out (or send empty)."""
+    if amount is None or amount == "":
+        return None
+    return money(amount, currency, what)
+
+
+def _optional_time(value: Any, what: str) -> datetime | None:
+    if value is None or value == "" or value == 0:
+        return None
+    return unix_time(value, what)
 
 
 def order(raw: Any) -> TikTokOrderData:
@@ -265,6 +279,22 @@ def order(raw: Any) -> TikTokOrderData:
             email=str(item.get("buyer_email") or ""),
             name=str(address.get("name") or ""),
         ),
+        subtotal=_optional_money(
+            payment.get("original_total_product_price"),
+            currency,
+            "order.payment.original_total_product_price",
+        ),
+        seller_discount=_optional_money(
+            payment.get("seller_discount"), currency, "order.payment.seller_discount"
+        ),
+        platform_discount=_optional_money(
+            payment.get("platform_discount"), currency, "order.payment.platform_discount"
+        ),
+        shipping_fee=_optional_money(payment.get("shipping_fee"), currency, "order.payment.shipping_fee"),
+        tax=_optional_money(payment.get("tax"), currency, "order.payment.tax"),
+        paid_time=_optional_time(item.get("paid_time"), "order.paid_time"),
+        cancel_reason=str(item.get("cancel_reason") or ""),
+        cancel_time=_optional_time(item.get("cancel_time"), "order.cancel_time"),
     )
 
 

@@ -49,6 +49,7 @@ class OrderLine:
     quantity: int
     location_id: str | None
     decremented: bool
+    discount: str = "0"  # allocated to this line (store-native orders; imports carry none)
 
 
 @dataclass(slots=True)

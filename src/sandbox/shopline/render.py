@@ -101,9 +101,15 @@ def order_json(store: Store, order: Order) -> dict[str, Any]:
                     "quantity": line.quantity,
                     "location_id": line.location_id,
                     "fulfillable_quantity": 0 if order.status == "cancelled" else line.quantity,
+                    "discount_allocations": (
+                        [{"amount": line.discount}] if Decimal(line.discount) != 0 else []
+                    ),
                 }
                 for line in order.lines
             ],
+            "total_discounts": format_amount(
+                sum((Decimal(line.discount) for line in order.lines), Decimal(0)), order.currency
+            ),
         }
     )
     body.setdefault("note_attributes", [])

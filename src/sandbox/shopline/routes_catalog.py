@@ -234,7 +234,24 @@ async def get_location(call: SlCall) -> Reply:
     return Reply({"location": _location_json(call, call.path_params["location_id"])})
 
 
+async def store_information(call: SlCall) -> Reply:
+    """`GET merchants/shop.json`: the store's id, domain and settlement currency."""
+    store = call.store
+    return Reply(
+        {
+            "data": {
+                "id": store.id,
+                "name": store.handle,
+                "domain": f"{store.handle}.myshopline.com",
+                "currency": store.currency,
+                "biz_store_status": 2,
+            }
+        }
+    )
+
+
 ROUTES = [
+    SlRoute("GET", "merchants/shop.json", store_information),
     SlRoute("GET", "products/products.json", list_products),
     SlRoute("GET", "products/count.json", count_products),
     SlRoute("GET", "products/variants/{variant_id}.json", get_variant),

@@ -119,13 +119,18 @@ def pool(
         safety_stock=2,
         reservations=[
             Reservation(ReservationKey(shop, OrderId("o-1"), sku_a), 3, ReservationState.HELD, at(3)),
-            Reservation(ReservationKey(shop, OrderId("o-2"), sku_a), 1, ReservationState.COMMITTED, at(4)),
-            Reservation(ReservationKey(shop, OrderId("o-3"), sku_b), 2, ReservationState.RELEASED, at(5)),
+            Reservation(
+                ReservationKey(shop, OrderId("o-2"), sku_a), 1, ReservationState.COMMITTED, at(4), at(6)
+            ),
+            Reservation(
+                ReservationKey(shop, OrderId("o-3"), sku_b), 2, ReservationState.RELEASED, at(5), at(7)
+            ),
         ],
         linked_skus=[
-            LinkedSku(sku_a, shop, cap=5),
+            LinkedSku(sku_a, shop, cap=5, product_id=ChannelProductId(f"{pool_id}-product")),
             LinkedSku(sku_b, shop, cap=None),
         ],
+        committed=1,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,18 @@ from adapters.persistence.tables import orders
 from domain.channel import TikTokOrderData
 from domain.errors import OrderAlreadyExists, OrderNotFound, StaleWrite
 from domain.events import OrderImported
-from domain.ids import OrderId, ShoplineOrderId
+from domain.ids import AppId, OrderId, ShopId, ShoplineOrderId
+from domain.money import Money
+from domain.order import (
+    Cancellation,
+    CancellationState,
+    ImportState,
+    ImportStatus,
+    Order,
+    OrderAmounts,
+    OrderFilter,
+    OrderStatus,
+)
 from tests.integration.persistence.builders import (
     APP,
     OTHER_SHOP,
@@ -237,3 +249,91 @@ async def test_save_many_refuses_orders_changed_or_added_meanwhile(sql_backend) 
     async with sql_backend.new_uow() as uow:
         with pytest.raises(StaleWrite):
             await uow.orders.save_many([order("o-2")])  # added by someone else, never read here
+
+
+def _priced(order_id: str, shop_id: str = SHOP, created_minutes: int = 0) -> Order:
+    """An order with the full money breakdown, cancellation times and import attempts."""
+    base = order(order_id, shop_id)
+    return Order(
+        order_id=base.id,
+        app_id=base.app_id,
+        shop_id=base.shop_id,
+        tiktok_shop_id=base.tiktok_shop_id,
+        status=OrderStatus.AWAITING_SHIPMENT,
+        currency="GBP",
+        total=Money(Decimal("21.90"), "GBP"),
+        lines=tuple(
+            replace(line, original_subtotal=line.subtotal + Money(Decimal("1.25"), "GBP"))
+            for line in base.lines
+        ),
+        buyer=base.buyer,
+        create_time=at(created_minutes),
+        update_time=at(created_minutes + 1),
+        first_seen_at=at(created_minutes + 2),
+        cancellation=Cancellation(CancellationState.REJECTED, "c-1", at(50), "changed mind", at(20), at(21)),
+        import_status=ImportStatus(ImportState.FAILED, None, "SHOPLINE 422", at(30), 2),
+        amounts=OrderAmounts(
+            subtotal=Money(Decimal("22.90"), "GBP"),
+            discount=Money(Decimal("2.5025"), "GBP"),
+            shipping_fee=Money(Decimal("1.50"), "GBP"),
+            tax=Money(Decimal("0.35"), "GBP"),
+        ),
+        paid_time=at(3),
+        synced_at=at(4),
+    )
+
+
+async def test_the_money_breakdown_and_order_history_read_back(backend) -> None:  # type: ignore[no-untyped-def]
+    await seed(backend)
+    async with backend.new_uow() as uow:
+        await uow.orders.save_many([_priced("o-1")])
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        loaded = await uow.orders.get(SHOP, OrderId("o-1"))
+    assert state_of(loaded) == state_of(_priced("o-1"))
+    assert loaded.lines[0].original_subtotal == Money(Decimal("21.35"), "GBP")
+
+
+async def test_search_is_newest_first_filtered_and_paged(backend) -> None:  # type: ignore[no-untyped-def]
+    await seed(backend, shops=SHOPS)
+    async with backend.new_uow() as uow:
+        await uow.orders.save_many([_priced(f"o-{n}", created_minutes=n) for n in range(5)])
+        await uow.orders.save_many([_priced("o-9", OTHER_SHOP, created_minutes=2), order("plain")])
+        await uow.commit()
+    everything = OrderFilter(AppId(APP))
+    async with backend.new_uow() as uow:
+        first = await uow.orders.search(everything, page_size=3, after=None)
+        rest = await uow.orders.search(everything, page_size=10, after=first.next_cursor)
+        failed = await uow.orders.search(
+            OrderFilter(
+                AppId(APP),
+                ShopId(SHOP),
+                import_state=ImportState.FAILED,
+                created_from=at(1),
+                created_before=at(4),
+            ),
+            page_size=10,
+            after=None,
+        )
+    assert [(o.shop_id, o.id) for o in first.items] == [(SHOP, "o-4"), (SHOP, "o-3"), (OTHER_SHOP, "o-9")]
+    assert [o.id for o in rest.items] == ["o-2", "o-1", "o-0", "plain"]
+    assert rest.next_cursor is None
+    assert [o.id for o in failed.items] == ["o-3", "o-2", "o-1"]
+
+
+async def test_the_reporting_columns_are_written_by_batch_saves(sql_backend) -> None:  # type: ignore[no-untyped-def]
+    await seed(sql_backend)
+    async with sql_backend.new_uow() as uow:
+        await uow.orders.save_many([_priced("o-1")])
+        await uow.commit()
+    columns = (
+        orders.c.unit_count,
+        orders.c.gross_e4,
+        orders.c.discount_e4,
+        orders.c.net_e4,
+        orders.c.buyer_key,
+        orders.c.paid_time,
+    )
+    async with sql_backend.engine.connect() as conn:
+        row = (await conn.execute(select(*columns))).one()
+    assert tuple(row) == (3, 229_000, 25_025, 203_975, "buyer-1", at(3))

@@ -106,7 +106,7 @@ async def test_wrong_secret_is_rejected(sandbox, http, clock, sleeps) -> None:
 
 async def test_variants_page_through_every_product(sandbox, http, clock, sleeps, credentials) -> None:
     small_pages = make_client(sandbox, http, clock, sleeps, product_page_size=7)
-    pages = [page async for page in small_pages.variants(credentials)]
+    pages = [page async for page in small_pages.variants(credentials, "USD")]
     variants = [v for page in pages for v in page]
     store = sandbox.control.shopline.store(sandbox.shopline_handle)
     assert len(pages) >= 6
@@ -116,11 +116,33 @@ async def test_variants_page_through_every_product(sandbox, http, clock, sleeps,
     assert first.inventory_item_id and first.updated_at.tzinfo is not None
 
 
+async def test_store_currency_comes_from_the_store_information(sandbox, client, credentials) -> None:
+    assert await client.store_currency(credentials) == "USD"
+    sandbox.control.set_store_currency(sandbox.shopline_handle, "SGD")
+    assert await client.store_currency(credentials) == "SGD"
+    pages = [page async for page in client.variants(credentials, "SGD")]
+    assert {v.price.currency for page in pages for v in page} == {"SGD"}
+
+
+async def test_variants_updated_since_reads_only_changed_products(sandbox, client, credentials) -> None:
+    handle = sandbox.shopline_handle
+    sandbox.control.set_clock(sandbox.control.clock.now() + 3600)
+    changed = sandbox.control.shopline_variants(handle, 1)[0]
+    sandbox.control.set_variant_price(handle, changed["id"], "77.00")
+    since = datetime.fromtimestamp(sandbox.control.clock.now() - 1, UTC)
+    pages = [page async for page in client.variants(credentials, "USD", updated_since=since)]
+    variants = {v.variant_id: v for page in pages for v in page}
+    store = sandbox.control.shopline.store(handle)
+    product = store.products[store.variants[changed["id"]].product_id]
+    assert set(variants) == set(product.variant_ids)
+    assert variants[ShoplineVariantId(changed["id"])].price == Money.of("77.00", "USD")
+
+
 async def test_variant_price_inventory_levels_and_locations(sandbox, client, credentials) -> None:
     variant = sandbox.control.shopline_variants(sandbox.shopline_handle, 1)[0]
     await client.update_variant_price(credentials, ShoplineVariantId(variant["id"]), Money.of("19.9", "USD"))
     assert sandbox.control.shopline_variants(sandbox.shopline_handle, 1)[0]["price"] == "19.90"
-    fetched = await client.get_variant(credentials, ShoplineVariantId(variant["id"]))
+    fetched = await client.get_variant(credentials, ShoplineVariantId(variant["id"]), "USD")
     assert fetched.price == Money.of("19.90", "USD") and fetched.sku == variant["sku"]
 
     locations = await client.locations(credentials)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from grpc import aio
 
 from adapters.grpc.mappers import shop_status_from_proto, shop_view_to_proto, skipped_shop_to_proto, timestamp
-from adapters.grpc.names import parse_app_name, parse_shop_name, task_name
+from adapters.grpc.names import parse_app_name, parse_request_id, parse_shop_name, task_name
 from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import shop_pb2, shop_pb2_grpc
@@ -94,5 +94,6 @@ class ShopServicer(shop_pb2_grpc.ShopServiceServicer):
     async def DeleteShop(
         self, request: shop_pb2.DeleteShopRequest, context: aio.ServicerContext
     ) -> shop_pb2.DeleteShopResponse:
-        await self._shops.delete_shop(*parse_shop_name(request.name))
+        app_id, shop_id = parse_shop_name(request.name)
+        await self._shops.delete_shop(app_id, shop_id, parse_request_id(request.request_id))
         return shop_pb2.DeleteShopResponse()

@@ -8,7 +8,7 @@ from datetime import timedelta
 from grpc import aio
 
 from adapters.grpc.mappers import task_kind_from_proto, task_state_from_proto, task_to_proto, timestamp
-from adapters.grpc.names import parse_app_name, parse_shop_name, parse_task_name
+from adapters.grpc.names import parse_app_name, parse_request_id, parse_shop_name, parse_task_name
 from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import task_pb2, task_pb2_grpc
@@ -81,5 +81,6 @@ class TaskServicer(task_pb2_grpc.TaskServiceServicer):
     async def RetryTask(
         self, request: task_pb2.RetryTaskRequest, context: aio.ServicerContext
     ) -> task_pb2.RetryTaskResponse:
-        task = await self._tasks.retry_task(*parse_task_name(request.name))
+        app_id, task_id = parse_task_name(request.name)
+        task = await self._tasks.retry_task(app_id, task_id, parse_request_id(request.request_id))
         return task_pb2.RetryTaskResponse(task=task_to_proto(task))

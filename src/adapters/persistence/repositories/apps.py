@@ -15,7 +15,7 @@ from domain.app import App, AppSettings, ImportScope
 from domain.errors import AppAlreadyExists, AppNotFound, StaleWrite
 from domain.ids import AppId
 from domain.paging import Page
-from domain.pricing import ExchangeRate, PriceRule
+from domain.pricing import ExchangeRate, PriceRounding, PriceRule
 
 
 class SqlAlchemyAppRepository:
@@ -92,8 +92,9 @@ def app_to_row(app: App) -> dict[str, Any]:
         "import_scope": settings.import_scope.value,
         "default_safety_stock": settings.default_safety_stock,
         "location_ids": list(settings.location_ids),
-        "default_price_rule": _price_rule_to_json(settings.default_price_rule),
+        "default_price_rule": price_rule_to_json(settings.default_price_rule),
         "created_at": app.created_at,
+        "store_currency": app.store_currency,
     }
 
 
@@ -103,17 +104,20 @@ def app_from_row(row: Any) -> App:
         import_scope=ImportScope(row["import_scope"]),
         default_safety_stock=row["default_safety_stock"],
         location_ids=tuple(row["location_ids"]),
-        default_price_rule=_price_rule_from_json(row["default_price_rule"]),
+        default_price_rule=price_rule_from_json(row["default_price_rule"]),
     )
     return App(
         app_id=AppId(row["id"]),
         store_handle=row["store_handle"],
         settings=settings,
         created_at=row["created_at"],
+        store_currency=row["store_currency"],
     )
 
 
-def _price_rule_to_json(rule: PriceRule | None) -> dict[str, Any] | None:
+def price_rule_to_json(rule: PriceRule | None) -> dict[str, Any] | None:
+    """A rule as JSON (also the shops' ``price_rule``); rows written before rounding and
+    ``enabled`` existed read back as half-up and enabled."""
     if rule is None:
         return None
     rate = rule.exchange_rate
@@ -124,10 +128,12 @@ def _price_rule_to_json(rule: PriceRule | None) -> dict[str, Any] | None:
         "exchange_rate": None
         if rate is None
         else {"source": rate.source, "target": rate.target, "rate": str(rate.rate)},
+        "rounding": rule.rounding.value,
+        "enabled": rule.enabled,
     }
 
 
-def _price_rule_from_json(data: dict[str, Any] | None) -> PriceRule | None:
+def price_rule_from_json(data: dict[str, Any] | None) -> PriceRule | None:
     if data is None:
         return None
     rate = data.get("exchange_rate")
@@ -138,4 +144,6 @@ def _price_rule_from_json(data: dict[str, Any] | None) -> PriceRule | None:
         exchange_rate=None
         if rate is None
         else ExchangeRate(source=rate["source"], target=rate["target"], rate=Decimal(rate["rate"])),
+        rounding=PriceRounding(data.get("rounding", PriceRounding.HALF_UP.value)),
+        enabled=bool(data.get("enabled", True)),
     )

@@ -1,12 +1,17 @@
-"""Inventory pools, with reservations and linked channel SKUs as child rows."""
+"""Inventory pools, with reservations and linked channel SKUs as child rows.
+
+Every write also stores the pool's derived figures (held, available, oversold, linked SKUs) for
+filtering, and the quantity each linked SKU should show in ``inventory_push_states``, in the same
+transaction: a pool change and the push it calls for are committed together or not at all.
+"""
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,12 +22,18 @@ from adapters.persistence.repositories.common import (
     limit_for,
     rowcount,
     sync_children,
+    upsert_insert,
     versioned_update,
 )
 from adapters.persistence.repositories.seen import Seen
-from adapters.persistence.tables import inventory_pools, pool_linked_skus, pool_reservations
+from adapters.persistence.tables import (
+    inventory_pools,
+    inventory_push_states,
+    pool_linked_skus,
+    pool_reservations,
+)
 from domain.errors import PoolAlreadyExists, PoolNotFound
-from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
+from domain.ids import AppId, ChannelProductId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
 from domain.inventory_pool import (
     InventoryPool,
     LinkedSku,
@@ -31,6 +42,8 @@ from domain.inventory_pool import (
     ReservationState,
 )
 from domain.paging import Page
+from domain.ports import PoolFilter
+from domain.stock_push import PushResult, push_changes
 
 
 class SqlAlchemyInventoryPoolRepository:
@@ -39,6 +52,8 @@ class SqlAlchemyInventoryPoolRepository:
         self._versions: dict[PoolId, int] = {}
         # The child rows as read, so an update writes only what changed.
         self._children: dict[PoolId, tuple[ChildRows, ChildRows]] = {}
+        # What each linked SKU should show as read, so only changed quantities are written.
+        self._pushes: dict[PoolId, dict[ChannelSkuId, int]] = {}
         self.seen: Seen[InventoryPool] = Seen()
 
     async def get(self, pool_id: PoolId) -> InventoryPool:
@@ -80,6 +95,7 @@ class SqlAlchemyInventoryPoolRepository:
         reservations, links = pool_children(pool)
         await sync_children(self._session, pool_reservations, {}, reservations)
         await sync_children(self._session, pool_linked_skus, {}, links)
+        await self._write_push_targets(pool, {})
         self._remember(pool, 1, reservations, links)
 
     async def update(self, pool: InventoryPool) -> None:
@@ -96,6 +112,7 @@ class SqlAlchemyInventoryPoolRepository:
         reservations, links = pool_children(pool)
         await sync_children(self._session, pool_reservations, old_reservations, reservations)
         await sync_children(self._session, pool_linked_skus, old_links, links)
+        await self._write_push_targets(pool, self._pushes.get(pool.id, {}))
         self._remember(pool, version, reservations, links)
 
     async def delete(self, pool_id: PoolId) -> None:
@@ -104,6 +121,7 @@ class SqlAlchemyInventoryPoolRepository:
             raise PoolNotFound(f"inventoryPools/{pool_id}")
         self._versions.pop(pool_id, None)
         self._children.pop(pool_id, None)
+        self._pushes.pop(pool_id, None)
 
     async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[InventoryPool]:
         limit = limit_for(page_size)
@@ -115,22 +133,161 @@ class SqlAlchemyInventoryPoolRepository:
         items = found[:limit]
         return Page(items, items[-1].id if len(found) > limit else None)
 
+    async def lock(
+        self, pool_id: PoolId, reservations_for: Iterable[ReservationKey] | None = None
+    ) -> InventoryPool:
+        only = None if reservations_for is None else sorted(set(reservations_for))
+        if self._session.get_bind().dialect.name == "postgresql":
+            found = await self._load(inventory_pools.c.id == pool_id, for_update=True, only=only)
+        else:
+            # SQLite locks the whole database for the first write of a transaction and holds it
+            # to the end: a no-op write takes that lock before the pool is read.
+            await self._session.execute(
+                update(inventory_pools)
+                .where(inventory_pools.c.id == pool_id)
+                .values(version=inventory_pools.c.version)
+            )
+            found = await self._load(inventory_pools.c.id == pool_id, only=only)
+        if not found:
+            raise PoolNotFound(f"inventoryPools/{pool_id}")
+        return found[0]
+
+    async def pool_ids_for_skus(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]
+    ) -> dict[ChannelSkuId, PoolId]:
+        wanted = sorted(set(sku_ids))
+        if not wanted:
+            return {}
+        rows = await self._session.execute(
+            select(pool_linked_skus.c.sku_id, pool_linked_skus.c.pool_id)
+            .where(pool_linked_skus.c.shop_id == shop_id, pool_linked_skus.c.sku_id.in_(wanted))
+            .order_by(pool_linked_skus.c.pool_id)
+        )
+        found: dict[ChannelSkuId, PoolId] = {}
+        for sku_id, pool_id in rows:
+            found.setdefault(ChannelSkuId(sku_id), PoolId(pool_id))
+        return found
+
+    async def pool_ids_for_order(self, shop_id: ShopId, order_id: OrderId) -> builtins.list[PoolId]:
+        rows = await self._session.execute(
+            select(pool_reservations.c.pool_id)
+            .where(pool_reservations.c.shop_id == shop_id, pool_reservations.c.order_id == order_id)
+            .distinct()
+            .order_by(pool_reservations.c.pool_id)
+        )
+        return [PoolId(pool_id) for (pool_id,) in rows]
+
+    async def list_for_shop(
+        self, shop_id: ShopId, *, page_size: int, after: str | None
+    ) -> Page[InventoryPool]:
+        limit = limit_for(page_size)
+        where = or_(
+            inventory_pools.c.id.in_(
+                select(pool_linked_skus.c.pool_id).where(pool_linked_skus.c.shop_id == shop_id)
+            ),
+            inventory_pools.c.id.in_(
+                select(pool_reservations.c.pool_id).where(pool_reservations.c.shop_id == shop_id)
+            ),
+        )
+        if after is not None:
+            where = where & (inventory_pools.c.id > after)
+        found = await self._load(where, limit=limit + 1)
+        items = found[:limit]
+        return Page(items, items[-1].id if len(found) > limit else None)
+
+    async def list_filtered(
+        self, app_id: AppId, pool_filter: PoolFilter, *, page_size: int, after: str | None
+    ) -> Page[InventoryPool]:
+        limit = limit_for(page_size)
+        where = inventory_pools.c.app_id == app_id
+        if pool_filter.oversold_only:
+            where = where & (inventory_pools.c.oversold > 0)
+        if pool_filter.low_stock_threshold is not None:
+            where = where & (inventory_pools.c.available <= pool_filter.low_stock_threshold)
+        if pool_filter.unlinked_only:
+            where = where & (inventory_pools.c.linked_sku_count == 0)
+        if after is not None:
+            where = where & (inventory_pools.c.variant_id > after)
+        found = await self._load(where, limit=limit + 1, order_by=inventory_pools.c.variant_id)
+        items = found[:limit]
+        return Page(items, items[-1].variant_id if len(found) > limit else None)
+
+    async def _write_push_targets(self, pool: InventoryPool, before: dict[ChannelSkuId, int]) -> None:
+        wanted, gone = push_changes(before, pool.quantities_to_push())
+        table = inventory_push_states
+        if gone:
+            await self._session.execute(
+                delete(table).where(table.c.pool_id == pool.id, table.c.sku_id.in_(gone))
+            )
+        if not wanted:
+            return
+        links = pool.linked_skus
+        rows = [
+            {
+                "pool_id": pool.id,
+                "sku_id": sku_id,
+                "app_id": pool.app_id,
+                "shop_id": links[sku_id].shop_id,
+                "product_id": links[sku_id].product_id,
+                "desired": quantity,
+                "desired_seq": 1,
+                "pushed": None,
+                "pushed_at": None,
+                "result": PushResult.PENDING.value,
+                "error": "",
+                "failures": 0,
+                "next_attempt_at": None,
+                "lease_owner": None,
+                "lease_until": None,
+            }
+            for sku_id, quantity in sorted(wanted.items())
+        ]
+        statement = upsert_insert(self._session, table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["pool_id", "sku_id"],
+            set_={
+                "desired": statement.excluded.desired,
+                "desired_seq": table.c.desired_seq + 1,
+                "result": PushResult.PENDING.value,
+                "shop_id": statement.excluded.shop_id,
+                "product_id": func.coalesce(statement.excluded.product_id, table.c.product_id),
+            },
+        )
+        await self._session.execute(statement, rows)
+
     async def _load(
-        self, where: ColumnElement[bool], limit: int | None = None
+        self,
+        where: ColumnElement[bool],
+        limit: int | None = None,
+        *,
+        order_by: Any = None,
+        for_update: bool = False,
+        only: builtins.list[ReservationKey] | None = None,
     ) -> builtins.list[InventoryPool]:
-        """Pools and all their child rows in three queries, whatever the number of pools."""
-        query = select(inventory_pools).where(where).order_by(inventory_pools.c.id)
+        """Pools and all their child rows in three queries, whatever the number of pools.
+
+        With ``only``, just those reservations are read; the stored ``held`` figure gives the
+        units the others hold."""
+        query = (
+            select(inventory_pools)
+            .where(where)
+            .order_by(order_by if order_by is not None else inventory_pools.c.id)
+        )
         if limit is not None:
             query = query.limit(limit)
+        if for_update:
+            query = query.with_for_update()
         rows = (await self._session.execute(query)).mappings().all()
         if not rows:
             return []
         ids = [row["id"] for row in rows]
-        reservations = await self._child_rows(pool_reservations, ids)
+        reservations = await self._child_rows(pool_reservations, ids, only)
         links = await self._child_rows(pool_linked_skus, ids)
         pools = []
         for row in rows:
-            pool = pool_from_rows(row, reservations.get(row["id"], []), links.get(row["id"], []))
+            pool = pool_from_rows(
+                row, reservations.get(row["id"], []), links.get(row["id"], []), partial=only is not None
+            )
             self._remember(
                 pool,
                 row["version"],
@@ -141,9 +298,26 @@ class SqlAlchemyInventoryPoolRepository:
         return pools
 
     async def _child_rows(
-        self, table: Any, pool_ids: Sequence[str]
+        self, table: Any, pool_ids: Sequence[str], only: Sequence[ReservationKey] | None = None
     ) -> dict[str, builtins.list[dict[str, Any]]]:
-        result = await self._session.execute(select(table).where(table.c.pool_id.in_(pool_ids)))
+        query = select(table).where(table.c.pool_id.in_(pool_ids))
+        if only is not None:
+            if not only:
+                return {}
+            # Plain equalities, so each key is one primary-key index probe on every backend.
+            query = query.where(
+                or_(
+                    *(
+                        and_(
+                            table.c.shop_id == k.shop_id,
+                            table.c.order_id == k.order_id,
+                            table.c.sku_id == k.sku_id,
+                        )
+                        for k in only
+                    )
+                )
+            )
+        result = await self._session.execute(query)
         grouped: dict[str, builtins.list[dict[str, Any]]] = {}
         for row in result.mappings():
             grouped.setdefault(row["pool_id"], []).append(dict(row))
@@ -152,6 +326,7 @@ class SqlAlchemyInventoryPoolRepository:
     def _remember(self, pool: InventoryPool, version: int, reservations: ChildRows, links: ChildRows) -> None:
         self._versions[pool.id] = version
         self._children[pool.id] = (reservations, links)
+        self._pushes[pool.id] = pool.quantities_to_push()
         self.seen.add(pool)
 
 
@@ -163,6 +338,11 @@ def pool_to_row(pool: InventoryPool) -> dict[str, Any]:
         "on_hand": pool.on_hand,
         "on_hand_version": pool.on_hand_version,
         "safety_stock": pool.safety_stock,
+        "committed": pool.committed,
+        "held": pool.held,
+        "available": pool.available,
+        "oversold": pool.oversold,
+        "linked_sku_count": len(pool.linked_skus),
     }
 
 
@@ -176,37 +356,57 @@ def pool_children(pool: InventoryPool) -> tuple[ChildRows, ChildRows]:
             "quantity": r.quantity,
             "state": r.state.value,
             "reserved_at": r.reserved_at,
+            "finished_at": r.finished_at,
         }
         for r in pool.reservations.values()
     ]
     links = [
-        {"pool_id": pool.id, "sku_id": s.sku_id, "shop_id": s.shop_id, "cap": s.cap}
+        {
+            "pool_id": pool.id,
+            "sku_id": s.sku_id,
+            "shop_id": s.shop_id,
+            "cap": s.cap,
+            "product_id": s.product_id,
+        }
         for s in pool.linked_skus.values()
     ]
     return child_rows(pool_reservations, reservations), child_rows(pool_linked_skus, links)
 
 
 def pool_from_rows(
-    row: Any, reservations: Sequence[dict[str, Any]], links: Sequence[dict[str, Any]]
+    row: Any,
+    reservations: Sequence[dict[str, Any]],
+    links: Sequence[dict[str, Any]],
+    *,
+    partial: bool = False,
 ) -> InventoryPool:
+    loaded_held = sum(r["quantity"] for r in reservations if r["state"] == ReservationState.HELD.value)
     return InventoryPool(
+        held_elsewhere=row["held"] - loaded_held if partial else 0,
         pool_id=PoolId(row["id"]),
         app_id=AppId(row["app_id"]),
         variant_id=ShoplineVariantId(row["variant_id"]),
         on_hand=row["on_hand"],
         on_hand_version=row["on_hand_version"],
         safety_stock=row["safety_stock"],
+        committed=row["committed"],
         reservations=(
             Reservation(
                 key=ReservationKey(ShopId(r["shop_id"]), OrderId(r["order_id"]), ChannelSkuId(r["sku_id"])),
                 quantity=r["quantity"],
                 state=ReservationState(r["state"]),
                 reserved_at=r["reserved_at"],
+                finished_at=r["finished_at"],
             )
             for r in sorted(reservations, key=lambda r: (r["shop_id"], r["order_id"], r["sku_id"]))
         ),
         linked_skus=(
-            LinkedSku(ChannelSkuId(s["sku_id"]), ShopId(s["shop_id"]), s["cap"])
+            LinkedSku(
+                ChannelSkuId(s["sku_id"]),
+                ShopId(s["shop_id"]),
+                s["cap"],
+                None if s["product_id"] is None else ChannelProductId(s["product_id"]),
+            )
             for s in sorted(links, key=lambda s: s["sku_id"])
         ),
     )

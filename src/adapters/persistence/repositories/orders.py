@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,9 +39,13 @@ from domain.order import (
     ImportState,
     ImportStatus,
     Order,
+    OrderAmounts,
+    OrderFilter,
     OrderLine,
     OrderStatus,
     StockState,
+    newest_first_position,
+    parse_newest_first_position,
 )
 from domain.paging import Page
 
@@ -135,6 +139,37 @@ class SqlAlchemyOrderRepository:
         items = found[:limit]
         return Page(items, cursor(shop_id, items[-1].id) if len(found) > limit else None)
 
+    async def search(self, criteria: OrderFilter, *, page_size: int, after: str | None) -> Page[Order]:
+        """Matching orders newest first; the cursor is ``create time|order id|shop id``."""
+        limit = limit_for(page_size)
+        where = orders.c.app_id == criteria.app_id
+        if criteria.shop_id is not None:
+            where = where & (orders.c.shop_id == criteria.shop_id)
+        if criteria.statuses:
+            where = where & orders.c.status.in_(sorted(status.value for status in criteria.statuses))
+        if criteria.import_state is not None:
+            where = where & (orders.c.import_state == criteria.import_state.value)
+        if criteria.cancellation_state is not None:
+            where = where & (orders.c.cancellation_state == criteria.cancellation_state.value)
+        if criteria.created_from is not None:
+            where = where & (orders.c.create_time >= criteria.created_from)
+        if criteria.created_before is not None:
+            where = where & (orders.c.create_time < criteria.created_before)
+        if criteria.shopline_cancel_pending is not None:
+            where = where & (orders.c.shopline_cancel_pending == criteria.shopline_cancel_pending)
+        if after is not None:
+            created, order_id, shop_id = parse_newest_first_position(after)
+            where = where & or_(
+                orders.c.create_time < created,
+                (orders.c.create_time == created) & (orders.c.id < order_id),
+                (orders.c.create_time == created) & (orders.c.id == order_id) & (orders.c.shop_id < shop_id),
+            )
+        newest_first = (orders.c.create_time.desc(), orders.c.id.desc(), orders.c.shop_id.desc())
+        found = await self._load(where, limit=limit + 1, order_by=newest_first)
+        items = found[:limit]
+        more = len(found) > limit and bool(items)
+        return Page(items, newest_first_position(items[-1]) if more else None)
+
     async def count_for_shop(self, shop_id: ShopId) -> int:
         query = select(func.count()).select_from(orders).where(orders.c.shop_id == shop_id)
         return int((await self._session.execute(query)).scalar_one())
@@ -143,8 +178,13 @@ class SqlAlchemyOrderRepository:
         query = select(orders.c.id).where(_key_is(shop_id, order_id))
         return (await self._session.execute(query)).first() is not None
 
-    async def _load(self, where: ColumnElement[bool], limit: int | None = None) -> builtins.list[Order]:
-        query = select(orders).where(where).order_by(orders.c.id)
+    async def _load(
+        self,
+        where: ColumnElement[bool],
+        limit: int | None = None,
+        order_by: Sequence[ColumnElement[Any]] = (),
+    ) -> builtins.list[Order]:
+        query = select(orders).where(where).order_by(*(order_by or (orders.c.id,)))
         if limit is not None:
             query = query.limit(limit)
         found = []
@@ -164,9 +204,19 @@ def _key_is(shop_id: ShopId, order_id: OrderId) -> ColumnElement[bool]:
     return (orders.c.shop_id == shop_id) & (orders.c.id == order_id)
 
 
+_E4 = Decimal(10_000)
+
+
+def e4(amount: Decimal) -> int:
+    """An exact amount times 10^4 as an integer (currencies have at most 4 decimals in practice)."""
+    return int((amount * _E4).to_integral_value(ROUND_HALF_EVEN))
+
+
 def order_to_row(order: Order) -> dict[str, Any]:
     cancellation = order.cancellation
     imported = order.import_status
+    amounts = order.amounts
+    gross_e4, discount_e4 = e4(amounts.subtotal.amount), e4(amounts.discount.amount)
     return {
         "shop_id": order.shop_id,
         "id": order.id,
@@ -191,11 +241,29 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "import_failure_reason": imported.failure_reason,
         "import_attempted_at": imported.attempted_at,
         "stock_state": order.stock_state.value,
+        "unit_count": order.unit_count,
+        "subtotal_amount": amounts.subtotal.amount,
+        "discount_amount": amounts.discount.amount,
+        "shipping_fee_amount": amounts.shipping_fee.amount,
+        "tax_amount": amounts.tax.amount,
+        "gross_e4": gross_e4,
+        "discount_e4": discount_e4,
+        "net_e4": gross_e4 - discount_e4,
+        "buyer_key": order.buyer.user_id,
+        "paid_time": order.paid_time,
+        "cancel_reason": cancellation.reason or None,
+        "cancel_request_time": cancellation.request_time,
+        "cancel_resolve_time": cancellation.resolve_time,
+        "import_attempt_count": imported.attempt_count,
+        "import_claimed_until": imported.claimed_until,
+        "synced_at": order.synced_at,
+        "shopline_cancel_pending": order.shopline_cancel_pending,
     }
 
 
 def order_from_row(row: Any) -> Order:
     shopline_order_id = row["shopline_order_id"]
+    currency = row["currency"]
     return Order(
         order_id=OrderId(row["id"]),
         app_id=AppId(row["app_id"]),
@@ -213,14 +281,28 @@ def order_from_row(row: Any) -> Order:
             state=CancellationState(row["cancellation_state"]),
             cancel_id=row["cancel_id"],
             response_deadline=row["cancel_response_deadline"],
+            reason=row["cancel_reason"] or "",
+            request_time=row["cancel_request_time"],
+            resolve_time=row["cancel_resolve_time"],
         ),
         import_status=ImportStatus(
             state=ImportState(row["import_state"]),
             shopline_order_id=None if shopline_order_id is None else ShoplineOrderId(shopline_order_id),
             failure_reason=row["import_failure_reason"],
             attempted_at=row["import_attempted_at"],
+            attempt_count=row["import_attempt_count"],
+            claimed_until=row["import_claimed_until"],
         ),
         stock_state=StockState(row["stock_state"]),
+        amounts=OrderAmounts(
+            subtotal=Money(row["subtotal_amount"], currency),
+            discount=Money(row["discount_amount"], currency),
+            shipping_fee=Money(row["shipping_fee_amount"], currency),
+            tax=Money(row["tax_amount"], currency),
+        ),
+        paid_time=row["paid_time"],
+        synced_at=row["synced_at"],
+        shopline_cancel_pending=bool(row["shopline_cancel_pending"]),
     )
 
 
@@ -234,6 +316,7 @@ def _line_to_json(line: OrderLine) -> dict[str, Any]:
         "subtotal": str(line.subtotal.amount),
         "currency": line.subtotal.currency,
         "line_item_ids": list(line.line_item_ids),
+        "original_subtotal": None if line.original_subtotal is None else str(line.original_subtotal.amount),
     }
 
 
@@ -246,4 +329,9 @@ def _line_from_json(data: dict[str, Any]) -> OrderLine:
         quantity=data["quantity"],
         subtotal=Money(Decimal(data["subtotal"]), data["currency"]),
         line_item_ids=tuple(data["line_item_ids"]),
+        original_subtotal=(
+            None
+            if data.get("original_subtotal") is None
+            else Money(Decimal(data["original_subtotal"]), data["currency"])
+        ),
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence.repositories.apps import price_rule_from_json, price_rule_to_json
 from adapters.persistence.repositories.common import (
     Keyset,
     limit_for,
@@ -159,10 +161,12 @@ def shop_to_row(shop: Shop) -> dict[str, Any]:
         "reauthorized_at": shop.reauthorized_at,
         "orders_synced_until": shop.orders_synced_until,
         "products_synced_until": shop.products_synced_until,
+        "price_rule": _shop_price_rule_to_json(shop),
     }
 
 
 def shop_from_row(row: Any) -> Shop:
+    rule = row["price_rule"]
     return Shop(
         shop_id=ShopId(row["id"]),
         app_id=AppId(row["app_id"]),
@@ -179,4 +183,14 @@ def shop_from_row(row: Any) -> Shop:
         reauthorized_at=row["reauthorized_at"],
         orders_synced_until=row["orders_synced_until"],
         products_synced_until=row["products_synced_until"],
+        price_rule=price_rule_from_json(rule),
+        price_rule_updated_at=None if rule is None else datetime.fromisoformat(rule["updated_at"]),
     )
+
+
+def _shop_price_rule_to_json(shop: Shop) -> dict[str, Any] | None:
+    """The shop's own rule with the time it was set; NULL while the app's default applies."""
+    rule = price_rule_to_json(shop.price_rule)
+    if rule is None or shop.price_rule_updated_at is None:
+        return None
+    return {**rule, "updated_at": shop.price_rule_updated_at.astimezone(UTC).isoformat()}

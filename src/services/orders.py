@@ -1,0 +1,207 @@
+"""Orders as the API sees them: listing and reading, manual import, and cancellation handling.
+
+Answers to TikTok are given first and recorded after TikTok accepted them, re-reading the order
+then, so a refusal changes nothing here and a sync meanwhile is not overwritten. The order's rules
+are checked before TikTok is asked, on a copy that is not saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from domain.app import ImportScope
+from domain.catalog import SkuLink
+from domain.channel import ShopCredentials
+from domain.errors import (
+    InvalidArgument,
+    OrderNotFound,
+    OrderNotImportable,
+    ShopNotActive,
+    ShopNotFound,
+    TokenNotFound,
+)
+from domain.ids import AppId, ChannelSkuId, OrderId, ShopId
+from domain.order import CancellationState, ImportState, Order, OrderFilter
+from domain.paging import Page
+from domain.ports import Clock, TikTokChannelApi, UnitOfWork
+from domain.shop import Shop, ShopStatus
+from domain.task import Task
+from services.order_import import OrderImporter
+from services.order_sync import OrderSyncs
+
+
+@dataclass(frozen=True)
+class OrderRef:
+    app_id: AppId
+    shop_id: ShopId
+    order_id: OrderId
+
+    @property
+    def name(self) -> str:
+        return f"apps/{self.app_id}/shops/{self.shop_id}/orders/{self.order_id}"
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order with the current links of its SKUs (a line without an entry is unlinked)."""
+
+    order: Order
+    links: Mapping[ChannelSkuId, SkuLink]
+    waiting_reason: str = ""
+    """For an order not imported yet: why the automatic import has not taken it (yet)."""
+
+
+class OrderQueries:
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def list(self, criteria: OrderFilter, *, page_size: int, after: str | None) -> Page[OrderView]:
+        async with self._unit_of_work() as uow:
+            if criteria.shop_id is not None:
+                await _shop_of_app(uow, criteria.app_id, criteria.shop_id)
+            else:
+                await uow.apps.get(criteria.app_id)
+            page = await uow.orders.search(criteria, page_size=page_size, after=after)
+            views = [await _view(uow, order) for order in page.items]
+        return Page(views, page.next_cursor)
+
+    async def get(self, ref: OrderRef) -> OrderView:
+        async with self._unit_of_work() as uow:
+            return await _view(uow, await _order(uow, ref))
+
+    async def view(self, order: Order) -> OrderView:
+        async with self._unit_of_work() as uow:
+            return await _view(uow, order)
+
+
+class OrderCommands:
+    """Manual import, seller cancellation, answers to buyer cancellation requests, sync on request."""
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        tiktok: TikTokChannelApi,
+        importer: OrderImporter,
+        syncs: OrderSyncs,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._tiktok = tiktok
+        self._importer = importer
+        self._syncs = syncs
+
+    async def import_order(self, ref: OrderRef, scope: ImportScope | None) -> Order:
+        async with self._unit_of_work() as uow:
+            await _order(uow, ref)
+        return await self._importer.import_order(ref.app_id, ref.shop_id, ref.order_id, scope)
+
+    async def cancel(self, ref: OrderRef, reason: str, *, retried: bool = False) -> Order:
+        """Cancels the whole order on TikTok as the seller with one of the reasons TikTok offers.
+
+        ``retried`` (the client repeats a request id) returns an order already cancelled as is.
+        """
+        order, credentials = await self._prepare(ref)
+        if retried and order.cancellation.state is CancellationState.SELLER_CANCELLED:
+            return order
+        order.cancel_as_seller(reason, self._clock.now())  # the rules, on a copy
+        offered = await self._tiktok.cancel_reasons(credentials, ref.order_id)
+        if reason not in offered:
+            choices = ", ".join(offered) if offered else "none: TikTok does not let the seller cancel it now"
+            raise InvalidArgument(
+                "reason", f"{reason!r} is not a reason TikTok accepts for this order ({choices})"
+            )
+        await self._tiktok.cancel_order(credentials, ref.order_id, reason)
+        return await self._record(ref, lambda current: current.cancel_as_seller(reason, self._clock.now()))
+
+    async def approve_cancellation(self, ref: OrderRef, *, retried: bool = False) -> Order:
+        order, credentials = await self._prepare(ref)
+        if retried and order.cancellation.state is CancellationState.APPROVED:
+            return order
+        cancel_id = order.approve_cancellation(self._clock.now())
+        await self._tiktok.approve_cancellation(credentials, cancel_id)
+        return await self._record(ref, lambda current: current.approve_cancellation(self._clock.now()))
+
+    async def reject_cancellation(self, ref: OrderRef, reason: str, *, retried: bool = False) -> Order:
+        order, credentials = await self._prepare(ref)
+        if retried and order.cancellation.state is CancellationState.REJECTED:
+            return order
+        cancel_id = order.reject_cancellation(self._clock.now())
+        await self._tiktok.reject_cancellation(credentials, cancel_id, reason)
+        return await self._record(ref, lambda current: current.reject_cancellation(self._clock.now()))
+
+    async def sync(self, app_id: AppId, shop_id: ShopId) -> Task:
+        async with self._unit_of_work() as uow:
+            shop = await _shop_of_app(uow, app_id, shop_id)
+            if shop.status is not ShopStatus.ACTIVE:
+                raise ShopNotActive(
+                    f"apps/{app_id}/shops/{shop_id}", "the shop needs to be re-authorized before it can sync"
+                )
+        return await self._syncs.start(app_id, shop_id)
+
+    async def _prepare(self, ref: OrderRef) -> tuple[Order, ShopCredentials]:
+        async with self._unit_of_work() as uow:
+            shop = await _shop_of_app(uow, ref.app_id, ref.shop_id)
+            order = await _order(uow, ref)
+            try:
+                token = await uow.tokens.get_tiktok(ref.shop_id)
+            except TokenNotFound:
+                raise ShopNotActive(shop.id, "the shop has no TikTok authorization") from None
+        if shop.status is not ShopStatus.ACTIVE or token.needs_reauthorization(self._clock.now()):
+            raise ShopNotActive(
+                f"apps/{ref.app_id}/shops/{ref.shop_id}", "the shop needs to be re-authorized first"
+            )
+        return order, ShopCredentials(shop.cipher, token.access_token)
+
+    async def _record(self, ref: OrderRef, change: Callable[[Order], object]) -> Order:
+        async with self._unit_of_work() as uow:
+            order = await _order(uow, ref)
+            change(order)
+            await uow.orders.update(order)
+            await uow.commit()
+        return order
+
+
+async def _shop_of_app(uow: UnitOfWork, app_id: AppId, shop_id: ShopId) -> Shop:
+    """Another app's shop is not there as far as this app knows."""
+    try:
+        shop = await uow.shops.get(shop_id)
+    except ShopNotFound:
+        raise ShopNotFound(f"apps/{app_id}/shops/{shop_id}") from None
+    if shop.app_id != app_id:
+        raise ShopNotFound(f"apps/{app_id}/shops/{shop_id}")
+    return shop
+
+
+async def _view(uow: UnitOfWork, order: Order) -> OrderView:
+    products = await uow.channel_products.find_many(order.shop_id, {line.product_id for line in order.lines})
+    links: dict[ChannelSkuId, SkuLink] = {}
+    for product in products.values():
+        for sku in product.skus:
+            if sku.link is not None:
+                links[sku.sku_id] = sku.link
+    return OrderView(order, links, await _waiting_reason(uow, order, links))
+
+
+async def _waiting_reason(uow: UnitOfWork, order: Order, links: Mapping[ChannelSkuId, SkuLink]) -> str:
+    if order.import_status.state is not ImportState.NOT_IMPORTED:
+        return ""
+    settings = (await uow.apps.get(order.app_id)).settings
+    try:
+        order.import_lines(settings.import_scope, {sku: link.variant_id for sku, link in links.items()})
+    except OrderNotImportable as error:
+        if error.why == "UNLINKED_SKUS":
+            return f"{error.description} and the import scope is only fully linked orders"
+        return error.description
+    if not settings.auto_import_orders:
+        return "automatic import is off for this app; use ImportOrder"
+    return "waiting for the next order sync"
+
+
+async def _order(uow: UnitOfWork, ref: OrderRef) -> Order:
+    await _shop_of_app(uow, ref.app_id, ref.shop_id)
+    order = await uow.orders.find(ref.shop_id, ref.order_id)
+    if order is None:
+        raise OrderNotFound(ref.name)
+    return order
