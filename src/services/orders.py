@@ -17,18 +17,23 @@ from domain.errors import (
     InvalidArgument,
     OrderNotFound,
     OrderNotImportable,
+    RequestIdReused,
     ShopNotActive,
     ShopNotFound,
     TokenNotFound,
 )
 from domain.ids import AppId, ChannelSkuId, OrderId, ShopId
-from domain.order import CancellationState, ImportState, Order, OrderFilter
+from domain.order import ImportState, Order, OrderFilter
 from domain.paging import Page
-from domain.ports import Clock, TikTokChannelApi, UnitOfWork
+from domain.ports import Clock, CompletedRequest, TikTokChannelApi, UnitOfWork
 from domain.shop import Shop, ShopStatus
 from domain.task import Task
 from services.order_import import OrderImporter
 from services.order_sync import OrderSyncs
+
+CANCEL_ORDER = "CancelOrder"
+APPROVE_CANCELLATION = "ApproveCancellation"
+REJECT_CANCELLATION = "RejectCancellation"
 
 
 @dataclass(frozen=True)
@@ -97,14 +102,15 @@ class OrderCommands:
             await _order(uow, ref)
         return await self._importer.import_order(ref.app_id, ref.shop_id, ref.order_id, scope)
 
-    async def cancel(self, ref: OrderRef, reason: str, *, retried: bool = False) -> Order:
+    async def cancel(self, ref: OrderRef, reason: str, *, request_id: str | None = None) -> Order:
         """Cancels the whole order on TikTok as the seller with one of the reasons TikTok offers.
 
-        ``retried`` (the client repeats a request id) returns an order already cancelled as is.
+        A call repeating the ``request_id`` of a cancellation already done returns the order as is.
         """
+        replayed = await self._replayed(ref, CANCEL_ORDER, request_id)
+        if replayed is not None:
+            return replayed
         order, credentials = await self._prepare(ref)
-        if retried and order.cancellation.state is CancellationState.SELLER_CANCELLED:
-            return order
         order.cancel_as_seller(reason, self._clock.now())  # the rules, on a copy
         offered = await self._tiktok.cancel_reasons(credentials, ref.order_id)
         if reason not in offered:
@@ -113,23 +119,39 @@ class OrderCommands:
                 "reason", f"{reason!r} is not a reason TikTok accepts for this order ({choices})"
             )
         await self._tiktok.cancel_order(credentials, ref.order_id, reason)
-        return await self._record(ref, lambda current: current.cancel_as_seller(reason, self._clock.now()))
+        return await self._record(
+            ref, lambda current: current.cancel_as_seller(reason, self._clock.now()), CANCEL_ORDER, request_id
+        )
 
-    async def approve_cancellation(self, ref: OrderRef, *, retried: bool = False) -> Order:
+    async def approve_cancellation(self, ref: OrderRef, *, request_id: str | None = None) -> Order:
+        replayed = await self._replayed(ref, APPROVE_CANCELLATION, request_id)
+        if replayed is not None:
+            return replayed
         order, credentials = await self._prepare(ref)
-        if retried and order.cancellation.state is CancellationState.APPROVED:
-            return order
         cancel_id = order.approve_cancellation(self._clock.now())
         await self._tiktok.approve_cancellation(credentials, cancel_id)
-        return await self._record(ref, lambda current: current.approve_cancellation(self._clock.now()))
+        return await self._record(
+            ref,
+            lambda current: current.approve_cancellation(self._clock.now()),
+            APPROVE_CANCELLATION,
+            request_id,
+        )
 
-    async def reject_cancellation(self, ref: OrderRef, reason: str, *, retried: bool = False) -> Order:
+    async def reject_cancellation(
+        self, ref: OrderRef, reason: str, *, request_id: str | None = None
+    ) -> Order:
+        replayed = await self._replayed(ref, REJECT_CANCELLATION, request_id)
+        if replayed is not None:
+            return replayed
         order, credentials = await self._prepare(ref)
-        if retried and order.cancellation.state is CancellationState.REJECTED:
-            return order
         cancel_id = order.reject_cancellation(self._clock.now())
         await self._tiktok.reject_cancellation(credentials, cancel_id, reason)
-        return await self._record(ref, lambda current: current.reject_cancellation(self._clock.now()))
+        return await self._record(
+            ref,
+            lambda current: current.reject_cancellation(self._clock.now()),
+            REJECT_CANCELLATION,
+            request_id,
+        )
 
     async def sync(self, app_id: AppId, shop_id: ShopId) -> Task:
         async with self._unit_of_work() as uow:
@@ -154,13 +176,34 @@ class OrderCommands:
             )
         return order, ShopCredentials(shop.cipher, token.access_token)
 
-    async def _record(self, ref: OrderRef, change: Callable[[Order], object]) -> Order:
+    async def _replayed(self, ref: OrderRef, operation: str, request_id: str | None) -> Order | None:
+        """The order as it is now when ``request_id`` names this very call done before."""
+        if request_id is None:
+            return None
+        async with self._unit_of_work() as uow:
+            done = await uow.completed_requests.find(ref.app_id, request_id)
+            if done is None:
+                return None
+            if (done.operation, done.subject) != (operation, _subject(ref)):
+                raise RequestIdReused()
+            return await _order(uow, ref)
+
+    async def _record(
+        self, ref: OrderRef, change: Callable[[Order], object], operation: str, request_id: str | None
+    ) -> Order:
         async with self._unit_of_work() as uow:
             order = await _order(uow, ref)
             change(order)
             await uow.orders.update(order)
+            if request_id is not None:
+                done = CompletedRequest(ref.app_id, request_id, operation, _subject(ref), self._clock.now())
+                await uow.completed_requests.record(done)
             await uow.commit()
         return order
+
+
+def _subject(ref: OrderRef) -> str:
+    return f"shops/{ref.shop_id}/orders/{ref.order_id}"
 
 
 async def _shop_of_app(uow: UnitOfWork, app_id: AppId, shop_id: ShopId) -> Shop:

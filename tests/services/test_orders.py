@@ -31,6 +31,7 @@ from domain.errors import (
     OrderNotImportable,
     PartnerRejected,
     PartnerUnavailable,
+    RequestIdReused,
 )
 from domain.ids import (
     AppId,
@@ -459,6 +460,23 @@ async def test_a_buyer_request_is_picked_up_and_approved_on_tiktok() -> None:
     assert w.tiktok.shop(CIPHER).cancellations["4035318504086604100"].status is CancellationStatus.SUCCESS
     with pytest.raises(CancellationNotPending):
         await w.commands.approve_cancellation(ref())
+
+
+async def test_an_answer_repeating_its_request_id_returns_the_order_and_the_id_is_not_reusable() -> None:
+    w = await world(auto_import=False)
+    await requested(w)
+    request_id = "5b7e2c10-9a4d-4f3b-8e21-6c0d1f2a3b49"
+    approved = await w.commands.approve_cancellation(ref(), request_id=request_id)
+
+    again = await w.commands.approve_cancellation(ref(), request_id=request_id)
+
+    assert again.cancellation == approved.cancellation
+    with pytest.raises(RequestIdReused):
+        await w.commands.reject_cancellation(
+            ref(), "seller_reject_apply_product_has_been_packed", request_id=request_id
+        )
+    with pytest.raises(CancellationNotPending):
+        await w.commands.approve_cancellation(ref(), request_id="0c9f5e1d-2b3a-4c5d-8e6f-7a8b9c0d1e2f")
 
 
 async def test_a_pending_request_older_than_the_sync_window_is_found() -> None:

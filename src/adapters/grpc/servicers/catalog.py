@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from grpc import aio
 
 from adapters.grpc.catalog_mappers import (
@@ -18,6 +16,7 @@ from adapters.grpc.names import (
     parse_app_name,
     parse_price_rule_name,
     parse_product_name,
+    parse_request_id,
     parse_shop_name,
     parse_sku_name,
 )
@@ -99,17 +98,17 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     ) -> catalog_pb2.AutoLinkSkusResponse:
         if "/shops/" in request.parent:
             app_id, shop_id = parse_shop_name(request.parent, "parent")
-            task = await self._tasks.start_auto_link(app_id, shop_id, _request_id(request.request_id))
+            task = await self._tasks.start_auto_link(app_id, shop_id, parse_request_id(request.request_id))
         else:
             app_id = parse_app_name(request.parent, "parent")
-            task = await self._tasks.start_auto_link(app_id, None, _request_id(request.request_id))
+            task = await self._tasks.start_auto_link(app_id, None, parse_request_id(request.request_id))
         return catalog_pb2.AutoLinkSkusResponse(task=task_to_proto(task))
 
     async def SyncPrices(
         self, request: catalog_pb2.SyncPricesRequest, context: aio.ServicerContext
     ) -> catalog_pb2.SyncPricesResponse:
         app_id, shop_id = parse_shop_name(request.parent, "parent")
-        task = await self._tasks.start_price_sync(app_id, shop_id, _request_id(request.request_id))
+        task = await self._tasks.start_price_sync(app_id, shop_id, parse_request_id(request.request_id))
         return catalog_pb2.SyncPricesResponse(task=task_to_proto(task))
 
     async def GetPriceRule(
@@ -142,12 +141,3 @@ def _sku_ref(sku: str, product: str, sku_id: str) -> SkuRef:
     if len(sku_id) > 64 or not sku_id.replace("-", "").replace("_", "").isalnum():
         raise InvalidArgument("sku_id", f"{sku_id!r} is not a TikTok SKU id")
     return app_id, shop_id, product_id, ChannelSkuId(sku_id)
-
-
-def _request_id(text: str) -> str | None:
-    if not text:
-        return None
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        raise InvalidArgument("request_id", "must be a UUID in its RFC 4122 text form") from None

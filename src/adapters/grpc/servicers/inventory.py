@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from grpc import aio
 
 from adapters.grpc.inventory_mappers import cap_changes_from_proto, pool_view_to_proto
 from adapters.grpc.mappers import task_to_proto
-from adapters.grpc.names import parse_app_name, parse_inventory_pool_name
+from adapters.grpc.names import parse_app_name, parse_inventory_pool_name, parse_request_id
 from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from domain.ports import PoolFilter
@@ -72,10 +70,5 @@ class InventoryServicer(inventory_pb2_grpc.InventoryServiceServicer):
             app_id, variant_id = parse_inventory_pool_name(request.parent, "parent")
         else:
             app_id, variant_id = parse_app_name(request.parent, "parent"), None
-        if request.request_id:
-            try:
-                uuid.UUID(request.request_id)
-            except ValueError:
-                raise InvalidArgument("request_id", "must be a UUID") from None
-        task = await self._pools.start_push(app_id, variant_id, request.request_id or None)
+        task = await self._pools.start_push(app_id, variant_id, parse_request_id(request.request_id))
         return inventory_pb2.PushInventoryResponse(task=task_to_proto(task))

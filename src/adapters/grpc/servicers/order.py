@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC
 
 from grpc import aio
 
 from adapters.grpc.mappers import task_to_proto
-from adapters.grpc.names import parse_order_name, parse_order_parent, parse_shop_name
+from adapters.grpc.names import parse_order_name, parse_order_parent, parse_request_id, parse_shop_name
 from adapters.grpc.order_mapping import (
     cancellation_state_from_proto,
     import_scope_from_proto,
@@ -28,17 +27,6 @@ COMMENT_MAX = 500
 
 def _ref(name: str) -> OrderRef:
     return OrderRef(*parse_order_name(name))
-
-
-def _request_id(value: str) -> bool:
-    """Checks the optional request id; True when one was given (the call may be a retry)."""
-    if not value:
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        raise InvalidArgument("request_id", "must be a UUID in RFC 4122 text form") from None
-    return True
 
 
 def _reason(value: str, field: str = "reason") -> str:
@@ -105,7 +93,7 @@ class OrderServicer(order_pb2_grpc.OrderServiceServicer):
         self, request: order_pb2.ImportOrderRequest, context: aio.ServicerContext
     ) -> order_pb2.ImportOrderResponse:
         ref = _ref(request.name)
-        _request_id(request.request_id)  # importing is idempotent whatever the id
+        parse_request_id(request.request_id)  # importing is idempotent whatever the id
         scope = import_scope_from_proto(request.import_scope)
         order = await self._commands.import_order(ref, scope)
         return order_pb2.ImportOrderResponse(order=await self._message(order))
@@ -115,16 +103,16 @@ class OrderServicer(order_pb2_grpc.OrderServiceServicer):
     ) -> order_pb2.CancelOrderResponse:
         ref = _ref(request.name)
         reason = _reason(request.reason)
-        retried = _request_id(request.request_id)
-        order = await self._commands.cancel(ref, reason, retried=retried)
+        request_id = parse_request_id(request.request_id)
+        order = await self._commands.cancel(ref, reason, request_id=request_id)
         return order_pb2.CancelOrderResponse(order=await self._message(order))
 
     async def ApproveCancellation(
         self, request: order_pb2.ApproveCancellationRequest, context: aio.ServicerContext
     ) -> order_pb2.ApproveCancellationResponse:
         ref = _ref(request.name)
-        retried = _request_id(request.request_id)
-        order = await self._commands.approve_cancellation(ref, retried=retried)
+        request_id = parse_request_id(request.request_id)
+        order = await self._commands.approve_cancellation(ref, request_id=request_id)
         return order_pb2.ApproveCancellationResponse(order=await self._message(order))
 
     async def RejectCancellation(
@@ -134,14 +122,14 @@ class OrderServicer(order_pb2_grpc.OrderServiceServicer):
         reason = _reason(request.reason)
         if len(request.comment) > COMMENT_MAX:
             raise InvalidArgument("comment", f"must be at most {COMMENT_MAX} characters")
-        retried = _request_id(request.request_id)
-        order = await self._commands.reject_cancellation(ref, reason, retried=retried)
+        request_id = parse_request_id(request.request_id)
+        order = await self._commands.reject_cancellation(ref, reason, request_id=request_id)
         return order_pb2.RejectCancellationResponse(order=await self._message(order))
 
     async def SyncOrders(
         self, request: order_pb2.SyncOrdersRequest, context: aio.ServicerContext
     ) -> order_pb2.SyncOrdersResponse:
         app_id, shop_id = parse_shop_name(request.parent, "parent")
-        _request_id(request.request_id)  # a running sync of the shop is returned anyway
+        parse_request_id(request.request_id)  # a running sync of the shop is returned anyway
         task = await self._commands.sync(app_id, shop_id)
         return order_pb2.SyncOrdersResponse(task=task_to_proto(task))
