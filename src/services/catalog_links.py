@@ -63,6 +63,7 @@ class PoolLinks:
         for shop_id in sorted({change.shop_id for change in changes}):
             skus = [change.sku_id for change in changes if change.shop_id == shop_id]
             current |= await uow.inventory_pools.pool_ids_for_skus(shop_id, skus)
+        await pools.lock(set(current.values()), {c.variant_id for c in changes if c.variant_id is not None})
         for change in changes:
             held = None
             if change.sku_id in current:
@@ -95,6 +96,17 @@ class _Pools:
         self._by_variant: dict[ShoplineVariantId, InventoryPool] = {}
         self._new: set[PoolId] = set()
         self._touched: set[PoolId] = set()
+
+    async def lock(self, pool_ids: set[PoolId], variant_ids: set[ShoplineVariantId]) -> None:
+        """Takes the write lock of every existing pool the batch touches, in ascending id order
+        like order reservations do, so a link change never loses or deadlocks with a reservation."""
+        wanted = set(pool_ids)
+        for variant_id in variant_ids:
+            found = await self._uow.inventory_pools.find_by_variant(self._app.id, variant_id)
+            if found is not None:
+                wanted.add(found.id)
+        for pool_id in sorted(wanted):
+            self._keep(await self._uow.inventory_pools.lock(pool_id, reservations_for=()))
 
     async def by_id(self, pool_id: PoolId) -> InventoryPool:
         if pool_id not in self._by_id:

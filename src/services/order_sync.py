@@ -284,8 +284,9 @@ class OrderSyncHandler:
                             page.errors.append((_order_name(run, shop, data.order_id), error.message))
                             continue
                         changed[data.order_id] = order
-                    for order in changed.values():
-                        await self._stock_effects.apply(uow, order.pending_events)
+                    # One call for the page: its pools are locked together, in ascending id order.
+                    effects = [event for order in changed.values() for event in order.pending_events]
+                    await self._stock_effects.apply(uow, effects)
                     await uow.orders.save_many(list(changed.values()))
                     await self._progress(uow, run, len(items), page, position)
                     await uow.commit()

@@ -100,7 +100,9 @@ def sales_row_to_proto(app_id: AppId, row: SalesSummaryRow) -> analytics_pb2.Sal
 def top_product_to_proto(app_id: AppId, product: TopProduct) -> analytics_pb2.TopProduct:
     return analytics_pb2.TopProduct(
         shopline_variant_id=product.variant_id or "",
-        inventory_pool=inventory_pool_name(app_id, product.pool_id) if product.pool_id else "",
+        inventory_pool=(
+            inventory_pool_name(app_id, product.variant_id) if product.pool_id and product.variant_id else ""
+        ),
         skus=sorted(channel_sku_name(app_id, s.shop_id, s.product_id, s.sku_id) for s in product.skus),
         title=product.title,
         sku_code=product.sku_code,

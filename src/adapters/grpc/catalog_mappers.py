@@ -58,8 +58,8 @@ def sku_view_to_proto(app_id: AppId, shop_id: ShopId, product_id: str, view: Sku
     if sku.link is not None:
         message.shopline_variant_id = sku.link.variant_id
         message.link_time.CopyFrom(timestamp(sku.link.linked_at))
-    if view.pool_id is not None:
-        message.inventory_pool = inventory_pool_name(app_id, view.pool_id)
+        if view.pool_id is not None:  # pools are named by their SHOPLINE variant
+            message.inventory_pool = inventory_pool_name(app_id, sku.link.variant_id)
     return message
 
 

@@ -32,8 +32,9 @@ def order_name(app_id: str, shop_id: str, order_id: str) -> str:
     return f"apps/{app_id}/shops/{shop_id}/orders/{order_id}"
 
 
-def inventory_pool_name(app_id: str, pool_id: str) -> str:
-    return f"apps/{app_id}/inventoryPools/{pool_id}"
+def inventory_pool_name(app_id: str, variant_id: str) -> str:
+    """Pools are named by the SHOPLINE variant they hold the stock of."""
+    return f"apps/{app_id}/inventoryPools/{variant_id}"
 
 
 def channel_sku_name(app_id: str, shop_id: str, product_id: str, sku_id: str) -> str:
