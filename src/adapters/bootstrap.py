@@ -50,7 +50,7 @@ from services.installation import Installation
 from services.inventory import InventoryPools
 from services.inventory_push import PushWakeup, StockPusher
 from services.inventory_tasks import InventoryPushHandler
-from services.inventory_upkeep import OnHandRefresh, StockReconciliation
+from services.inventory_upkeep import LinkedPoolObserver, OnHandRefresh, StockReconciliation
 from services.jobs import TaskWorker
 from services.on_hand import OnHandReader
 from services.order_import import OrderImporter
@@ -78,6 +78,16 @@ async def _pusher_stopped_at_shutdown(pusher: StockPusher) -> AsyncIterator[Stoc
         yield pusher
     finally:
         await pusher.stop()
+
+
+async def _observing_linked_pools(
+    observer: LinkedPoolObserver, refresh: OnHandRefresh
+) -> AsyncIterator[LinkedPoolObserver]:
+    observer.attach(refresh)
+    try:
+        yield observer
+    finally:
+        await observer.stop()
 
 
 async def _disposed_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
@@ -148,7 +158,8 @@ class Container(containers.DeclarativeContainer):
     task_changes = providers.Singleton(InProcessTaskChangeFeed)
     # Every in-process reaction to committed events; add a subscriber here.
     stock_push_wakeup = providers.Singleton(PushWakeup)
-    event_subscribers = providers.List(task_changes, stock_push_wakeup)
+    linked_pool_observer = providers.Singleton(LinkedPoolObserver)
+    event_subscribers = providers.List(task_changes, stock_push_wakeup, linked_pool_observer)
     events = providers.Singleton(FanOutPublisher, event_subscribers)
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)
 
@@ -193,6 +204,9 @@ class Container(containers.DeclarativeContainer):
     )
     stock_pusher_lifecycle = providers.Resource(_pusher_stopped_at_shutdown, stock_pusher)
     on_hand_refresh = providers.Singleton(OnHandRefresh, unit_of_work.provider, on_hand_reader, clock)
+    linked_pool_observer_lifecycle = providers.Resource(
+        _observing_linked_pools, linked_pool_observer, on_hand_refresh
+    )
     stock_reconciliation = providers.Singleton(
         StockReconciliation, unit_of_work.provider, tiktok_api, stock_pusher
     )

@@ -207,7 +207,12 @@ class InventoryPool(RecordsEvents):
         return max(0, self.held - self.sellable)
 
     def quantities_to_push(self) -> dict[ChannelSkuId, int]:
-        """What each linked SKU should show: ``min(cap, available)``, never above ``available``."""
+        """What each linked SKU should show: ``min(cap, available)``, never above ``available``.
+
+        Nothing before SHOPLINE's on-hand was first observed: the stock is unknown then, and
+        pushing 0 would take the channel's listings off sale."""
+        if self._on_hand_version is None:
+            return {}
         available = self.available
         return {
             sku_id: available if link.cap is None else min(link.cap, available)

@@ -1,4 +1,5 @@
-"""Periodic inventory upkeep: on-hand refresh from SHOPLINE and drift repair on TikTok.
+"""Inventory upkeep: on-hand refresh from SHOPLINE (periodic, and right after pools get linked SKUs)
+and drift repair on TikTok.
 
 Both walk every app page by page (memory stays flat whatever the number of pools) and hold no
 transaction while a partner answers.
@@ -6,15 +7,18 @@ transaction while a partner answers.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.app import App
 from domain.channel import ShopCredentials, ShoplineCredentials
-from domain.errors import PartnerError, TokenNotFound
-from domain.ids import AppId, ChannelProductId, ShopId
+from domain.errors import DomainError, PartnerError, TokenNotFound
+from domain.events import DomainEvent, PoolLinksChanged
+from domain.ids import AppId, ChannelProductId, PoolId, ShopId, ShoplineVariantId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.stock_push import PushResult, PushState, inventory_update
 from services.inventory_push import PushUnavailable, StockPusher
@@ -76,23 +80,95 @@ class OnHandRefresh:
         while True:
             async with self._unit_of_work() as uow:
                 page = await uow.inventory_pools.list(app_id, page_size=PAGE, after=after)
-            pools = {pool.variant_id: pool.id for pool in page.items}
-            observations = await self._reader.read(app, credentials, sorted(pools))
-            report.pools_read += len(pools)
-            if observations:
-                async with self._unit_of_work() as uow:
-                    now = self._clock.now()
-                    for variant_id in sorted(observations, key=lambda v: pools[v]):
-                        pool = await uow.inventory_pools.lock(pools[variant_id])
-                        changed = pool.observe_on_hand(observations[variant_id])
-                        pruned = pool.prune_finished(now)
-                        if changed or pruned:
-                            await uow.inventory_pools.update(pool)
-                            report.pools_changed += int(changed)
-                    await uow.commit()
+            await self._observe(app, credentials, {pool.variant_id: pool.id for pool in page.items}, report)
             if page.next_cursor is None:
                 return report
             after = page.next_cursor
+
+    async def refresh_pools(self, app_id: AppId, pools: Mapping[ShoplineVariantId, PoolId]) -> RefreshReport:
+        """Reads the on-hand of just these pools (of one app), e.g. right after they were linked."""
+        report = RefreshReport()
+        async with self._unit_of_work() as uow:
+            app = await uow.apps.get(app_id)
+            try:
+                token = await uow.tokens.get_shopline(app_id)
+            except TokenNotFound:
+                report.apps_skipped += 1
+                return report
+        credentials = ShoplineCredentials(app.store_handle, token.access_token)
+        variants = sorted(pools)
+        for start in range(0, len(variants), PAGE):
+            chunk = {variant: pools[variant] for variant in variants[start : start + PAGE]}
+            await self._observe(app, credentials, chunk, report)
+        return report
+
+    async def _observe(
+        self,
+        app: App,
+        credentials: ShoplineCredentials,
+        pools: Mapping[ShoplineVariantId, PoolId],
+        report: RefreshReport,
+    ) -> None:
+        observations = await self._reader.read(app, credentials, sorted(pools))
+        report.pools_read += len(pools)
+        if not observations:
+            return
+        async with self._unit_of_work() as uow:
+            now = self._clock.now()
+            for variant_id in sorted(observations, key=lambda v: pools[v]):
+                pool = await uow.inventory_pools.lock(pools[variant_id])
+                changed = pool.observe_on_hand(observations[variant_id])
+                pruned = pool.prune_finished(now)
+                if changed or pruned:
+                    await uow.inventory_pools.update(pool)
+                    report.pools_changed += int(changed)
+            await uow.commit()
+
+
+class LinkedPoolObserver:
+    """Event subscriber: reads SHOPLINE's on-hand for pools that just got linked SKUs, soon after
+    the commit, so their channel SKUs show real stock without waiting for the periodic refresh.
+
+    Bursts coalesce: the pools named meanwhile are read together by one background drain. Built
+    before the refresh it drives (the publisher it subscribes to comes first), so the refresh is
+    attached afterwards; until then events are ignored."""
+
+    def __init__(self) -> None:
+        self._refresh: OnHandRefresh | None = None
+        self._pending: dict[AppId, dict[ShoplineVariantId, PoolId]] = {}
+        self._drainer: asyncio.Task[None] | None = None
+
+    def attach(self, refresh: OnHandRefresh) -> None:
+        self._refresh = refresh
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        if self._refresh is None:
+            return
+        for event in events:
+            if isinstance(event, PoolLinksChanged):
+                self._pending.setdefault(event.app_id, {})[event.variant_id] = event.pool_id
+        if self._pending and (self._drainer is None or self._drainer.done()):
+            self._drainer = asyncio.ensure_future(self._drain())
+
+    async def idle(self) -> None:
+        while self._drainer is not None and not self._drainer.done():
+            await asyncio.wait([self._drainer])
+
+    async def stop(self) -> None:
+        if self._drainer is not None:
+            self._drainer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._drainer
+
+    async def _drain(self) -> None:
+        refresh = self._refresh
+        while self._pending and refresh is not None:
+            app_id, pools = self._pending.popitem()
+            try:
+                await refresh.refresh_pools(app_id, pools)
+            except (DomainError, PartnerError) as error:
+                # The periodic refresh reads them later.
+                log.warning("on-hand read of linked pools failed app_id=%s error=%s", app_id, error.message)
 
 
 @dataclass

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
-from domain.channel import WarehouseQuantity
+from domain.channel import ShoplineLocation, ShoplineVariant, WarehouseQuantity
 from domain.errors import AppNotFound, InvalidArgument, PoolNotFound
 from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
 from domain.inventory_pool import InventoryPool, OnHandObservation, ReservationKey
+from domain.money import Money
 from domain.ports import PoolFilter
 from domain.stock_push import PushResult
 from domain.task import TaskKind, TaskState
 from services.inventory import CapChange, InventoryPools, PushCheckpoint
 from services.inventory_push import StockPusher
 from services.inventory_tasks import InventoryPushHandler
+from services.inventory_upkeep import LinkedPoolObserver, OnHandRefresh
 from services.jobs import TaskWorker
+from services.on_hand import OnHandReader
 from tests.fakes import FakeJobQueue
 from tests.services.support_auth import Harness, product_data, tiktok_shop
 
@@ -137,3 +141,30 @@ async def test_push_task_pushes_every_linked_sku_and_a_request_id_starts_it_once
         SKU_A: (10, PushResult.SUCCEEDED),
         SKU_B: (10, PushResult.SUCCEEDED),
     }
+
+
+async def test_a_pool_pushes_nothing_until_its_on_hand_is_read_right_after_it_gets_linked_skus() -> None:
+    h = Harness()
+    app_id = await h.installed_app("linkstore")
+    now = h.clock.now()
+    mug = ShoplineVariant(
+        ShoplineVariantId("v-9"), "prod-9", "MUG-9", "Mug", Money(Decimal("9.50"), "GBP"), "item-9", now
+    )
+    h.shopline.store("linkstore").locations = [ShoplineLocation("loc-main", "Main", True, True)]
+    h.shopline.add_variant("linkstore", mug, {"loc-main": 7})
+    pool = InventoryPool.open(PoolId("pool-9"), app_id, mug.variant_id)
+    pool.link_sku(SKU_A, ShopId("shop-9"), product_id=product_data("prod-1").product_id)
+    async with h.uow() as uow:
+        await uow.shopline_variants.upsert_many(app_id, [mug])
+        await uow.inventory_pools.add(pool)
+        await uow.commit()
+    assert h.database.state.push_states == {}  # stock unknown: not even a 0 is pushed
+    observer = LinkedPoolObserver()
+    observer.attach(OnHandRefresh(h.uow, OnHandReader(h.uow, h.shopline, h.clock), h.clock))
+
+    await observer.publish(h.publisher.published)
+    await observer.idle()
+
+    assert h.database.state.pools[PoolId("pool-9")].on_hand == 7
+    (state,) = h.database.state.push_states.values()
+    assert (state.sku_id, state.desired) == (SKU_A, 7)

@@ -13,7 +13,7 @@ from domain.channel import TIKTOK
 from domain.errors import AppNotFound, InvalidArgument, InvalidDisplayName, RequestIdReused, ShopNotFound
 from domain.events import ShopRenamed, TaskChanged
 from domain.ids import AppId, PoolId, ShopId, ShoplineOrderId, ShoplineVariantId, TaskId
-from domain.inventory_pool import InventoryPool, ReservationKey
+from domain.inventory_pool import InventoryPool, OnHandObservation, ReservationKey
 from domain.order import ImportKey, Order
 from domain.shop import ShopStatus
 from domain.task import Task, TaskKind, TaskState
@@ -40,6 +40,7 @@ async def _fill(h: Harness, app_id: AppId, shop_id: ShopId, tag: str) -> None:
         await uow.orders.add(Order.first_seen(app_id, shop_id, shop.tiktok_shop_id, data, now))
         pool = InventoryPool.open(PoolId(f"pool-{tag}"), app_id, ShoplineVariantId(f"v-{tag}"))
         pool.link_sku(product.skus[0].sku_id, shop_id)
+        pool.observe_on_hand(OnHandObservation(5, now))
         pool.reserve(ReservationKey(shop_id, data.order_id, product.skus[0].sku_id), 1, now)
         await uow.inventory_pools.add(pool)
         running = Task.create(TaskId(f"task-{tag}"), app_id, TaskKind.PRICE_SYNC, now, shop_id=shop_id)
