@@ -37,7 +37,7 @@ from bench.support import (
 
 CONCURRENCY = (1, 16, 64)
 PRESETS = {"full": 1.0, "quick": 0.2, "smoke": 0.02}
-REQUESTS_AT_FULL_SIZE = 4_000
+REQUESTS_AT_FULL_SIZE = 2_000
 """Calls per (server, method, concurrency) at size 1."""
 SHOP_PRODUCTS = 50
 SHOP_ORDERS = 200

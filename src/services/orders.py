@@ -7,10 +7,10 @@ are checked before TikTok is asked, on a copy that is not saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from domain.app import ImportScope
+from domain.app import AppSettings, ImportScope
 from domain.catalog import SkuLink
 from domain.channel import ShopCredentials
 from domain.errors import (
@@ -68,16 +68,16 @@ class OrderQueries:
             else:
                 await uow.apps.get(criteria.app_id)
             page = await uow.orders.search(criteria, page_size=page_size, after=after)
-            views = [await _view(uow, order) for order in page.items]
+            views = await _views(uow, page.items)
         return Page(views, page.next_cursor)
 
     async def get(self, ref: OrderRef) -> OrderView:
         async with self._unit_of_work() as uow:
-            return await _view(uow, await _order(uow, ref))
+            return (await _views(uow, [await _order(uow, ref)]))[0]
 
     async def view(self, order: Order) -> OrderView:
         async with self._unit_of_work() as uow:
-            return await _view(uow, order)
+            return (await _views(uow, [order]))[0]
 
 
 class OrderCommands:
@@ -217,20 +217,32 @@ async def _shop_of_app(uow: UnitOfWork, app_id: AppId, shop_id: ShopId) -> Shop:
     return shop
 
 
-async def _view(uow: UnitOfWork, order: Order) -> OrderView:
-    products = await uow.channel_products.find_many(order.shop_id, {line.product_id for line in order.lines})
-    links: dict[ChannelSkuId, SkuLink] = {}
-    for product in products.values():
-        for sku in product.skus:
-            if sku.link is not None:
-                links[sku.sku_id] = sku.link
-    return OrderView(order, links, await _waiting_reason(uow, order, links))
+async def _views(uow: UnitOfWork, orders: Sequence[Order]) -> list[OrderView]:
+    """The orders with their SKUs' links, reading the products once per shop and each app once."""
+    links: dict[ShopId, dict[ChannelSkuId, SkuLink]] = {}
+    for shop_id in {order.shop_id for order in orders}:
+        wanted = {line.product_id for order in orders if order.shop_id == shop_id for line in order.lines}
+        products = await uow.channel_products.find_many(shop_id, wanted)
+        links[shop_id] = {
+            sku.sku_id: sku.link
+            for product in products.values()
+            for sku in product.skus
+            if sku.link is not None
+        }
+    settings: dict[AppId, AppSettings] = {}
+    for app_id in {order.app_id for order in orders if order.import_status.state is ImportState.NOT_IMPORTED}:
+        settings[app_id] = (await uow.apps.get(app_id)).settings
+    views = []
+    for order in orders:
+        shop_links = links[order.shop_id]
+        mine = {line.sku_id: shop_links[line.sku_id] for line in order.lines if line.sku_id in shop_links}
+        views.append(OrderView(order, mine, _waiting_reason(order, mine, settings.get(order.app_id))))
+    return views
 
 
-async def _waiting_reason(uow: UnitOfWork, order: Order, links: Mapping[ChannelSkuId, SkuLink]) -> str:
-    if order.import_status.state is not ImportState.NOT_IMPORTED:
+def _waiting_reason(order: Order, links: Mapping[ChannelSkuId, SkuLink], settings: AppSettings | None) -> str:
+    if order.import_status.state is not ImportState.NOT_IMPORTED or settings is None:
         return ""
-    settings = (await uow.apps.get(order.app_id)).settings
     try:
         order.import_lines(settings.import_scope, {sku: link.variant_id for sku, link in links.items()})
     except OrderNotImportable as error:
