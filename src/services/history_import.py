@@ -43,11 +43,18 @@ from domain.errors import (
     TokenNotFound,
 )
 from domain.events import OrderLinesReserved, OrderReleased
-from domain.ids import AppId, ChannelProductId, OrderId, ShopId, TaskId, TikTokShopId
+from domain.ids import AppId, ChannelProductId, OrderId, ShopId, TikTokShopId
 from domain.order import Order, UpdateOutcome
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
-from domain.task import Task, TaskCounts, TaskKind, TaskState
-from services.jobs import WRITE_ATTEMPTS, RetryPolicy, RunResult, TaskRun, retrying, run_task_job
+from domain.task import Task, TaskCounts, TaskKind
+from services.jobs import (
+    WRITE_ATTEMPTS,
+    RetryPolicy,
+    RunResult,
+    ShopTaskStarter,
+    TaskRun,
+    retrying,
+)
 from services.stock_effects import StockEffects
 
 T = TypeVar("T")
@@ -181,28 +188,9 @@ class HistoryImports:
 
     async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
         """Creates the task, or returns the shop's import that is still pending or running."""
-        async with self._unit_of_work() as uow:
-            shop = await uow.shops.get(shop_id)
-            if shop.app_id != app_id:
-                raise ShopNotFound(shop_id)  # another app's shop is not there as far as this app knows
-            for state in (TaskState.RUNNING, TaskState.PENDING):
-                active = await uow.tasks.list_filtered(
-                    app_id,
-                    page_size=1,
-                    after=None,
-                    shop_id=shop_id,
-                    kind=TaskKind.HISTORY_IMPORT,
-                    state=state,
-                )
-                if active.items:
-                    return active.items[0]
-            task = Task.create(
-                TaskId(self._ids.new_id()), app_id, TaskKind.HISTORY_IMPORT, self._clock.now(), shop_id
-            )
-            await uow.tasks.add(task)
-            await uow.commit()
-        await self._job_queue.enqueue(run_task_job(task.id))
-        return task
+        return await ShopTaskStarter(
+            self._unit_of_work, self._clock, self._ids, self._job_queue, TaskKind.HISTORY_IMPORT
+        ).start(app_id, shop_id)
 
 
 class HistoryImportHandler:

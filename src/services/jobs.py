@@ -21,13 +21,14 @@ from domain.errors import (
     ConcurrencyConflict,
     PartnerError,
     PartnerTokenRevoked,
+    ShopNotFound,
     StaleWrite,
     TaskNotClaimable,
     TaskNotFound,
     TaskNotRunning,
 )
 from domain.ids import AppId, ShopId, TaskId
-from domain.ports import Clock, Job, UnitOfWork
+from domain.ports import Clock, IdGenerator, Job, JobQueue, UnitOfWork
 from domain.task import Task, TaskKind, TaskState
 
 log = logging.getLogger("mcc.jobs")
@@ -43,6 +44,41 @@ WRITE_ATTEMPTS = 3
 
 def run_task_job(task_id: TaskId) -> Job:
     return Job(RUN_TASK, {"task_id": task_id}, dedupe_key=f"{RUN_TASK}:{task_id}")
+
+
+class ShopTaskStarter:
+    """Starts one kind of task for a shop: a new task, or the shop's one still pending or running."""
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        ids: IdGenerator,
+        job_queue: JobQueue,
+        kind: TaskKind,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._ids = ids
+        self._job_queue = job_queue
+        self._kind = kind
+
+    async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
+        async with self._unit_of_work() as uow:
+            shop = await uow.shops.get(shop_id)
+            if shop.app_id != app_id:
+                raise ShopNotFound(shop_id)  # another app's shop is not there as far as this app knows
+            for state in (TaskState.RUNNING, TaskState.PENDING):
+                active = await uow.tasks.list_filtered(
+                    app_id, page_size=1, after=None, shop_id=shop_id, kind=self._kind, state=state
+                )
+                if active.items:
+                    return active.items[0]
+            task = Task.create(TaskId(self._ids.new_id()), app_id, self._kind, self._clock.now(), shop_id)
+            await uow.tasks.add(task)
+            await uow.commit()
+        await self._job_queue.enqueue(run_task_job(task.id))
+        return task
 
 
 class RunOutcome(Enum):

@@ -37,13 +37,20 @@ from domain.errors import (
     StaleWrite,
     TokenNotFound,
 )
-from domain.ids import AppId, OrderId, ShopId, TaskId, TikTokShopId
+from domain.ids import AppId, OrderId, ShopId, TikTokShopId
 from domain.order import CancellationState, ImportState, Order, OrderFilter, UpdateOutcome
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
-from domain.task import Task, TaskCounts, TaskKind, TaskState
+from domain.task import Task, TaskCounts, TaskKind
 from services.history_import import ORDER_DETAIL_BATCH, TRANSIENT
-from services.jobs import WRITE_ATTEMPTS, RetryPolicy, RunResult, TaskRun, retrying, run_task_job
+from services.jobs import (
+    WRITE_ATTEMPTS,
+    RetryPolicy,
+    RunResult,
+    ShopTaskStarter,
+    TaskRun,
+    retrying,
+)
 from services.order_import import OrderImporter
 from services.stock_effects import StockEffects
 
@@ -116,23 +123,9 @@ class OrderSyncs:
 
     async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
         """Creates the task, or returns the shop's order sync that is still pending or running."""
-        async with self._unit_of_work() as uow:
-            shop = await uow.shops.get(shop_id)
-            if shop.app_id != app_id:
-                raise ShopNotFound(shop_id)
-            for state in (TaskState.RUNNING, TaskState.PENDING):
-                active = await uow.tasks.list_filtered(
-                    app_id, page_size=1, after=None, shop_id=shop_id, kind=TaskKind.ORDER_SYNC, state=state
-                )
-                if active.items:
-                    return active.items[0]
-            task = Task.create(
-                TaskId(self._ids.new_id()), app_id, TaskKind.ORDER_SYNC, self._clock.now(), shop_id
-            )
-            await uow.tasks.add(task)
-            await uow.commit()
-        await self._job_queue.enqueue(run_task_job(task.id))
-        return task
+        return await ShopTaskStarter(
+            self._unit_of_work, self._clock, self._ids, self._job_queue, TaskKind.ORDER_SYNC
+        ).start(app_id, shop_id)
 
     async def start_for_active_shops(self) -> int:
         """One sync per active shop of every app (a shop's running sync is reused); returns how many."""
