@@ -17,6 +17,7 @@ from domain.ids import AppId
 from multichannel.v1 import analytics_pb2, analytics_pb2_grpc, app_pb2, app_pb2_grpc, shop_pb2, shop_pb2_grpc
 from tests import analytics_dataset as dataset
 from tests.e2e.conftest import Harness
+from tests.e2e.installation import completion_request
 
 HANDLE = "analytics-store"
 ZONE = "Asia/Singapore"
@@ -33,16 +34,7 @@ async def _install(harness: Harness) -> str:
     harness.sandbox.control.create_store(HANDLE, "tiny")
     started = await apps.StartInstallation(app_pb2.StartInstallationRequest(store_handle=HANDLE))
     callback = harness.sandbox.control.install_shopline(HANDLE, custom_field=started.state)["params"]
-    done = await apps.CompleteInstallation(
-        app_pb2.CompleteInstallationRequest(
-            app_key=callback["appkey"],
-            code=callback["code"],
-            handle=callback["handle"],
-            timestamp=callback["timestamp"],
-            sign=callback["sign"],
-            state=callback["customField"],
-        )
-    )
+    done = await apps.CompleteInstallation(completion_request(callback))
     return done.app.name
 
 

@@ -22,6 +22,7 @@ from multichannel.v1 import (
     task_pb2,
     task_pb2_grpc,
 )
+from tests.e2e.installation import completion_request
 
 
 @pytest.fixture
@@ -87,16 +88,7 @@ async def _ready(harness) -> Catalog:  # type: ignore[no-untyped-def]
     handle = harness.sandbox.shopline_handle
     started = await apps.StartInstallation(app_pb2.StartInstallationRequest(store_handle=handle))
     callback = harness.sandbox.control.install_shopline(handle, custom_field=started.state)["params"]
-    installed = await apps.CompleteInstallation(
-        app_pb2.CompleteInstallationRequest(
-            app_key=callback["appkey"],
-            code=callback["code"],
-            handle=callback["handle"],
-            timestamp=callback["timestamp"],
-            sign=callback["sign"],
-            state=callback["customField"],
-        )
-    )
+    installed = await apps.CompleteInstallation(completion_request(callback))
     shops = shop_pb2_grpc.ShopServiceStub(harness.channel)
     authorization = await shops.StartAuthorization(
         shop_pb2.StartAuthorizationRequest(parent=installed.app.name, region_code="US")

@@ -20,6 +20,7 @@ from multichannel.v1 import (
     task_pb2_grpc,
 )
 from tests.e2e.conftest import Harness
+from tests.e2e.installation import completion_request
 
 HANDLE = "orders-store"
 
@@ -81,16 +82,7 @@ async def _install(harness: Harness, *, auto_import: bool) -> str:
     harness.sandbox.control.create_store(HANDLE)
     started = await apps.StartInstallation(app_pb2.StartInstallationRequest(store_handle=HANDLE))
     callback = harness.sandbox.control.install_shopline(HANDLE, custom_field=started.state)["params"]
-    done = await apps.CompleteInstallation(
-        app_pb2.CompleteInstallationRequest(
-            app_key=callback["appkey"],
-            code=callback["code"],
-            handle=callback["handle"],
-            timestamp=callback["timestamp"],
-            sign=callback["sign"],
-            state=callback["customField"],
-        )
-    )
+    done = await apps.CompleteInstallation(completion_request(callback))
     await apps.UpdateApp(
         app_pb2.UpdateAppRequest(
             app=app_pb2.App(

@@ -18,6 +18,7 @@ from domain.channel import ShopCredentials, TimeWindow
 from multichannel.v1 import app_pb2, app_pb2_grpc, shop_pb2, shop_pb2_grpc, task_pb2, task_pb2_grpc
 from sandbox.runner import RunningSandbox
 from tests.e2e.conftest import TEST_TOKEN_KEY, fresh_schema, running_harness
+from tests.e2e.installation import completion_request
 from tests.postgres import admin_url_or_skip, throwaway_database
 
 
@@ -57,16 +58,7 @@ async def _install(harness, handle: str) -> str:  # type: ignore[no-untyped-def]
     started = await apps.StartInstallation(app_pb2.StartInstallationRequest(store_handle=handle))
     assert f"/stores/{handle}/admin/oauth-web/#/oauth/authorize" in started.authorization_url
     callback = harness.sandbox.control.install_shopline(handle, custom_field=started.state)["params"]
-    done = await apps.CompleteInstallation(
-        app_pb2.CompleteInstallationRequest(
-            app_key=callback["appkey"],
-            code=callback["code"],
-            handle=callback["handle"],
-            timestamp=callback["timestamp"],
-            sign=callback["sign"],
-            state=callback["customField"],
-        )
-    )
+    done = await apps.CompleteInstallation(completion_request(callback))
     assert done.created
     assert done.app.store_handle == handle
     return done.app.name
