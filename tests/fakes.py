@@ -34,7 +34,7 @@ from domain.analytics import (
 )
 from domain.app import App
 from domain.authorization_state import AuthorizationStateInvalid, PendingOAuth
-from domain.catalog import ChannelProduct
+from domain.catalog import ChannelProduct, SkuLink
 from domain.channel import (
     SHOPLINE,
     TIKTOK,
@@ -693,6 +693,17 @@ class FakeChannelProductRepository:
     ) -> dict[ChannelProductId, ChannelProduct]:
         found = (self._table.find((shop_id, product_id)) for product_id in sorted(set(product_ids)))
         return {product.id: product for product in found if product is not None}
+
+    async def sku_links(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]
+    ) -> dict[ChannelSkuId, SkuLink]:
+        wanted = set(sku_ids)
+        return {
+            sku.sku_id: sku.link
+            for product in self._table.rows_where(lambda product: product.shop_id == shop_id)
+            for sku in product.skus
+            if sku.sku_id in wanted and sku.link is not None
+        }
 
     async def save_many(self, batch: Sequence[ChannelProduct]) -> None:
         for product in batch:

@@ -28,7 +28,7 @@ from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.jobs.change_feed import InProcessTaskChangeFeed
 from adapters.jobs.runner import EmbeddedJobRunner
 from adapters.jobs.scheduler import PeriodicJob, PeriodicScheduler
-from adapters.persistence.engine import create_engine, session_factory
+from adapters.persistence.engine import create_engine, query_session_factory, session_factory
 from adapters.persistence.sales_reports import SqlSalesReports
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.settings import Settings
@@ -162,6 +162,10 @@ class Container(containers.DeclarativeContainer):
     event_subscribers = providers.List(task_changes, stock_push_wakeup, linked_pool_observer)
     events = providers.Singleton(FanOutPublisher, event_subscribers)
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)
+    query_sessions = providers.Singleton(query_session_factory, engine)
+    query_unit_of_work = providers.Factory(
+        SqlAlchemyUnitOfWork, query_sessions, cipher=token_cipher, read_only=True
+    )
 
     tiktok_http = providers.Singleton(httpx.AsyncClient, timeout=PARTNER_TIMEOUT)
     shopline_http = providers.Singleton(httpx.AsyncClient, timeout=PARTNER_TIMEOUT)
@@ -293,7 +297,7 @@ class Container(containers.DeclarativeContainer):
 
     page_tokens = providers.Singleton(PageTokenCodec, key=providers.Callable(_page_token_key, settings))
 
-    app_queries = providers.Factory(AppQueries, unit_of_work=unit_of_work.provider)
+    app_queries = providers.Factory(AppQueries, unit_of_work=query_unit_of_work.provider)
     installation = providers.Factory(
         Installation,
         unit_of_work.provider,
@@ -308,7 +312,9 @@ class Container(containers.DeclarativeContainer):
     shop_authorization = providers.Factory(
         ShopAuthorization, unit_of_work.provider, tiktok_api, job_runner, clock, id_generator, secure_random
     )
-    shop_management = providers.Factory(ShopManagement, unit_of_work.provider, clock)
+    shop_management = providers.Factory(
+        ShopManagement, unit_of_work.provider, clock, queries=query_unit_of_work.provider
+    )
     task_service = providers.Factory(TaskService, unit_of_work.provider, clock, task_changes, job_runner)
 
     app_servicer = providers.Factory(
@@ -322,7 +328,7 @@ class Container(containers.DeclarativeContainer):
         ShopServicer, authorization=shop_authorization, shops=shop_management, page_tokens=page_tokens
     )
     task_servicer = providers.Factory(TaskServicer, tasks=task_service, page_tokens=page_tokens)
-    order_queries = providers.Factory(OrderQueries, unit_of_work.provider)
+    order_queries = providers.Factory(OrderQueries, query_unit_of_work.provider)
     order_commands = providers.Factory(
         OrderCommands, unit_of_work.provider, clock, tiktok_api, order_importer, order_syncs
     )
@@ -331,7 +337,7 @@ class Container(containers.DeclarativeContainer):
     )
     catalog_servicer = providers.Factory(
         CatalogServicer,
-        queries=providers.Factory(CatalogQueries, unit_of_work.provider),
+        queries=providers.Factory(CatalogQueries, query_unit_of_work.provider),
         links=providers.Factory(ManualLinks, unit_of_work.provider, clock, pool_links, variant_refresh),
         price_rules=providers.Factory(PriceRules, unit_of_work.provider, clock, variant_refresh),
         tasks=providers.Factory(CatalogTasks, unit_of_work.provider, clock, id_generator, job_runner),

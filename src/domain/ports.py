@@ -25,7 +25,7 @@ from domain.analytics import (
 )
 from domain.app import App
 from domain.authorization_state import AuthorizationStateStore
-from domain.catalog import ChannelProduct
+from domain.catalog import ChannelProduct, SkuLink
 from domain.channel import (
     AuthorizedShop,
     ChannelProductData,
@@ -249,6 +249,12 @@ class ChannelProductRepository(Protocol):
         self, shop_id: ShopId, product_ids: Iterable[ChannelProductId]
     ) -> dict[ChannelProductId, ChannelProduct]:
         """The stored products among ``product_ids`` (for batch imports); missing ids are left out."""
+        ...
+
+    async def sku_links(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]
+    ) -> dict[ChannelSkuId, SkuLink]:
+        """The links of the linked SKUs among ``sku_ids``, without reading their products."""
         ...
 
     async def save_many(self, batch: Sequence[ChannelProduct]) -> None:

@@ -218,17 +218,11 @@ async def _shop_of_app(uow: UnitOfWork, app_id: AppId, shop_id: ShopId) -> Shop:
 
 
 async def _views(uow: UnitOfWork, orders: Sequence[Order]) -> list[OrderView]:
-    """The orders with their SKUs' links, reading the products once per shop and each app once."""
+    """The orders with their SKUs' links, reading the links once per shop and each app once."""
     links: dict[ShopId, dict[ChannelSkuId, SkuLink]] = {}
     for shop_id in {order.shop_id for order in orders}:
-        wanted = {line.product_id for order in orders if order.shop_id == shop_id for line in order.lines}
-        products = await uow.channel_products.find_many(shop_id, wanted)
-        links[shop_id] = {
-            sku.sku_id: sku.link
-            for product in products.values()
-            for sku in product.skus
-            if sku.link is not None
-        }
+        wanted = {line.sku_id for order in orders if order.shop_id == shop_id for line in order.lines}
+        links[shop_id] = await uow.channel_products.sku_links(shop_id, wanted)
     settings: dict[AppId, AppSettings] = {}
     for app_id in {order.app_id for order in orders if order.import_status.state is ImportState.NOT_IMPORTED}:
         settings[app_id] = (await uow.apps.get(app_id)).settings

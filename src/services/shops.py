@@ -107,22 +107,29 @@ async def owned_shop(uow: UnitOfWork, app_id: AppId, shop_id: ShopId) -> Shop:
 
 
 class ShopManagement:
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Clock) -> None:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        queries: Callable[[], UnitOfWork] | None = None,
+    ) -> None:
+        """``queries`` opens the read-only units of work of ``list_shops`` and ``get_shop``."""
         self._unit_of_work = unit_of_work
+        self._queries = queries or unit_of_work
         self._clock = clock
 
     async def list_shops(
         self, app_id: AppId, *, page_size: int, after: str | None, status: ShopStatus | None = None
     ) -> Page[ShopView]:
         now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        async with self._queries() as uow:
             await uow.apps.get(app_id)
             page = await uow.shop_overviews.list(app_id, page_size=page_size, after=after, status=status)
             return Page([ShopView.of(overview, now) for overview in page.items], page.next_cursor)
 
     async def get_shop(self, app_id: AppId, shop_id: ShopId) -> ShopView:
         now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        async with self._queries() as uow:
             try:
                 overview = await uow.shop_overviews.get(shop_id)
             except ShopNotFound:

@@ -27,6 +27,15 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def query_session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    """Sessions for read-only queries: each statement commits on its own.
+
+    That saves the BEGIN and ROLLBACK round trips of a transaction around a single read; a query
+    of several statements may see commits made between them.
+    """
+    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+
+
 def _ensure_sqlite_directory(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):

@@ -40,11 +40,18 @@ class SqlAlchemyUnitOfWork:
         sessions: async_sessionmaker[AsyncSession],
         publisher: EventPublisher | None = None,
         cipher: TokenCipher | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
-        """Without a ``cipher`` every repository works except tokens, which refuse to store plaintext."""
+        """Without a ``cipher`` every repository works except tokens, which refuse to store plaintext.
+
+        A ``read_only`` unit of work is for queries on sessions that run without a transaction
+        (``query_session_factory``); it refuses to commit.
+        """
         self._sessions = sessions
         self._publisher = publisher
         self._cipher = cipher
+        self._read_only = read_only
         self._session: AsyncSession | None = None
         # Repositories are built on first use, once per ``async with`` block.
         self._repositories: dict[str, Any] = {}
@@ -141,6 +148,8 @@ class SqlAlchemyUnitOfWork:
             raise
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         events = self._pull_events()
         await self.session.commit()
         await self.session.begin()

@@ -132,6 +132,21 @@ async def test_find_many_returns_only_stored_products(backend) -> None:  # type:
     assert list(found) == ["p-2"] and state_of(found[ChannelProductId("p-2")]) == state_of(product("p-2"))
 
 
+async def test_sku_links_name_only_linked_skus_of_the_shop(backend) -> None:  # type: ignore[no-untyped-def]
+    await seed(backend, shops=SHOPS)
+    linked = product("p-1")
+    linked.unlink_sku(ChannelSkuId("p-1-a"))
+    linked.link_sku(ChannelSkuId("p-1-b"), ShoplineVariantId("var-b"), at(30))
+    async with backend.new_uow() as uow:
+        await uow.channel_products.save_many([linked, product("p-1", shop_id=OTHER_SHOP)])
+        await uow.commit()
+    wanted = [ChannelSkuId(f"p-1-{letter}") for letter in "abcz"]
+    async with backend.new_uow() as uow:
+        links = await uow.channel_products.sku_links(SHOP, wanted)
+        assert await uow.channel_products.sku_links(SHOP, []) == {}
+    assert links == {sku: linked.sku(sku).link for sku in (ChannelSkuId("p-1-b"), ChannelSkuId("p-1-c"))}
+
+
 # --- SQLAlchemy only ------------------------------------------------------------------------
 
 

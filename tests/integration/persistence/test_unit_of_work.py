@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.persistence.engine import query_session_factory
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from domain.errors import OrderNotFound, ShopNotFound, TaskNotFound
 from domain.events import ShopAuthorized, ShopRenamed, TaskCreated
 from domain.ids import AppId, ShopId, TaskId
@@ -75,3 +77,21 @@ async def test_events_survive_reading_the_aggregate_again(backend) -> None:  # t
         await uow.shops.list(AppId(APP), page_size=10, after=None)
         await uow.commit()
     assert backend.publisher.published == [ShopRenamed(ShopId(SHOP), AppId(APP), "Renamed")]
+
+
+async def test_a_query_unit_of_work_reads_commits_and_refuses_to_commit(sql_backend) -> None:  # type: ignore[no-untyped-def]
+    await seed(sql_backend, shops=())
+    queries = query_session_factory(sql_backend.engine)
+    async with sql_backend.new_uow() as uow:
+        await uow.shops.add(shop())
+        await uow.commit()
+    async with SqlAlchemyUnitOfWork(queries, read_only=True) as reader:
+        assert (await reader.shops.get(SHOP)).display_name == shop().display_name
+        async with sql_backend.new_uow() as writer:  # a commit between two reads is seen by the second
+            renamed = await writer.shops.get(SHOP)
+            renamed.rename(DisplayName.parse("Renamed"))
+            await writer.shops.update(renamed)
+            await writer.commit()
+        assert (await reader.shops.get(SHOP)).display_name == DisplayName.parse("Renamed")
+        with pytest.raises(RuntimeError, match="read-only"):
+            await reader.commit()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import calendar
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+from hypothesis import given
+from hypothesis import strategies as st
 
-from adapters.grpc.mappers import task_kind_from_proto, task_state_from_proto, task_to_proto
+from adapters.grpc.mappers import task_kind_from_proto, task_state_from_proto, task_to_proto, timestamp
 from adapters.grpc.names import parse_app_name, parse_shop_name, parse_task_name, shop_name, task_name
 from domain.errors import InvalidArgument
 from domain.ids import AppId, ShopId, TaskId
@@ -60,3 +64,18 @@ def test_every_domain_enum_value_has_a_proto_value() -> None:
     assert task_kind_from_proto(task_pb2.TASK_KIND_UNSPECIFIED) is None
     with pytest.raises(InvalidArgument):
         task_state_from_proto(99)
+
+
+@given(
+    st.datetimes(
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=8)), timezone(-timedelta(hours=5))])
+    )
+)
+def test_timestamps_match_protobufs_own_conversion(value: datetime) -> None:
+    expected = Timestamp()
+    expected.FromDatetime(value)
+    assert timestamp(value) == expected
+    assert timestamp(value.replace(tzinfo=None)) == Timestamp(
+        seconds=calendar.timegm(value.replace(tzinfo=None).timetuple()), nanos=value.microsecond * 1000
+    )
+    assert timestamp(None) is None

@@ -66,6 +66,27 @@ class SqlAlchemyChannelProductRepository:
         found = await self._load((channel_products.c.shop_id == shop_id) & channel_products.c.id.in_(wanted))
         return {product.id: product for product in found}
 
+    async def sku_links(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]
+    ) -> dict[ChannelSkuId, SkuLink]:
+        wanted = sorted(set(sku_ids))
+        if not wanted:
+            return {}
+        query = select(
+            channel_skus.c.sku_id,
+            channel_skus.c.link_variant_id,
+            channel_skus.c.link_kind,
+            channel_skus.c.linked_at,
+        ).where(
+            channel_skus.c.shop_id == shop_id,
+            channel_skus.c.sku_id.in_(wanted),
+            channel_skus.c.link_variant_id.is_not(None),
+        )
+        return {
+            ChannelSkuId(sku_id): SkuLink(ShoplineVariantId(variant_id), LinkKind(kind), linked_at)
+            for sku_id, variant_id, kind, linked_at in await self._session.execute(query)
+        }
+
     async def find_by_sku(self, shop_id: ShopId, sku_id: ChannelSkuId) -> ChannelProduct | None:
         product_id = (
             await self._session.execute(

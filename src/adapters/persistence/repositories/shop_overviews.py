@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -46,12 +46,16 @@ _OVERVIEW = select(
 ).select_from(shops.outerjoin(tiktok_tokens, tiktok_tokens.c.shop_id == shops.c.id))
 
 
+# Built once: a statement reused with a bound parameter skips rebuilding its cache key per call.
+_OVERVIEW_OF_SHOP = _OVERVIEW.where(shops.c.id == bindparam("shop_id"))
+
+
 class SqlAlchemyShopOverviews:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, shop_id: ShopId) -> ShopOverview:
-        row = (await self._session.execute(_OVERVIEW.where(shops.c.id == shop_id))).mappings().first()
+        row = (await self._session.execute(_OVERVIEW_OF_SHOP, {"shop_id": shop_id})).mappings().first()
         if row is None:
             raise ShopNotFound(f"shops/{shop_id}")
         return _overview(row)
