@@ -27,6 +27,7 @@ from bench.support import (
     install_and_authorize,
     postgres_admin_url,
     postgres_available,
+    process_cpu_seconds,
     run_child,
     sandbox_control,
     sandbox_process,
@@ -93,6 +94,8 @@ def measure(size: float, database: str, rate_limit: float, *, baseline: bool = T
         "products_per_s": round(figures["products"] / wall, 1),
         "pages_fetched": figures["requests"],
         "peak_rss_mib": imported.peak_rss_mib,
+        "cpu_seconds": round(figures["cpu_seconds"], 2),
+        "sandbox_cpu_seconds": round(figures["sandbox_cpu_seconds"], 2),
         "rate_limit_qps": rate_limit or None,
         "task_state": figures["task_state"],
     }
@@ -104,6 +107,8 @@ def measure(size: float, database: str, rate_limit: float, *, baseline: bool = T
         result["baseline_wall_seconds"] = round(raw.figures["wall_seconds"], 2)
         result["baseline_pages_fetched"] = raw.figures["requests"]
         result["baseline_peak_rss_mib"] = raw.peak_rss_mib
+        result["baseline_cpu_seconds"] = round(raw.figures["cpu_seconds"], 2)
+        result["baseline_sandbox_cpu_seconds"] = round(raw.figures["sandbox_cpu_seconds"], 2)
         result["ratio_to_baseline"] = round(wall / raw.figures["wall_seconds"], 2)
     return result
 
@@ -161,9 +166,13 @@ async def child_import(sandbox: dict[str, Any], database_url: str, rate_limit: f
         (task_id,) = outcome.history_import_tasks
         requests = _count_requests_to(container.tiktok_http(), settings.tiktok_api_url)
         runner = container.job_runner()
+        sandbox_cpu = process_cpu_seconds(sandbox["pid"])
+        cpu = time.process_time()
         started_at = time.perf_counter()
         await runner.run_until_idle()
         wall = time.perf_counter() - started_at
+        cpu = time.process_time() - cpu
+        sandbox_cpu = process_cpu_seconds(sandbox["pid"]) - sandbox_cpu
         async with container.unit_of_work() as uow:
             task = await uow.tasks.get(task_id)
             session = uow.session
@@ -173,6 +182,8 @@ async def child_import(sandbox: dict[str, Any], database_url: str, rate_limit: f
             ).scalar_one()
         return {
             "wall_seconds": wall,
+            "cpu_seconds": cpu,
+            "sandbox_cpu_seconds": sandbox_cpu,
             "orders": order_count,
             "products": product_count,
             "requests": requests[0],
@@ -241,6 +252,8 @@ async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit:
                     await connection.execute(insert(table), pending[table])
                 pending[table] = []
 
+        sandbox_cpu = process_cpu_seconds(sandbox["pid"])
+        cpu = time.process_time()
         started_at = time.perf_counter()
         cutoff = datetime.now(UTC)
         product_pages = products.search_products(
@@ -271,8 +284,15 @@ async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit:
             day = end
         await store(raw_orders, [], flush=True)
         wall = time.perf_counter() - started_at
+        cpu = time.process_time() - cpu
+        sandbox_cpu = process_cpu_seconds(sandbox["pid"]) - sandbox_cpu
     await engine.dispose()
-    return {"wall_seconds": wall, "requests": requests[0]}
+    return {
+        "wall_seconds": wall,
+        "cpu_seconds": cpu,
+        "sandbox_cpu_seconds": sandbox_cpu,
+        "requests": requests[0],
+    }
 
 
 # --------------------------------------------------------------------------- entry point

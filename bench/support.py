@@ -67,6 +67,13 @@ def run_child(module: str, arguments: Sequence[str], *, timeout: float | None = 
     return ChildResult(json.loads(lines[-1]), round(usage.ru_maxrss / 1024, 1))
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a running process has used so far (Linux ``/proc``)."""
+    # The fields after the parenthesised command name start at the third, the state.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def postgres_admin_url() -> str:
     for variable in POSTGRES_URL_VARIABLES:
         value = os.environ.get(variable, "").strip()

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, func, inse
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence.statistics import note_inserted
 from domain.errors import DomainError, StaleWrite
 
 
@@ -113,6 +114,7 @@ async def sync_children(session: AsyncSession, table: Table, before: ChildRows, 
         )
     if added:
         await session.execute(insert(table), added)
+        await note_inserted(session, table, len(added))
 
 
 async def save_versioned_batch(
@@ -153,6 +155,7 @@ async def save_versioned_batch(
         first = await _first_unwritten(session, table, keys, rows, versions)
         name = subject if first is None else f"{subject}/{first}"
         raise StaleWrite(name, f"{len(rows) - written} of {len(rows)} changed since they were read")
+    await note_inserted(session, table, sum(1 for version in expected if version == 0))
     return versions
 
 
