@@ -8,7 +8,8 @@ real service: the container of ``adapters.bootstrap`` (SQLAlchemy persistence, t
 over loopback with its rate limiter, the job runner and the ``HISTORY_IMPORT`` handler), started
 the way a merchant starts it (SHOPLINE installation, then TikTok authorization). The baseline,
 in another fresh child on another fresh database, reads the same search and detail pages through
-the same signed transport and inserts them as raw JSON rows, with no mapping and no domain logic:
+the same signed transport and inserts them as raw JSON rows, with no mapping and no domain logic.
+It searches as many windows side by side and keeps as many detail reads in flight as the import.
 ``ratio_to_baseline`` is what the domain and the repositories cost on top of moving the bytes.
 Prints one JSON line.
 """
@@ -20,6 +21,7 @@ import asyncio
 import json
 import sys
 import time
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -206,7 +208,19 @@ class _FixedToken:
 
 
 async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit: float) -> dict[str, Any]:
-    """Reads the pages the import reads and stores them raw: the floor for moving the same data."""
+    """Reads the pages the import reads and stores them raw: the floor for moving the same data.
+
+    It runs with the service's garbage collector thresholds, so the two differ only in their work.
+    """
+    from contextlib import contextmanager
+
+    from adapters.gc_tuning import tuned_garbage_collector
+
+    with contextmanager(tuned_garbage_collector)():
+        return await _copy_raw(sandbox, database_url, rate_limit)
+
+
+async def _copy_raw(sandbox: dict[str, Any], database_url: str, rate_limit: float) -> dict[str, Any]:
     from contextlib import aclosing
 
     import httpx
@@ -216,7 +230,7 @@ async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit:
     from adapters.persistence.engine import create_engine
     from adapters.tiktok import mapping, orders, products
     from adapters.tiktok.client import TikTokChannelClient
-    from services.history_import import HISTORY_DAYS, PRODUCTS_SINCE
+    from services.history_import import HISTORY_DAYS, PAGES_IN_FLIGHT, PRODUCTS_SINCE, WINDOWS_IN_FLIGHT
 
     metadata = MetaData()
     # No keys: an order updated while the import runs may show up in two windows; raw rows keep both.
@@ -248,9 +262,9 @@ async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit:
         async def store(table: Table, rows: list[dict[str, str]], *, flush: bool = False) -> None:
             pending[table].extend(rows)
             if len(pending[table]) >= RAW_BATCH_ROWS or (flush and pending[table]):
+                batch, pending[table] = pending[table], []  # windows go on adding while this is written
                 async with engine.begin() as connection:
-                    await connection.execute(insert(table), pending[table])
-                pending[table] = []
+                    await connection.execute(insert(table), batch)
 
         sandbox_cpu = process_cpu_seconds(sandbox["pid"])
         cpu = time.process_time()
@@ -268,20 +282,39 @@ async def child_baseline(sandbox: dict[str, Any], database_url: str, rate_limit:
                 found = data.get("products") or []
                 await store(raw_products, [{"id": item["id"], "data": json.dumps(item)} for item in found])
         await store(raw_products, [], flush=True)
-        day = cutoff - timedelta(days=HISTORY_DAYS)
-        while day < cutoff:
-            end = min(day + timedelta(days=1), cutoff)
-            order_pages = orders.search_orders(
-                transport, tokens, shop.cipher, mapping.unix_seconds(day), mapping.unix_seconds_ceil(end)
-            )
-            async with aclosing(order_pages) as pages:
-                async for data in pages:
-                    ids = [item["id"] for item in data.get("orders") or []]
-                    details = await orders.get_order_details(transport, tokens, shop.cipher, ids)
-                    await store(
-                        raw_orders, [{"id": item["id"], "data": json.dumps(item)} for item in details]
-                    )
-            day = end
+        # As the import does: day windows searched side by side, each with detail reads in flight.
+        windows = asyncio.Semaphore(WINDOWS_IN_FLIGHT)
+
+        async def store_details(reading: asyncio.Task[list[dict[str, Any]]]) -> None:
+            await store(raw_orders, [{"id": item["id"], "data": json.dumps(item)} for item in await reading])
+
+        async def copy_window(start: datetime, end: datetime) -> None:
+            async with windows:
+                order_pages = orders.search_orders(
+                    transport,
+                    tokens,
+                    shop.cipher,
+                    mapping.unix_seconds(start),
+                    mapping.unix_seconds_ceil(end),
+                )
+                in_flight: deque[asyncio.Task[list[dict[str, Any]]]] = deque()
+                try:
+                    async with aclosing(order_pages) as pages:
+                        async for data in pages:
+                            ids = [item["id"] for item in data.get("orders") or []]
+                            details = orders.get_order_details(transport, tokens, shop.cipher, ids)
+                            in_flight.append(asyncio.ensure_future(details))
+                            if len(in_flight) >= PAGES_IN_FLIGHT:
+                                await store_details(in_flight.popleft())
+                    while in_flight:
+                        await store_details(in_flight.popleft())
+                finally:
+                    for reading in in_flight:
+                        reading.cancel()
+
+        first_day = cutoff - timedelta(days=HISTORY_DAYS)
+        days = [first_day + timedelta(days=n) for n in range(HISTORY_DAYS)]
+        await asyncio.gather(*(copy_window(day, min(day + timedelta(days=1), cutoff)) for day in days))
         await store(raw_orders, [], flush=True)
         wall = time.perf_counter() - started_at
         cpu = time.process_time() - cpu

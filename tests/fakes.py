@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import itertools
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Mapping, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -1217,6 +1218,13 @@ class FakeTikTokChannelApi(_FaultInjection):
         )
         for start in range(0, len(matching), page_size):
             yield ResultPage(tuple(matching[start : start + page_size]), len(matching))
+
+    async def search_order_ids(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[OrderId]]:
+        async with aclosing(self.search_orders(credentials, window, page_size=page_size)) as pages:
+            async for page in pages:
+                yield ResultPage(tuple(order.order_id for order in page.items), page.total_count)
 
     async def get_orders(
         self, credentials: ShopCredentials, order_ids: Sequence[OrderId]

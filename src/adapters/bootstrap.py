@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.crypto.token_cipher import TokenCipher
 from adapters.events.fan_out import FanOutPublisher
+from adapters.gc_tuning import tuned_garbage_collector
 from adapters.grpc.api import api_bindings
 from adapters.grpc.paging import PageTokenCodec
 from adapters.grpc.server import create_server
@@ -150,6 +151,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     id_generator = providers.Singleton(UuidIdGenerator)
     secure_random = providers.Singleton(SystemSecureRandom)
+    garbage_collector = providers.Resource(tuned_garbage_collector)
 
     engine = providers.Singleton(create_engine, settings.provided.database_url)
     engine_lifecycle = providers.Resource(_disposed_at_shutdown, engine)

@@ -509,6 +509,12 @@ class TikTokChannelApi(Protocol):
         """Orders updated in ``window`` (start inclusive, end exclusive), oldest update first."""
         ...
 
+    def search_order_ids(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[OrderId]]:
+        """The ids of ``search_orders``'s pages, for callers that read the details anyway."""
+        ...
+
     async def get_orders(
         self, credentials: ShopCredentials, order_ids: Sequence[OrderId]
     ) -> list[TikTokOrderData]:

@@ -40,6 +40,7 @@ ORDERS = 1100
 SINCE = NOW - timedelta(days=30)
 RECENT_ORDERS = sum(1 for n in range(ORDERS) if order_data(n).create_time >= SINCE)
 # Created before the 30 days but updated within them: TikTok returns them, the import skips them.
+RECENT_40 = sum(1 for n in range(40) if order_data(n).create_time >= SINCE)
 LATE_UPDATED = sum(1 for n in range(ORDERS) if order_data(n).create_time < SINCE <= order_data(n).update_time)
 
 
@@ -141,6 +142,29 @@ async def test_a_bad_order_is_recorded_and_does_not_fail_the_task() -> None:
     assert error.item_ref == f"apps/{APP}/shops/{SHOP}/orders/{bad.order_id}"
     assert "no line items" in error.reason
     assert (SHOP, bad.order_id) not in world.database.state.orders
+
+
+async def test_an_order_left_out_of_its_details_is_recorded_as_failed() -> None:
+    world = await prepared(products=0, orders=40)
+    searched = sorted(world.tiktok.shop(CIPHER).orders)
+    recent = [order_id for order_id in searched if order_data(int(order_id[-8:])).create_time >= SINCE]
+    left_out = recent[-1]
+    reading = world.tiktok.get_orders
+
+    async def details_without_one(credentials: Any, order_ids: Any) -> Any:
+        return [order for order in await reading(credentials, order_ids) if order.order_id != left_out]
+
+    world.tiktok.get_orders = details_without_one  # type: ignore[method-assign]
+
+    await run_import(world)
+
+    task = await world.task("import-1")
+    assert task.state is TaskState.SUCCEEDED
+    assert task.counts.failed == 1 and task.counts.created == RECENT_40 - 1
+    [error] = task.last_errors
+    assert error.item_ref == f"apps/{APP}/shops/{SHOP}/orders/{left_out}"
+    assert "left out" in error.reason
+    assert (SHOP, left_out) not in world.database.state.orders
 
 
 async def test_first_seen_orders_reserve_stock_through_the_domain_events() -> None:

@@ -274,6 +274,22 @@ class TikTokChannelClient:
                 items = _mapped(lambda d: tuple(mapping.order(o) for o in d.get("orders") or []), data)
                 yield ResultPage(items, int(data.get("total_count") or 0))
 
+    async def search_order_ids(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[OrderId]]:
+        pages = orders.search_orders(
+            self.transport,
+            self._tokens(credentials),
+            credentials.shop_cipher,
+            mapping.unix_seconds(window.start),
+            mapping.unix_seconds_ceil(window.end),
+            page_size=page_size,
+        )
+        async with aclosing(pages):
+            async for data in pages:
+                ids = _mapped(lambda d: tuple(mapping.order_id(o) for o in d.get("orders") or []), data)
+                yield ResultPage(ids, int(data.get("total_count") or 0))
+
     async def get_orders(
         self, credentials: ShopCredentials, order_ids: Sequence[OrderId]
     ) -> list[TikTokOrderData]:

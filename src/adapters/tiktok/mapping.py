@@ -255,6 +255,11 @@ def _optional_time(value: Any, what: str) -> datetime | None:
     return unix_time(value, what)
 
 
+def order_id(raw: Any) -> OrderId:
+    """Only the id of an order object (a search result whose details are read separately)."""
+    return OrderId(text_id(_obj(raw, "order").get("id"), "order.id"))
+
+
 def order(raw: Any) -> TikTokOrderData:
     item = _obj(raw, "order")
     payment = _obj(item.get("payment") or {}, "order.payment")

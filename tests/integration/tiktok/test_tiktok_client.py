@@ -179,6 +179,14 @@ async def test_search_orders_pages_in_update_time_order_and_details_in_batches(
     assert sum(units.values()) == len(details[0].line_items)
 
 
+async def test_search_order_ids_pages_the_same_orders_as_the_full_search(
+    sandbox, client, shop, clock
+) -> None:
+    full, pages = await collect(client.search_orders(shop.credentials, everything(clock), page_size=25))
+    ids, id_pages = await collect(client.search_order_ids(shop.credentials, everything(clock), page_size=25))
+    assert ids == [order.order_id for order in full] and id_pages == pages
+
+
 async def test_orders_search_window_is_start_inclusive_end_exclusive(sandbox, client, shop, clock) -> None:
     orders, _ = await collect(client.search_orders(shop.credentials, everything(clock)))
     pivot = orders[len(orders) // 2].update_time
