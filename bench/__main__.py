@@ -35,7 +35,9 @@ def _run(module: str, arguments: list[str]) -> dict[str, Any] | None:
     """One benchmark run in a process of its own; its last JSON line, echoed as it comes."""
     command = [sys.executable, "-m", module, *arguments]
     print(f"# {' '.join(command[2:])}", file=sys.stderr, flush=True)
+    started = time.perf_counter()
     completed = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=REPOSITORY, check=False)
+    seconds = round(time.perf_counter() - started, 1)
     lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
     if completed.returncode != 0 or not lines:
         print(f"# failed with exit code {completed.returncode}", file=sys.stderr, flush=True)
@@ -43,6 +45,7 @@ def _run(module: str, arguments: list[str]) -> dict[str, Any] | None:
     print(lines[-1], flush=True)
     figures: dict[str, Any] = json.loads(lines[-1])
     figures["arguments"] = arguments
+    figures["run_seconds"] = seconds  # the whole run: set-up, reference and measurement
     return figures
 
 

@@ -152,8 +152,9 @@ async def child(sandbox: dict[str, Any], database_url: str) -> dict[str, Any]:
 
 
 def suite(quick: bool) -> list[list[str]]:
-    size = PRESETS["quick"] if quick else PRESETS["full"]
-    return [[f"--size={size:g}", f"--database={database}"] for database in ("sqlite", "postgresql")]
+    """PostgreSQL only, at half the size in the full suite, so the whole suite fits in ten minutes."""
+    size = PRESETS["quick"] if quick else PRESETS["full"] / 2
+    return [[f"--size={size:g}", "--database=postgresql"]]
 
 
 def main(argv: list[str] | None = None) -> int:

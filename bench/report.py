@@ -194,6 +194,68 @@ def _grpc_overhead(result: dict[str, Any]) -> list[Headline]:
     return rows
 
 
+def _hot_sku(result: dict[str, Any]) -> list[Headline]:
+    ratio = result["covered_per_s"] / result["baseline_covered_per_s"]
+    return [
+        Headline(
+            f"hot SKU, {result['database']}, {result['streams']} streams: covered reservations/s "
+            "vs raw UPDATE loop",
+            f"{result['covered_per_s']:,.1f}/s ({result['covered_reservations']:,} covered of "
+            f"{result['stock']:,}, {result['oversold_recorded']} orders recorded as oversold)",
+            f"single-statement UPDATE loop {result['baseline_covered_per_s']:,.1f}/s",
+            ratio,
+            "nothing oversold beyond stock",
+            bool(result["nothing_oversold_beyond_stock"]),
+        )
+    ]
+
+
+def _stock_propagation(result: dict[str, Any]) -> list[Headline]:
+    limit = f", {result['rate_limit_qps']:g} QPS" if result.get("rate_limit_qps") else ""
+    return [
+        Headline(
+            f"stock propagation, {result['database']}{limit}, {result['linked_skus']:,} linked SKUs: "
+            "on-hand change to last SKU vs the same calls sent directly",
+            f"p50 {result['to_last_p50_s']} s, p99 {result['to_last_p99_s']} s "
+            f"({result['update_inventory_calls_per_round']:g} calls per change)",
+            f"direct calls p50 {result['direct_to_last_p50_s']} s"
+            if "direct_to_last_p50_s" in result
+            else "",
+            result.get("ratio_to_direct"),
+            "every SKU shows it",
+            bool(result["all_shown"]),
+        )
+    ]
+
+
+def _analytics(result: dict[str, Any]) -> list[Headline]:
+    orders = result["tiktok_orders"] + result["store_orders"]
+    return [
+        Headline(
+            f"GetSalesSummary by {row['group_by']} ({row['time_zone']}), {result['database']}, "
+            f"{orders:,} orders: gRPC p50 vs the same SQL run directly",
+            f"p50 {row['grpc_p50_ms']:,} ms, p90 {row['grpc_p90_ms']:,} ms ({row['runs']} runs)",
+            f"direct p50 {row['direct_p50_ms']:,} ms",
+            row["ratio"],
+        )
+        for row in result["results"]
+    ]
+
+
+def _catalog(result: dict[str, Any]) -> list[Headline]:
+    return [
+        Headline(
+            f"catalog, {result['database']}, {result['shop_skus']:,} SKUs: AutoLinkSkus vs history import "
+            "of the same catalog",
+            f"{result['auto_link_seconds']} s ({result['links_created']:,} links, "
+            f"{result['ambiguous_skus']} ambiguous); SyncPrices {result['price_sync_seconds']} s "
+            f"({result['prices_pushed']:,} prices)",
+            f"history import {result['history_import_seconds']} s",
+            result["ratio_auto_link_to_import"],
+        )
+    ]
+
+
 def _generic(result: dict[str, Any]) -> list[Headline]:
     """A benchmark without its own renderer: every ratio it reports."""
     name = result.get("benchmark", "?")
@@ -212,4 +274,8 @@ def _generic(result: dict[str, Any]) -> list[Headline]:
 _RENDERERS: dict[str, Callable[[dict[str, Any]], list[Headline]]] = {
     "history_import": _history_import,
     "grpc_overhead": _grpc_overhead,
+    "hot_sku": _hot_sku,
+    "stock_propagation": _stock_propagation,
+    "analytics": _analytics,
+    "catalog": _catalog,
 }

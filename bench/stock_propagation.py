@@ -10,7 +10,10 @@ changes the variant's on-hand in the sandbox's SHOPLINE store, then starts the o
 periodic job, or a webhook, would) and waits until every SKU shows the new quantity in the
 sandbox's TikTok shop. ``to_last`` is the time from the change to the last SKU's accepted push
 (the pusher records it after TikTok answered); it is checked against the sandbox after each round.
-``per_sku`` takes every SKU's own latency over all rounds. Prints one JSON line.
+``per_sku`` takes every SKU's own latency over all rounds. The reference, in the same child, sends
+the same ``update_inventory`` calls straight through the TikTok client (``direct_to_last``), and
+``ratio_to_direct`` is what the on-hand read, the pools, the push rows and the pusher add to the
+partner calls themselves. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ from bench.support import (
 
 SKUS_PER_PRODUCT = 3
 UNLIMITED_SANDBOX_QPS = 1_000_000
+PUSHER_CONCURRENCY = 16
+"""``StockPusher``'s default number of calls in flight, which the direct reference uses too."""
+DIRECT_ROUNDS = 3
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -76,6 +82,8 @@ def measure(skus: int, database: str, rounds: int, rate_limit: float) -> dict[st
         "update_inventory_calls_per_round": round(figures["calls"] / rounds, 1),
         "skus_per_s": round(figures["linked_skus"] / statistics.median(to_last), 1),
         "all_shown": figures["all_shown"],
+        "direct_to_last_p50_s": round(statistics.median(figures["direct"]), 3),
+        "ratio_to_direct": round(statistics.median(to_last) / statistics.median(figures["direct"]), 2),
         "peak_rss_mib": child.peak_rss_mib,
     }
 
@@ -174,15 +182,61 @@ async def child(
                 all_shown = all_shown and set(linked) <= visible and len(done) == len(linked)
                 to_last.append(max(done))
                 per_sku.extend(done)
+            pusher_calls = calls[0]
+            direct = await _direct_pushes(container, shop, linked, rounds)
         return {
             "linked_skus": len(linked),
             "to_last": to_last,
             "per_sku": per_sku,
-            "calls": calls[0],
+            "calls": pusher_calls,
             "all_shown": all_shown,
+            "direct": direct,
         }
     finally:
         await shutdown_resources(container)
+
+
+async def _direct_pushes(container: Any, shop: Any, linked: list[Any], rounds: int) -> list[float]:
+    """The reference: the same ``update_inventory`` calls (a product's SKUs in one call, as many
+    in flight as the pusher allows) sent straight through the TikTok client, with the warehouses
+    known beforehand: no database, no on-hand read, no push rows. Seconds per round."""
+    from domain.channel import ShopCredentials
+    from domain.stock_push import inventory_update
+
+    async with container.unit_of_work() as uow:
+        stored = await uow.shops.get(shop.id)
+        token = await uow.tokens.get_tiktok(shop.id)
+        credentials = ShopCredentials(stored.cipher, token.access_token)
+        by_product: dict[Any, list[Any]] = {}
+        wanted = set(linked)
+        after = None
+        while True:
+            page = await uow.channel_products.list(shop.id, page_size=100, after=after)
+            for product in page.items:
+                for sku in product.skus:
+                    if sku.sku_id in wanted:
+                        warehouses = [q.warehouse_id for q in sku.inventory]
+                        by_product.setdefault(product.id, []).append((sku.sku_id, warehouses))
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+    tiktok = container.tiktok_api()
+    slots = asyncio.Semaphore(PUSHER_CONCURRENCY)
+    seconds = []
+    for round_number in range(min(rounds, DIRECT_ROUNDS)):
+        quantity = 300 - round_number
+
+        async def push(product_id: Any, skus: list[Any], quantity: int = quantity) -> None:
+            async with slots:
+                updates = [inventory_update(sku_id, warehouses, quantity) for sku_id, warehouses in skus]
+                failures = await tiktok.update_inventory(credentials, product_id, updates)
+                if failures:
+                    raise RuntimeError(f"the direct push was refused: {failures[0]}")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(push(product_id, skus) for product_id, skus in by_product.items()))
+        seconds.append(time.perf_counter() - started)
+    return seconds
 
 
 def _count_calls(http: Any, path_part: str) -> list[int]:
