@@ -36,7 +36,7 @@ from bench.support import (
 )
 
 CONCURRENCY = (1, 16, 64)
-PRESETS = {"full": 1.0, "suite": 0.5, "quick": 0.1, "smoke": 0.02}
+PRESETS = {"full": 1.0, "quick": 0.1, "smoke": 0.02}
 REQUESTS_AT_FULL_SIZE = 2_000
 """Calls per (server, method, concurrency) at size 1."""
 SHOP_PRODUCTS = 50
@@ -268,7 +268,7 @@ async def child_bare(canned: dict[str, bytes]) -> None:
 
 
 def suite(quick: bool) -> list[list[str]]:
-    return [[f"--size={'quick' if quick else 'suite'}", "--database=postgresql"]]
+    return [[f"--size={'quick' if quick else 'full'}", "--database=postgresql"]]
 
 
 def main(argv: list[str] | None = None) -> int:

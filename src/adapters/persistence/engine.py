@@ -50,5 +50,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # 16 MiB of page cache per connection instead of 2: a bulk import's index inserts otherwise
+        # reread pages they just wrote (a history import on SQLite ran about a fifth faster).
+        cursor.execute("PRAGMA cache_size=-16384")
     finally:
         cursor.close()

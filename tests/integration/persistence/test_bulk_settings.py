@@ -1,4 +1,5 @@
-"""PostgreSQL's planner statistics follow a table that bulk writes grow faster than autovacuum looks."""
+"""Database settings for bulk work: PostgreSQL's planner statistics follow a table that bulk writes
+grow faster than autovacuum looks, and SQLite connections get their pragmas."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from tests.fakes import FakeEventPublisher
 from tests.integration.persistence.builders import product, seed
 
-pytestmark = pytest.mark.postgres
-
 
 async def _counted(engine: AsyncEngine, table: str) -> float:
     async with engine.connect() as connection:
@@ -24,6 +23,7 @@ async def _counted(engine: AsyncEngine, table: str) -> float:
         return float((await connection.execute(query, {"name": table})).scalar_one())
 
 
+@pytest.mark.postgres
 async def test_a_bulk_write_past_the_threshold_analyzes_only_that_table(postgres_url: str) -> None:
     engine = create_engine(postgres_url)
     try:
@@ -48,3 +48,16 @@ async def test_a_bulk_write_past_the_threshold_analyzes_only_that_table(postgres
         assert await _counted(engine, "channel_products") <= 0  # never analyzed
     finally:
         await engine.dispose()
+
+
+async def test_sqlite_connections_get_wal_foreign_keys_and_a_16_mib_page_cache(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/pragmas.db")
+    try:
+        async with engine.connect() as connection:
+            found = {
+                pragma: (await connection.exec_driver_sql(f"PRAGMA {pragma}")).scalar_one()
+                for pragma in ("journal_mode", "foreign_keys", "cache_size")
+            }
+    finally:
+        await engine.dispose()
+    assert found == {"journal_mode": "wal", "foreign_keys": 1, "cache_size": -16384}
