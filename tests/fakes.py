@@ -62,6 +62,7 @@ from domain.errors import (
     AppAlreadyExists,
     AppNotFound,
     ChannelProductAlreadyExists,
+    ChannelProductClosed,
     ChannelProductNotFound,
     DomainError,
     OrderAlreadyExists,
@@ -1180,6 +1181,8 @@ class FakeTikTokChannelApi(_FaultInjection):
         product = data.products.get(product_id)
         if product is None:
             raise PartnerRejected(TIKTOK, "12019150", "The product ID does not exist.")
+        if product.status in ("FREEZE", "DELETED"):
+            raise ChannelProductClosed(TIKTOK, "12019113", "product status is invalid")
         known = {s.sku_id for s in product.skus}
         failures = []
         for update in updates:
@@ -1198,7 +1201,7 @@ class FakeTikTokChannelApi(_FaultInjection):
         if product is None:
             raise PartnerRejected(TIKTOK, "12019150", "The product ID does not exist.")
         if product.status != "ACTIVATE":
-            raise PartnerRejected(TIKTOK, "12019113", "product status is invalid")
+            raise ChannelProductClosed(TIKTOK, "12019113", "product status is invalid")
         prices = {u.sku_id: u.price for u in updates}
         unknown = [sku_id for sku_id in prices if sku_id not in {s.sku_id for s in product.skus}]
         skus = tuple(replace(s, price=prices.get(s.sku_id, s.price)) for s in product.skus)

@@ -462,6 +462,13 @@ class PartnerRejected(PartnerError):
     reason = "PARTNER_REJECTED"
 
 
+class ChannelProductClosed(PartnerRejected):
+    """The channel takes no stock or price for the product in its current status (frozen or
+    deleted); the same update is accepted again once the product is active."""
+
+    reason = "CHANNEL_PRODUCT_CLOSED"
+
+
 class PartnerAuthExpired(PartnerError):
     """The access token expired; a refresh may fix it."""
 

@@ -20,6 +20,8 @@ FIRST_RETRY_DELAY = timedelta(seconds=2)
 PUSH_LEASE = timedelta(seconds=60)
 """How long a pusher holds a SKU's row while its push is in flight (longer than any call)."""
 MAX_RETRY_DELAY = timedelta(minutes=10)
+CLOSED_PRODUCT_RETRY_DELAY = MAX_RETRY_DELAY
+"""A product the channel takes no stock for (frozen, deleted) is tried again only this much later."""
 
 
 class PushResult(Enum):
@@ -91,7 +93,8 @@ class PushState:
             lease_until=None,
         )
 
-    def failed(self, error: str, now: datetime) -> PushState:
+    def failed(self, error: str, now: datetime, *, retry_in: timedelta | None = None) -> PushState:
+        """The attempt failed; the next one follows the back-off, or ``retry_in`` when given."""
         failures = self.failures + 1
         return replace(
             self,
@@ -99,7 +102,7 @@ class PushState:
             result=PushResult.FAILED,
             error=error,
             failures=failures,
-            next_attempt_at=now + retry_delay(failures),
+            next_attempt_at=now + (retry_delay(failures) if retry_in is None else retry_in),
             lease_owner=None,
             lease_until=None,
         )

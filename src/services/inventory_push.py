@@ -17,11 +17,11 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 
 from domain.channel import ShopCredentials
-from domain.errors import PartnerError, ShopNotFound, TokenNotFound
+from domain.errors import ChannelProductClosed, PartnerError, ShopNotFound, TokenNotFound
 from domain.events import DomainEvent, PoolAvailabilityChanged, PoolLinksChanged
 from domain.ids import ChannelProductId, ChannelSkuId, PoolId, ShopId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
-from domain.stock_push import PUSH_LEASE, PushResult, PushState, inventory_update
+from domain.stock_push import CLOSED_PRODUCT_RETRY_DELAY, PUSH_LEASE, PushResult, PushState, inventory_update
 
 log = logging.getLogger("mcc.inventory")
 
@@ -247,6 +247,10 @@ class StockPusher:
             failures = await self._tiktok.update_inventory(shop_credentials, targets[0].product_id, updates)
         except PushUnavailable as reason:
             return [state.failed(str(reason), self._clock.now()) for state in states]
+        except ChannelProductClosed as error:
+            # Hammering a frozen or deleted product changes nothing: wait long, then try again.
+            now = self._clock.now()
+            return [state.failed(error.message, now, retry_in=CLOSED_PRODUCT_RETRY_DELAY) for state in states]
         except PartnerError as error:
             return [state.failed(error.message, self._clock.now()) for state in states]
         now = self._clock.now()

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from domain.channel import TIKTOK, WarehouseQuantity
 from domain.errors import PartnerUnavailable
-from domain.ids import ChannelSkuId, PoolId, ShoplineVariantId
+from domain.ids import ChannelProductId, ChannelSkuId, PoolId, ShoplineVariantId
 from domain.inventory_pool import InventoryPool, OnHandObservation
-from domain.stock_push import PushResult
+from domain.stock_push import CLOSED_PRODUCT_RETRY_DELAY, PushResult
 from services.inventory_push import StockPusher
 from tests.services.support_auth import Harness, product_data, tiktok_shop
 
@@ -75,6 +75,28 @@ async def test_a_failed_push_is_recorded_retried_after_back_off_and_recovers() -
     state = h.database.state.push_states[(POOL, SKU)]
     assert (state.result, state.failures, state.pushed, state.error) == (PushResult.SUCCEEDED, 0, 6, "")
     assert h.tiktok.shop(cipher).pushed_inventory[SKU] == (6, 0)
+
+
+async def test_a_product_tiktok_has_closed_is_tried_again_only_after_the_long_delay() -> None:
+    h, pusher, cipher = await _world()
+    data = h.tiktok.shop(cipher)
+    product = data.products[ChannelProductId("prod-1")]
+    data.products[product.product_id] = replace(product, status="FREEZE")
+
+    await pusher.drain()
+
+    state = h.database.state.push_states[(POOL, SKU)]
+    assert (state.result, state.failures, state.pushed) == (PushResult.FAILED, 1, None)
+    assert state.next_attempt_at == h.clock.now() + CLOSED_PRODUCT_RETRY_DELAY
+    assert "product status is invalid" in state.error
+    h.clock.advance(CLOSED_PRODUCT_RETRY_DELAY - timedelta(seconds=1))
+    assert await pusher.drain() == 0  # no back-off of seconds for a frozen product
+    assert h.tiktok.calls.count("update_inventory") == 1
+    data.products[product.product_id] = product  # active again
+    h.clock.advance(timedelta(seconds=1))
+    assert await pusher.drain() == 1
+    assert h.database.state.push_states[(POOL, SKU)].result is PushResult.SUCCEEDED
+    assert data.pushed_inventory[SKU] == (10, 0)
 
 
 async def test_a_change_during_a_push_leaves_the_row_pending_for_the_new_value() -> None:

@@ -10,9 +10,10 @@ token share a single refresh.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import aclosing
 from typing import Any, TypeVar
 
@@ -37,7 +38,7 @@ from domain.channel import (
     TimeWindow,
     Warehouse,
 )
-from domain.errors import PartnerRejected
+from domain.errors import ChannelProductClosed, PartnerRejected
 from domain.ids import ChannelProductId, OrderId
 from domain.secret import Secret
 from domain.tokens import TikTokGrant
@@ -82,6 +83,20 @@ def _mapped(convert: Callable[[Any], T], raw: Any, request_id: str = "") -> T:
         return convert(raw)
     except (mapping.MalformedResponse, AttributeError, KeyError, TypeError, ValueError) as exc:
         raise PartnerRejected(PARTNER, "malformed_response", str(exc), request_id) from None
+
+
+PRODUCT_STATUS_INVALID = "12019113"
+"""TikTok refuses stock and price updates of a frozen or deleted product (reference §3.5, §3.6)."""
+
+
+@contextlib.contextmanager
+def _closed_product_refusals() -> Iterator[None]:
+    try:
+        yield
+    except PartnerRejected as error:
+        if error.code != PRODUCT_STATUS_INVALID:
+            raise
+        raise ChannelProductClosed(error.partner, error.code, error.partner_message, error.request_id) from None
 
 
 class TikTokChannelClient:
@@ -233,9 +248,10 @@ class TikTokChannelClient:
             }
             for update in updates
         ]
-        data = await products.update_inventory(
-            self.transport, self._tokens(credentials), credentials.shop_cipher, product_id, skus
-        )
+        with _closed_product_refusals():
+            data = await products.update_inventory(
+                self.transport, self._tokens(credentials), credentials.shop_cipher, product_id, skus
+            )
         return _mapped(mapping.batch_failures, data)
 
     async def update_prices(
@@ -251,9 +267,10 @@ class TikTokChannelClient:
             }
             for update in updates
         ]
-        data = await products.update_prices(
-            self.transport, self._tokens(credentials), credentials.shop_cipher, product_id, skus
-        )
+        with _closed_product_refusals():
+            data = await products.update_prices(
+                self.transport, self._tokens(credentials), credentials.shop_cipher, product_id, skus
+            )
         return _mapped(mapping.batch_failures, data)
 
     # ------------------------------------------------------------------ orders

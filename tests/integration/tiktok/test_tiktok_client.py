@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,7 +21,7 @@ from domain.channel import (
     TimeWindow,
     WarehouseQuantity,
 )
-from domain.errors import PartnerRejected, PartnerTokenRevoked, PartnerUnavailable
+from domain.errors import ChannelProductClosed, PartnerRejected, PartnerTokenRevoked, PartnerUnavailable
 from domain.ids import ChannelProductId, ChannelSkuId, OrderId
 from domain.money import Money
 from domain.secret import Secret
@@ -157,6 +159,22 @@ async def test_get_product_inventory_and_price_updates(sandbox, client, shop) ->
     )
     refreshed = await client.get_product(shop.credentials, product.product_id)
     assert next(s for s in refreshed.skus if s.sku_id == sku.sku_id).price == new_price
+
+
+async def test_stock_and_prices_of_a_frozen_product_are_refused_as_closed(sandbox, client, shop) -> None:
+    sku = sandbox.control.sample_skus(shop.shop_id, 1, active_only=True)[0]
+    product_id = ChannelProductId(sku["product_id"])
+    warehouses = [WarehouseQuantity(warehouse, 0) for warehouse in sku["inventory"]]
+    update = InventoryUpdate(ChannelSkuId(sku["id"]), (replace(warehouses[0], quantity=3), *warehouses[1:]))
+    sandbox.control.set_product_status(shop.shop_id, product_id, "FREEZE")
+    with pytest.raises(ChannelProductClosed) as refused:
+        await client.update_inventory(shop.credentials, product_id, [update])
+    assert refused.value.code == "12019113" and "error 12019113" in refused.value.message
+    price = PriceUpdate(ChannelSkuId(sku["id"]), Money(Decimal("9.99"), "USD"))
+    with pytest.raises(ChannelProductClosed):
+        await client.update_prices(shop.credentials, product_id, [price])
+    sandbox.control.set_product_status(shop.shop_id, product_id, "ACTIVATE")
+    assert await client.update_inventory(shop.credentials, product_id, [update]) == []
 
 
 async def test_search_orders_pages_in_update_time_order_and_details_in_batches(
