@@ -28,7 +28,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.support import TOKEN_KEY, postgres_admin_url, postgres_available, throwaway_database
+from bench.support import (
+    TOKEN_KEY,
+    add_size_and_database,
+    postgres_admin_url,
+    postgres_available,
+    throwaway_database,
+)
 
 FULL_ORDERS = 1_000_000
 STORE_SHARE = 0.1
@@ -43,18 +49,6 @@ BATCH = 10_000
 # Fixed, so that every run measures the same data.
 END = datetime(2026, 11, 1, tzinfo=UTC)
 START = END - timedelta(days=DAYS)
-
-
-def parse_size(text: str) -> float:
-    if text in PRESETS:
-        return PRESETS[text]
-    try:
-        size = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a multiplier like 1 or 0.1, or one of {sorted(PRESETS)}") from None
-    if size <= 0:
-        raise argparse.ArgumentTypeError("the size must be positive")
-    return size
 
 
 # --------------------------------------------------------------------------- bulk rows
@@ -417,13 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--size",
-        type=parse_size,
-        default=1.0,
-        help=f"multiplier of 1,000,000 orders, or one of {sorted(PRESETS)}",
-    )
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="postgresql")
+    add_size_and_database(parser, PRESETS, "1,000,000 orders")
     parser.add_argument("--runs", type=int, default=15, help="measured calls of each kind per grouping")
     args = parser.parse_args(argv)
     if args.database == "postgresql" and not postgres_available(postgres_admin_url()):

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from bench.support import (
+    add_size_and_database,
     install_and_authorize,
     postgres_admin_url,
     postgres_available,
@@ -39,18 +40,6 @@ SKUS_PER_PRODUCT = 3
 ORDERS = 1
 UNLIMITED_SANDBOX_QPS = 1_000_000
 PRESETS = {"full": 1.0, "quick": 0.25, "smoke": 0.005}
-
-
-def parse_size(text: str) -> float:
-    if text in PRESETS:
-        return PRESETS[text]
-    try:
-        size = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a multiplier like 1 or 0.1, or one of {sorted(PRESETS)}") from None
-    if size <= 0:
-        raise argparse.ArgumentTypeError("the size must be positive")
-    return size
 
 
 def measure(size: float, database: str) -> dict[str, Any]:
@@ -163,13 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--size",
-        type=parse_size,
-        default=1.0,
-        help=f"multiplier of 2,000 products, or one of {sorted(PRESETS)}",
-    )
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    add_size_and_database(parser, PRESETS, "2,000 products", database="sqlite")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--sandbox", help=argparse.SUPPRESS)

@@ -26,6 +26,7 @@ from typing import Any
 
 from bench.support import (
     REPOSITORY,
+    add_size_and_database,
     child_environment,
     install_and_authorize,
     postgres_admin_url,
@@ -44,15 +45,6 @@ SHOP_ORDERS = 200
 PAGE_SIZE = 50
 GET_SHOP = "/multichannel.v1.ShopService/GetShop"
 LIST_ORDERS = "/multichannel.v1.OrderService/ListOrders"
-
-
-def parse_size(text: str) -> float:
-    if text in PRESETS:
-        return PRESETS[text]
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("size must be positive")
-    return value
 
 
 # --------------------------------------------------------------------------- the parent
@@ -277,13 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--size",
-        type=parse_size,
-        default=1.0,
-        help=f"multiplier of {REQUESTS_AT_FULL_SIZE:,} calls per run, or one of {sorted(PRESETS)}",
-    )
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    add_size_and_database(parser, PRESETS, f"{REQUESTS_AT_FULL_SIZE:,} calls per run", database="sqlite")
     parser.add_argument("--child", choices=("service", "bare"), help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--sandbox", help=argparse.SUPPRESS)

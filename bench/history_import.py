@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.support import (
+    add_size_and_database,
     install_and_authorize,
     postgres_admin_url,
     postgres_available,
@@ -43,20 +44,6 @@ SKUS_PER_PRODUCT = 3
 UNLIMITED_SANDBOX_QPS = 1_000_000
 PRESETS = {"full": 1.0, "quick": 0.05, "smoke": 0.002}
 RAW_BATCH_ROWS = 500
-
-
-def parse_size(text: str) -> float:
-    if text in PRESETS:
-        return PRESETS[text]
-    try:
-        size = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"a multiplier like 1 or 0.01, or one of {sorted(PRESETS)}"
-        ) from None
-    if size <= 0:
-        raise argparse.ArgumentTypeError("the size must be positive")
-    return size
 
 
 def shop_size(size: float) -> tuple[int, int]:
@@ -348,13 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--size",
-        type=parse_size,
-        default=1.0,
-        help=f"multiplier of 10,000 products / 100,000 orders, or one of {sorted(PRESETS)}",
-    )
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    add_size_and_database(parser, PRESETS, "10,000 products / 100,000 orders", database="sqlite")
     parser.add_argument(
         "--rate-limit", type=float, default=0.0, help="client-side TikTok QPS per shop; 0 = off"
     )

@@ -22,19 +22,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.support import postgres_admin_url, postgres_available, throwaway_database
+from bench.support import add_size_and_database, postgres_admin_url, postgres_available, throwaway_database
 
 FULL_STOCK = 2_000
 PRESETS = {"full": 1.0, "quick": 0.25, "smoke": 0.01}
-
-
-def parse_size(text: str) -> float:
-    if text in PRESETS:
-        return PRESETS[text]
-    size = float(text)
-    if size <= 0:
-        raise argparse.ArgumentTypeError("the size must be positive")
-    return size
 
 
 async def _service_run(url: str, stock: int, streams: int) -> dict[str, Any]:
@@ -184,8 +175,7 @@ def suite(quick: bool) -> list[list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.hot_sku", description=__doc__)
-    parser.add_argument("--size", type=parse_size, default=1.0)
-    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    add_size_and_database(parser, PRESETS, "2,000 units of stock")
     parser.add_argument("--streams", type=int, default=64)
     args = parser.parse_args(argv)
     if args.database == "postgresql" and not postgres_available(postgres_admin_url()):

@@ -1,6 +1,6 @@
 """Stock propagation: a SHOPLINE on-hand change until the last of N linked TikTok SKUs shows it.
 
-``python -m bench.stock_propagation --skus 1000 --database postgresql [--rounds 10] [--rate-limit 50]``
+``python -m bench.stock_propagation --size 1 --database postgresql [--rounds 10] [--rate-limit 50]``
 
 The sandbox runs in a process of its own with one TikTok shop of ``--skus`` SKUs (3 per
 product). A fresh child process runs the real service container (SQLAlchemy persistence, the
@@ -28,6 +28,7 @@ import time
 from typing import Any
 
 from bench.support import (
+    add_size_and_database,
     install_and_authorize,
     postgres_admin_url,
     postgres_available,
@@ -39,6 +40,8 @@ from bench.support import (
 )
 
 SKUS_PER_PRODUCT = 3
+FULL_SKUS = 1_000
+PRESETS = {"full": 1.0, "quick": 0.1, "smoke": 0.012}
 UNLIMITED_SANDBOX_QPS = 1_000_000
 PUSHER_CONCURRENCY = 16
 """``StockPusher``'s default number of calls in flight, which the direct reference uses too."""
@@ -253,29 +256,32 @@ def _count_calls(http: Any, path_part: str) -> list[int]:
 
 
 def suite(quick: bool) -> list[list[str]]:
-    return [[f"--skus={100 if quick else 1000}", "--database=postgresql", f"--rounds={3 if quick else 10}"]]
+    return [
+        [f"--size={'quick' if quick else 'full'}", "--database=postgresql", f"--rounds={3 if quick else 10}"]
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.stock_propagation", description=__doc__)
-    parser.add_argument("--skus", type=int, default=1000)
-    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    add_size_and_database(parser, PRESETS, f"{FULL_SKUS:,} linked SKUs")
+    parser.add_argument("--skus", type=int, help="linked SKUs, instead of --size")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--rate-limit", type=float, default=0.0)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sandbox", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    skus = args.skus or max(1, round(FULL_SKUS * args.size))
     if args.child:
         figures = asyncio.run(
-            child(json.loads(args.sandbox), args.database_url, args.skus, args.rounds, args.rate_limit)
+            child(json.loads(args.sandbox), args.database_url, skus, args.rounds, args.rate_limit)
         )
         print(json.dumps(figures))
         return 0
     if args.database == "postgresql" and not postgres_available(postgres_admin_url()):
         print(json.dumps({"benchmark": "stock_propagation", "skipped": "PostgreSQL unreachable"}))
         return 0
-    print(json.dumps(measure(args.skus, args.database, args.rounds, args.rate_limit)))
+    print(json.dumps(measure(skus, args.database, args.rounds, args.rate_limit)))
     return 0
 
 

@@ -8,13 +8,14 @@ process, so its memory and CPU are not counted as the service's.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import secrets
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,31 @@ DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 class ChildResult:
     figures: dict[str, Any]
     peak_rss_mib: float
+
+
+def add_size_and_database(
+    parser: argparse.ArgumentParser, presets: Mapping[str, float], unit: str, *, database: str = "postgresql"
+) -> None:
+    """The ``--size`` (a multiplier of ``unit``, or a preset's name) and ``--database`` flags that
+    every benchmark script takes."""
+
+    def size(text: str) -> float:
+        if text in presets:
+            return presets[text]
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"a multiplier like 1 or 0.1, or one of {sorted(presets)}"
+            ) from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError("the size must be positive")
+        return value
+
+    parser.add_argument(
+        "--size", type=size, default=1.0, help=f"multiplier of {unit}, or one of {sorted(presets)}"
+    )
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default=database)
 
 
 def child_environment() -> dict[str, str]:

@@ -32,6 +32,6 @@ def test_hot_sku_benchmark_covers_exactly_the_stock() -> None:
 
 
 def test_stock_propagation_benchmark_shows_the_change_on_every_sku() -> None:
-    figures = _figures("bench.stock_propagation", "--skus=12", "--rounds=2", "--database=sqlite")
+    figures = _figures("bench.stock_propagation", "--size=smoke", "--rounds=2", "--database=sqlite")
     assert figures["all_shown"] is True
     assert figures["linked_skus"] == 12
