@@ -4,8 +4,6 @@ under the machine's description and regenerates the README table (smoke tests, n
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import bench.__main__ as runner
@@ -63,21 +61,3 @@ def test_every_registered_benchmark_has_a_full_and_a_quick_suite() -> None:
         for quick in (False, True):
             runs = module.suite(quick)
             assert runs and all(isinstance(argument, str) for run in runs for argument in run), module_name
-
-
-def test_the_grpc_overhead_benchmark_compares_both_methods_at_three_concurrencies() -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.grpc_overhead", "--size=smoke", "--database=sqlite"],
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
-    )
-    lines = completed.stdout.strip().splitlines()
-    assert len(lines) == 1, completed.stdout
-    figures = json.loads(lines[0])
-    rows = {(row["method"], row["concurrency"]) for row in figures["results"]}
-    assert rows == {(method, n) for method in ("GetShop", "ListOrders") for n in (1, 16, 64)}
-    assert all(row["service_rps"] > 0 and row["bare_rps"] > 0 for row in figures["results"])
-    assert figures["response_bytes"]["ListOrders"] > figures["response_bytes"]["GetShop"] > 0

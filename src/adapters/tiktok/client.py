@@ -96,7 +96,9 @@ def _closed_product_refusals() -> Iterator[None]:
     except PartnerRejected as error:
         if error.code != PRODUCT_STATUS_INVALID:
             raise
-        raise ChannelProductClosed(error.partner, error.code, error.partner_message, error.request_id) from None
+        raise ChannelProductClosed(
+            error.partner, error.code, error.partner_message, error.request_id
+        ) from None
 
 
 class TikTokChannelClient:
@@ -275,25 +277,19 @@ class TikTokChannelClient:
 
     # ------------------------------------------------------------------ orders
 
-    async def search_orders(
+    def search_orders(
         self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
     ) -> AsyncIterator[ResultPage[TikTokOrderData]]:
-        pages = orders.search_orders(
-            self.transport,
-            self._tokens(credentials),
-            credentials.shop_cipher,
-            mapping.unix_seconds(window.start),
-            mapping.unix_seconds_ceil(window.end),
-            page_size=page_size,
-        )
-        async with aclosing(pages):
-            async for data in pages:
-                items = _mapped(lambda d: tuple(mapping.order(o) for o in d.get("orders") or []), data)
-                yield ResultPage(items, int(data.get("total_count") or 0))
+        return self._order_search(credentials, window, page_size, mapping.order)
 
-    async def search_order_ids(
+    def search_order_ids(
         self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
     ) -> AsyncIterator[ResultPage[OrderId]]:
+        return self._order_search(credentials, window, page_size, mapping.order_id)
+
+    async def _order_search(
+        self, credentials: ShopCredentials, window: TimeWindow, page_size: int, convert: Callable[[Any], T]
+    ) -> AsyncIterator[ResultPage[T]]:
         pages = orders.search_orders(
             self.transport,
             self._tokens(credentials),
@@ -304,8 +300,8 @@ class TikTokChannelClient:
         )
         async with aclosing(pages):
             async for data in pages:
-                ids = _mapped(lambda d: tuple(mapping.order_id(o) for o in d.get("orders") or []), data)
-                yield ResultPage(ids, int(data.get("total_count") or 0))
+                items = _mapped(lambda d: tuple(convert(o) for o in d.get("orders") or []), data)
+                yield ResultPage(items, int(data.get("total_count") or 0))
 
     async def get_orders(
         self, credentials: ShopCredentials, order_ids: Sequence[OrderId]
