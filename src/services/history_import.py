@@ -87,8 +87,9 @@ search is bound by the partner's latency; the windows after the current one are 
 into its own bounded queue, and still written in window order."""
 STOCK_EVENTS = (OrderLinesReserved, OrderReleased)
 TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
-_NO_DETAIL = PartnerRejected(TIKTOK, "missing_detail", "TikTok's order details left out this searched order")
 """Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
+_NO_DETAIL = PartnerRejected(TIKTOK, "missing_detail", "TikTok's order details left out this searched order")
+"""Why an order the search found is recorded as failed when its detail read did not return it."""
 
 
 class Phase(Enum):
