@@ -76,9 +76,9 @@ async def child(sandbox: dict[str, Any], database_url: str) -> dict[str, Any]:
     from adapters.lifecycle import shutdown_resources
     from adapters.persistence.engine import create_engine
     from adapters.persistence.migrator import upgrade_to_head
-    from services.catalog import PriceRuleChanges, PriceRules
-    from services.catalog_tasks import CatalogTasks
-    from services.catalog_variants import VariantRefresh
+    from services.catalog.products import PriceRuleChanges, PriceRules
+    from services.catalog.tasks import CatalogTasks
+    from services.catalog.variants import VariantRefresh
 
     settings = sandbox_settings(sandbox, database_url).with_overrides(tiktok_rate_limit_qps=0)
     engine = create_engine(settings.database_url)

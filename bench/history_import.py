@@ -217,7 +217,7 @@ async def _copy_raw(sandbox: dict[str, Any], database_url: str, rate_limit: floa
     from adapters.persistence.engine import create_engine
     from adapters.tiktok import mapping, orders, products
     from adapters.tiktok.client import TikTokChannelClient
-    from services.history_import import HISTORY_DAYS, PAGES_IN_FLIGHT, PRODUCTS_SINCE, WINDOWS_IN_FLIGHT
+    from services.shops.history_import import HISTORY_DAYS, PAGES_IN_FLIGHT, PRODUCTS_SINCE, WINDOWS_IN_FLIGHT
 
     metadata = MetaData()
     # No keys: an order updated while the import runs may show up in two windows; raw rows keep both.

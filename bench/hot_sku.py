@@ -49,7 +49,7 @@ async def _service_run(url: str, stock: int, streams: int) -> dict[str, Any]:
     )
     from domain.inventory_pool import InventoryPool, OnHandObservation
     from domain.shop import Region, SellerType, Shop, ShopIdentity
-    from services.stock_effects import StockEffects
+    from services.inventory.stock_effects import StockEffects
 
     class Clock:
         def now(self) -> datetime:

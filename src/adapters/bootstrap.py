@@ -37,31 +37,31 @@ from adapters.shopline.client import ShoplineClient
 from adapters.system import SystemClock, SystemSecureRandom, UuidIdGenerator
 from adapters.tiktok.client import TikTokChannelClient
 from domain.task import TaskKind
-from services.analytics import SalesAnalytics
-from services.app_settings import AppSettingsUpdates
-from services.apps import AppQueries
-from services.authorization import ShopAuthorization
-from services.catalog import CatalogQueries, ManualLinks, PriceRules
-from services.catalog_links import PoolLinks
-from services.catalog_products import ProductRefresh
-from services.catalog_tasks import AutoLinkHandler, CatalogTasks, PriceSyncHandler
-from services.catalog_variants import VariantRefresh
-from services.history_import import HistoryImportHandler
-from services.installation import Installation
-from services.inventory import InventoryPools
-from services.inventory_push import PushWakeup, StockPusher
-from services.inventory_tasks import InventoryPushHandler
-from services.inventory_upkeep import LinkedPoolObserver, OnHandRefresh, StockReconciliation
-from services.jobs import TaskWorker
-from services.on_hand import OnHandReader
-from services.order_import import OrderImporter
-from services.order_sync import OrderSyncHandler, OrderSyncs
-from services.orders import OrderCommands, OrderQueries
-from services.shops import ShopManagement
-from services.stock_effects import StockEffects
-from services.store_order_sync import StoreOrderSync
-from services.tasks import TaskService
-from services.token_upkeep import TokenUpkeep
+from services.analytics.sales import SalesAnalytics
+from services.analytics.store_order_sync import StoreOrderSync
+from services.apps.installation import Installation
+from services.apps.queries import AppQueries
+from services.apps.settings import AppSettingsUpdates
+from services.catalog.links import PoolLinks
+from services.catalog.product_refresh import ProductRefresh
+from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
+from services.catalog.tasks import AutoLinkHandler, CatalogTasks, PriceSyncHandler
+from services.catalog.variants import VariantRefresh
+from services.inventory.on_hand import OnHandReader
+from services.inventory.pools import InventoryPools
+from services.inventory.push import PushWakeup, StockPusher
+from services.inventory.push_task import InventoryPushHandler
+from services.inventory.stock_effects import StockEffects
+from services.inventory.upkeep import LinkedPoolObserver, OnHandRefresh, StockReconciliation
+from services.orders.handling import OrderCommands, OrderQueries
+from services.orders.shopline_import import OrderImporter
+from services.orders.sync import OrderSyncHandler, OrderSyncs
+from services.shops.authorization import ShopAuthorization
+from services.shops.history_import import HistoryImportHandler
+from services.shops.management import ShopManagement
+from services.shops.token_upkeep import TokenUpkeep
+from services.tasks.center import TaskService
+from services.tasks.jobs import TaskWorker
 
 PARTNER_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 TOKEN_UPKEEP_EVERY = timedelta(minutes=10)

@@ -12,11 +12,11 @@ from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, TikTokShop
 from domain.money import Money
 from domain.shop import Shop
 from domain.tokens import ShoplineGrant, ShoplineToken
-from services.app_settings import AppSettingsUpdates
-from services.authorization import AuthorizationOutcome, ShopAuthorization
-from services.installation import Installation
-from services.shops import ShopManagement
-from services.token_upkeep import TokenUpkeep
+from services.apps.installation import Installation
+from services.apps.settings import AppSettingsUpdates
+from services.shops.authorization import AuthorizationOutcome, ShopAuthorization
+from services.shops.management import ShopManagement
+from services.shops.token_upkeep import TokenUpkeep
 from tests.fakes import (
     FakeClock,
     FakeDatabase,

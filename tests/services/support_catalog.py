@@ -14,12 +14,12 @@ from domain.inventory_pool import InventoryPool
 from domain.money import Money
 from domain.task import TaskKind
 from domain.tokens import ShoplineToken
-from services.catalog import CatalogQueries, ManualLinks, PriceRules
-from services.catalog_links import PoolLinks
-from services.catalog_products import ProductRefresh
-from services.catalog_tasks import AutoLinkHandler, CatalogTasks, PriceSyncHandler
-from services.catalog_variants import VariantRefresh
-from services.jobs import RunOutcome, TaskWorker
+from services.catalog.links import PoolLinks
+from services.catalog.product_refresh import ProductRefresh
+from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
+from services.catalog.tasks import AutoLinkHandler, CatalogTasks, PriceSyncHandler
+from services.catalog.variants import VariantRefresh
+from services.tasks.jobs import RunOutcome, TaskWorker
 from tests.fakes import FakeIdGenerator, FakeShoplineApi
 from tests.services.support_tasks import APP, CIPHER, FAST_RETRY, NOW, SHOP, World
 

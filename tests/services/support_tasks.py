@@ -25,8 +25,8 @@ from domain.order import Order
 from domain.shop import Region, SellerType, Shop, ShopIdentity
 from domain.task import Task, TaskKind
 from domain.tokens import TikTokToken
-from services.history_import import HistoryImportHandler
-from services.jobs import RetryPolicy, TaskHandler, TaskWorker
+from services.shops.history_import import HistoryImportHandler
+from services.tasks.jobs import RetryPolicy, TaskHandler, TaskWorker
 from tests.fakes import (
     FakeClock,
     FakeDatabase,

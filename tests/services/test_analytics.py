@@ -10,7 +10,7 @@ from domain.analytics import ReportRange, SalesChannel, SalesGrouping, TopProduc
 from domain.app import App
 from domain.errors import AppNotFound, InvalidArgument
 from domain.ids import AppId
-from services.analytics import SalesAnalytics
+from services.analytics.sales import SalesAnalytics
 from tests import analytics_dataset as dataset
 from tests.fakes import FakeDatabase, FakeSalesReports, FakeUnitOfWork
 

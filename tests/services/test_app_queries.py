@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.app import App
 from domain.ids import AppId
-from services.apps import AppQueries
+from services.apps.queries import AppQueries
 from tests.services.support_auth import Harness
 
 

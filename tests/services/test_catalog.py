@@ -20,7 +20,7 @@ from domain.errors import (
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShoplineVariantId
 from domain.money import Money
 from domain.pricing import PriceRounding
-from services.catalog import LinkState, PriceRuleChanges, ProductFilter
+from services.catalog.products import LinkState, PriceRuleChanges, ProductFilter
 from tests.services.support_catalog import HANDLE, SAFETY_STOCK, CatalogWorld, product, variant
 from tests.services.support_tasks import APP, NOW, SHOP
 

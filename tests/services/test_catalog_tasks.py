@@ -13,9 +13,9 @@ from domain.ids import ChannelProductId, ChannelSkuId, ShoplineVariantId
 from domain.money import Money
 from domain.pricing import PriceRounding
 from domain.task import TaskKind, TaskState
-from services.catalog import PriceRuleChanges
-from services.catalog_tasks import CatalogPosition
-from services.jobs import RUN_TASK, RunOutcome
+from services.catalog.products import PriceRuleChanges
+from services.catalog.tasks import CatalogPosition
+from services.tasks.jobs import RUN_TASK, RunOutcome
 from tests.services.support_catalog import HANDLE, CatalogWorld, product, variant
 from tests.services.support_tasks import APP, CIPHER, SHOP
 

@@ -15,15 +15,15 @@ from domain.ids import TaskId
 from domain.order import STOCK_HOLDING, OrderStatus
 from domain.task import TaskKind, TaskState
 from domain.tokens import TikTokToken
-from services.history_import import (
+from services.shops.history_import import (
     ORDERS_PER_WINDOW,
     WINDOWS_IN_FLIGHT,
     HistoryImports,
     ImportPosition,
     Phase,
 )
-from services.jobs import RUN_TASK, RunOutcome
-from services.tasks import TaskService
+from services.tasks.center import TaskService
+from services.tasks.jobs import RUN_TASK, RunOutcome
 from tests.services.support_tasks import (
     APP,
     CIPHER,

@@ -15,12 +15,12 @@ from domain.money import Money
 from domain.ports import PoolFilter
 from domain.stock_push import PushResult
 from domain.task import TaskKind, TaskState
-from services.inventory import CapChange, InventoryPools, PushCheckpoint
-from services.inventory_push import StockPusher
-from services.inventory_tasks import InventoryPushHandler
-from services.inventory_upkeep import LinkedPoolObserver, OnHandRefresh
-from services.jobs import TaskWorker
-from services.on_hand import OnHandReader
+from services.inventory.on_hand import OnHandReader
+from services.inventory.pools import CapChange, InventoryPools, PushCheckpoint
+from services.inventory.push import StockPusher
+from services.inventory.push_task import InventoryPushHandler
+from services.inventory.upkeep import LinkedPoolObserver, OnHandRefresh
+from services.tasks.jobs import TaskWorker
 from tests.fakes import FakeJobQueue
 from tests.services.support_auth import Harness, product_data, tiktok_shop
 

@@ -7,7 +7,7 @@ from domain.channel import TIKTOK
 from domain.errors import PartnerTokenRevoked, StaleWrite
 from domain.ids import TaskId
 from domain.task import Task, TaskKind, TaskState
-from services.jobs import RunOutcome, RunResult, TaskRun, TaskWorker
+from services.tasks.jobs import RunOutcome, RunResult, TaskRun, TaskWorker
 from tests.services.support_tasks import RecordingUnitOfWork, World
 
 LEASE = timedelta(seconds=30)

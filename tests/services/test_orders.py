@@ -50,13 +50,13 @@ from domain.order import CancellationState, ImportState, Order, OrderFilter, Ord
 from domain.shop import Region, SellerType, Shop, ShopIdentity
 from domain.task import Task, TaskKind, TaskState
 from domain.tokens import ShoplineToken, TikTokToken
-from services.history_import import HistoryImportHandler
-from services.jobs import RetryPolicy, TaskWorker
-from services.on_hand import OnHandReader
-from services.order_import import OrderImporter
-from services.order_sync import OVERLAP, OrderSyncHandler, OrderSyncs
-from services.orders import OrderCommands, OrderQueries, OrderRef
-from services.stock_effects import StockEffects
+from services.inventory.on_hand import OnHandReader
+from services.inventory.stock_effects import StockEffects
+from services.orders.handling import OrderCommands, OrderQueries, OrderRef
+from services.orders.shopline_import import OrderImporter
+from services.orders.sync import OVERLAP, OrderSyncHandler, OrderSyncs
+from services.shops.history_import import HistoryImportHandler
+from services.tasks.jobs import RetryPolicy, TaskWorker
 from tests.fakes import (
     FakeClock,
     FakeDatabase,

@@ -22,8 +22,8 @@ from domain.events import ShopAuthorized, ShopReauthorized
 from domain.ids import AppId
 from domain.shop import ShopStatus
 from domain.task import TaskKind, TaskState
-from services.authorization import SkipReason
-from services.jobs import RUN_TASK
+from services.shops.authorization import SkipReason
+from services.tasks.jobs import RUN_TASK
 from tests.services.support_auth import Harness, product_data, tiktok_shop
 
 

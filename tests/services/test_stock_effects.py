@@ -21,8 +21,8 @@ from domain.ids import (
 from domain.inventory_pool import InventoryPool, OnHandObservation, ReservationKey, ReservationState
 from domain.money import Money
 from domain.stock_push import PushResult
-from services.on_hand import OnHandReader
-from services.stock_effects import StockEffects
+from services.inventory.on_hand import OnHandReader
+from services.inventory.stock_effects import StockEffects
 from tests.fakes import EPOCH, FakeClock, FakeDatabase, FakeIdGenerator, FakeShoplineApi, FakeUnitOfWork
 
 APP = AppId("app-1")

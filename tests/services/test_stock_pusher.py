@@ -10,7 +10,7 @@ from domain.errors import PartnerUnavailable
 from domain.ids import ChannelProductId, ChannelSkuId, PoolId, ShoplineVariantId
 from domain.inventory_pool import InventoryPool, OnHandObservation
 from domain.stock_push import CLOSED_PRODUCT_RETRY_DELAY, PushResult
-from services.inventory_push import StockPusher
+from services.inventory.push import StockPusher
 from tests.services.support_auth import Harness, product_data, tiktok_shop
 
 SKU = ChannelSkuId("sku-1")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from domain.analytics import StoreOrder, StoreOrderLine
 from domain.errors import PartnerUnavailable
 from domain.ids import AppId, ShoplineOrderId, ShoplineVariantId
-from services.store_order_sync import FIRST_READ, OVERLAP, StoreOrderSync
+from services.analytics.store_order_sync import FIRST_READ, OVERLAP, StoreOrderSync
 from tests.services.support_auth import Harness
 
 

@@ -9,8 +9,8 @@ import pytest
 from domain.errors import RequestIdReused, TaskNotFound, TaskNotRetryable, TaskNotRunning
 from domain.ids import ShopId, TaskId
 from domain.task import Task, TaskCounts, TaskKind, TaskState
-from services.jobs import RUN_TASK
-from services.tasks import TaskHeartbeat, TaskService, TaskWatchEvent
+from services.tasks.center import TaskHeartbeat, TaskService, TaskWatchEvent
+from services.tasks.jobs import RUN_TASK
 from tests.services.support_tasks import APP, NOW, OTHER_APP, SHOP, World, until
 
 LEASE = timedelta(minutes=1)

@@ -12,7 +12,14 @@ from domain.ids import AppId, ShopId
 from domain.money import Money, check_currency_code, minor_unit_digits
 from domain.pricing import PriceRounding
 from multichannel.v1 import catalog_pb2, common_pb2
-from services.catalog import LinkState, PriceRuleChanges, PriceRuleView, ProductFilter, ProductView, SkuView
+from services.catalog.products import (
+    LinkState,
+    PriceRuleChanges,
+    PriceRuleView,
+    ProductFilter,
+    ProductView,
+    SkuView,
+)
 
 _STATUSES = (
     "DRAFT",

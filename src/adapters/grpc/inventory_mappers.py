@@ -8,7 +8,7 @@ from domain.errors import InvalidArgument
 from domain.ids import AppId, ChannelSkuId
 from domain.stock_push import PushResult
 from multichannel.v1 import inventory_pb2
-from services.inventory import CapChange, PoolView
+from services.inventory.pools import CapChange, PoolView
 
 _RESULTS = {
     PushResult.PENDING: inventory_pb2.PUSH_RESULT_PENDING,

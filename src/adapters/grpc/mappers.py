@@ -15,9 +15,9 @@ from domain.pricing import PriceRule
 from domain.shop import Region, SellerType, ShopStatus
 from domain.task import Task, TaskKind, TaskState
 from multichannel.v1 import app_pb2, common_pb2, shop_pb2, task_pb2
-from services.apps import AppView
-from services.authorization import SkippedShop, SkipReason
-from services.shops import ShopView
+from services.apps.queries import AppView
+from services.shops.authorization import SkippedShop, SkipReason
+from services.shops.management import ShopView
 
 _IMPORT_SCOPE_TO_PROTO = {
     ImportScope.ONLY_LINKED: app_pb2.ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED,

@@ -16,7 +16,7 @@ from domain.ids import AppId
 from domain.money import Money, minor_unit_digits
 from domain.order import CancellationState, ImportState, OrderLine, OrderStatus
 from multichannel.v1 import app_pb2, catalog_pb2, common_pb2, order_pb2
-from services.orders import OrderView
+from services.orders.handling import OrderView
 
 _STATUS_TO_PROTO = {
     status: order_pb2.OrderStatus.Value(f"ORDER_STATUS_{status.value}") for status in OrderStatus

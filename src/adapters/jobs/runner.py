@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from domain.ids import TaskId
 from domain.ports import Job
-from services.jobs import RUN_TASK, TaskRun, TaskWorker
+from services.tasks.jobs import RUN_TASK, TaskRun, TaskWorker
 
 log = logging.getLogger("mcc.jobs")
 

@@ -22,7 +22,7 @@ from adapters.persistence.migrator import upgrade_to_head
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from domain.ids import AppId, TaskId
 from domain.task import Task, TaskKind, TaskState
-from services.jobs import RunResult, TaskRun, TaskWorker
+from services.tasks.jobs import RunResult, TaskRun, TaskWorker
 from tests.integration.persistence.builders import APP, seed, task
 from tests.services.support_tasks import until
 

@@ -13,7 +13,7 @@ from domain.events import TaskChanged
 from domain.ids import AppId, TaskId
 from domain.ports import Job, JobQueue, TaskChangeFeed
 from domain.task import TaskKind, TaskState
-from services.jobs import RunResult, TaskRun, TaskWorker, run_task_job
+from services.tasks.jobs import RunResult, TaskRun, TaskWorker, run_task_job
 from tests.services.support_tasks import World, until
 
 LEASE = timedelta(seconds=30)

@@ -9,7 +9,7 @@ from domain.events import LineQuantity, OrderLinesReserved
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
 from domain.inventory_pool import InventoryPool, OnHandObservation, ReservationState
 from domain.ports import PoolFilter
-from services.stock_effects import StockEffects
+from services.inventory.stock_effects import StockEffects
 from tests.fakes import FakeClock, FakeEventPublisher, FakeIdGenerator
 from tests.integration.persistence.builders import APP, SHOP, at, seed
 

@@ -17,7 +17,7 @@ from adapters.grpc.paging import PageTokenCodec
 from domain.analytics import TopProductsRanking
 from domain.errors import InvalidArgument
 from multichannel.v1 import analytics_pb2, analytics_pb2_grpc
-from services.analytics import SalesAnalytics
+from services.analytics.sales import SalesAnalytics
 
 
 class AnalyticsServicer(analytics_pb2_grpc.AnalyticsServiceServicer):

@@ -9,9 +9,9 @@ from adapters.grpc.names import parse_app_name
 from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import app_pb2, app_pb2_grpc
-from services.app_settings import AppSettingsUpdates
-from services.apps import AppQueries
-from services.installation import Installation
+from services.apps.installation import Installation
+from services.apps.queries import AppQueries
+from services.apps.settings import AppSettingsUpdates
 
 
 class AppServicer(app_pb2_grpc.AppServiceServicer):

@@ -24,8 +24,8 @@ from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, ShoplineVariantId
 from multichannel.v1 import catalog_pb2, catalog_pb2_grpc
-from services.catalog import CatalogQueries, ManualLinks, PriceRules
-from services.catalog_tasks import CatalogTasks
+from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
+from services.catalog.tasks import CatalogTasks
 
 VARIANT_ID_MAX = 64
 

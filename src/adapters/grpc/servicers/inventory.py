@@ -11,7 +11,7 @@ from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from domain.ports import PoolFilter
 from multichannel.v1 import inventory_pb2, inventory_pb2_grpc
-from services.inventory import InventoryPools
+from services.inventory.pools import InventoryPools
 
 
 class InventoryServicer(inventory_pb2_grpc.InventoryServiceServicer):

@@ -19,7 +19,7 @@ from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from domain.order import Order, OrderFilter
 from multichannel.v1 import order_pb2, order_pb2_grpc
-from services.orders import OrderCommands, OrderQueries, OrderRef
+from services.orders.handling import OrderCommands, OrderQueries, OrderRef
 
 REASON_MAX = 128
 COMMENT_MAX = 500

@@ -9,8 +9,8 @@ from adapters.grpc.names import parse_app_name, parse_request_id, parse_shop_nam
 from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import shop_pb2, shop_pb2_grpc
-from services.authorization import ShopAuthorization
-from services.shops import ShopManagement
+from services.shops.authorization import ShopAuthorization
+from services.shops.management import ShopManagement
 
 
 class ShopServicer(shop_pb2_grpc.ShopServiceServicer):

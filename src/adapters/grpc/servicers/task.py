@@ -12,7 +12,7 @@ from adapters.grpc.names import parse_app_name, parse_request_id, parse_shop_nam
 from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import task_pb2, task_pb2_grpc
-from services.tasks import TaskHeartbeat, TaskService
+from services.tasks.center import TaskHeartbeat, TaskService
 
 MAX_HEARTBEAT = timedelta(minutes=5)
 

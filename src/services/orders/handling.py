@@ -28,8 +28,8 @@ from domain.paging import Page
 from domain.ports import Clock, CompletedRequest, TikTokChannelApi, UnitOfWork
 from domain.shop import Shop, ShopStatus
 from domain.task import Task
-from services.order_import import OrderImporter
-from services.order_sync import OrderSyncs
+from services.orders.shopline_import import OrderImporter
+from services.orders.sync import OrderSyncs
 
 CANCEL_ORDER = "CancelOrder"
 APPROVE_CANCELLATION = "ApproveCancellation"

@@ -23,8 +23,8 @@ from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfW
 from domain.shop import DisplayName, Region, Shop, ShopIdentity
 from domain.task import Task, TaskKind
 from domain.tokens import TikTokGrant, TikTokToken
-from services.jobs import run_task_job
-from services.shops import ShopView, find_tiktok_token, owned_shop, shop_view
+from services.shops.management import ShopView, find_tiktok_token, owned_shop, shop_view
+from services.tasks.jobs import run_task_job
 
 
 class SkipReason(Enum):

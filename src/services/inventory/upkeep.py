@@ -21,8 +21,8 @@ from domain.events import DomainEvent, PoolLinksChanged
 from domain.ids import AppId, ChannelProductId, PoolId, ShopId, ShoplineVariantId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.stock_push import PushResult, PushState, inventory_update
-from services.inventory_push import PushUnavailable, StockPusher
-from services.on_hand import OnHandReader
+from services.inventory.on_hand import OnHandReader
+from services.inventory.push import PushUnavailable, StockPusher
 
 log = logging.getLogger("mcc.inventory")
 

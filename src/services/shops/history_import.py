@@ -49,7 +49,8 @@ from domain.ids import AppId, ChannelProductId, OrderId, ShopId, TikTokShopId
 from domain.order import Order, UpdateOutcome
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.task import Task, TaskCounts, TaskKind
-from services.jobs import (
+from services.inventory.stock_effects import StockEffects
+from services.tasks.jobs import (
     WRITE_ATTEMPTS,
     RetryPolicy,
     RunResult,
@@ -57,7 +58,6 @@ from services.jobs import (
     TaskRun,
     retrying,
 )
-from services.stock_effects import StockEffects
 
 T = TypeVar("T")
 P = TypeVar("P")

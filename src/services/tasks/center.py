@@ -12,7 +12,7 @@ from domain.ids import AppId, ShopId, TaskId
 from domain.paging import Page
 from domain.ports import Clock, CompletedRequest, JobQueue, TaskChangeFeed, UnitOfWork
 from domain.task import Task, TaskKind, TaskState
-from services.jobs import WRITE_ATTEMPTS, run_task_job
+from services.tasks.jobs import WRITE_ATTEMPTS, run_task_job
 
 RETRY_TASK = "RetryTask"
 DEFAULT_HEARTBEAT = timedelta(seconds=15)

@@ -26,7 +26,7 @@ from domain.ports import Clock, ShoplineApi, TikTokChannelApi, UnitOfWork
 from domain.secret import Secret
 from domain.shop import ShopStatus
 from domain.tokens import DEFAULT_REFRESH_WINDOW, ShoplineGrant, ShoplineToken, TikTokToken
-from services.shops import find_tiktok_token
+from services.shops.management import find_tiktok_token
 
 log = logging.getLogger(__name__)
 

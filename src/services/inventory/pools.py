@@ -14,8 +14,8 @@ from domain.paging import Page
 from domain.ports import Clock, IdGenerator, JobQueue, PoolFilter, UnitOfWork
 from domain.stock_push import PushState
 from domain.task import Task, TaskKind
-from services.jobs import run_task_job
-from services.update_mask import masked_fields
+from services.shared.update_mask import masked_fields
+from services.tasks.jobs import run_task_job
 
 MAX_STOCK_SETTING = 1_000_000
 _POOL_PATHS = {"safety_stock": ("safety_stock",), "channel_skus": ("caps",)}

@@ -21,8 +21,8 @@ from domain.errors import PartnerError, PoolAlreadyExists, StaleWrite, TokenNotF
 from domain.ids import AppId, ShopId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
-from services.catalog_links import LinkChange, PoolLinks, link_changes
-from services.jobs import WRITE_ATTEMPTS
+from services.catalog.links import LinkChange, PoolLinks, link_changes
+from services.tasks.jobs import WRITE_ATTEMPTS
 
 log = logging.getLogger("mcc.catalog")
 

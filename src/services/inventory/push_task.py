@@ -13,9 +13,9 @@ from domain.errors import StaleWrite
 from domain.ports import Clock, UnitOfWork
 from domain.stock_push import PushResult, PushState
 from domain.task import TaskCounts
-from services.inventory import PushCheckpoint
-from services.inventory_push import StockPusher
-from services.jobs import WRITE_ATTEMPTS, RunResult, TaskRun
+from services.inventory.pools import PushCheckpoint
+from services.inventory.push import StockPusher
+from services.tasks.jobs import WRITE_ATTEMPTS, RunResult, TaskRun
 
 
 def sku_reference(state: PushState) -> str:

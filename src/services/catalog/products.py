@@ -27,10 +27,10 @@ from domain.paging import Page
 from domain.ports import Clock, UnitOfWork
 from domain.pricing import ExchangeRate, PriceRounding, PriceRule
 from domain.shop import Shop
-from services.catalog_links import PoolLinks
-from services.catalog_variants import VariantRefresh
-from services.shops import owned_shop
-from services.update_mask import masked_fields
+from services.catalog.links import PoolLinks
+from services.catalog.variants import VariantRefresh
+from services.shared.update_mask import masked_fields
+from services.shops.management import owned_shop
 
 T = TypeVar("T")
 

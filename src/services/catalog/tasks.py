@@ -32,10 +32,10 @@ from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, TaskId
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.shop import Shop
 from domain.task import Task, TaskCounts, TaskKind, TaskState
-from services.catalog_links import LinkChange, PoolLinks, link_changes
-from services.catalog_variants import VariantRefresh
-from services.jobs import WRITE_ATTEMPTS, RetryPolicy, RunResult, TaskRun, retrying, run_task_job
-from services.shops import owned_shop
+from services.catalog.links import LinkChange, PoolLinks, link_changes
+from services.catalog.variants import VariantRefresh
+from services.shops.management import owned_shop
+from services.tasks.jobs import WRITE_ATTEMPTS, RetryPolicy, RunResult, TaskRun, retrying, run_task_job
 
 T = TypeVar("T")
 

@@ -42,8 +42,10 @@ from domain.order import CancellationState, ImportState, Order, OrderFilter, Upd
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
 from domain.task import Task, TaskCounts, TaskKind
-from services.history_import import ORDER_DETAIL_BATCH, TRANSIENT
-from services.jobs import (
+from services.inventory.stock_effects import StockEffects
+from services.orders.shopline_import import OrderImporter
+from services.shops.history_import import ORDER_DETAIL_BATCH, TRANSIENT
+from services.tasks.jobs import (
     WRITE_ATTEMPTS,
     RetryPolicy,
     RunResult,
@@ -51,8 +53,6 @@ from services.jobs import (
     TaskRun,
     retrying,
 )
-from services.order_import import OrderImporter
-from services.stock_effects import StockEffects
 
 log = logging.getLogger("mcc.orders")
 

@@ -9,7 +9,7 @@ from typing import Any
 from domain.app import App, AppSettings
 from domain.ids import AppId
 from domain.ports import Clock, UnitOfWork
-from services.update_mask import masked_fields
+from services.shared.update_mask import masked_fields
 
 _SETTING_PATHS: dict[str, tuple[str, ...]] = {
     "settings.auto_import_orders": ("auto_import_orders",),

@@ -41,9 +41,9 @@ from domain.inventory_pool import OnHandObservation
 from domain.money import Money, minor_unit_digits
 from domain.order import ImportLine, Order
 from domain.ports import Clock, ShoplineApi, UnitOfWork
-from services.jobs import WRITE_ATTEMPTS
-from services.on_hand import OnHandReader
-from services.stock_effects import StockEffects
+from services.inventory.on_hand import OnHandReader
+from services.inventory.stock_effects import StockEffects
+from services.tasks.jobs import WRITE_ATTEMPTS
 
 log = logging.getLogger("mcc.orders")
 

@@ -14,7 +14,7 @@ from domain.ports import Clock, CompletedRequest, ShopCounts, ShopOverview, Unit
 from domain.shop import DisplayName, Shop, ShopStatus
 from domain.task import Task
 from domain.tokens import TikTokToken, TokenState
-from services.update_mask import masked_fields
+from services.shared.update_mask import masked_fields
 
 PAGE_SIZE_FOR_SCANS = 100
 DELETE_SHOP = "DeleteShop"
