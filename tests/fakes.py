@@ -99,6 +99,7 @@ from domain.inventory_pool import InventoryPool, ReservationKey
 from domain.money import Money
 from domain.order import (
     ImportKey,
+    OpenOrderLine,
     Order,
     OrderFilter,
     newest_first_position,
@@ -461,6 +462,11 @@ class FakeInventoryPoolRepository:
             if any(k.shop_id == shop_id and k.order_id == order_id for k in pool.reservations)
         )
 
+    async def guard_sku_links(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId], *, changing: bool
+    ) -> None:
+        return None  # a fake transaction works alone on its own copy
+
     async def list_for_shop(
         self, shop_id: ShopId, *, page_size: int, after: str | None
     ) -> Page[InventoryPool]:
@@ -638,6 +644,11 @@ class FakeOrderRepository:
 
     async def count_for_shop(self, shop_id: ShopId) -> int:
         return self._table.count_where(lambda order: order.shop_id == shop_id)
+
+    async def open_lines(self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]) -> list[OpenOrderLine]:
+        wanted = set(sku_ids)
+        holding = sorted(self._table.rows_where(lambda order: order.shop_id == shop_id), key=lambda o: o.id)
+        return [line for order in holding for line in order.open_lines() if line.sku_id in wanted]
 
     async def search(self, criteria: OrderFilter, *, page_size: int, after: str | None) -> Page[Order]:
         def position(order: Order) -> tuple[datetime, str, str]:

@@ -54,6 +54,7 @@ from services.inventory.push_task import InventoryPushHandler
 from services.inventory.stock_effects import StockEffects
 from services.inventory.upkeep import LinkedPoolObserver, OnHandRefresh, StockReconciliation
 from services.orders.handling import OrderCommands, OrderQueries
+from services.orders.intake import OrderIntake
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
 from services.shops.authorization import ShopAuthorization
@@ -187,7 +188,7 @@ class Container(containers.DeclarativeContainer):
     tiktok_api = providers.Singleton(_with_refresher, tiktok_client, token_upkeep)
 
     variant_refresh = providers.Singleton(VariantRefresh, unit_of_work.provider, shopline_api, clock)
-    pool_links = providers.Singleton(PoolLinks, id_generator)
+    pool_links = providers.Singleton(PoolLinks, id_generator, clock)
     product_refresh = providers.Singleton(
         ProductRefresh, unit_of_work.provider, clock, tiktok_api, pool_links
     )
@@ -196,9 +197,6 @@ class Container(containers.DeclarativeContainer):
         PriceSyncHandler, unit_of_work.provider, clock, variant_refresh, tiktok_api
     )
     stock_effects = providers.Singleton(StockEffects, clock, id_generator)
-    history_import = providers.Factory(
-        HistoryImportHandler, unit_of_work.provider, clock, tiktok_api, stock_effects=stock_effects
-    )
     on_hand_reader = providers.Singleton(OnHandReader, unit_of_work.provider, shopline_api, clock)
     stock_pusher = providers.Singleton(
         StockPusher,
@@ -220,8 +218,14 @@ class Container(containers.DeclarativeContainer):
     order_importer = providers.Factory(
         OrderImporter, unit_of_work.provider, shopline_api, clock, stock_effects, on_hand_reader
     )
+    order_intake = providers.Singleton(
+        OrderIntake, unit_of_work.provider, clock, stock_effects, order_importer
+    )
+    history_import = providers.Factory(
+        HistoryImportHandler, unit_of_work.provider, clock, tiktok_api, order_intake
+    )
     order_sync = providers.Factory(
-        OrderSyncHandler, unit_of_work.provider, clock, tiktok_api, stock_effects, order_importer
+        OrderSyncHandler, unit_of_work.provider, clock, tiktok_api, order_intake, order_importer
     )
     task_worker = providers.Singleton(
         TaskWorker,

@@ -298,6 +298,17 @@ class InventoryPool(RecordsEvents):
                 self._on_hand_version = observation.version
         return reservation
 
+    def withdraw(self, key: ReservationKey) -> bool:
+        """The line's SKU left this pool (unlinked, or linked to another variant) while its order is
+        still open: its hold goes with the SKU instead of being released. Finished reservations
+        stay, so a replayed order event is still recognised. Returns whether a hold was dropped."""
+        reservation = self._reservations.get(key)
+        if reservation is None or reservation.state is not ReservationState.HELD:
+            return False
+        with self._tracking_availability():
+            del self._reservations[key]
+        return True
+
     def prune_finished(self, now: datetime, retention: timedelta = FINISHED_RETENTION) -> int:
         """Drops reservations finished more than ``retention`` before ``now``; returns how many.
 

@@ -127,6 +127,18 @@ class OrderLine:
     """Exact sum of the units' original prices; None when TikTok did not send them."""
 
 
+@dataclass(frozen=True)
+class OpenOrderLine:
+    """A line of an order that still holds stock: reserved, neither released nor committed.
+
+    Whichever pool the line's SKU is linked to holds exactly these units for the order."""
+
+    shop_id: ShopId
+    order_id: OrderId
+    sku_id: ChannelSkuId
+    quantity: int
+
+
 def aggregate_lines(
     order_id: OrderId, currency: str, items: Iterable[TikTokLineItem]
 ) -> tuple[OrderLine, ...]:
@@ -448,6 +460,19 @@ class Order(RecordsEvents):
     def shopline_cancel_pending(self) -> bool:
         """The order was cancelled after its import and its SHOPLINE order is not cancelled yet."""
         return self._shopline_cancel_pending
+
+    @property
+    def holds_stock(self) -> bool:
+        """Seen in a stock-holding status and neither cancelled nor imported since."""
+        return self._stock_state is StockState.RESERVED
+
+    def open_lines(self) -> tuple[OpenOrderLine, ...]:
+        """The lines whose units the shared pools hold for this order (none once it stops holding)."""
+        if not self.holds_stock:
+            return ()
+        return tuple(
+            OpenOrderLine(self._shop_id, self._id, line.sku_id, line.quantity) for line in self._lines
+        )
 
     @property
     def import_key(self) -> ImportKey:

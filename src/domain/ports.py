@@ -60,7 +60,7 @@ from domain.ids import (
 )
 from domain.inventory_pool import InventoryPool, ReservationKey
 from domain.money import Money
-from domain.order import ImportKey, Order, OrderFilter
+from domain.order import ImportKey, OpenOrderLine, Order, OrderFilter
 from domain.paging import Page
 from domain.secret import Secret
 from domain.shop import Shop, ShopStatus
@@ -138,6 +138,15 @@ class InventoryPoolRepository(Protocol):
 
     async def pool_ids_for_order(self, shop_id: ShopId, order_id: OrderId) -> builtins.list[PoolId]:
         """Pools holding a reservation of the order, ascending."""
+        ...
+
+    async def guard_sku_links(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId], *, changing: bool
+    ) -> None:
+        """Until the transaction ends, no one changes these SKUs' links (``changing=False``: an
+        order's stock effects are deciding by them), or no one else decides by them or changes
+        them (``changing=True``: a link change moves the holds of their open orders). Take it
+        before reading links or open order lines, and before locking any pool."""
         ...
 
     async def list_for_shop(
@@ -226,6 +235,13 @@ class OrderRepository(Protocol):
         ...
 
     async def count_for_shop(self, shop_id: ShopId) -> int: ...
+
+    async def open_lines(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]
+    ) -> builtins.list[OpenOrderLine]:
+        """The lines of the shop's stock-holding orders (``Order.open_lines``) with these SKUs,
+        by order id, without reading the orders."""
+        ...
 
     async def search(self, criteria: OrderFilter, *, page_size: int, after: str | None) -> Page[Order]:
         """Matching orders newest first (create time, then order id, then shop id, all descending);

@@ -98,7 +98,7 @@ class CatalogWorld(World):
 
     @property
     def pool_links(self) -> PoolLinks:
-        return PoolLinks(self.pool_ids)
+        return PoolLinks(self.pool_ids, self.clock)
 
     @property
     def queries(self) -> CatalogQueries:

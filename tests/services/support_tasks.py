@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from domain.app import App
 from domain.catalog import ChannelProduct
 from domain.channel import (
     AuthorizedShop,
@@ -19,12 +20,17 @@ from domain.channel import (
     TikTokLineItem,
     TikTokOrderData,
 )
+from domain.errors import AppNotFound
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, OrderId, ShopId, TaskId, TikTokShopId
 from domain.money import Money
 from domain.order import Order
 from domain.shop import Region, SellerType, Shop, ShopIdentity
 from domain.task import Task, TaskKind
 from domain.tokens import TikTokToken
+from services.inventory.on_hand import OnHandReader
+from services.inventory.stock_effects import StockEffects
+from services.orders.intake import OrderIntake
+from services.orders.shopline_import import OrderImporter
 from services.shops.history_import import HistoryImportHandler
 from services.tasks.jobs import RetryPolicy, TaskHandler, TaskWorker
 from tests.fakes import (
@@ -32,6 +38,7 @@ from tests.fakes import (
     FakeDatabase,
     FakeIdGenerator,
     FakeJobQueue,
+    FakeShoplineApi,
     FakeState,
     FakeTaskChangeFeed,
     FakeTikTokChannelApi,
@@ -122,9 +129,18 @@ class World:
     after_commit: list[Callable[[World], Awaitable[None]]] = field(default_factory=list)
     in_hook: bool = False
     tiktok: FakeTikTokChannelApi = field(init=False)
+    shopline: FakeShoplineApi = field(init=False)
 
     def __post_init__(self) -> None:
         self.tiktok = FakeTikTokChannelApi(self.clock)
+        self.shopline = FakeShoplineApi(self.clock)
+
+    @property
+    def intake(self) -> OrderIntake:
+        effects = StockEffects(self.clock, self.ids)
+        on_hand = OnHandReader(self.uow, self.shopline, self.clock)
+        importer = OrderImporter(self.uow, self.shopline, self.clock, effects, on_hand)
+        return OrderIntake(self.uow, self.clock, effects, importer)
 
     def uow(self) -> RecordingUnitOfWork:
         return RecordingUnitOfWork(self)
@@ -138,6 +154,10 @@ class World:
         grant = await self.tiktok.exchange_code(code)
         identity = ShopIdentity(TIKTOK_SHOP, cipher, Region.GB, SellerType.LOCAL, "Maomao")
         async with self.uow() as uow:
+            try:
+                await uow.apps.get(app_id)
+            except AppNotFound:
+                await uow.apps.add(App.install(app_id, f"store-{app_id}", self.clock.now()))
             await uow.shops.add(Shop.authorize(shop_id, app_id, identity, self.clock.now()))
             await uow.tokens.save_tiktok(TikTokToken.issue(shop_id, grant, self.clock.now()))
             await uow.commit()
@@ -174,7 +194,7 @@ class World:
 
     def handler(self, **options: Any) -> HistoryImportHandler:
         options.setdefault("retry", FAST_RETRY)
-        return HistoryImportHandler(self.uow, self.clock, self.tiktok, **options)
+        return HistoryImportHandler(self.uow, self.clock, self.tiktok, self.intake, **options)
 
     def worker(
         self,

@@ -53,6 +53,7 @@ from domain.tokens import ShoplineToken, TikTokToken
 from services.inventory.on_hand import OnHandReader
 from services.inventory.stock_effects import StockEffects
 from services.orders.handling import OrderCommands, OrderQueries, OrderRef
+from services.orders.intake import OrderIntake
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OVERLAP, OrderSyncHandler, OrderSyncs
 from services.shops.history_import import HistoryImportHandler
@@ -136,6 +137,10 @@ class World:
         )
 
     @property
+    def intake(self) -> OrderIntake:
+        return OrderIntake(self.uow, self.clock, StockEffects(self.clock, self.ids), self.importer)
+
+    @property
     def syncs(self) -> OrderSyncs:
         return OrderSyncs(self.uow, self.clock, self.ids, self.jobs)
 
@@ -193,9 +198,7 @@ class World:
 
     async def sync(self, shop_id: ShopId = SHOP) -> TaskState:
         task = await self.syncs.start(APP, shop_id)
-        handler = OrderSyncHandler(
-            self.uow, self.clock, self.tiktok, StockEffects(self.clock, self.ids), self.importer, retry=FAST
-        )
+        handler = OrderSyncHandler(self.uow, self.clock, self.tiktok, self.intake, self.importer, retry=FAST)
         worker = TaskWorker(self.uow, self.clock, {TaskKind.ORDER_SYNC: handler}, owner="worker-1")
         run = await worker.claim(task.id)
         assert run is not None
@@ -671,9 +674,7 @@ async def test_the_history_import_reserves_stock_for_orders_still_in_the_warehou
     async with w.uow() as uow:
         await uow.tasks.add(task)
         await uow.commit()
-    handler = HistoryImportHandler(
-        w.uow, w.clock, w.tiktok, retry=FAST, stock_effects=StockEffects(w.clock, w.ids)
-    )
+    handler = HistoryImportHandler(w.uow, w.clock, w.tiktok, w.intake, retry=FAST)
     worker = TaskWorker(w.uow, w.clock, {TaskKind.HISTORY_IMPORT: handler}, owner="worker-1")
     run = await worker.claim(task.id)
     assert run is not None

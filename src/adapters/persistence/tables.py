@@ -228,6 +228,17 @@ orders = Table(
     Index("ix_orders_shop_id_buyer_key_create_time", "shop_id", "buyer_key", "create_time"),
 )
 
+# 0008_open_order_lines: the lines of orders that still hold stock (``Order.open_lines``), by SKU,
+# so a SKU linked after its orders arrived finds them without reading every order's lines.
+order_open_lines = Table(
+    "order_open_lines",
+    metadata,
+    _shop_reference(primary_key=True),
+    Column("sku_id", ordered_key(), primary_key=True),
+    Column("order_id", ordered_key(), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+)
+
 channel_products = Table(
     "channel_products",
     metadata,
@@ -442,6 +453,7 @@ SHOP_OWNED_TABLES = (
     pool_linked_skus,
     inventory_push_states,
     orders,
+    order_open_lines,
     channel_products,
     channel_skus,
     tasks,

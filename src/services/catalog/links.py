@@ -2,20 +2,24 @@
 
 Whatever changes a product's links (a manual link, auto-link, a sync that drops a SKU), the
 pools follow inside the same transaction: a linked SKU sits in its variant's pool (opened with
-the app's default safety stock when the variant has none yet) and in no other pool. A batch of
-changes reads each pool it touches once and writes it once.
+the app's default safety stock when the variant has none yet) and in no other pool, and so do the
+holds of the SKU's open orders: linking reserves them, unlinking withdraws them, relinking moves
+them. A pool's ``held`` is therefore always the units of the open orders of its linked SKUs. The
+SKUs are guarded first, so an order arriving meanwhile waits and then sees the new link. A batch
+of changes reads each pool it touches once and writes it once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.app import App
 from domain.catalog import ChannelProduct
 from domain.ids import ChannelProductId, ChannelSkuId, PoolId, ShopId, ShoplineVariantId
-from domain.inventory_pool import InventoryPool
-from domain.ports import IdGenerator, UnitOfWork
+from domain.inventory_pool import InventoryPool, ReservationKey
+from domain.order import OpenOrderLine
+from domain.ports import Clock, IdGenerator, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,9 @@ def link_changes(
 
 
 class PoolLinks:
-    def __init__(self, ids: IdGenerator) -> None:
+    def __init__(self, ids: IdGenerator, clock: Clock) -> None:
         self._ids = ids
+        self._clock = clock
 
     async def follow(
         self,
@@ -58,19 +63,29 @@ class PoolLinks:
         changes = list(changes)
         if not changes:
             return
+        now = self._clock.now()
         pools = _Pools(uow, app, self._ids)
         current: dict[ChannelSkuId, PoolId] = {}
+        open_lines: dict[tuple[ShopId, ChannelSkuId], list[OpenOrderLine]] = {}
         for shop_id in sorted({change.shop_id for change in changes}):
             skus = [change.sku_id for change in changes if change.shop_id == shop_id]
+            await uow.inventory_pools.guard_sku_links(shop_id, skus, changing=True)
             current |= await uow.inventory_pools.pool_ids_for_skus(shop_id, skus)
-        await pools.lock(set(current.values()), {c.variant_id for c in changes if c.variant_id is not None})
+            for line in await uow.orders.open_lines(shop_id, skus):
+                open_lines.setdefault((shop_id, line.sku_id), []).append(line)
+        keys = [_key(line) for lines in open_lines.values() for line in lines]
+        variants = {c.variant_id for c in changes if c.variant_id is not None}
+        await pools.lock(set(current.values()), variants, keys)
         for change in changes:
             held = None
+            lines = open_lines.get((change.shop_id, change.sku_id), [])
             if change.sku_id in current:
                 old = await pools.by_id(current[change.sku_id])
                 held = old.linked_skus.get(change.sku_id)
                 if old.variant_id != change.variant_id:
                     old.unlink_sku(change.sku_id)
+                    for line in lines:
+                        old.withdraw(_key(line))
                     pools.touched(old)
             if change.variant_id is None:
                 continue
@@ -81,8 +96,14 @@ class PoolLinks:
                 None if held is None else held.cap,
                 product_id=change.product_id,
             )
+            for line in lines:
+                pool.reserve(_key(line), line.quantity, now)
             pools.touched(pool)
         await pools.write()
+
+
+def _key(line: OpenOrderLine) -> ReservationKey:
+    return ReservationKey(line.shop_id, line.order_id, line.sku_id)
 
 
 class _Pools:
@@ -97,16 +118,22 @@ class _Pools:
         self._new: set[PoolId] = set()
         self._touched: set[PoolId] = set()
 
-    async def lock(self, pool_ids: set[PoolId], variant_ids: set[ShoplineVariantId]) -> None:
+    async def lock(
+        self,
+        pool_ids: set[PoolId],
+        variant_ids: set[ShoplineVariantId],
+        reservations_for: Sequence[ReservationKey],
+    ) -> None:
         """Takes the write lock of every existing pool the batch touches, in ascending id order
-        like order reservations do, so a link change never loses or deadlocks with a reservation."""
+        like order reservations do, so a link change never loses or deadlocks with a reservation;
+        of their reservations only those of the moving open order lines are loaded."""
         wanted = set(pool_ids)
         for variant_id in variant_ids:
             found = await self._uow.inventory_pools.find_by_variant(self._app.id, variant_id)
             if found is not None:
                 wanted.add(found.id)
         for pool_id in sorted(wanted):
-            self._keep(await self._uow.inventory_pools.lock(pool_id, reservations_for=()))
+            self._keep(await self._uow.inventory_pools.lock(pool_id, reservations_for=reservations_for))
 
     async def by_id(self, pool_id: PoolId) -> InventoryPool:
         if pool_id not in self._by_id:

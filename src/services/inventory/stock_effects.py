@@ -36,12 +36,19 @@ class StockEffects:
 
         Every pool the events touch is locked first, all in ascending id order, and written
         once: a caller passing a whole batch's events in one call cannot deadlock with another."""
+        stock_events = [e for e in events if isinstance(e, OrderLinesReserved | OrderReleased)]
+        if not stock_events:
+            return
+        linked_by_shop = await _guarded_links(uow, stock_events)
         plans: list[tuple[OrderLinesReserved | OrderReleased, dict[ChannelSkuId, PoolId] | set[PoolId]]] = []
         reserving: dict[tuple[ShopId, OrderId], set[PoolId]] = {}
         keys: set[ReservationKey] = set()
-        for event in events:
+        for event in stock_events:
             if isinstance(event, OrderLinesReserved):
-                linked = await uow.inventory_pools.pool_ids_for_skus(event.shop_id, _skus(event.lines))
+                shop_links = linked_by_shop[event.shop_id]
+                linked = {
+                    line.sku_id: shop_links[line.sku_id] for line in event.lines if line.sku_id in shop_links
+                }
                 reserving.setdefault((event.shop_id, event.order_id), set()).update(linked.values())
                 plans.append((event, linked))
             elif isinstance(event, OrderReleased):
@@ -49,8 +56,6 @@ class StockEffects:
                 # Reserved by an earlier event of this same call: not in the database yet.
                 holding |= reserving.get((event.shop_id, event.order_id), set())
                 plans.append((event, holding))
-            else:
-                continue
             keys.update(ReservationKey(event.shop_id, event.order_id, line.sku_id) for line in event.lines)
         wanted = {pool_id for _, target in plans for pool_id in _pool_ids(target)}
         if not wanted:
@@ -81,6 +86,7 @@ class StockEffects:
         on-hand observed after the SHOPLINE import; pools of the order's other linked SKUs take
         the observation too."""
         now = self._clock.now()
+        await uow.inventory_pools.guard_sku_links(event.shop_id, _skus(event.lines), changing=False)
         holding = set(await uow.inventory_pools.pool_ids_for_order(event.shop_id, event.order_id))
         linked = await uow.inventory_pools.pool_ids_for_skus(event.shop_id, _skus(event.lines))
         keys = [ReservationKey(event.shop_id, event.order_id, line.sku_id) for line in event.lines]
@@ -97,6 +103,24 @@ class StockEffects:
                 pool.observe_on_hand(observation)
             pool.prune_finished(now)
             await uow.inventory_pools.update(pool)
+
+
+async def _guarded_links(
+    uow: UnitOfWork, events: Sequence[OrderLinesReserved | OrderReleased]
+) -> dict[ShopId, dict[ChannelSkuId, PoolId]]:
+    """Per shop: guards every SKU the events name against link changes until the commit, then
+    reads the links of the SKUs to reserve (one query per shop, however many orders)."""
+    skus: dict[ShopId, set[ChannelSkuId]] = {}
+    to_reserve: dict[ShopId, set[ChannelSkuId]] = {}
+    for event in events:
+        skus.setdefault(event.shop_id, set()).update(line.sku_id for line in event.lines)
+        if isinstance(event, OrderLinesReserved):
+            to_reserve.setdefault(event.shop_id, set()).update(line.sku_id for line in event.lines)
+    linked: dict[ShopId, dict[ChannelSkuId, PoolId]] = {}
+    for shop_id in sorted(skus):
+        await uow.inventory_pools.guard_sku_links(shop_id, skus[shop_id], changing=False)
+        linked[shop_id] = await uow.inventory_pools.pool_ids_for_skus(shop_id, to_reserve.get(shop_id, ()))
+    return linked
 
 
 def _release_line(pool: InventoryPool, key: ReservationKey, now: datetime) -> None:

@@ -1,12 +1,13 @@
 """Incremental order sync of one shop: TikTok's changes since the shop's watermark.
 
 Orders updated in ``[watermark - OVERLAP, now)`` are read oldest update first, their details in
-groups of 50, and written one search page per transaction together with their stock effects and
-the task's progress. Stale and repeated snapshots change nothing. Buyer cancellation requests of
-the same window come from the cancellation search. The watermark moves to ``now`` only in a
-transaction after every page was committed, so a crash re-reads the window instead of skipping it.
-When the app imports automatically, each page's importable orders go to SHOPLINE right after the
-page's commit; at the end, orders cancelled after their import are cancelled in SHOPLINE (with
+groups of 50, and each search page goes through the order intake (``services.orders.intake``) in
+one transaction with the task's progress. Stale and repeated snapshots change nothing. Buyer
+cancellation requests of the same window come from the cancellation search. The watermark moves
+to ``now`` only in a transaction after every page was committed, so a crash re-reads the window
+instead of skipping it.
+When the app imports automatically, the intake sends each page's importable orders to SHOPLINE
+right after the page's commit; at the end, orders cancelled after their import are cancelled in SHOPLINE (with
 restock), including ones whose cancellation failed in an earlier run.
 """
 
@@ -28,21 +29,19 @@ from domain.channel import (
     TimeWindow,
 )
 from domain.errors import (
-    ConcurrencyConflict,
     DomainError,
     InvalidArgument,
     OrderNotCancellable,
-    OrderNotImportable,
     ShopNotFound,
     StaleWrite,
     TokenNotFound,
 )
-from domain.ids import AppId, OrderId, ShopId, TikTokShopId
-from domain.order import CancellationState, ImportState, Order, OrderFilter, UpdateOutcome
+from domain.ids import AppId, OrderId, ShopId
+from domain.order import CancellationState, Order, OrderFilter
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
 from domain.task import Task, TaskCounts, TaskKind
-from services.inventory.stock_effects import StockEffects
+from services.orders.intake import IntakeReport, IntakeShop, OrderIntake
 from services.orders.shopline_import import OrderImporter
 from services.shops.history_import import ORDER_DETAIL_BATCH, TRANSIENT
 from services.tasks.jobs import (
@@ -95,8 +94,6 @@ class SyncWindow:
 class _Page:
     counts: TaskCounts = field(default_factory=TaskCounts)
     errors: list[tuple[str, str]] = field(default_factory=list)
-    not_imported: list[OrderId] = field(default_factory=list)
-    """Orders of the page not in SHOPLINE yet: candidates for the automatic import."""
 
     def add(self, **increments: int) -> None:
         self.counts = self.counts.plus(TaskCounts(**increments))
@@ -104,10 +101,13 @@ class _Page:
 
 @dataclass
 class _Shop:
-    shop_id: ShopId
-    tiktok_shop_id: TikTokShopId
+    intake: IntakeShop
     credentials: ShopCredentials
     watermark: datetime | None
+
+    @property
+    def shop_id(self) -> ShopId:
+        return self.intake.shop_id
 
 
 class OrderSyncs:
@@ -165,7 +165,7 @@ class OrderSyncHandler:
         unit_of_work: Callable[[], UnitOfWork],
         clock: Clock,
         tiktok: TikTokChannelApi,
-        stock_effects: StockEffects,
+        intake: OrderIntake,
         importer: OrderImporter,
         *,
         page_size: int = 100,
@@ -174,7 +174,7 @@ class OrderSyncHandler:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._tiktok = tiktok
-        self._stock_effects = stock_effects
+        self._intake = intake
         self._importer = importer
         self._page_size = page_size
         self._retry = retry or RetryPolicy()
@@ -251,47 +251,11 @@ class OrderSyncHandler:
         items: Sequence[TikTokOrderData],
         position: SyncWindow,
     ) -> None:
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            page = _Page()
-            try:
-                async with self._unit_of_work() as uow:
-                    now = self._clock.now()
-                    held = await uow.orders.find_many(shop.shop_id, (item.order_id for item in items))
-                    changed: dict[OrderId, Order] = {}
-                    for data in items:
-                        current = changed.get(data.order_id) or held.get(data.order_id)
-                        try:
-                            if current is None:
-                                order = Order.first_seen(
-                                    run.app_id, shop.shop_id, shop.tiktok_shop_id, data, now
-                                )
-                                page.add(created=1)
-                            elif current.apply_update(data, now) is UpdateOutcome.APPLIED:
-                                order = current
-                                page.add(updated=1)
-                            else:
-                                page.add(skipped=1)
-                                continue
-                        except DomainError as error:
-                            page.add(failed=1)
-                            page.errors.append((_order_name(run, shop, data.order_id), error.message))
-                            continue
-                        changed[data.order_id] = order
-                    # One call for the page: its pools are locked together, in ascending id order.
-                    effects = [event for order in changed.values() for event in order.pending_events]
-                    await self._stock_effects.apply(uow, effects)
-                    await uow.orders.save_many(list(changed.values()))
-                    await self._progress(uow, run, len(items), page, position)
-                    await uow.commit()
-                for data in items:
-                    stored = changed.get(data.order_id) or held.get(data.order_id)
-                    if stored is not None and stored.import_status.state is not ImportState.IMPORTED:
-                        page.not_imported.append(stored.id)
-                break
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-        await self._import_automatically(run, shop, page.not_imported)
+        async def progress(uow: UnitOfWork, report: IntakeReport) -> None:
+            await self._progress(uow, run, len(items), report.counts, report.errors, position)
+
+        report = await self._intake.take(shop.intake, items, also=progress)
+        await self._report(run, report.import_errors)
 
     # --- buyer cancellation requests --------------------------------------------------------
 
@@ -349,7 +313,7 @@ class OrderSyncHandler:
                         changed[order.id] = order
                         page.add(updated=1)
                     await uow.orders.save_many(list(changed.values()))
-                    await self._progress(uow, run, 0, page, position)
+                    await self._progress(uow, run, 0, page.counts, page.errors, position)
                     await uow.commit()
                 break
             except StaleWrite:
@@ -374,20 +338,6 @@ class OrderSyncHandler:
             except StaleWrite:
                 if attempt == WRITE_ATTEMPTS:
                     raise
-
-    async def _import_automatically(self, run: TaskRun, shop: _Shop, candidates: Sequence[OrderId]) -> None:
-        """After a page's commit, when the app imports automatically: its eligible orders go to SHOPLINE."""
-        if not candidates or not await self._auto_import(run.app_id):
-            return
-        errors: list[tuple[str, str]] = []
-        for order_id in dict.fromkeys(candidates):
-            try:
-                await self._importer.import_order(run.app_id, shop.shop_id, order_id)
-            except (OrderNotImportable, ConcurrencyConflict):
-                continue  # not importable now, or being imported by another call
-            except DomainError as error:  # the page's orders are committed; report and go on
-                errors.append((_order_name(run, shop, order_id), f"import failed: {error.message}"))
-        await self._report(run, errors)
 
     async def _after_commit(self, run: TaskRun, shop: _Shop) -> None:
         """Cancels in SHOPLINE, with restock, every order of the shop cancelled after its import."""
@@ -419,15 +369,16 @@ class OrderSyncHandler:
                 await uow.tasks.update(task)
                 await uow.commit()
 
-    async def _auto_import(self, app_id: AppId) -> bool:
-        async with self._unit_of_work() as uow:
-            app = await uow.apps.get(app_id)
-        return app.settings.auto_import_orders
-
     # --- helpers ----------------------------------------------------------------------------
 
     async def _progress(
-        self, uow: UnitOfWork, run: TaskRun, rows: int, page: _Page, position: SyncWindow
+        self,
+        uow: UnitOfWork,
+        run: TaskRun,
+        rows: int,
+        counts: TaskCounts,
+        errors: list[tuple[str, str]],
+        position: SyncWindow,
     ) -> None:
         task = await uow.tasks.get(run.task_id)
         done = task.done + rows
@@ -436,8 +387,8 @@ class OrderSyncHandler:
             self._clock.now(),
             done=done,
             total=max(task.total or 0, done),
-            counts=page.counts,
-            errors=page.errors,
+            counts=counts,
+            errors=errors,
             checkpoint=position.encode(),
         )
         await uow.tasks.update(task)
@@ -452,8 +403,7 @@ class OrderSyncHandler:
         if shop.status is not ShopStatus.ACTIVE or token.needs_reauthorization(self._clock.now()):
             return "the shop's TikTok authorization was revoked or has expired; re-authorize the shop"
         return _Shop(
-            shop.id,
-            shop.tiktok_shop_id,
+            IntakeShop(shop.app_id, shop.id, shop.tiktok_shop_id),
             ShopCredentials(shop.cipher, token.access_token),
             shop.orders_synced_until,
         )

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import json
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -44,12 +44,10 @@ from domain.errors import (
     StaleWrite,
     TokenNotFound,
 )
-from domain.events import OrderLinesReserved, OrderReleased
-from domain.ids import AppId, ChannelProductId, OrderId, ShopId, TikTokShopId
-from domain.order import Order, UpdateOutcome
+from domain.ids import AppId, ChannelProductId, OrderId, ShopId
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.task import Task, TaskCounts, TaskKind
-from services.inventory.stock_effects import StockEffects
+from services.orders.intake import IntakeReport, IntakeShop, OrderIntake
 from services.tasks.jobs import (
     WRITE_ATTEMPTS,
     RetryPolicy,
@@ -85,7 +83,6 @@ WINDOWS_IN_FLIGHT = 3
 """Order windows searched side by side. A search pages one request after another, so a single
 search is bound by the partner's latency; the windows after the current one are read ahead, each
 into its own bounded queue, and still written in window order."""
-STOCK_EVENTS = (OrderLinesReserved, OrderReleased)
 TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
 """Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
 _NO_DETAIL = PartnerRejected(TIKTOK, "missing_detail", "TikTok's order details left out this searched order")
@@ -177,9 +174,9 @@ class _Applied:
 class _Shop:
     """What the handler needs to know about the shop, and its current credentials."""
 
-    def __init__(self, shop_id: ShopId, tiktok_shop_id: TikTokShopId, credentials: ShopCredentials) -> None:
-        self.shop_id = shop_id
-        self.tiktok_shop_id = tiktok_shop_id
+    def __init__(self, intake: IntakeShop, credentials: ShopCredentials) -> None:
+        self.intake = intake
+        self.shop_id = intake.shop_id
         self.credentials = credentials
 
 
@@ -213,16 +210,16 @@ class HistoryImportHandler:
         unit_of_work: Callable[[], UnitOfWork],
         clock: Clock,
         tiktok: TikTokChannelApi,
+        intake: OrderIntake,
         *,
         batch_rows: int = 500,
         page_size: int = 100,
         order_window: timedelta = timedelta(days=1),
         retry: RetryPolicy | None = None,
         search_limit: int = SEARCH_RESULT_LIMIT,
-        stock_effects: StockEffects | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
-        self._stock_effects = stock_effects
+        self._intake = intake
         self._clock = clock
         self._tiktok = tiktok
         self._batch_rows = batch_rows
@@ -433,42 +430,56 @@ class HistoryImportHandler:
         finished: bool = False,
         total: int | None = None,
     ) -> None:
-        """One transaction: the batch's rows, the task's progress and the checkpoint after them."""
+        """One transaction: the batch's orders through the intake, its products, the task's
+        progress and the checkpoint after them."""
+
+        async def products_and_progress(uow: UnitOfWork, report: IntakeReport) -> None:
+            task = await uow.tasks.get(run.task_id)
+            applied = _Applied(report.counts, list(report.errors))
+            await self._apply_products(uow, run, shop, batch.products, applied)
+            for order_id in batch.without_detail:
+                applied.failed(shop.intake.order_name(order_id), _NO_DETAIL)
+            done = task.done + batch.rows
+            if finished:
+                new_total: int | None = done
+                shop_row = await uow.shops.get(shop.shop_id)
+                shop_row.advance_products_watermark(position.cutoff)
+                shop_row.advance_orders_watermark(position.cutoff)
+                await uow.shops.update(shop_row)
+            elif total is not None:
+                new_total = max(total, done)
+            else:
+                new_total = None if task.total is None else max(task.total, done)
+            task.record_progress(
+                run.owner,
+                self._clock.now(),
+                done=done,
+                total=new_total,
+                counts=applied.counts,
+                errors=applied.errors,
+                checkpoint=position.encode(),
+            )
+            await uow.tasks.update(task)
+
+        report = await self._intake.take(
+            shop.intake, batch.orders, created_since=position.orders_since, also=products_and_progress
+        )
+        if report.import_errors:
+            await self._record_errors(run, report.import_errors)
+
+    async def _record_errors(self, run: TaskRun, errors: list[tuple[str, str]]) -> None:
+        async def write() -> None:
+            async with self._unit_of_work() as uow:
+                task = await uow.tasks.get(run.task_id)
+                task.record_progress(
+                    run.owner, self._clock.now(), counts=TaskCounts(failed=len(errors)), errors=errors
+                )
+                await uow.tasks.update(task)
+                await uow.commit()
+
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                async with self._unit_of_work() as uow:
-                    task = await uow.tasks.get(run.task_id)
-                    now = self._clock.now()
-                    applied = _Applied()
-                    await self._apply_products(uow, run, shop, batch.products, applied)
-                    await self._apply_orders(uow, run, shop, batch.orders, position, now, applied)
-                    for order_id in batch.without_detail:
-                        applied.failed(
-                            f"apps/{run.app_id}/shops/{shop.shop_id}/orders/{order_id}", _NO_DETAIL
-                        )
-                    done = task.done + batch.rows
-                    if finished:
-                        new_total: int | None = done
-                        shop_row = await uow.shops.get(shop.shop_id)
-                        shop_row.advance_products_watermark(position.cutoff)
-                        shop_row.advance_orders_watermark(position.cutoff)
-                        await uow.shops.update(shop_row)
-                    elif total is not None:
-                        new_total = max(total, done)
-                    else:
-                        new_total = None if task.total is None else max(task.total, done)
-                    task.record_progress(
-                        run.owner,
-                        now,
-                        done=done,
-                        total=new_total,
-                        counts=applied.counts,
-                        errors=applied.errors,
-                        checkpoint=position.encode(),
-                    )
-                    await uow.tasks.update(task)
-                    await uow.commit()
-                    return
+                return await write()
             except StaleWrite:
                 if attempt == WRITE_ATTEMPTS:
                     raise
@@ -500,61 +511,6 @@ class HistoryImportHandler:
                 applied.failed(f"apps/{run.app_id}/shops/{shop.shop_id}/products/{data.product_id}", error)
         await uow.channel_products.save_many(list(changed.values()))
 
-    async def _apply_orders(
-        self,
-        uow: UnitOfWork,
-        run: TaskRun,
-        shop: _Shop,
-        items: Sequence[TikTokOrderData],
-        position: ImportPosition,
-        now: datetime,
-        applied: _Applied,
-    ) -> None:
-        if not items:
-            return
-        held = await uow.orders.find_many(shop.shop_id, (item.order_id for item in items))
-        changed: dict[OrderId, Order] = {}
-        for data in items:
-            current = changed.get(data.order_id) or held.get(data.order_id)
-            if current is None and data.create_time < position.orders_since:
-                applied.add(skipped=1)  # updated lately but created before the 30 days
-                continue
-            try:
-                if current is None:
-                    # First sight: the order records its own stock effects (reservations) as events.
-                    changed[data.order_id] = Order.first_seen(
-                        run.app_id, shop.shop_id, shop.tiktok_shop_id, data, now
-                    )
-                    applied.add(created=1)
-                elif current.apply_update(data) is UpdateOutcome.APPLIED:
-                    changed[data.order_id] = current
-                    applied.add(updated=1)
-                else:
-                    applied.add(skipped=1)
-            except DomainError as error:
-                applied.failed(f"apps/{run.app_id}/shops/{shop.shop_id}/orders/{data.order_id}", error)
-        if self._stock_effects is not None:
-            await self._apply_stock_effects(uow, shop, changed.values())
-        await uow.orders.save_many(list(changed.values()))
-
-    async def _apply_stock_effects(self, uow: UnitOfWork, shop: _Shop, batch: Iterable[Order]) -> None:
-        """Reservations and releases of the batch's orders, asking the pools only about orders
-        with a linked SKU (one query for the batch finds those; a first import has none)."""
-        touching = [
-            (order, effects)
-            for order in batch
-            if (effects := [e for e in order.pending_events if isinstance(e, STOCK_EVENTS)])
-        ]
-        if not touching or self._stock_effects is None:
-            return
-        skus = {line.sku_id for order, _ in touching for line in order.lines}
-        linked = await uow.inventory_pools.pool_ids_for_skus(shop.shop_id, skus)
-        for order, effects in touching:
-            # A release always goes: the reservation may outlive its SKU's link.
-            released = any(isinstance(e, OrderReleased) for e in effects)
-            if released or any(line.sku_id in linked for line in order.lines):
-                await self._stock_effects.apply(uow, effects)
-
     # --- shop and credentials ---------------------------------------------------------------
 
     async def _shop(self, shop_id: ShopId) -> _Shop | str:
@@ -567,7 +523,10 @@ class HistoryImportHandler:
             return "the shop was deleted or has no TikTok authorization"
         if token.needs_reauthorization(self._clock.now()):
             return "the shop's TikTok authorization was revoked or has expired; re-authorize the shop"
-        return _Shop(shop.id, shop.tiktok_shop_id, ShopCredentials(shop.cipher, token.access_token))
+        return _Shop(
+            IntakeShop(shop.app_id, shop.id, shop.tiktok_shop_id),
+            ShopCredentials(shop.cipher, token.access_token),
+        )
 
     async def _refresh_credentials(self, shop: _Shop) -> None:
         """Picks up an access token that the token upkeep renewed meanwhile."""

@@ -8,10 +8,11 @@ transaction: a pool change and the push it calls for are committed together or n
 from __future__ import annotations
 
 import builtins
+import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, false, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -167,6 +168,29 @@ class SqlAlchemyInventoryPoolRepository:
         for sku_id, pool_id in rows:
             found.setdefault(ChannelSkuId(sku_id), PoolId(pool_id))
         return found
+
+    async def guard_sku_links(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId], *, changing: bool
+    ) -> None:
+        keys = sorted({_link_guard_key(shop_id, sku_id) for sku_id in sku_ids})
+        if not keys:
+            return
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Transaction-level advisory locks in ascending key order: order effects share them,
+            # a link change takes them alone; all are let go at commit or rollback.
+            lock = "pg_advisory_xact_lock" if changing else "pg_advisory_xact_lock_shared"
+            await self._session.execute(
+                text(
+                    f"SELECT {lock}(:namespace, k) FROM unnest(CAST(:keys AS integer[])) "  # noqa: S608
+                    "WITH ORDINALITY AS t(k, n) ORDER BY n"
+                ),
+                {"namespace": LINK_GUARD_NAMESPACE, "keys": keys},
+            )
+        else:
+            # SQLite has one writer at a time: taking the write lock now serialises the decision.
+            await self._session.execute(
+                update(inventory_pools).where(false()).values(version=inventory_pools.c.version)
+            )
 
     async def pool_ids_for_order(self, shop_id: ShopId, order_id: OrderId) -> builtins.list[PoolId]:
         rows = await self._session.execute(
@@ -410,3 +434,13 @@ def pool_from_rows(
             for s in sorted(links, key=lambda s: s["sku_id"])
         ),
     )
+
+
+LINK_GUARD_NAMESPACE = 0x4D43_4C4B
+"""The first key of the SKU-link advisory locks, apart from any other advisory lock."""
+
+
+def _link_guard_key(shop_id: ShopId, sku_id: ChannelSkuId) -> int:
+    """A stable 32-bit key for a shop's SKU; two SKUs sharing one only ever wait for each other."""
+    digest = hashlib.blake2b(f"{shop_id}\x00{sku_id}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)

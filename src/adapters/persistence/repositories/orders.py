@@ -20,7 +20,7 @@ from adapters.persistence.repositories.common import (
     versioned_update,
 )
 from adapters.persistence.repositories.seen import Seen
-from adapters.persistence.tables import orders
+from adapters.persistence.tables import order_open_lines, orders
 from domain.channel import BuyerInfo
 from domain.errors import OrderAlreadyExists, OrderNotFound
 from domain.ids import (
@@ -38,6 +38,7 @@ from domain.order import (
     CancellationState,
     ImportState,
     ImportStatus,
+    OpenOrderLine,
     Order,
     OrderAmounts,
     OrderFilter,
@@ -60,6 +61,8 @@ class SqlAlchemyOrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._versions: dict[OrderKey, int] = {}
+        self._holding: dict[OrderKey, bool] = {}
+        """Whether each order read or written in this unit of work holds stock, as stored."""
         self.seen: Seen[Order] = Seen()
 
     async def get(self, shop_id: ShopId, order_id: OrderId) -> Order:
@@ -87,6 +90,7 @@ class SqlAlchemyOrderRepository:
             await self._session.execute(insert(orders).values(**order_to_row(order), version=1))
         except IntegrityError:
             raise OrderAlreadyExists(_name(order.shop_id, order.id)) from None
+        await self._write_open_lines([order])
         self._remember(order, 1)
 
     async def update(self, order: Order) -> None:
@@ -100,6 +104,7 @@ class SqlAlchemyOrderRepository:
             subject=_name(*key),
             not_found=OrderNotFound(_name(*key)),
         )
+        await self._write_open_lines([order])
         self._remember(order, version)
 
     async def save_many(self, batch: Sequence[Order]) -> None:
@@ -112,19 +117,69 @@ class SqlAlchemyOrderRepository:
         versions = await save_versioned_batch(
             self._session, orders, [order_to_row(order) for order in batch], expected, subject="orders"
         )
+        await self._write_open_lines(batch)
         for order, version in zip(batch, versions, strict=True):
             self._remember(order, version)
 
+    async def open_lines(
+        self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]
+    ) -> builtins.list[OpenOrderLine]:
+        wanted = sorted(set(sku_ids))
+        if not wanted:
+            return []
+        rows = await self._session.execute(
+            select(order_open_lines.c.order_id, order_open_lines.c.sku_id, order_open_lines.c.quantity)
+            .where(order_open_lines.c.shop_id == shop_id, order_open_lines.c.sku_id.in_(wanted))
+            .order_by(order_open_lines.c.order_id, order_open_lines.c.sku_id)
+        )
+        return [
+            OpenOrderLine(shop_id, OrderId(order_id), ChannelSkuId(sku_id), quantity)
+            for order_id, sku_id, quantity in rows
+        ]
+
+    async def _write_open_lines(self, batch: Sequence[Order]) -> None:
+        """Keeps ``order_open_lines`` in step with the orders: an order's lines are there exactly
+        while it holds stock (its lines never change once seen, so only the start and end count)."""
+        starting = [o for o in batch if o.holds_stock and not self._holding.get((o.shop_id, o.id), False)]
+        ending = [o for o in batch if not o.holds_stock and self._holding.get((o.shop_id, o.id), False)]
+        rows = [
+            {
+                "shop_id": line.shop_id,
+                "sku_id": line.sku_id,
+                "order_id": line.order_id,
+                "quantity": line.quantity,
+            }
+            for order in starting
+            for line in order.open_lines()
+        ]
+        if rows:
+            await self._session.execute(insert(order_open_lines), rows)
+        for shop_id in sorted({order.shop_id for order in ending}):
+            await self._session.execute(
+                delete(order_open_lines).where(
+                    order_open_lines.c.shop_id == shop_id,
+                    order_open_lines.c.order_id.in_(sorted(o.id for o in ending if o.shop_id == shop_id)),
+                )
+            )
+
     async def delete(self, shop_id: ShopId, order_id: OrderId) -> None:
+        await self._session.execute(
+            delete(order_open_lines).where(
+                order_open_lines.c.shop_id == shop_id, order_open_lines.c.order_id == order_id
+            )
+        )
         result = await self._session.execute(delete(orders).where(_key_is(shop_id, order_id)))
         if rowcount(result) != 1:
             raise OrderNotFound(_name(shop_id, order_id))
         self._versions.pop((shop_id, order_id), None)
+        self._holding.pop((shop_id, order_id), None)
 
     async def delete_for_shop(self, shop_id: ShopId) -> int:
+        await self._session.execute(delete(order_open_lines).where(order_open_lines.c.shop_id == shop_id))
         result = await self._session.execute(delete(orders).where(orders.c.shop_id == shop_id))
         for key in [key for key in self._versions if key[0] == shop_id]:
             del self._versions[key]
+            self._holding.pop(key, None)
         return rowcount(result)
 
     async def list(self, shop_id: ShopId, *, page_size: int, after: str | None) -> Page[Order]:
@@ -197,6 +252,7 @@ class SqlAlchemyOrderRepository:
     def _remember(self, order: Order, version: int) -> None:
         key = (order.shop_id, order.id)
         self._versions[key] = version
+        self._holding[key] = order.holds_stock
         self.seen.add(order)
 
 
