@@ -4,7 +4,8 @@ A batch of TikTok order details for one shop is written in one transaction: each
 created or updated (stale and repeated snapshots change nothing), the stock effects of the
 batch (reservations, releases) are applied to the shared pools, and the caller's own writes
 (a task's progress and checkpoint) commit with them. After the commit, when the app imports
-automatically, the batch's importable orders go to SHOPLINE.
+automatically, the batch's importable orders go to SHOPLINE. Buyers' cancellation requests
+enter the same way, onto the orders already held.
 """
 
 from __future__ import annotations
@@ -13,10 +14,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.channel import TikTokOrderData
-from domain.errors import ConcurrencyConflict, DomainError, OrderNotImportable, StaleWrite
+from domain.channel import TikTokCancellation, TikTokOrderData
+from domain.errors import (
+    ConcurrencyConflict,
+    DomainError,
+    OrderNotCancellable,
+    OrderNotImportable,
+    StaleWrite,
+)
 from domain.ids import AppId, OrderId, ShopId, TikTokShopId
-from domain.order import ImportState, Order, UpdateOutcome
+from domain.order import CancellationState, ImportState, Order, UpdateOutcome
 from domain.ports import Clock, UnitOfWork
 from domain.task import TaskCounts
 from services.inventory.stock_effects import StockEffects
@@ -97,6 +104,58 @@ class OrderIntake:
                     raise
         if report.auto_import:
             await self._import_automatically(shop, report)
+        return report
+
+    async def take_cancellation_requests(
+        self,
+        shop: IntakeShop,
+        requests: Sequence[TikTokCancellation],
+        *,
+        also: AlsoWrite | None = None,
+    ) -> IntakeReport:
+        """Records pending buyer requests on their orders, in one transaction with ``also``. A
+        request for an order not held yet is skipped: the next sync brings both."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                async with self._unit_of_work() as uow:
+                    report = await self._write_requests(uow, shop, requests)
+                    if also is not None:
+                        await also(uow, report)
+                    await uow.commit()
+                return report
+            except StaleWrite:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _write_requests(
+        self, uow: UnitOfWork, shop: IntakeShop, requests: Sequence[TikTokCancellation]
+    ) -> IntakeReport:
+        report = IntakeReport()
+        held = await uow.orders.find_many(shop.shop_id, (request.order_id for request in requests))
+        changed: dict[OrderId, Order] = {}
+        for request in requests:
+            order = held.get(request.order_id)
+            if order is None:
+                report.add(skipped=1)
+                continue
+            known = order.cancellation
+            if known.cancel_id == request.cancel_id and known.state is not CancellationState.NONE:
+                report.add(skipped=1)
+                continue
+            try:
+                order.buyer_requested_cancellation(
+                    request.cancel_id,
+                    request.response_deadline,
+                    reason=request.reason,
+                    requested_at=request.create_time,
+                )
+            except OrderNotCancellable:
+                report.add(skipped=1)
+                continue
+            changed[order.id] = order
+            report.add(updated=1)
+        await uow.orders.save_many(list(changed.values()))
         return report
 
     async def _write(

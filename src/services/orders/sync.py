@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -31,13 +31,12 @@ from domain.channel import (
 from domain.errors import (
     DomainError,
     InvalidArgument,
-    OrderNotCancellable,
     ShopNotFound,
     StaleWrite,
     TokenNotFound,
 )
 from domain.ids import AppId, OrderId, ShopId
-from domain.order import CancellationState, Order, OrderFilter
+from domain.order import OrderFilter
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
 from domain.task import Task, TaskCounts, TaskKind
@@ -88,15 +87,6 @@ class SyncWindow:
             return cls(TimeWindow(datetime.fromisoformat(start), datetime.fromisoformat(end)))
         except (ValueError, KeyError, TypeError) as error:
             raise InvalidArgument("checkpoint", f"not an order sync checkpoint ({error})") from None
-
-
-@dataclass
-class _Page:
-    counts: TaskCounts = field(default_factory=TaskCounts)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-
-    def add(self, **increments: int) -> None:
-        self.counts = self.counts.plus(TaskCounts(**increments))
 
 
 @dataclass
@@ -283,42 +273,10 @@ class OrderSyncHandler:
         requests: Sequence[TikTokCancellation],
         position: SyncWindow,
     ) -> None:
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            page = _Page()
-            try:
-                async with self._unit_of_work() as uow:
-                    held = await uow.orders.find_many(shop.shop_id, (c.order_id for c in requests))
-                    changed: dict[OrderId, Order] = {}
-                    for request in requests:
-                        order = held.get(request.order_id)
-                        cancellation = None if order is None else order.cancellation
-                        if order is None or cancellation is None:
-                            page.add(skipped=1)  # not synced yet; the next run picks the request up
-                            continue
-                        if cancellation.cancel_id == request.cancel_id and cancellation.state is not (
-                            CancellationState.NONE
-                        ):
-                            page.add(skipped=1)
-                            continue
-                        try:
-                            order.buyer_requested_cancellation(
-                                request.cancel_id,
-                                request.response_deadline,
-                                reason=request.reason,
-                                requested_at=request.create_time,
-                            )
-                        except OrderNotCancellable:
-                            page.add(skipped=1)
-                            continue
-                        changed[order.id] = order
-                        page.add(updated=1)
-                    await uow.orders.save_many(list(changed.values()))
-                    await self._progress(uow, run, 0, page.counts, page.errors, position)
-                    await uow.commit()
-                break
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+        async def progress(uow: UnitOfWork, report: IntakeReport) -> None:
+            await self._progress(uow, run, 0, report.counts, report.errors, position)
+
+        await self._intake.take_cancellation_requests(shop.intake, requests, also=progress)
 
     # --- after the window -------------------------------------------------------------------
 
