@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -42,6 +42,7 @@ from domain.shop import ShopStatus
 from domain.task import Task, TaskCounts, TaskKind
 from services.orders.intake import IntakeReport, IntakeShop, OrderIntake
 from services.orders.shopline_import import OrderImporter
+from services.shared.concurrency import closing_pages
 from services.shops.history_import import ORDER_DETAIL_BATCH, TRANSIENT
 from services.tasks.jobs import (
     WRITE_ATTEMPTS,
@@ -202,7 +203,7 @@ class OrderSyncHandler:
                 search = self._tiktok.search_orders(
                     shop.credentials, position.window, page_size=self._page_size
                 )
-                async with aclosing(_closing(search)) as pages:
+                async with aclosing(closing_pages(search)) as pages:
                     async for page in pages:
                         index += 1
                         if index <= written:
@@ -256,7 +257,7 @@ class OrderSyncHandler:
 
         async def requests() -> None:
             search = self._tiktok.search_cancellations(shop.credentials, window)
-            async with aclosing(_closing(search)) as pages:
+            async with aclosing(closing_pages(search)) as pages:
                 async for page in pages:
                     pending = [
                         c for c in page.items if c.status is CancellationStatus.PENDING and _by_buyer(c)
@@ -383,14 +384,3 @@ def _order_name(run: TaskRun, shop: _Shop, order_id: OrderId) -> str:
 
 def _by_buyer(cancellation: TikTokCancellation) -> bool:
     return cancellation.role in BUYER_CANCEL_ROLES or cancellation.cancel_type == "BUYER_CANCEL"
-
-
-async def _closing(pages: AsyncIterator[P]) -> AsyncGenerator[P, None]:
-    """The partner's pages, with the partner's iterator closed when the reader stops early."""
-    try:
-        async for page in pages:
-            yield page
-    finally:
-        close = getattr(pages, "aclose", None)
-        if close is not None:
-            await close()

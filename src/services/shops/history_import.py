@@ -15,19 +15,14 @@ client-side rate limit stays saturated; rows are still handed on in page order.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from contextlib import aclosing
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from enum import Enum
-from typing import Generic, TypeVar
+from dataclasses import replace
+from datetime import timedelta
+from typing import TypeVar
 
-from domain.catalog import ChannelProduct
 from domain.channel import (
-    TIKTOK,
     ChannelProductData,
     ResultPage,
     ShopCredentials,
@@ -35,19 +30,27 @@ from domain.channel import (
     TimeWindow,
 )
 from domain.errors import (
-    DomainError,
-    InvalidArgument,
     PartnerAuthExpired,
-    PartnerRejected,
     PartnerUnavailable,
     ShopNotFound,
     StaleWrite,
     TokenNotFound,
 )
-from domain.ids import AppId, ChannelProductId, OrderId, ShopId
+from domain.ids import AppId, OrderId, ShopId
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.task import Task, TaskCounts, TaskKind
 from services.orders.intake import IntakeReport, IntakeShop, OrderIntake
+from services.shared.concurrency import ReadAhead, cancel_all, closing_pages, run_all
+from services.shops.history_batch import (
+    NO_DETAIL,
+    Applied,
+    Batch,
+    NoDetail,
+    PageRows,
+    add_rows,
+    apply_products,
+)
+from services.shops.history_position import HISTORY_DAYS, PRODUCTS_SINCE, ImportPosition, Phase, first_half
 from services.tasks.jobs import (
     WRITE_ATTEMPTS,
     RetryPolicy,
@@ -60,13 +63,9 @@ from services.tasks.jobs import (
 T = TypeVar("T")
 P = TypeVar("P")
 _AnyPage = ResultPage[ChannelProductData] | ResultPage[OrderId]
-_PageRows = list[ChannelProductData] | list["TikTokOrderData | _NoDetail"]
-_IndexedRows = tuple[int, _PageRows | None]
+_IndexedRows = tuple[int, PageRows | None]
 """A page's number in its window and its rows (None: the window must be split)."""
 
-HISTORY_DAYS = 30
-PRODUCTS_SINCE = datetime(2016, 1, 1, tzinfo=UTC)
-"""Before TikTok Shop existed: a product search from here covers the whole catalog."""
 SEARCH_RESULT_LIMIT = 10_000
 """TikTok refuses to page a search beyond this many results; larger windows are split."""
 ORDER_DETAIL_BATCH = 50
@@ -85,90 +84,6 @@ search is bound by the partner's latency; the windows after the current one are 
 into its own bounded queue, and still written in window order."""
 TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
 """Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
-_NO_DETAIL = PartnerRejected(TIKTOK, "missing_detail", "TikTok's order details left out this searched order")
-"""Why an order the search found is recorded as failed when its detail read did not return it."""
-
-
-class Phase(Enum):
-    PRODUCTS = "products"
-    ORDERS = "orders"
-    DONE = "done"
-
-
-@dataclass(frozen=True)
-class ImportPosition:
-    """Where the import stands: the checkpoint, encoded as a string in the task."""
-
-    phase: Phase
-    window: TimeWindow
-    pages: int
-    """Pages of ``window`` already written."""
-    cutoff: datetime
-    """The import covers what TikTok held at this time; later changes belong to the incremental sync."""
-    orders_since: datetime
-    order_window: timedelta = timedelta(days=1)
-    """How long each order search window is (the last one ends at the cutoff)."""
-
-    def encode(self) -> str:
-        return json.dumps(
-            {
-                "v": 1,
-                "phase": self.phase.value,
-                "window": [self.window.start.isoformat(), self.window.end.isoformat()],
-                "pages": self.pages,
-                "cutoff": self.cutoff.isoformat(),
-                "orders_since": self.orders_since.isoformat(),
-                "order_window_s": int(self.order_window.total_seconds()),
-            },
-            separators=(",", ":"),
-        )
-
-    @classmethod
-    def decode(cls, text: str) -> ImportPosition:
-        try:
-            data = json.loads(text)
-            start, end = data["window"]
-            return cls(
-                phase=Phase(data["phase"]),
-                window=TimeWindow(datetime.fromisoformat(start), datetime.fromisoformat(end)),
-                pages=int(data["pages"]),
-                cutoff=datetime.fromisoformat(data["cutoff"]),
-                orders_since=datetime.fromisoformat(data["orders_since"]),
-                order_window=timedelta(seconds=int(data.get("order_window_s", 86_400))),
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise InvalidArgument("checkpoint", f"not a history import checkpoint ({error})") from None
-
-
-@dataclass(frozen=True)
-class _NoDetail:
-    """An order the search found but its detail read did not return."""
-
-    order_id: OrderId
-
-
-@dataclass
-class _Batch:
-    products: list[ChannelProductData] = field(default_factory=list)
-    orders: list[TikTokOrderData] = field(default_factory=list)
-    without_detail: list[OrderId] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        return len(self.products) + len(self.orders) + len(self.without_detail)
-
-
-@dataclass
-class _Applied:
-    counts: TaskCounts = field(default_factory=TaskCounts)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-
-    def add(self, **increments: int) -> None:
-        self.counts = self.counts.plus(TaskCounts(**increments))
-
-    def failed(self, item_ref: str, error: DomainError) -> None:
-        self.add(failed=1)
-        self.errors.append((item_ref, error.message))
 
 
 class _Shop:
@@ -235,12 +150,12 @@ class HistoryImportHandler:
         if isinstance(shop, str):
             return RunResult.failed(shop)
         position = ImportPosition.decode(run.checkpoint) if run.checkpoint else await self._begin(run, shop)
-        batch = _Batch()
+        batch = Batch()
         ahead = _WindowsAhead(lambda following: self._reader(run, shop, following))
         try:
             while position.phase is not Phase.DONE:
                 reader = await ahead.take(position) or self._reader(run, shop, position)
-                await ahead.keep(self._following(position))
+                await ahead.keep(position.following(WINDOWS_IN_FLIGHT - 1))
                 window_done, position, batch = await self._import_window(
                     run, shop, position, batch, reader, ahead
                 )
@@ -248,7 +163,7 @@ class HistoryImportHandler:
                     if run.stop_requested and not run.lost and batch.rows:
                         await self._write(run, shop, batch, position)
                     return RunResult.stopped()
-                position = self._after(position)
+                position = position.after()
         finally:
             await ahead.close()
         await self._write(run, shop, batch, position, finished=True)
@@ -267,7 +182,7 @@ class HistoryImportHandler:
         position = ImportPosition(
             Phase.PRODUCTS, TimeWindow(PRODUCTS_SINCE, cutoff), 0, cutoff, orders_since, order_window
         )
-        await self._write(run, shop, _Batch(), position, total=products + orders)
+        await self._write(run, shop, Batch(), position, total=products + orders)
         return position
 
     async def _count(self, run: TaskRun, shop: _Shop, phase: Phase, window: TimeWindow) -> int:
@@ -279,43 +194,18 @@ class HistoryImportHandler:
 
         return await self._retrying(run, shop, first_page)
 
-    def _after(self, position: ImportPosition) -> ImportPosition:
-        """The window that follows a finished one."""
-        end = position.window.end
-        if position.phase is Phase.PRODUCTS and end >= position.cutoff:
-            first = TimeWindow(position.orders_since, self._order_window_end(position.orders_since, position))
-            return replace(position, phase=Phase.ORDERS, window=first, pages=0)
-        if position.phase is Phase.ORDERS and end >= position.cutoff:
-            return replace(position, phase=Phase.DONE, window=TimeWindow(end, end), pages=0)
-        if position.phase is Phase.PRODUCTS:
-            return replace(position, window=TimeWindow(end, position.cutoff), pages=0)
-        return replace(position, window=TimeWindow(end, self._order_window_end(end, position)), pages=0)
-
-    def _order_window_end(self, start: datetime, position: ImportPosition) -> datetime:
-        return min(start + position.order_window, position.cutoff)
-
-    def _following(self, position: ImportPosition) -> list[ImportPosition]:
-        """The order windows after ``position``'s that are read ahead of it."""
-        following: list[ImportPosition] = []
-        for _ in range(WINDOWS_IN_FLIGHT - 1):
-            position = self._after(position)
-            if position.phase is not Phase.ORDERS:
-                break
-            following.append(position)
-        return following
-
-    def _reader(self, run: TaskRun, shop: _Shop, position: ImportPosition) -> _ReadAhead[_IndexedRows]:
-        return _ReadAhead(self._pages_with_rows(run, shop, position), READ_AHEAD_PAGES)
+    def _reader(self, run: TaskRun, shop: _Shop, position: ImportPosition) -> ReadAhead[_IndexedRows]:
+        return ReadAhead(self._pages_with_rows(run, shop, position), READ_AHEAD_PAGES)
 
     async def _import_window(
         self,
         run: TaskRun,
         shop: _Shop,
         position: ImportPosition,
-        batch: _Batch,
-        reader: _ReadAhead[_IndexedRows],
+        batch: Batch,
+        reader: ReadAhead[_IndexedRows],
         ahead: _WindowsAhead,
-    ) -> tuple[bool, ImportPosition, _Batch]:
+    ) -> tuple[bool, ImportPosition, Batch]:
         """Reads the window's pages (from ``reader``, already started) into batches, writing each
         full one.
 
@@ -323,23 +213,23 @@ class HistoryImportHandler:
         and the batch still to write.
         """
         failures = 0
-        pages: _ReadAhead[_IndexedRows] | None = reader
+        pages: ReadAhead[_IndexedRows] | None = reader
         while True:
             try:
                 pages = pages or self._reader(run, shop, position)
                 async with aclosing(pages):
                     async for index, rows in pages:
                         if rows is None:
-                            position = replace(position, window=_first_half(position.window))
+                            position = replace(position, window=first_half(position.window))
                             await ahead.close()  # the windows read ahead followed the unsplit one
                             pages = None
                             break
                         failures = 0
-                        _add_rows(batch, rows)
+                        add_rows(batch, rows)
                         position = replace(position, pages=index)
                         if batch.rows >= self._batch_rows:
                             await self._write(run, shop, batch, position)
-                            batch = _Batch()
+                            batch = Batch()
                         if run.stop_requested:
                             return False, position, batch
                     else:
@@ -360,7 +250,7 @@ class HistoryImportHandler:
         Rows are None for a first page that says the window holds more than a search can page
         through: the window is to be split.
         """
-        pending: deque[tuple[int, asyncio.Task[_PageRows]]] = deque()
+        pending: deque[tuple[int, asyncio.Task[PageRows]]] = deque()
         try:
             async with aclosing(self._search(shop, position.phase, position.window)) as pages:
                 index = 0
@@ -380,7 +270,7 @@ class HistoryImportHandler:
                 done, rows = pending.popleft()
                 yield done, await rows
         finally:
-            await _cancel([rows for _, rows in pending])
+            await cancel_all([rows for _, rows in pending])
 
     def _too_big(self, page: _AnyPage, window: TimeWindow) -> bool:
         return page.total_count > self._search_limit and window.end - window.start > timedelta(seconds=2)
@@ -390,11 +280,11 @@ class HistoryImportHandler:
     ) -> AsyncGenerator[_AnyPage, None]:
         size = page_size or self._page_size
         if phase is Phase.PRODUCTS:
-            return _closing(self._tiktok.search_products(shop.credentials, window, page_size=size))
+            return closing_pages(self._tiktok.search_products(shop.credentials, window, page_size=size))
         # Only the ids: the orders are read in full by their details, so mapping them twice is waste.
-        return _closing(self._tiktok.search_order_ids(shop.credentials, window, page_size=size))
+        return closing_pages(self._tiktok.search_order_ids(shop.credentials, window, page_size=size))
 
-    async def _page_rows(self, run: TaskRun, shop: _Shop, phase: Phase, page: _AnyPage) -> _PageRows:
+    async def _page_rows(self, run: TaskRun, shop: _Shop, phase: Phase, page: _AnyPage) -> PageRows:
         if phase is Phase.PRODUCTS:
             return [item for item in page.items if isinstance(item, ChannelProductData)]
         found = [OrderId(item) for item in page.items if isinstance(item, str)]
@@ -402,7 +292,7 @@ class HistoryImportHandler:
 
     async def _order_details(
         self, run: TaskRun, shop: _Shop, found: Sequence[OrderId]
-    ) -> list[TikTokOrderData | _NoDetail]:
+    ) -> list[TikTokOrderData | NoDetail]:
         """Full orders for a search page, asked for in groups of at most 50 ids."""
         calls: list[Callable[[], Awaitable[list[TikTokOrderData]]]] = []
         for start in range(0, len(found), ORDER_DETAIL_BATCH):
@@ -413,10 +303,10 @@ class HistoryImportHandler:
 
             calls.append(details)
         detailed: dict[OrderId, TikTokOrderData] = {}
-        for group in await _all([self._retrying(run, shop, call) for call in calls]):
+        for group in await run_all([self._retrying(run, shop, call) for call in calls]):
             for order in group:
                 detailed[order.order_id] = order
-        return [detailed.get(order_id) or _NoDetail(order_id) for order_id in found]
+        return [detailed.get(order_id) or NoDetail(order_id) for order_id in found]
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -424,7 +314,7 @@ class HistoryImportHandler:
         self,
         run: TaskRun,
         shop: _Shop,
-        batch: _Batch,
+        batch: Batch,
         position: ImportPosition,
         *,
         finished: bool = False,
@@ -435,10 +325,10 @@ class HistoryImportHandler:
 
         async def products_and_progress(uow: UnitOfWork, report: IntakeReport) -> None:
             task = await uow.tasks.get(run.task_id)
-            applied = _Applied(report.counts, list(report.errors))
-            await self._apply_products(uow, run, shop, batch.products, applied)
+            applied = Applied(report.counts, list(report.errors))
+            await apply_products(uow, shop.intake, batch.products, applied)
             for order_id in batch.without_detail:
-                applied.failed(shop.intake.order_name(order_id), _NO_DETAIL)
+                applied.failed(shop.intake.order_name(order_id), NO_DETAIL)
             done = task.done + batch.rows
             if finished:
                 new_total: int | None = done
@@ -484,33 +374,6 @@ class HistoryImportHandler:
                 if attempt == WRITE_ATTEMPTS:
                     raise
 
-    async def _apply_products(
-        self,
-        uow: UnitOfWork,
-        run: TaskRun,
-        shop: _Shop,
-        items: Sequence[ChannelProductData],
-        applied: _Applied,
-    ) -> None:
-        if not items:
-            return
-        held = await uow.channel_products.find_many(shop.shop_id, (item.product_id for item in items))
-        changed: dict[ChannelProductId, ChannelProduct] = {}
-        for data in items:
-            current = changed.get(data.product_id) or held.get(data.product_id)
-            try:
-                if current is None:
-                    changed[data.product_id] = ChannelProduct.synced(run.app_id, shop.shop_id, data)
-                    applied.add(created=1)
-                elif current.apply_sync(data):
-                    changed[data.product_id] = current
-                    applied.add(updated=1)
-                else:
-                    applied.add(skipped=1)
-            except DomainError as error:
-                applied.failed(f"apps/{run.app_id}/shops/{shop.shop_id}/products/{data.product_id}", error)
-        await uow.channel_products.save_many(list(changed.values()))
-
     # --- shop and credentials ---------------------------------------------------------------
 
     async def _shop(self, shop_id: ShopId) -> _Shop | str:
@@ -540,83 +403,14 @@ class HistoryImportHandler:
         )
 
 
-async def _closing(pages: AsyncIterator[P]) -> AsyncGenerator[P, None]:
-    """The partner's pages, with the partner's iterator closed when the reader stops early."""
-    try:
-        async for page in pages:
-            yield page
-    finally:
-        close = getattr(pages, "aclose", None)
-        if close is not None:
-            await close()
-
-
-async def _all(calls: Sequence[Awaitable[T]]) -> list[T]:
-    """The results of ``calls`` run concurrently; the first error cancels the others and is raised."""
-    if len(calls) == 1:
-        return [await calls[0]]
-    tasks = [asyncio.ensure_future(call) for call in calls]
-    try:
-        return list(await asyncio.gather(*tasks))
-    finally:
-        await _cancel(tasks)
-
-
-async def _cancel(tasks: Sequence[asyncio.Future[T]]) -> None:
-    """Cancels the unfinished ``tasks`` and waits for them; their errors are dropped."""
-    for task in tasks:
-        task.cancel()
-    if tasks:
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-
-class _ReadAhead(Generic[P]):
-    """``source``'s items in order, with up to ``depth`` more fetched while the reader works.
-
-    Reading starts when the object is made (in a task of its own), so a window's pages can be
-    fetched before anyone iterates them. Iterate once; ``aclose`` stops the reading.
-    """
-
-    def __init__(self, source: AsyncGenerator[P, None], depth: int) -> None:
-        self._source = source
-        self._queue: asyncio.Queue[tuple[P] | Exception | None] = asyncio.Queue(maxsize=depth)
-        self._filler = asyncio.create_task(self._fill())
-
-    async def _fill(self) -> None:
-        try:
-            async for item in self._source:
-                await self._queue.put((item,))
-        except Exception as error:
-            await self._queue.put(error)  # raised to the reader, in order, after the items before it
-            return
-        await self._queue.put(None)
-
-    def __aiter__(self) -> _ReadAhead[P]:
-        return self
-
-    async def __anext__(self) -> P:
-        got = await self._queue.get()
-        if got is None:
-            raise StopAsyncIteration
-        if isinstance(got, Exception):
-            raise got
-        return got[0]
-
-    async def aclose(self) -> None:
-        self._filler.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._filler
-        await self._source.aclose()
-
-
 class _WindowsAhead:
     """Readers of the order windows that follow the one being written, oldest first."""
 
-    def __init__(self, start: Callable[[ImportPosition], _ReadAhead[_IndexedRows]]) -> None:
+    def __init__(self, start: Callable[[ImportPosition], ReadAhead[_IndexedRows]]) -> None:
         self._start = start
-        self._readers: deque[tuple[TimeWindow, _ReadAhead[_IndexedRows]]] = deque()
+        self._readers: deque[tuple[TimeWindow, ReadAhead[_IndexedRows]]] = deque()
 
-    async def take(self, position: ImportPosition) -> _ReadAhead[_IndexedRows] | None:
+    async def take(self, position: ImportPosition) -> ReadAhead[_IndexedRows] | None:
         """The reader started for ``position``'s window, if one was (only for a window not begun)."""
         if self._readers and position.pages == 0 and self._readers[0][0] == position.window:
             return self._readers.popleft()[1]
@@ -635,19 +429,3 @@ class _WindowsAhead:
     async def close(self) -> None:
         while self._readers:
             await self._readers.popleft()[1].aclose()
-
-
-def _add_rows(batch: _Batch, rows: _PageRows) -> None:
-    for row in rows:
-        if isinstance(row, ChannelProductData):
-            batch.products.append(row)
-        elif isinstance(row, _NoDetail):
-            batch.without_detail.append(row.order_id)
-        else:
-            batch.orders.append(row)
-
-
-def _first_half(window: TimeWindow) -> TimeWindow:
-    half = (window.end - window.start) / 2
-    middle = window.start + timedelta(seconds=int(half.total_seconds()))
-    return TimeWindow(window.start, middle)
