@@ -228,7 +228,7 @@ orders = Table(
     Index("ix_orders_shop_id_buyer_key_create_time", "shop_id", "buyer_key", "create_time"),
 )
 
-# 0008_open_order_lines: the lines of orders that still hold stock (``Order.open_lines``), by SKU,
+# 0009_open_order_lines: the lines of orders that still hold stock (``Order.open_lines``), by SKU,
 # so a SKU linked after its orders arrived finds them without reading every order's lines.
 order_open_lines = Table(
     "order_open_lines",
