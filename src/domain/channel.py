@@ -6,7 +6,7 @@ exact, times are timezone-aware, ids are strings, and tokens are ``Secret``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Generic, TypeVar
@@ -135,6 +135,17 @@ class BuyerInfo:
     user_id: str = ""
     email: str = ""
     name: str = ""
+    phone: str = field(default="", repr=False)
+    """The recipient phone, masked by TikTok (e.g. ``(+1)213*****12``); kept out of reprs and logs."""
+
+    def updated_by(self, newer: BuyerInfo) -> BuyerInfo:
+        """What a later snapshot tells; fields TikTok withholds there (sent empty) keep their value."""
+        return BuyerInfo(
+            user_id=newer.user_id or self.user_id,
+            email=newer.email or self.email,
+            name=newer.name or self.name,
+            phone=newer.phone or self.phone,
+        )
 
 
 @dataclass(frozen=True)

@@ -283,6 +283,7 @@ def order(raw: Any) -> TikTokOrderData:
             user_id=str(item.get("user_id") or ""),
             email=str(item.get("buyer_email") or ""),
             name=str(address.get("name") or ""),
+            phone=str(address.get("phone_number") or ""),
         ),
         subtotal=_optional_money(
             payment.get("original_total_product_price"),
