@@ -711,6 +711,10 @@ class FakeChannelProductRepository:
         for product in batch:
             self._table.put((product.shop_id, product.id), product)
 
+    async def lacking_attributes(self, shop_id: ShopId, *, limit: int) -> list[ChannelProductId]:
+        found = self._table.rows_where(lambda p: p.shop_id == shop_id and p.needs_attributes)
+        return sorted(product.id for product in found)[:limit]
+
     async def count_for_shop(self, shop_id: ShopId) -> CatalogCounts:
         products = self._table.rows_where(lambda product: product.shop_id == shop_id)
         skus = [sku for product in products for sku in product.skus]

@@ -74,11 +74,21 @@ class WarehouseQuantity:
 
 
 @dataclass(frozen=True)
+class SalesAttribute:
+    """One sales attribute of a TikTok SKU, e.g. ``Color`` = ``Red``."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
 class ChannelSkuData:
     sku_id: ChannelSkuId
     seller_sku: str
     price: Money | None
     inventory: tuple[WarehouseQuantity, ...] = ()
+    attributes: tuple[SalesAttribute, ...] | None = None
+    """None when the response did not carry them: only Get Product does, search results do not."""
 
 
 @dataclass(frozen=True)
