@@ -1165,8 +1165,10 @@ class FakeTikTokChannelApi(_FaultInjection):
             (p for p in data.products.values() if window.start <= p.update_time < window.end),
             key=lambda p: (p.update_time, p.product_id),
         )
-        for start in range(0, len(matching), page_size):
-            yield ResultPage(tuple(matching[start : start + page_size]), len(matching))
+        # Like TikTok's, search results carry no sales attributes; only Get Product does.
+        searched = [replace(p, skus=tuple(replace(sku, attributes=None) for sku in p.skus)) for p in matching]
+        for start in range(0, len(searched), page_size):
+            yield ResultPage(tuple(searched[start : start + page_size]), len(searched))
 
     async def get_product(
         self, credentials: ShopCredentials, product_id: ChannelProductId

@@ -259,9 +259,9 @@ channel_skus = Table(
     Column("link_variant_id", String(64), nullable=True),
     Column("link_kind", String(16), nullable=True),
     Column("linked_at", UtcDateTime, nullable=True),
-    # 0008_output_fields: TikTok sales attributes [[name, value], ...] from Get Product; NULL until
+    # 0008_output_fields: TikTok sales attributes [[name, value], ...] from Get Product; SQL NULL until
     # the product has been read there (search results do not carry them).
-    Column("attributes", JSON, nullable=True),
+    Column("attributes", JSON(none_as_null=True), nullable=True),
     ForeignKeyConstraint(
         ["shop_id", "product_id"],
         ["channel_products.shop_id", "channel_products.id"],

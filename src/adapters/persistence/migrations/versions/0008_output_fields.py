@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("apps", sa.Column("installed_at", UtcDateTime(), nullable=True))
-    op.add_column("channel_skus", sa.Column("attributes", sa.JSON(), nullable=True))
+    op.add_column("channel_skus", sa.Column("attributes", sa.JSON(none_as_null=True), nullable=True))
     op.add_column("orders", sa.Column("buyer_phone", sa.String(length=64), nullable=False, server_default=""))
 
 
