@@ -722,6 +722,10 @@ class FakeChannelProductRepository:
         for product in batch:
             self._table.put((product.shop_id, product.id), product)
 
+    async def lacking_attributes(self, shop_id: ShopId, *, limit: int) -> list[ChannelProductId]:
+        found = self._table.rows_where(lambda p: p.shop_id == shop_id and p.needs_attributes)
+        return sorted(product.id for product in found)[:limit]
+
     async def count_for_shop(self, shop_id: ShopId) -> CatalogCounts:
         products = self._table.rows_where(lambda product: product.shop_id == shop_id)
         skus = [sku for product in products for sku in product.skus]
@@ -1172,8 +1176,10 @@ class FakeTikTokChannelApi(_FaultInjection):
             (p for p in data.products.values() if window.start <= p.update_time < window.end),
             key=lambda p: (p.update_time, p.product_id),
         )
-        for start in range(0, len(matching), page_size):
-            yield ResultPage(tuple(matching[start : start + page_size]), len(matching))
+        # Like TikTok's, search results carry no sales attributes; only Get Product does.
+        searched = [replace(p, skus=tuple(replace(sku, attributes=None) for sku in p.skus)) for p in matching]
+        for start in range(0, len(searched), page_size):
+            yield ResultPage(tuple(searched[start : start + page_size]), len(searched))
 
     async def get_product(
         self, credentials: ShopCredentials, product_id: ChannelProductId

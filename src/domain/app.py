@@ -54,13 +54,18 @@ class App(RecordsEvents):
         settings: AppSettings,
         created_at: datetime,
         store_currency: str | None = None,
+        installed_at: datetime | None = None,
     ) -> None:
-        """Rebuilds an app from stored state without checking rules; ``install`` creates a new one."""
+        """Rebuilds an app from stored state without checking rules; ``install`` creates a new one.
+
+        ``installed_at`` defaults to ``created_at``: an app not re-installed since was installed then.
+        """
         self._id = app_id
         self._store_handle = store_handle
         self._settings = settings
         self._created_at = created_at
         self._store_currency = store_currency
+        self._installed_at = installed_at or created_at
         self._events = []
 
     @classmethod
@@ -89,6 +94,15 @@ class App(RecordsEvents):
     @property
     def created_at(self) -> datetime:
         return self._created_at
+
+    @property
+    def installed_at(self) -> datetime:
+        """When the installation was last completed (the first install or the latest re-install)."""
+        return self._installed_at
+
+    def reinstall(self, now: datetime) -> None:
+        """The merchant completed the installation again; settings and shops stay as they are."""
+        self._installed_at = now
 
     @property
     def store_currency(self) -> str | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
-from domain.channel import ChannelProductData, PriceUpdate, WarehouseQuantity
+from domain.channel import ChannelProductData, PriceUpdate, SalesAttribute, WarehouseQuantity
 from domain.errors import ChannelSkuNotFound, InvalidArgument
 from domain.events import RecordsEvents, SkuLinked, SkuUnlinked
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, ShoplineVariantId
@@ -38,6 +38,8 @@ class ChannelSku:
     price: Money | None
     inventory: tuple[WarehouseQuantity, ...] = ()
     link: SkuLink | None = None
+    attributes: tuple[SalesAttribute, ...] | None = None
+    """TikTok's sales attributes; None until the product has been read through Get Product."""
 
 
 class VariantSkuIndex:
@@ -97,7 +99,10 @@ class ChannelProduct(RecordsEvents):
             title=data.title,
             status=data.status,
             update_time=data.update_time,
-            skus=(ChannelSku(s.sku_id, s.seller_sku, s.price, s.inventory) for s in data.skus),
+            skus=(
+                ChannelSku(s.sku_id, s.seller_sku, s.price, s.inventory, attributes=s.attributes)
+                for s in data.skus
+            ),
         )
 
     @property
@@ -147,9 +152,16 @@ class ChannelProduct(RecordsEvents):
             return False
         fresh: dict[ChannelSkuId, ChannelSku] = {}
         for incoming in data.skus:
-            link = self._skus[incoming.sku_id].link if incoming.sku_id in self._skus else None
+            held = self._skus.get(incoming.sku_id)
+            # A search result carries no sales attributes: the newer product leaves them unknown
+            # (None) until Get Product is read, rather than showing ones that may have changed.
             fresh[incoming.sku_id] = ChannelSku(
-                incoming.sku_id, incoming.seller_sku, incoming.price, incoming.inventory, link
+                incoming.sku_id,
+                incoming.seller_sku,
+                incoming.price,
+                incoming.inventory,
+                None if held is None else held.link,
+                incoming.attributes,
             )
         for sku_id, old in self._skus.items():
             if sku_id not in fresh and old.link is not None:
@@ -159,6 +171,29 @@ class ChannelProduct(RecordsEvents):
         self._status = data.status
         self._update_time = data.update_time
         return True
+
+    @property
+    def needs_attributes(self) -> bool:
+        """Some SKU's sales attributes are unknown: they come from Get Product only."""
+        return any(sku.attributes is None for sku in self._skus.values())
+
+    def record_attributes(self, data: ChannelProductData) -> bool:
+        """Takes the sales attributes of a Get Product answer for the SKUs held; True on a change.
+
+        Get Product leaves ``sales_attributes`` out for a product's only SKU: such a SKU has none.
+        Nothing else is taken: the search that feeds ``apply_sync`` owns the rest of the product.
+        """
+        if data.product_id != self._id:
+            raise InvalidArgument("product_id", "product data is for another product")
+        answered = {incoming.sku_id: incoming.attributes or () for incoming in data.skus}
+        changed = False
+        for sku_id, held in list(self._skus.items()):
+            # A SKU TikTok no longer lists has none to show; the next search drops it.
+            attributes = answered.get(sku_id, () if held.attributes is None else held.attributes)
+            if attributes != held.attributes:
+                self._skus[sku_id] = replace(held, attributes=attributes)
+                changed = True
+        return changed
 
     # --- links ------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ exact, times are timezone-aware, ids are strings, and tokens are ``Secret``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Generic, TypeVar
@@ -74,11 +74,21 @@ class WarehouseQuantity:
 
 
 @dataclass(frozen=True)
+class SalesAttribute:
+    """One sales attribute of a TikTok SKU, e.g. ``Color`` = ``Red``."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
 class ChannelSkuData:
     sku_id: ChannelSkuId
     seller_sku: str
     price: Money | None
     inventory: tuple[WarehouseQuantity, ...] = ()
+    attributes: tuple[SalesAttribute, ...] | None = None
+    """None when the response did not carry them: only Get Product does, search results do not."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,17 @@ class BuyerInfo:
     user_id: str = ""
     email: str = ""
     name: str = ""
+    phone: str = field(default="", repr=False)
+    """The recipient phone, masked by TikTok (e.g. ``(+1)213*****12``); kept out of reprs and logs."""
+
+    def updated_by(self, newer: BuyerInfo) -> BuyerInfo:
+        """What a later snapshot tells; fields TikTok withholds there (sent empty) keep their value."""
+        return BuyerInfo(
+            user_id=newer.user_id or self.user_id,
+            email=newer.email or self.email,
+            name=newer.name or self.name,
+            phone=newer.phone or self.phone,
+        )
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,10 @@ class OrderLine:
     line_item_ids: tuple[str, ...]
     original_subtotal: Money | None = None
     """Exact sum of the units' original prices; None when TikTok did not send them."""
+    product_name: str = ""
+    """TikTok's product name at order time; empty for lines stored before it was kept apart."""
+    sku_name: str = ""
+    """TikTok's SKU name at order time (e.g. ``Red, M``); empty when TikTok sent none."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,8 @@ def aggregate_lines(
                 subtotal=Money(subtotal, currency),
                 line_item_ids=tuple(u.line_item_id for u in units),
                 original_subtotal=None if original is None else Money(original, currency),
+                product_name=first.product_name,
+                sku_name=first.sku_name,
             )
         )
     return tuple(sorted(lines, key=lambda line: line.sku_id))
@@ -508,6 +514,8 @@ class Order(RecordsEvents):
             self._synced_at = now
         if data.paid_time is not None:
             self._paid_time = data.paid_time
+        # TikTok withholds the buyer's data while UNPAID or ON_HOLD and sends it later.
+        self._buyer = self._buyer.updated_by(data.buyer)
         new_status = OrderStatus.parse(data.status)
         if self._status.terminal or new_status is self._status:
             return UpdateOutcome.APPLIED

@@ -277,6 +277,10 @@ class ChannelProductRepository(Protocol):
         """Adds new products and updates ones read in this unit of work; ``StaleWrite`` on a conflict."""
         ...
 
+    async def lacking_attributes(self, shop_id: ShopId, *, limit: int) -> Sequence[ChannelProductId]:
+        """Up to ``limit`` products of the shop with a SKU whose sales attributes are unknown, by id."""
+        ...
+
     async def count_for_shop(self, shop_id: ShopId) -> CatalogCounts: ...
 
 

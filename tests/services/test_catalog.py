@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from domain.catalog import ChannelProduct
+from domain.channel import SalesAttribute
 from domain.errors import (
     ChannelProductNotFound,
     ChannelSkuNotFound,
@@ -266,3 +267,29 @@ async def test_product_refresh_takes_newer_data_ignores_stale_and_unlinks_droppe
     assert world.stored_product(2).title == "Product 2"
     assert list(world.pools()[V2].linked_skus) == []
     assert world.database.state.shops[SHOP].products_synced_until == world.clock.now()
+
+
+async def test_product_refresh_reads_sales_attributes_from_get_product_for_products_lacking_them() -> None:
+    world = await world_with_catalog()
+    data = world.tiktok.shop("GCP_cipher_1")
+    red, small = SalesAttribute("Color", "Red"), SalesAttribute("Size", "S")
+    # Held as the history import's search left them (attributes unknown); TikTok knows them.
+    for product_id, held in list(data.products.items()):
+        data.products[product_id] = replace(
+            held, skus=tuple(replace(sku, attributes=(red, small)) for sku in held.skus)
+        )
+    first = data.products.pop(ChannelProductId("prod-001"))  # TikTok fails to return it
+    world.clock.advance(timedelta(hours=1))
+
+    await world.product_refresh.refresh_shop(APP, SHOP)
+
+    assert world.tiktok.calls.count("get_product") == 3
+    assert all(sku.attributes is None for sku in world.stored_product(1).skus)
+    for n in (2, 3):
+        assert {sku.attributes for sku in world.stored_product(n).skus} == {(red, small)}
+
+    data.products[first.product_id] = first
+    await world.product_refresh.refresh_shop(APP, SHOP)  # only the one still lacking them is read
+
+    assert world.tiktok.calls.count("get_product") == 4
+    assert {sku.attributes for sku in world.stored_product(1).skus} == {(red, small)}

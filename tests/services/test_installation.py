@@ -84,6 +84,8 @@ async def test_installing_again_keeps_the_app_and_replaces_its_token() -> None:
 
     assert not second.created and second.app.id == first.app.id
     assert second.app.settings.auto_import_orders
+    assert (second.app.created_at, second.app.installed_at) == (first.app.created_at, h.clock.now())
+    assert h.database.state.apps[first.app.id].installed_at == h.clock.now()
     assert len(h.database.state.apps) == 1
     token = h.database.state.shopline_tokens[first.app.id]
     assert token.expires_at == h.clock.now() + h.shopline.TOKEN_LIFETIME and not token.revoked

@@ -53,3 +53,12 @@ def test_the_store_currency_is_unknown_until_shopline_reports_it() -> None:
     with pytest.raises(InvalidMoney):
         app.record_store_currency("usd")
     assert app.store_currency == "USD"
+
+
+def test_install_time_is_the_first_install_until_the_merchant_installs_again() -> None:
+    app = App.install(AppId("a"), "open001", T0)
+    assert app.installed_at == T0
+    app.reinstall(at(days=3))
+    assert (app.created_at, app.installed_at) == (T0, at(days=3))
+    stored = App(app_id=AppId("a"), store_handle="open001", settings=AppSettings(), created_at=T0)
+    assert stored.installed_at == T0  # a row from before install times were kept

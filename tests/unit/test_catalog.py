@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.catalog import ChannelProduct, LinkKind, VariantSkuIndex
-from domain.channel import ChannelProductData, ChannelSkuData, PriceUpdate
+from domain.channel import ChannelProductData, ChannelSkuData, PriceUpdate, SalesAttribute
 from domain.errors import (
     ChannelSkuNotFound,
     CurrencyMismatch,
@@ -113,6 +113,44 @@ def test_sync_keeps_links_of_remaining_skus_and_drops_removed_ones() -> None:
     assert p.linked_variants() == {"s0": "v1"}
     assert p.pull_events() == [SkuUnlinked(SHOP, ChannelProductId("p1"), ChannelSkuId("s1"), V2)]
     assert not p.apply_sync(newer)
+
+
+RED, SMALL = SalesAttribute("Color", "Red"), SalesAttribute("Size", "S")
+
+
+def detail(*attributes: tuple[SalesAttribute, ...] | None, update=T0) -> ChannelProductData:  # type: ignore[no-untyped-def]
+    skus = tuple(
+        ChannelSkuData(ChannelSkuId(f"s{i}"), code, None, attributes=found)
+        for i, (code, found) in enumerate(zip("AB", attributes, strict=False))
+    )
+    return ChannelProductData(ChannelProductId("p1"), "Socks", "ACTIVATE", update, skus)
+
+
+def test_sales_attributes_are_unknown_after_a_search_and_taken_from_get_product() -> None:
+    p = product("A", "B")
+    assert p.needs_attributes and p.sku(ChannelSkuId("s0")).attributes is None
+    assert p.record_attributes(detail((RED, SMALL), None))
+    # Get Product leaves the list out for a SKU without attributes: it has none.
+    assert p.sku(ChannelSkuId("s0")).attributes == (RED, SMALL)
+    assert p.sku(ChannelSkuId("s1")).attributes == ()
+    assert not p.needs_attributes
+    assert not p.record_attributes(detail((RED, SMALL), ()))
+
+
+def test_a_newer_search_result_makes_the_attributes_unknown_again_but_keeps_links() -> None:
+    p = product("A", "B")
+    p.record_attributes(detail((RED,), (SMALL,)))
+    p.link_sku(ChannelSkuId("s0"), V1, T0)
+    assert p.apply_sync(detail(None, None, update=at(hours=1)))
+    assert p.needs_attributes and p.linked_variants() == {"s0": "v1"}
+    assert p.apply_sync(detail((SMALL,), None, update=at(hours=2)))
+    assert p.sku(ChannelSkuId("s0")).attributes == (SMALL,)
+
+
+def test_a_sku_missing_from_get_product_shows_no_attributes() -> None:
+    p = product("A", "B")
+    assert p.record_attributes(detail((RED,)))
+    assert p.sku(ChannelSkuId("s1")).attributes == ()
 
 
 # --- price rules ---------------------------------------------------------------------------

@@ -307,3 +307,24 @@ def test_a_later_status_within_the_same_second_is_a_change_not_a_repeat() -> Non
     assert order.apply_update(order_data(status="CANCELLED", update=T0)) is UpdateOutcome.APPLIED
     assert order.status is OrderStatus.CANCELLED
     assert order.apply_update(order_data(status="AWAITING_SHIPMENT", update=T0)) is UpdateOutcome.DUPLICATE
+
+
+def test_lines_keep_the_product_and_sku_names_of_the_order_apart() -> None:
+    line = seen().lines[0]
+    assert (line.product_name, line.sku_name, line.title) == ("Product sku-1", "Red", "Product sku-1 - Red")
+
+
+def test_buyer_data_tiktok_withheld_while_unpaid_is_taken_when_it_arrives() -> None:
+    order = fresh("UNPAID")
+    assert (order.buyer.name, order.buyer.phone) == ("", "")
+    paid = order_data(status="AWAITING_SHIPMENT", update=at(hours=1))
+    buyer = replace(paid.buyer, name="J*** D***", phone="(+1)213*****12")
+    assert order.apply_update(replace(paid, buyer=buyer)) is UpdateOutcome.APPLIED
+    assert (order.buyer.name, order.buyer.phone) == ("J*** D***", "(+1)213*****12")
+    # A later snapshot without the address (e.g. on hold again) keeps what TikTok told before.
+    order.apply_update(order_data(status="AWAITING_SHIPMENT", update=at(hours=2)))
+    assert (order.buyer.name, order.buyer.phone, order.buyer.user_id) == (
+        "J*** D***",
+        "(+1)213*****12",
+        "buyer-1",
+    )

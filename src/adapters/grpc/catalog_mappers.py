@@ -58,6 +58,7 @@ def sku_view_to_proto(app_id: AppId, shop_id: ShopId, product_id: str, view: Sku
         name=sku_name(app_id, shop_id, product_id, sku.sku_id),
         tiktok_sku_id=sku.sku_id,
         seller_sku=sku.seller_sku,
+        attributes=[f"{attribute.name}: {attribute.value}" for attribute in sku.attributes or ()],
         price=money_to_proto(sku.price),
         link_state=_LINK_TO_PROTO[LinkState.of(sku)],
         target_price=money_to_proto(view.target_price),

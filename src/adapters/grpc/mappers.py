@@ -43,6 +43,7 @@ def app_to_proto(app: App) -> app_pb2.App:
         name=app_name(app.id),
         store_handle=app.store_handle,
         create_time=timestamp(app.created_at),
+        install_time=timestamp(app.installed_at),
         settings=app_settings_to_proto(app.settings),
     )
 

@@ -49,6 +49,8 @@ apps = Table(
     Column("version", Integer, nullable=False),
     # The SHOPLINE store's currency as SHOPLINE reports it; NULL until first read (0003_catalog).
     Column("store_currency", String(3), nullable=True),
+    # When the installation was last completed; NULL for rows from before 0008 (read: created_at).
+    Column("installed_at", UtcDateTime, nullable=True),
 )
 
 
@@ -177,7 +179,8 @@ orders = Table(
     Column("total_amount", DecimalString, nullable=False),
     Column("total_currency", String(3), nullable=False),
     # Lines travel with their order: [{sku_id, product_id, seller_sku, title, quantity,
-    # subtotal (decimal string), currency, line_item_ids}], so a batch upsert is one row per order.
+    # subtotal (decimal string), currency, line_item_ids, original_subtotal, product_name,
+    # sku_name}], so a batch upsert is one row per order.
     Column("lines", JSON, nullable=False),
     Column("buyer_user_id", String(255), nullable=False),
     Column("buyer_email", String(255), nullable=False),
@@ -214,6 +217,8 @@ orders = Table(
     Column("import_claimed_until", UtcDateTime, nullable=True),
     Column("synced_at", UtcDateTime, nullable=True),
     Column("shopline_cancel_pending", Boolean, nullable=False),
+    # 0008_output_fields: the recipient phone as TikTok gives it (masked); empty when withheld.
+    Column("buyer_phone", String(64), nullable=False, server_default=""),
     Index("ix_orders_shop_id_update_time", "shop_id", "update_time"),
     Index("ix_orders_shop_id_create_time", "shop_id", "create_time"),
     Index("ix_orders_app_id_create_time", "app_id", "create_time"),
@@ -265,6 +270,9 @@ channel_skus = Table(
     Column("link_variant_id", String(64), nullable=True),
     Column("link_kind", String(16), nullable=True),
     Column("linked_at", UtcDateTime, nullable=True),
+    # 0008_output_fields: TikTok sales attributes [[name, value], ...] from Get Product; SQL NULL until
+    # the product has been read there (search results do not carry them).
+    Column("attributes", JSON(none_as_null=True), nullable=True),
     ForeignKeyConstraint(
         ["shop_id", "product_id"],
         ["channel_products.shop_id", "channel_products.id"],

@@ -21,6 +21,7 @@ from domain.channel import (
     ChannelProductData,
     ChannelSkuData,
     ItemFailure,
+    SalesAttribute,
     TikTokCancellation,
     TikTokLineItem,
     TikTokOrderData,
@@ -145,7 +146,22 @@ def sku(raw: Any) -> ChannelSkuData:
         seller_sku=str(item.get("seller_sku") or ""),
         price=price,
         inventory=inventory,
+        attributes=_sales_attributes(item),
     )
+
+
+def _sales_attributes(item: Mapping[str, Any]) -> tuple[SalesAttribute, ...] | None:
+    """Get Product's `sales_attributes[{id, name, value_id, value_name}]`; None when not sent."""
+    if "sales_attributes" not in item:
+        return None
+    found = []
+    for raw in _list(item["sales_attributes"], "sku.sales_attributes"):
+        entry = _obj(raw, "sales_attribute")
+        name, value = entry.get("name"), entry.get("value_name")
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise MalformedResponse("sales_attribute has no name and value_name")
+        found.append(SalesAttribute(name=name, value=value))
+    return tuple(found)
 
 
 def product(raw: Any) -> ChannelProductData:
@@ -283,6 +299,7 @@ def order(raw: Any) -> TikTokOrderData:
             user_id=str(item.get("user_id") or ""),
             email=str(item.get("buyer_email") or ""),
             name=str(address.get("name") or ""),
+            phone=str(address.get("phone_number") or ""),
         ),
         subtotal=_optional_money(
             payment.get("original_total_product_price"),

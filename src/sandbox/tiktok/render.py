@@ -21,6 +21,8 @@ _PACKAGE_STATUS = {
     "CANCELLED": "CANCELLED",
 }
 _ADDRESS_HIDDEN = frozenset({"UNPAID", "ON_HOLD"})
+# Country calling codes of the sandbox regions: TikTok masks all but the code and a few digits.
+_CALLING_CODE = {"US": "1", "GB": "44", "SG": "65", "MY": "60", "JP": "81"}
 _FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie")
 _LAST = ("Tan", "Smith", "Lee", "Garcia", "Khan", "Nguyen", "Brown", "Sato")
 
@@ -168,7 +170,7 @@ def order_json(shop: Shop, data: ShopData, order: Order) -> dict[str, Any]:
             "name": f"{first} {last[0]}***",
             "first_name": first,
             "last_name": f"{last[0]}***",
-            "phone_number": "(+1)555*****12",
+            "phone_number": f"(+{_CALLING_CODE.get(shop.region, '1')}){200 + n % 800}*****{n % 100:02d}",
             "full_address": f"{shop.region}, Sandbox City, 1** Example Street",
             "address_detail": "1** Example Street",
             "postal_code": f"{10000 + n % 89999}",

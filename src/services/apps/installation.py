@@ -119,6 +119,9 @@ class Installation:
             if app is None:
                 app = App.install(AppId(self._ids.new_id()), handle, now)
                 await uow.apps.add(app)
+            else:
+                app.reinstall(now)
+                await uow.apps.update(app)
             try:
                 token = await uow.tokens.get_shopline(app.id)
                 token.reissue(grant, now)

@@ -5,6 +5,10 @@ stamped late, and ``ChannelProduct.apply_sync`` ignores what is not newer than w
 page is written in one transaction (with the pools of SKUs a change unlinked); the watermark
 moves to ``now`` only after the last page, so a failed run is repeated from the same point.
 Shops whose history import has not finished (no watermark yet) are left to that import.
+
+Search results carry no SKU sales attributes; after the search, each run reads Get Product for up
+to ``ATTRIBUTE_READS_PER_RUN`` products whose attributes are unknown (new or changed ones, and
+those the history import brought in), so the backlog of a large catalog drains over a few runs.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ log = logging.getLogger("mcc.catalog")
 PRODUCT_SYNC_OVERLAP = timedelta(minutes=10)
 PAGE_SIZE = 100
 SCAN_PAGE = 100
+ATTRIBUTE_READS_PER_RUN = 500
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,44 @@ class ProductRefresh:
             async for page in reader:
                 report = await self._write(app_id, shop_id, page.items, report)
         await self._advance(shop_id, now)
+        await self.fill_attributes(shop_id, credentials)
         return report
+
+    async def fill_attributes(self, shop_id: ShopId, credentials: ShopCredentials) -> int:
+        """Reads Get Product for products whose SKU sales attributes are unknown; how many changed.
+
+        A product TikTok fails to return is logged and left for the next run.
+        """
+        async with self._unit_of_work() as uow:
+            product_ids = await uow.channel_products.lacking_attributes(
+                shop_id, limit=ATTRIBUTE_READS_PER_RUN
+            )
+        changed = 0
+        for product_id in product_ids:
+            try:
+                data = await self._tiktok.get_product(credentials, product_id)
+            except PartnerError as error:
+                log.warning(
+                    "sales attributes unread shop_id=%s product_id=%s: %s", shop_id, product_id, error.message
+                )
+                continue
+            changed += await self._record_attributes(shop_id, data)
+        return changed
+
+    async def _record_attributes(self, shop_id: ShopId, data: ChannelProductData) -> int:
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                async with self._unit_of_work() as uow:
+                    product = await uow.channel_products.find(shop_id, data.product_id)
+                    if product is None or not product.record_attributes(data):
+                        return 0
+                    await uow.channel_products.update(product)
+                    await uow.commit()
+                    return 1
+            except StaleWrite:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
 
     async def _write(
         self,

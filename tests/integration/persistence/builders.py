@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.app import App
 from domain.catalog import ChannelProduct, ChannelSku, LinkKind, SkuLink
-from domain.channel import BuyerInfo, WarehouseQuantity
+from domain.channel import BuyerInfo, SalesAttribute, WarehouseQuantity
 from domain.ids import (
     AppId,
     ChannelProductId,
@@ -60,7 +60,9 @@ def state_of(aggregate: object) -> dict[str, Any]:
 
 
 def app(app_id: str = APP, handle: str | None = None) -> App:
-    return App.install(AppId(app_id), handle or f"store-{app_id}", NOW)
+    installed = App.install(AppId(app_id), handle or f"store-{app_id}", NOW)
+    installed.reinstall(at(3))  # so the install time differs from the creation time
+    return installed
 
 
 def shop(shop_id: str = SHOP, app_id: str = APP, tiktok_shop_id: str | None = None) -> Shop:
@@ -144,6 +146,8 @@ def order(order_id: str = "576461413038785752", shop_id: str = SHOP, app_id: str
             quantity=2,
             subtotal=Money(Decimal("20.10"), "GBP"),
             line_item_ids=("li-1", "li-2"),
+            product_name="Mug",
+            sku_name="Red",
         ),
         OrderLine(
             sku_id=ChannelSkuId("sku-2"),
@@ -153,6 +157,7 @@ def order(order_id: str = "576461413038785752", shop_id: str = SHOP, app_id: str
             quantity=1,
             subtotal=Money(Decimal("0.30"), "GBP"),
             line_item_ids=("li-3",),
+            product_name="Plate",
         ),
     )
     return Order(
@@ -164,7 +169,9 @@ def order(order_id: str = "576461413038785752", shop_id: str = SHOP, app_id: str
         currency="GBP",
         total=Money(Decimal("20.40"), "GBP"),
         lines=lines,
-        buyer=BuyerInfo(user_id="buyer-1", email="v2b2V5@chat.seller.tiktok.com", name="J*** D**"),
+        buyer=BuyerInfo(
+            user_id="buyer-1", email="v2b2V5@chat.seller.tiktok.com", name="J*** D**", phone="(+44)771*****34"
+        ),
         create_time=at(-60),
         update_time=at(-30),
         first_seen_at=at(0),
@@ -211,8 +218,9 @@ def product(
                 Money(Decimal("12.50"), "GBP"),
                 (WarehouseQuantity("wh-1", 4), WarehouseQuantity("wh-2", 0)),
                 SkuLink(ShoplineVariantId("var-a"), LinkKind.MANUAL, at(1)),
+                (SalesAttribute("Colour", "Crème"), SalesAttribute("Size", "350 ml")),
             ),
-            ChannelSku(ChannelSkuId(f"{product_id}-b"), "SELLER-B", None, (), None),
+            ChannelSku(ChannelSkuId(f"{product_id}-b"), "SELLER-B", None, (), None, ()),
             ChannelSku(
                 ChannelSkuId(f"{product_id}-c"),
                 " SELLER-C ",

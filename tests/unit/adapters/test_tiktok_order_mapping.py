@@ -1,4 +1,5 @@
-"""TikTok order JSON → domain values: the payment breakdown, paid and cancel times."""
+"""TikTok order JSON → domain values: the payment breakdown, paid and cancel times, line names and
+the masked recipient phone."""
 
 from __future__ import annotations
 
@@ -35,12 +36,15 @@ RAW = {
             "sku_id": "1729700293904534135",
             "product_id": "1729700293904403063",
             "seller_sku": "MUG-RED",
+            "product_name": "Enamel Mug",
+            "sku_name": "Red, 350 ml",
             "sale_price": "8.75",
             "original_price": "10.00",
             "currency": "GBP",
         }
         for n in range(2)
     ],
+    "recipient_address": {"name": "J*** D***", "phone_number": "(+44)771*****34", "region_code": "GB"},
 }
 
 
@@ -76,3 +80,18 @@ def test_missing_payment_fields_and_an_unpaid_order_stay_unknown() -> None:
 def test_a_payment_amount_that_is_not_a_decimal_is_a_malformed_response() -> None:
     with pytest.raises(mapping.MalformedResponse):
         mapping.order({**RAW, "payment": {**RAW["payment"], "tax": "1,10"}})
+
+
+def test_line_names_and_the_masked_phone_are_read_as_tiktok_sends_them() -> None:
+    order = mapping.order(RAW)
+    assert {(item.product_name, item.sku_name) for item in order.line_items} == {
+        ("Enamel Mug", "Red, 350 ml")
+    }
+    assert order.buyer.phone == "(+44)771*****34"
+    assert order.buyer.name == "J*** D***"
+
+
+def test_the_phone_is_empty_while_tiktok_withholds_the_address_and_never_in_a_repr() -> None:
+    withheld = mapping.order({k: v for k, v in RAW.items() if k != "recipient_address"})
+    assert withheld.buyer.phone == ""
+    assert "771" not in repr(mapping.order(RAW))

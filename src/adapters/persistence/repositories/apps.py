@@ -95,6 +95,7 @@ def app_to_row(app: App) -> dict[str, Any]:
         "default_price_rule": price_rule_to_json(settings.default_price_rule),
         "created_at": app.created_at,
         "store_currency": app.store_currency,
+        "installed_at": app.installed_at,
     }
 
 
@@ -112,6 +113,7 @@ def app_from_row(row: Any) -> App:
         settings=settings,
         created_at=row["created_at"],
         store_currency=row["store_currency"],
+        installed_at=row["installed_at"],
     )
 
 

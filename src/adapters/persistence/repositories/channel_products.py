@@ -24,7 +24,7 @@ from adapters.persistence.repositories.common import (
 from adapters.persistence.repositories.seen import Seen
 from adapters.persistence.tables import channel_products, channel_skus
 from domain.catalog import ChannelProduct, ChannelSku, LinkKind, SkuLink
-from domain.channel import WarehouseQuantity
+from domain.channel import SalesAttribute, WarehouseQuantity
 from domain.errors import ChannelProductAlreadyExists, ChannelProductNotFound
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, ShoplineVariantId
 from domain.money import Money
@@ -176,6 +176,16 @@ class SqlAlchemyChannelProductRepository:
         items = found[:limit]
         return Page(items, cursor(shop_id, items[-1].id) if len(found) > limit else None)
 
+    async def lacking_attributes(self, shop_id: ShopId, *, limit: int) -> builtins.list[ChannelProductId]:
+        query = (
+            select(channel_skus.c.product_id)
+            .where(channel_skus.c.shop_id == shop_id, channel_skus.c.attributes.is_(None))
+            .group_by(channel_skus.c.product_id)
+            .order_by(channel_skus.c.product_id)
+            .limit(limit)
+        )
+        return [ChannelProductId(row) for row in (await self._session.execute(query)).scalars()]
+
     async def count_for_shop(self, shop_id: ShopId) -> CatalogCounts:
         products = (
             select(func.count()).select_from(channel_products).where(channel_products.c.shop_id == shop_id)
@@ -254,6 +264,9 @@ def sku_rows(product: ChannelProduct) -> ChildRows:
                 "link_variant_id": None if sku.link is None else sku.link.variant_id,
                 "link_kind": None if sku.link is None else sku.link.kind.value,
                 "linked_at": None if sku.link is None else sku.link.linked_at,
+                "attributes": None
+                if sku.attributes is None
+                else [[attribute.name, attribute.value] for attribute in sku.attributes],
             }
             for sku in product.skus
         ],
@@ -283,4 +296,11 @@ def _sku_from_row(row: dict[str, Any]) -> ChannelSku:
         link=None
         if variant_id is None
         else SkuLink(ShoplineVariantId(variant_id), LinkKind(row["link_kind"]), row["linked_at"]),
+        attributes=_attributes_from_json(row["attributes"]),
     )
+
+
+def _attributes_from_json(data: list[list[str]] | None) -> tuple[SalesAttribute, ...] | None:
+    if data is None:
+        return None
+    return tuple(SalesAttribute(name, value) for name, value in data)

@@ -286,6 +286,7 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "buyer_user_id": order.buyer.user_id,
         "buyer_email": order.buyer.email,
         "buyer_name": order.buyer.name,
+        "buyer_phone": order.buyer.phone,
         "create_time": order.create_time,
         "update_time": order.update_time,
         "first_seen_at": order.first_seen_at,
@@ -329,7 +330,12 @@ def order_from_row(row: Any) -> Order:
         currency=row["currency"],
         total=Money(row["total_amount"], row["total_currency"]),
         lines=tuple(_line_from_json(line) for line in row["lines"]),
-        buyer=BuyerInfo(user_id=row["buyer_user_id"], email=row["buyer_email"], name=row["buyer_name"]),
+        buyer=BuyerInfo(
+            user_id=row["buyer_user_id"],
+            email=row["buyer_email"],
+            name=row["buyer_name"],
+            phone=row["buyer_phone"],
+        ),
         create_time=row["create_time"],
         update_time=row["update_time"],
         first_seen_at=row["first_seen_at"],
@@ -373,6 +379,8 @@ def _line_to_json(line: OrderLine) -> dict[str, Any]:
         "currency": line.subtotal.currency,
         "line_item_ids": list(line.line_item_ids),
         "original_subtotal": None if line.original_subtotal is None else str(line.original_subtotal.amount),
+        "product_name": line.product_name,
+        "sku_name": line.sku_name,
     }
 
 
@@ -390,4 +398,7 @@ def _line_from_json(data: dict[str, Any]) -> OrderLine:
             if data.get("original_subtotal") is None
             else Money(Decimal(data["original_subtotal"]), data["currency"])
         ),
+        # Lines stored before 0008_output_fields have only the combined title.
+        product_name=data.get("product_name", ""),
+        sku_name=data.get("sku_name", ""),
     )
