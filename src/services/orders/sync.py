@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import aclosing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from domain.channel import (
     CancellationStatus,
-    ShopCredentials,
     TikTokCancellation,
     TikTokOrderData,
     TimeWindow,
@@ -33,24 +32,23 @@ from domain.errors import (
     InvalidArgument,
     ShopNotFound,
     StaleWrite,
-    TokenNotFound,
 )
 from domain.ids import AppId, OrderId, ShopId
 from domain.order import OrderFilter
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
 from domain.task import Task, TaskCounts, TaskKind
-from services.orders.intake import IntakeReport, IntakeShop, OrderIntake
+from services.orders.intake import IntakeReport, OrderIntake
 from services.orders.shopline_import import OrderImporter
 from services.shared.concurrency import closing_pages
-from services.shops.history_import import ORDER_DETAIL_BATCH, TRANSIENT
+from services.shops.history_import import ORDER_DETAIL_BATCH
+from services.shops.sessions import TRANSIENT, ShopSession, ShopSessions
 from services.tasks.jobs import (
     WRITE_ATTEMPTS,
     RetryPolicy,
     RunResult,
     ShopTaskStarter,
     TaskRun,
-    retrying,
 )
 
 log = logging.getLogger("mcc.orders")
@@ -91,16 +89,6 @@ class SyncWindow:
 
 
 @dataclass
-class _Shop:
-    intake: IntakeShop
-    credentials: ShopCredentials
-    watermark: datetime | None
-
-    @property
-    def shop_id(self) -> ShopId:
-        return self.intake.shop_id
-
-
 class OrderSyncs:
     """Starts order syncs as tasks: for one shop on request, and for every active shop periodically."""
 
@@ -168,19 +156,23 @@ class OrderSyncHandler:
         self._intake = intake
         self._importer = importer
         self._page_size = page_size
-        self._retry = retry or RetryPolicy()
+        self._sessions = ShopSessions(unit_of_work, clock, retry or RetryPolicy())
 
     async def run(self, run: TaskRun) -> RunResult:
         if run.shop_id is None:
             return RunResult.failed("an order sync needs a shop")
-        shop = await self._shop(run.shop_id)
+        shop = await self._sessions.open(run.shop_id)
         if isinstance(shop, str):
             return RunResult.failed(shop)
         if run.checkpoint:
             position = SyncWindow.decode(run.checkpoint)
         else:
             now = self._clock.now()
-            since = shop.watermark - OVERLAP if shop.watermark is not None else now - FIRST_SYNC_SPAN
+            since = (
+                shop.orders_watermark - OVERLAP
+                if shop.orders_watermark is not None
+                else now - FIRST_SYNC_SPAN
+            )
             position = SyncWindow(TimeWindow(since, now))
         await self._sync_orders(run, shop, position)
         if run.stop_requested:
@@ -192,7 +184,7 @@ class OrderSyncHandler:
 
     # --- orders -----------------------------------------------------------------------------
 
-    async def _sync_orders(self, run: TaskRun, shop: _Shop, position: SyncWindow) -> None:
+    async def _sync_orders(self, run: TaskRun, shop: ShopSession, position: SyncWindow) -> None:
         """Streams the search page by page; after a transient error the search restarts past the
         pages already written (writes are idempotent, so a re-read page would change nothing)."""
         written = 0
@@ -216,13 +208,11 @@ class OrderSyncHandler:
                 return
             except TRANSIENT:
                 failures += 1
-                if failures >= self._retry.attempts or run.stop_requested:
+                if not await self._sessions.wait_to_retry(run, shop, failures):
                     raise
-                await run.pause(self._retry.delay(failures))
-                await self._refresh_credentials(shop)
 
     async def _details(
-        self, run: TaskRun, shop: _Shop, found: Sequence[TikTokOrderData]
+        self, run: TaskRun, shop: ShopSession, found: Sequence[TikTokOrderData]
     ) -> list[TikTokOrderData]:
         detailed: dict[OrderId, TikTokOrderData] = {}
         for start in range(0, len(found), ORDER_DETAIL_BATCH):
@@ -231,14 +221,14 @@ class OrderSyncHandler:
             async def details(ids: list[OrderId] = ids) -> list[TikTokOrderData]:
                 return await self._tiktok.get_orders(shop.credentials, ids)
 
-            for order in await self._retrying(run, shop, details):
+            for order in await self._sessions.retrying(run, shop, details):
                 detailed[order.order_id] = order
         return [detailed.get(order.order_id, order) for order in found]
 
     async def _write_orders(
         self,
         run: TaskRun,
-        shop: _Shop,
+        shop: ShopSession,
         items: Sequence[TikTokOrderData],
         position: SyncWindow,
     ) -> None:
@@ -250,7 +240,7 @@ class OrderSyncHandler:
 
     # --- buyer cancellation requests --------------------------------------------------------
 
-    async def _sync_cancellations(self, run: TaskRun, shop: _Shop, position: SyncWindow) -> None:
+    async def _sync_cancellations(self, run: TaskRun, shop: ShopSession, position: SyncWindow) -> None:
         window = TimeWindow(
             min(position.window.start, position.window.end - OPEN_REQUEST_HORIZON), position.window.end
         )
@@ -265,12 +255,12 @@ class OrderSyncHandler:
                     if pending:
                         await self._write_requests(run, shop, pending, position)
 
-        await self._retrying(run, shop, requests)
+        await self._sessions.retrying(run, shop, requests)
 
     async def _write_requests(
         self,
         run: TaskRun,
-        shop: _Shop,
+        shop: ShopSession,
         requests: Sequence[TikTokCancellation],
         position: SyncWindow,
     ) -> None:
@@ -281,7 +271,7 @@ class OrderSyncHandler:
 
     # --- after the window -------------------------------------------------------------------
 
-    async def _finish(self, run: TaskRun, shop: _Shop, position: SyncWindow) -> None:
+    async def _finish(self, run: TaskRun, shop: ShopSession, position: SyncWindow) -> None:
         """Moves the watermark, in its own transaction after every page of the window committed."""
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
@@ -298,7 +288,7 @@ class OrderSyncHandler:
                 if attempt == WRITE_ATTEMPTS:
                     raise
 
-    async def _after_commit(self, run: TaskRun, shop: _Shop) -> None:
+    async def _after_commit(self, run: TaskRun, shop: ShopSession) -> None:
         """Cancels in SHOPLINE, with restock, every order of the shop cancelled after its import."""
         errors: list[tuple[str, str]] = []
         pending = OrderFilter(run.app_id, shop.shop_id, shopline_cancel_pending=True)
@@ -352,33 +342,8 @@ class OrderSyncHandler:
         )
         await uow.tasks.update(task)
 
-    async def _shop(self, shop_id: ShopId) -> _Shop | str:
-        try:
-            async with self._unit_of_work() as uow:
-                shop = await uow.shops.get(shop_id)
-                token = await uow.tokens.get_tiktok(shop_id)
-        except (ShopNotFound, TokenNotFound):
-            return "the shop was deleted or has no TikTok authorization"
-        if shop.status is not ShopStatus.ACTIVE or token.needs_reauthorization(self._clock.now()):
-            return "the shop's TikTok authorization was revoked or has expired; re-authorize the shop"
-        return _Shop(
-            IntakeShop(shop.app_id, shop.id, shop.tiktok_shop_id),
-            ShopCredentials(shop.cipher, token.access_token),
-            shop.orders_synced_until,
-        )
 
-    async def _refresh_credentials(self, shop: _Shop) -> None:
-        async with self._unit_of_work() as uow:
-            token = await uow.tokens.get_tiktok(shop.shop_id)
-        shop.credentials = replace(shop.credentials, access_token=token.access_token)
-
-    async def _retrying(self, run: TaskRun, shop: _Shop, call: Callable[[], Awaitable[T]]) -> T:
-        return await retrying(
-            run, self._retry, call, transient=TRANSIENT, before_retry=lambda: self._refresh_credentials(shop)
-        )
-
-
-def _order_name(run: TaskRun, shop: _Shop, order_id: OrderId) -> str:
+def _order_name(run: TaskRun, shop: ShopSession, order_id: OrderId) -> str:
     return f"apps/{run.app_id}/shops/{shop.shop_id}/orders/{order_id}"
 
 

@@ -25,21 +25,16 @@ from typing import TypeVar
 from domain.channel import (
     ChannelProductData,
     ResultPage,
-    ShopCredentials,
     TikTokOrderData,
     TimeWindow,
 )
 from domain.errors import (
-    PartnerAuthExpired,
-    PartnerUnavailable,
-    ShopNotFound,
     StaleWrite,
-    TokenNotFound,
 )
 from domain.ids import AppId, OrderId, ShopId
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.task import Task, TaskCounts, TaskKind
-from services.orders.intake import IntakeReport, IntakeShop, OrderIntake
+from services.orders.intake import IntakeReport, OrderIntake
 from services.shared.concurrency import ReadAhead, cancel_all, closing_pages, run_all
 from services.shops.history_batch import (
     NO_DETAIL,
@@ -51,13 +46,13 @@ from services.shops.history_batch import (
     apply_products,
 )
 from services.shops.history_position import HISTORY_DAYS, PRODUCTS_SINCE, ImportPosition, Phase, first_half
+from services.shops.sessions import TRANSIENT, ShopSession, ShopSessions
 from services.tasks.jobs import (
     WRITE_ATTEMPTS,
     RetryPolicy,
     RunResult,
     ShopTaskStarter,
     TaskRun,
-    retrying,
 )
 
 T = TypeVar("T")
@@ -82,17 +77,6 @@ WINDOWS_IN_FLIGHT = 3
 """Order windows searched side by side. A search pages one request after another, so a single
 search is bound by the partner's latency; the windows after the current one are read ahead, each
 into its own bounded queue, and still written in window order."""
-TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
-"""Retried while the task stays RUNNING; an expired access token may be renewed meanwhile."""
-
-
-class _Shop:
-    """What the handler needs to know about the shop, and its current credentials."""
-
-    def __init__(self, intake: IntakeShop, credentials: ShopCredentials) -> None:
-        self.intake = intake
-        self.shop_id = intake.shop_id
-        self.credentials = credentials
 
 
 class HistoryImports:
@@ -140,13 +124,13 @@ class HistoryImportHandler:
         self._batch_rows = batch_rows
         self._page_size = page_size
         self._order_window = order_window
-        self._retry = retry or RetryPolicy()
+        self._sessions = ShopSessions(unit_of_work, clock, retry or RetryPolicy())
         self._search_limit = search_limit
 
     async def run(self, run: TaskRun) -> RunResult:
         if run.shop_id is None:
             return RunResult.failed("a history import needs a shop")
-        shop = await self._shop(run.shop_id)
+        shop = await self._sessions.open(run.shop_id)
         if isinstance(shop, str):
             return RunResult.failed(shop)
         position = ImportPosition.decode(run.checkpoint) if run.checkpoint else await self._begin(run, shop)
@@ -171,7 +155,7 @@ class HistoryImportHandler:
 
     # --- phases and windows -----------------------------------------------------------------
 
-    async def _begin(self, run: TaskRun, shop: _Shop) -> ImportPosition:
+    async def _begin(self, run: TaskRun, shop: ShopSession) -> ImportPosition:
         """Fixes the cutoff, estimates the total from TikTok's counts and stores the first checkpoint."""
         cutoff = self._clock.now()
         orders_since = cutoff - timedelta(days=HISTORY_DAYS)
@@ -185,22 +169,22 @@ class HistoryImportHandler:
         await self._write(run, shop, Batch(), position, total=products + orders)
         return position
 
-    async def _count(self, run: TaskRun, shop: _Shop, phase: Phase, window: TimeWindow) -> int:
+    async def _count(self, run: TaskRun, shop: ShopSession, phase: Phase, window: TimeWindow) -> int:
         async def first_page() -> int:
             async with aclosing(self._search(shop, phase, window, page_size=1)) as pages:
                 async for page in pages:
                     return page.total_count
             return 0
 
-        return await self._retrying(run, shop, first_page)
+        return await self._sessions.retrying(run, shop, first_page)
 
-    def _reader(self, run: TaskRun, shop: _Shop, position: ImportPosition) -> ReadAhead[_IndexedRows]:
+    def _reader(self, run: TaskRun, shop: ShopSession, position: ImportPosition) -> ReadAhead[_IndexedRows]:
         return ReadAhead(self._pages_with_rows(run, shop, position), READ_AHEAD_PAGES)
 
     async def _import_window(
         self,
         run: TaskRun,
-        shop: _Shop,
+        shop: ShopSession,
         position: ImportPosition,
         batch: Batch,
         reader: ReadAhead[_IndexedRows],
@@ -237,13 +221,11 @@ class HistoryImportHandler:
             except TRANSIENT:
                 pages = None
                 failures += 1
-                if failures >= self._retry.attempts or run.stop_requested:
+                if not await self._sessions.wait_to_retry(run, shop, failures):
                     raise
-                await run.pause(self._retry.delay(failures))
-                await self._refresh_credentials(shop)
 
     async def _pages_with_rows(
-        self, run: TaskRun, shop: _Shop, position: ImportPosition
+        self, run: TaskRun, shop: ShopSession, position: ImportPosition
     ) -> AsyncGenerator[_IndexedRows, None]:
         """The window's pages after the ``position.pages`` already written, each with its rows.
 
@@ -276,7 +258,7 @@ class HistoryImportHandler:
         return page.total_count > self._search_limit and window.end - window.start > timedelta(seconds=2)
 
     def _search(
-        self, shop: _Shop, phase: Phase, window: TimeWindow, *, page_size: int | None = None
+        self, shop: ShopSession, phase: Phase, window: TimeWindow, *, page_size: int | None = None
     ) -> AsyncGenerator[_AnyPage, None]:
         size = page_size or self._page_size
         if phase is Phase.PRODUCTS:
@@ -284,14 +266,14 @@ class HistoryImportHandler:
         # Only the ids: the orders are read in full by their details, so mapping them twice is waste.
         return closing_pages(self._tiktok.search_order_ids(shop.credentials, window, page_size=size))
 
-    async def _page_rows(self, run: TaskRun, shop: _Shop, phase: Phase, page: _AnyPage) -> PageRows:
+    async def _page_rows(self, run: TaskRun, shop: ShopSession, phase: Phase, page: _AnyPage) -> PageRows:
         if phase is Phase.PRODUCTS:
             return [item for item in page.items if isinstance(item, ChannelProductData)]
         found = [OrderId(item) for item in page.items if isinstance(item, str)]
         return await self._order_details(run, shop, found)
 
     async def _order_details(
-        self, run: TaskRun, shop: _Shop, found: Sequence[OrderId]
+        self, run: TaskRun, shop: ShopSession, found: Sequence[OrderId]
     ) -> list[TikTokOrderData | NoDetail]:
         """Full orders for a search page, asked for in groups of at most 50 ids."""
         calls: list[Callable[[], Awaitable[list[TikTokOrderData]]]] = []
@@ -303,7 +285,7 @@ class HistoryImportHandler:
 
             calls.append(details)
         detailed: dict[OrderId, TikTokOrderData] = {}
-        for group in await run_all([self._retrying(run, shop, call) for call in calls]):
+        for group in await run_all([self._sessions.retrying(run, shop, call) for call in calls]):
             for order in group:
                 detailed[order.order_id] = order
         return [detailed.get(order_id) or NoDetail(order_id) for order_id in found]
@@ -313,7 +295,7 @@ class HistoryImportHandler:
     async def _write(
         self,
         run: TaskRun,
-        shop: _Shop,
+        shop: ShopSession,
         batch: Batch,
         position: ImportPosition,
         *,
@@ -375,32 +357,6 @@ class HistoryImportHandler:
                     raise
 
     # --- shop and credentials ---------------------------------------------------------------
-
-    async def _shop(self, shop_id: ShopId) -> _Shop | str:
-        """The shop with its credentials, or why the import cannot run."""
-        try:
-            async with self._unit_of_work() as uow:
-                shop = await uow.shops.get(shop_id)
-                token = await uow.tokens.get_tiktok(shop_id)
-        except (ShopNotFound, TokenNotFound):
-            return "the shop was deleted or has no TikTok authorization"
-        if token.needs_reauthorization(self._clock.now()):
-            return "the shop's TikTok authorization was revoked or has expired; re-authorize the shop"
-        return _Shop(
-            IntakeShop(shop.app_id, shop.id, shop.tiktok_shop_id),
-            ShopCredentials(shop.cipher, token.access_token),
-        )
-
-    async def _refresh_credentials(self, shop: _Shop) -> None:
-        """Picks up an access token that the token upkeep renewed meanwhile."""
-        async with self._unit_of_work() as uow:
-            token = await uow.tokens.get_tiktok(shop.shop_id)
-        shop.credentials = replace(shop.credentials, access_token=token.access_token)
-
-    async def _retrying(self, run: TaskRun, shop: _Shop, call: Callable[[], Awaitable[T]]) -> T:
-        return await retrying(
-            run, self._retry, call, transient=TRANSIENT, before_retry=lambda: self._refresh_credentials(shop)
-        )
 
 
 class _WindowsAhead:
