@@ -1,7 +1,8 @@
 """``mcc serve --sandbox``: start the partner simulators in-process and point the service at them.
 
 Only partner settings the environment leaves unset are taken from the sandbox, so one partner
-can be real (or another simulator) while the other is simulated.
+can be real (or another simulator) while the other is simulated. Its three ports come from
+``MCC_SANDBOX_PORT`` here and for ``mcc sandbox`` alike; a port that cannot be bound is named.
 """
 
 from __future__ import annotations
