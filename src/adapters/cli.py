@@ -1,4 +1,4 @@
-"""The ``mcc`` command: serve, migrate, sandbox."""
+"""The ``mcc`` command: serve, migrate, generate-key, rotate-key, sandbox."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import sys
 from importlib import metadata
 
-from adapters.settings import ConfigError, load_settings
+from adapters.settings import load_settings
 
 
 def _version() -> str:
@@ -64,15 +64,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The settings each command reads and validates (None: all of them); the rest stay unread.
+COMMAND_SETTINGS: dict[str, tuple[str, ...] | None] = {
+    "serve": None,
+    "migrate": ("database_url", "log_level"),
+    "generate-key": (),
+    "rotate-key": ("database_url", "log_level", "token_key", "token_old_keys"),
+    "sandbox": ("sandbox_port",),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings()
-        if getattr(args, "listen", None):
-            settings = settings.with_overrides(listen=_checked_listen(args.listen))
-    except ConfigError as error:
-        print(f"mcc: configuration error: {error}", file=sys.stderr)
-        return 2
+        return _run(args)
+    except Exception as error:
+        from adapters.startup_failures import describe_startup_failure
+
+        failure = describe_startup_failure(error)
+        if failure is None:
+            raise
+        print(failure.line, file=sys.stderr)
+        return failure.exit_code
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = load_settings(only=COMMAND_SETTINGS[args.command])
+    if getattr(args, "listen", None):
+        settings = settings.with_overrides(listen=_checked_listen(args.listen))
 
     if args.command == "migrate":
         from adapters.runtime import migrate
@@ -93,14 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sandbox":
         from adapters.runtime import run_sandbox
 
-        return run_sandbox()
+        return run_sandbox(settings)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
 def _checked_listen(value: str) -> str:
-    from adapters.settings import load_settings as reload
-
-    return reload({"MCC_LISTEN": value}).listen
+    return load_settings({"MCC_LISTEN": value}, only=("listen",)).listen
 
 
 if __name__ == "__main__":

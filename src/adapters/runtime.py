@@ -1,4 +1,7 @@
-"""Process lifecycles behind the CLI: migrate, serve (optionally with the sandbox), sandbox alone."""
+"""Process lifecycles behind the CLI: migrate, serve (optionally with the sandbox), sandbox alone.
+
+Start-up failures propagate as exceptions; ``adapters.startup_failures`` turns them into one line.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from adapters.bootstrap import build_container
-from adapters.crypto.token_cipher import TokenCipher, UnknownTokenKey, new_key
+from adapters.crypto.token_cipher import TokenCipher, new_key
 from adapters.lifecycle import start_service
 from adapters.logging_setup import configure_logging
 from adapters.persistence.engine import create_engine, session_factory
-from adapters.persistence.migrator import DatabaseNotMigrated, ensure_migrated, upgrade_to_head
+from adapters.persistence.migrator import ensure_migrated, upgrade_to_head
 from adapters.persistence.token_rotation import rotate
-from adapters.settings import ConfigError, Settings, redact_url, require_serving_settings
+from adapters.sandbox_wiring import sandbox_ports, start_sandbox_for, unavailable_sandbox_port
+from adapters.settings import Settings, redact_url, require_serving_settings, require_token_key
 
 log = logging.getLogger("mcc")
 
@@ -43,8 +47,6 @@ async def serve(settings: Settings, *, sandbox: bool = False) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     running_sandbox = None
     if sandbox:
-        from adapters.sandbox_wiring import start_sandbox_for
-
         running_sandbox, settings = await start_sandbox_for(settings)
         masking.add(settings.tiktok_app_secret)
         masking.add(settings.shopline_app_secret)
@@ -52,18 +54,11 @@ async def serve(settings: Settings, *, sandbox: bool = False) -> int:
     try:
         require_serving_settings(settings)
         container = build_container(settings)
-        try:
-            service = await start_service(container)
-        except DatabaseNotMigrated as error:
-            print(f"mcc: {error}", file=sys.stderr)
-            return 1
+        service = await start_service(container)
         _print_banner(settings, service.port, running_sandbox)
         await _wait_for_stop_signal()
         log.info("shutting down grace_seconds=%s", settings.shutdown_grace_seconds)
         await service.stop(settings.shutdown_grace_seconds)
-    except ConfigError as error:
-        print(f"mcc: configuration error: {error}", file=sys.stderr)
-        return 2
     finally:
         if running_sandbox is not None:
             await running_sandbox.close()
@@ -107,13 +102,21 @@ def _print_banner(settings: Settings, port: int, running_sandbox: Any) -> None:
     print("\n".join(lines), flush=True)
 
 
-def run_sandbox() -> int:
+def run_sandbox(settings: Settings) -> int:
     try:
         from sandbox.runner import main as sandbox_main
     except ImportError:
         print("mcc: the partner sandbox is not yet available in this build", file=sys.stderr)
         return 1
-    return int(sandbox_main(sys.argv[2:]) or 0)
+    api_port, auth_port, shopline_port = sandbox_ports(settings.sandbox_port)
+    ports = ["--tiktok-port", str(api_port), "--tiktok-auth-port", str(auth_port)]
+    try:
+        return int(sandbox_main([*ports, "--shopline-port", str(shopline_port)]) or 0)
+    except OSError as error:
+        unavailable = unavailable_sandbox_port(settings.sandbox_port, error)
+        if unavailable is None:
+            raise
+        raise unavailable from error
 
 
 def generate_key(path: str) -> int:
@@ -132,17 +135,12 @@ def generate_key(path: str) -> int:
 
 async def rotate_key(settings: Settings) -> int:
     configure_logging(settings.log_level)
-    if settings.token_key is None:
-        print("mcc: MCC_TOKEN_KEY or MCC_TOKEN_KEY_FILE must name the new key", file=sys.stderr)
-        return 2
-    cipher = TokenCipher(settings.token_key, settings.token_old_keys)
+    token_key = require_token_key(settings)
+    cipher = TokenCipher(token_key, settings.token_old_keys)
     engine = create_engine(settings.database_url)
     try:
         await ensure_migrated(engine)
         rewritten = await rotate(session_factory(engine), cipher)
-    except (DatabaseNotMigrated, UnknownTokenKey) as error:
-        print(f"mcc: {error}", file=sys.stderr)
-        return 1
     finally:
         await engine.dispose()
     print(f"mcc: {rewritten} token rows now use key {cipher.current_key_id}")

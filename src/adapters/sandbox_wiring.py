@@ -1,12 +1,15 @@
 """``mcc serve --sandbox``: start the partner simulators in-process and point the service at them.
 
 Only partner settings the environment leaves unset are taken from the sandbox, so one partner
-can be real (or another simulator) while the other is simulated.
+can be real (or another simulator) while the other is simulated. Its three ports come from
+``MCC_SANDBOX_PORT`` here and for ``mcc sandbox`` alike; a port that cannot be bound is named.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +27,39 @@ _SANDBOX_FIELDS: dict[str, tuple[str, str]] = {
     "shopline_app_key": ("MCC_SHOPLINE_APP_KEY", "credentials.shopline_app_key"),
     "shopline_app_secret": ("MCC_SHOPLINE_APP_SECRET", "credentials.shopline_app_secret"),
 }
+
+
+SANDBOX_HOST = "127.0.0.1"
+BIND_FAILURES = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)
+
+
+class SandboxPortUnavailable(OSError):
+    """A sandbox port cannot be bound; ``port`` is the first of the three that fails."""
+
+    def __init__(self, port: int, cause: str) -> None:
+        super().__init__(f"sandbox port {port} is not available ({cause})")
+        self.port = port
+        self.cause = cause
+
+
+def sandbox_ports(base: int) -> tuple[int, int, int]:
+    """TikTok API, TikTok auth and SHOPLINE ports: consecutive from ``base``, or all any-free for 0."""
+    return (base, base + 1, base + 2) if base else (0, 0, 0)
+
+
+def unavailable_sandbox_port(base: int, error: OSError) -> SandboxPortUnavailable | None:
+    """The port behind a simulator's bind failure, or None when ``error`` is something else."""
+    if error.errno not in BIND_FAILURES:
+        return None
+    # The simulators' error does not say which of the three ports failed; binding each tells.
+    for port in sandbox_ports(base):
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((SANDBOX_HOST, port))
+            except OSError as taken:
+                return SandboxPortUnavailable(port, os.strerror(taken.errno or errno.EADDRINUSE).lower())
+    return SandboxPortUnavailable(base, os.strerror(error.errno or errno.EADDRINUSE).lower())
 
 
 def _lookup(source: Any, path: str) -> str:
@@ -47,8 +83,14 @@ async def start_sandbox_for(
     from sandbox.runner import start_sandbox
 
     # Three consecutive ports (TikTok API, TikTok auth, SHOPLINE) so demo commands can be pasted.
-    base = settings.sandbox_port
-    running = await start_sandbox(
-        tiktok_port=base, tiktok_auth_port=base + 1 if base else 0, shopline_port=base + 2 if base else 0
-    )
+    api_port, auth_port, shopline_port = sandbox_ports(settings.sandbox_port)
+    try:
+        running = await start_sandbox(
+            SANDBOX_HOST, tiktok_port=api_port, tiktok_auth_port=auth_port, shopline_port=shopline_port
+        )
+    except OSError as error:
+        unavailable = unavailable_sandbox_port(settings.sandbox_port, error)
+        if unavailable is None:
+            raise
+        raise unavailable from error
     return running, apply_sandbox(settings, running, os.environ if environ is None else environ)

@@ -10,7 +10,7 @@ import base64
 import binascii
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -82,7 +82,14 @@ def redact_url(url: str) -> str:
     return url
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, only: Collection[str] | None = None
+) -> Settings:
+    """Reads and validates the ``MCC_*`` variables behind the settings named in ``only`` (all by default).
+
+    A command validates only what it uses: the others keep their defaults, unread, so a stray or
+    not-yet-created value (say, the key file ``mcc generate-key`` is about to write) cannot fail it.
+    """
     env = os.environ if environ is None else environ
 
     def get(name: str) -> str | None:
@@ -91,38 +98,44 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             return None
         return value.strip()
 
-    return Settings(
-        database_url=_database_url(get("MCC_DATABASE_URL") or DEFAULT_DATABASE_URL),
-        listen=_listen(get("MCC_LISTEN") or DEFAULT_LISTEN),
-        log_level=_choice("MCC_LOG_LEVEL", (get("MCC_LOG_LEVEL") or "INFO").upper(), LOG_LEVELS),
-        shutdown_grace_seconds=_non_negative_float(
+    readers: dict[str, Callable[[], object]] = {
+        "database_url": lambda: _database_url(get("MCC_DATABASE_URL") or DEFAULT_DATABASE_URL),
+        "listen": lambda: _listen(get("MCC_LISTEN") or DEFAULT_LISTEN),
+        "log_level": lambda: _choice("MCC_LOG_LEVEL", (get("MCC_LOG_LEVEL") or "INFO").upper(), LOG_LEVELS),
+        "shutdown_grace_seconds": lambda: _non_negative_float(
             "MCC_SHUTDOWN_GRACE_SECONDS", get("MCC_SHUTDOWN_GRACE_SECONDS"), 5.0
         ),
-        max_message_bytes=_positive_int(
+        "max_message_bytes": lambda: _positive_int(
             "MCC_GRPC_MAX_MESSAGE_BYTES", get("MCC_GRPC_MAX_MESSAGE_BYTES"), 8 << 20
         ),
-        token_key=_token_key(get("MCC_TOKEN_KEY"), get("MCC_TOKEN_KEY_FILE")),
-        token_old_keys=_old_keys(get("MCC_TOKEN_OLD_KEYS")),
-        tiktok_app_key=get("MCC_TIKTOK_APP_KEY"),
-        tiktok_app_secret=get("MCC_TIKTOK_APP_SECRET"),
-        tiktok_service_id=get("MCC_TIKTOK_SERVICE_ID"),
-        tiktok_api_url=_http_url("MCC_TIKTOK_API_URL", get("MCC_TIKTOK_API_URL") or DEFAULT_TIKTOK_API_URL),
-        tiktok_auth_url=_http_url(
+        "token_key": lambda: _token_key(get("MCC_TOKEN_KEY"), get("MCC_TOKEN_KEY_FILE")),
+        "token_old_keys": lambda: _old_keys(get("MCC_TOKEN_OLD_KEYS")),
+        "tiktok_app_key": lambda: get("MCC_TIKTOK_APP_KEY"),
+        "tiktok_app_secret": lambda: get("MCC_TIKTOK_APP_SECRET"),
+        "tiktok_service_id": lambda: get("MCC_TIKTOK_SERVICE_ID"),
+        "tiktok_api_url": lambda: _http_url(
+            "MCC_TIKTOK_API_URL", get("MCC_TIKTOK_API_URL") or DEFAULT_TIKTOK_API_URL
+        ),
+        "tiktok_auth_url": lambda: _http_url(
             "MCC_TIKTOK_AUTH_URL", get("MCC_TIKTOK_AUTH_URL") or DEFAULT_TIKTOK_AUTH_URL
         ),
-        shopline_app_key=get("MCC_SHOPLINE_APP_KEY"),
-        shopline_app_secret=get("MCC_SHOPLINE_APP_SECRET"),
-        shopline_url_template=_url_template(
+        "shopline_app_key": lambda: get("MCC_SHOPLINE_APP_KEY"),
+        "shopline_app_secret": lambda: get("MCC_SHOPLINE_APP_SECRET"),
+        "shopline_url_template": lambda: _url_template(
             get("MCC_SHOPLINE_URL_TEMPLATE") or DEFAULT_SHOPLINE_URL_TEMPLATE
         ),
-        shopline_api_version=_api_version(get("MCC_SHOPLINE_API_VERSION") or DEFAULT_SHOPLINE_API_VERSION),
-        shopline_scopes=_scopes(get("MCC_SHOPLINE_SCOPES") or DEFAULT_SHOPLINE_SCOPES),
-        shopline_redirect_uri=_http_url(
+        "shopline_api_version": lambda: _api_version(
+            get("MCC_SHOPLINE_API_VERSION") or DEFAULT_SHOPLINE_API_VERSION
+        ),
+        "shopline_scopes": lambda: _scopes(get("MCC_SHOPLINE_SCOPES") or DEFAULT_SHOPLINE_SCOPES),
+        "shopline_redirect_uri": lambda: _http_url(
             "MCC_SHOPLINE_REDIRECT_URI", get("MCC_SHOPLINE_REDIRECT_URI") or DEFAULT_SHOPLINE_REDIRECT_URI
         ),
-        job_concurrency=_positive_int("MCC_JOB_CONCURRENCY", get("MCC_JOB_CONCURRENCY"), 4),
-        sandbox_port=_port("MCC_SANDBOX_PORT", get("MCC_SANDBOX_PORT"), 8701),
-    )
+        "job_concurrency": lambda: _positive_int("MCC_JOB_CONCURRENCY", get("MCC_JOB_CONCURRENCY"), 4),
+        "sandbox_port": lambda: _port("MCC_SANDBOX_PORT", get("MCC_SANDBOX_PORT"), 8701),
+    }
+    names = readers.keys() if only is None else only
+    return Settings(**{name: readers[name]() for name in names})  # type: ignore[arg-type]
 
 
 def _database_url(value: str) -> str:
@@ -252,7 +265,12 @@ def require_serving_settings(settings: Settings) -> None:
     for field, variable in PARTNER_CREDENTIALS:
         if not getattr(settings, field):
             raise ConfigError(variable, "the partner app credential (or run `mcc serve --sandbox`)")
+    require_token_key(settings)
+
+
+def require_token_key(settings: Settings) -> bytes:
     if settings.token_key is None:
         raise ConfigError(
             "MCC_TOKEN_KEY", "a token key, or MCC_TOKEN_KEY_FILE (`mcc generate-key PATH` makes one)"
         )
+    return settings.token_key

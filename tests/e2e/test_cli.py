@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-MCC = [sys.executable, "-m", "adapters.cli"]
-
-
-PARTNER_ENV = {
-    "MCC_TIKTOK_APP_KEY": "app-key",
-    "MCC_TIKTOK_APP_SECRET": "tiktok-app-secret-value",
-    "MCC_TIKTOK_SERVICE_ID": "7000000000000000001",
-    "MCC_SHOPLINE_APP_KEY": "shopline-app-key",
-    "MCC_SHOPLINE_APP_SECRET": "shopline-app-secret-value",
-    "MCC_TOKEN_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-}
-
-
-def _env(tmp_path: Path, *, partners: bool = True, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MCC_")}
-    env["MCC_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/mcc.db"
-    if partners:
-        env.update(PARTNER_ENV)
-    env.update(extra)
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.e2e.mcc_process import MCC, PARTNER_ENV, free_port, mcc_env
 
 
 def test_version_and_help() -> None:
@@ -52,7 +24,11 @@ def test_version_and_help() -> None:
 
 def test_bad_configuration_is_one_line_naming_the_variable(tmp_path: Path) -> None:
     result = subprocess.run(
-        [*MCC, "serve"], capture_output=True, text=True, env=_env(tmp_path, MCC_LISTEN="nowhere"), timeout=30
+        [*MCC, "serve"],
+        capture_output=True,
+        text=True,
+        env=mcc_env(tmp_path, MCC_LISTEN="nowhere"),
+        timeout=30,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -61,7 +37,7 @@ def test_bad_configuration_is_one_line_naming_the_variable(tmp_path: Path) -> No
 
 
 def test_serve_without_partner_credentials_names_the_first_missing_one(tmp_path: Path) -> None:
-    env = _env(tmp_path, partners=False)
+    env = mcc_env(tmp_path, partners=False)
     subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
     result = subprocess.run([*MCC, "serve"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2
@@ -72,10 +48,10 @@ def test_serve_without_partner_credentials_names_the_first_missing_one(tmp_path:
 
 def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     result = subprocess.run(
-        [*MCC, "serve", "--listen", f"127.0.0.1:{_free_port()}"],
+        [*MCC, "serve", "--listen", f"127.0.0.1:{free_port()}"],
         capture_output=True,
         text=True,
-        env=_env(tmp_path),
+        env=mcc_env(tmp_path),
         timeout=60,
     )
     assert result.returncode == 1
@@ -84,10 +60,10 @@ def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
 
 
 def test_migrate_then_serve_then_stop_gracefully_on_sigterm(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+    env = mcc_env(tmp_path)
     migrated = subprocess.run([*MCC, "migrate"], capture_output=True, text=True, env=env, timeout=60)
     assert migrated.returncode == 0, migrated.stderr
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*MCC, "serve", "--listen", f"127.0.0.1:{port}"],
         stdout=subprocess.PIPE,
@@ -111,9 +87,9 @@ def test_migrate_then_serve_then_stop_gracefully_on_sigterm(tmp_path: Path) -> N
 
 
 def test_sandbox_flag_starts_the_simulators(tmp_path: Path) -> None:
-    env = _env(tmp_path, partners=False, MCC_TOKEN_KEY=PARTNER_ENV["MCC_TOKEN_KEY"], MCC_SANDBOX_PORT="0")
+    env = mcc_env(tmp_path, partners=False, MCC_TOKEN_KEY=PARTNER_ENV["MCC_TOKEN_KEY"], MCC_SANDBOX_PORT="0")
     subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*MCC, "serve", "--sandbox", "--listen", f"127.0.0.1:{port}"],
         stdout=subprocess.PIPE,
@@ -146,7 +122,7 @@ def test_generate_key_writes_a_private_key_file_once(tmp_path: Path) -> None:
     again = subprocess.run([*MCC, "generate-key", str(path)], capture_output=True, text=True, timeout=30)
     assert again.returncode == 0
     assert path.read_text() == key
-    env = _env(tmp_path, partners=False, MCC_TOKEN_KEY_FILE=str(path))
+    env = mcc_env(tmp_path, partners=False, MCC_TOKEN_KEY_FILE=str(path))
     subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
     rotated = subprocess.run([*MCC, "rotate-key"], capture_output=True, text=True, env=env, timeout=60)
     assert rotated.returncode == 0, rotated.stderr
@@ -155,7 +131,11 @@ def test_generate_key_writes_a_private_key_file_once(tmp_path: Path) -> None:
 
 def test_rotate_key_needs_a_key(tmp_path: Path) -> None:
     result = subprocess.run(
-        [*MCC, "rotate-key"], capture_output=True, text=True, env=_env(tmp_path, partners=False), timeout=60
+        [*MCC, "rotate-key"],
+        capture_output=True,
+        text=True,
+        env=mcc_env(tmp_path, partners=False),
+        timeout=60,
     )
     assert result.returncode == 2
     assert "MCC_TOKEN_KEY" in result.stderr

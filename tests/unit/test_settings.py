@@ -97,3 +97,16 @@ def test_old_keys_are_a_comma_separated_list() -> None:
     other = base64.urlsafe_b64encode(bytes(range(1, 33))).decode()
     settings = load_settings({"MCC_TOKEN_OLD_KEYS": f"{GOOD_KEY}, {other}"})
     assert settings.token_old_keys == (bytes(range(32)), bytes(range(1, 33)))
+
+
+def test_only_the_named_settings_are_read_and_the_rest_keep_their_defaults() -> None:
+    environ = {
+        "MCC_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/mcc",
+        "MCC_LISTEN": "nowhere",
+        "MCC_TOKEN_KEY_FILE": "/nonexistent/key",
+    }
+    settings = load_settings(environ, only=("database_url",))
+    assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1:5432/mcc"
+    assert settings.listen == "127.0.0.1:50051"
+    assert settings.token_key is None
+    assert load_settings(environ, only=()) == load_settings({})

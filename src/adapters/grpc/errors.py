@@ -14,6 +14,7 @@ from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
+from adapters.grpc.field_paths import request_field_path
 from domain import errors as domain_errors
 
 ERROR_DOMAIN = "multichannel.v1"
@@ -45,7 +46,7 @@ def status_code_for(error: domain_errors.DomainError) -> grpc.StatusCode:
 
 def status_for_exception(exc: BaseException, method: str, correlation_id: str) -> grpc.Status:
     if isinstance(exc, domain_errors.DomainError):
-        return rpc_status.to_status(domain_status(exc))
+        return rpc_status.to_status(domain_status(exc, method))
     log.error(
         "unhandled error method=%s correlation_id=%s type=%s",
         method,
@@ -56,25 +57,23 @@ def status_for_exception(exc: BaseException, method: str, correlation_id: str) -
     return rpc_status.to_status(internal_status(correlation_id))
 
 
-def domain_status(error: domain_errors.DomainError) -> status_pb2.Status:
+def domain_status(error: domain_errors.DomainError, method: str = "") -> status_pb2.Status:
+    """``method`` (``/package.Service/Method``) places a bad field at its path in that request."""
     code = status_code_for(error)
-    details = [
-        _pack(
-            error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata())
-        )
-    ]
+    message = str(error)
+    metadata = error.metadata()
+    violation = None
     if isinstance(error, domain_errors.InvalidArgument):
-        details.append(
-            _pack(
-                error_details_pb2.BadRequest(
-                    field_violations=[
-                        error_details_pb2.BadRequest.FieldViolation(
-                            field=error.field, description=error.description
-                        )
-                    ]
-                )
-            )
-        )
+        field = request_field_path(method, error.field)
+        violation = error_details_pb2.BadRequest.FieldViolation(field=field, description=error.description)
+        if field != error.field:
+            message = f"{field}: {error.description}"
+            metadata["field"] = field
+    details = [
+        _pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=metadata))
+    ]
+    if violation is not None:
+        details.append(_pack(error_details_pb2.BadRequest(field_violations=[violation])))
     elif isinstance(error, domain_errors.NotFound):
         details.append(
             _pack(
@@ -97,7 +96,7 @@ def domain_status(error: domain_errors.DomainError) -> status_pb2.Status:
                 )
             )
         )
-    return status_pb2.Status(code=code.value[0], message=str(error), details=details)
+    return status_pb2.Status(code=code.value[0], message=message, details=details)
 
 
 def internal_status(correlation_id: str) -> status_pb2.Status:

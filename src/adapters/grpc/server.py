@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
+import socket
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -12,6 +15,15 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from adapters.grpc.interceptors import AccessLogInterceptor, ErrorTranslationInterceptor
+
+
+class ListenAddressUnavailable(OSError):
+    """The gRPC listen address cannot be bound: another process serves it, or it is not this host's."""
+
+    def __init__(self, address: str, cause: str) -> None:
+        super().__init__(f"cannot listen on {address} ({cause})")
+        self.address = address
+        self.cause = cause
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +62,9 @@ def server_options(max_message_bytes: int) -> list[tuple[str, Any]]:
         ("grpc.http2.min_ping_interval_without_data_ms", 30_000),
         ("grpc.http2.max_pings_without_data", 0),
         ("grpc.max_connection_idle_ms", 30 * 60_000),
+        # gRPC shares a port between servers by default; a second server on a served address
+        # must fail instead of silently taking half the connections.
+        ("grpc.so_reuseport", 0),
     ]
 
 
@@ -68,9 +83,14 @@ async def create_server(
     reflection.enable_server_reflection(
         (*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME), server
     )
-    port = server.add_insecure_port(address)
+    # Probing first names the cause, where gRPC itself only logs a native error line and fails.
+    _ensure_bindable(address)
+    try:
+        port = server.add_insecure_port(address)
+    except RuntimeError:
+        port = 0
     if port == 0:
-        raise OSError(f"cannot listen on {address}")
+        raise ListenAddressUnavailable(address, "gRPC could not bind it")
     await server.start()
     running = RunningServer(server=server, port=port, health=health_servicer, service_names=names)
     await running.mark_serving()
@@ -81,3 +101,33 @@ def generic_binding(full_name: str, handler: grpc.GenericRpcHandler) -> ServiceB
     return ServiceBinding(
         full_name=full_name, register=lambda server: server.add_generic_rpc_handlers((handler,))
     )
+
+
+def _ensure_bindable(address: str) -> None:
+    """Raises ``ListenAddressUnavailable`` when no address ``address`` resolves to can be bound.
+
+    Like gRPC, serving needs at least one of them; a fixed port held by any process fails here.
+    """
+    host, _, port = address.rpartition(":")
+    if int(port) == 0:
+        return
+    try:
+        resolved = socket.getaddrinfo(
+            host.strip("[]") or None, int(port), type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as error:
+        raise ListenAddressUnavailable(address, str(error.strerror).lower()) from None
+    failures: list[OSError] = []
+    for family, kind, protocol, _, socket_address in resolved:
+        with socket.socket(family, kind, protocol) as probe:
+            # As gRPC does: connections lingering in TIME_WAIT do not hold the port.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(socket_address)
+            except OSError as error:
+                failures.append(error)
+                continue
+        return
+    if failures:
+        code = failures[0].errno or errno.EADDRINUSE
+        raise ListenAddressUnavailable(address, os.strerror(code).lower())

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+
+
+class DatabaseUnreachable(Exception):
+    """No connection to the database could be opened; ``url`` has its password masked."""
+
+    def __init__(self, url: str, cause: str) -> None:
+        super().__init__(f"cannot reach the database at {url} ({cause})")
+        self.url = url
+        self.cause = cause
 
 
 def is_sqlite(url: str) -> bool:
@@ -21,6 +33,32 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+@asynccontextmanager
+async def reachable_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection, or ``DatabaseUnreachable`` naming why none could be opened."""
+    connection = engine.connect()
+    try:
+        await connection.start()
+    except (DBAPIError, OSError) as error:
+        url = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnreachable(url, _connect_failure_cause(error, engine.url.password)) from error
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+def _connect_failure_cause(error: BaseException, password: str | None) -> str:
+    # Drivers put the reason last: 'connection to server at "h", port 1 failed: Connection refused'.
+    driver_error = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    lines = str(driver_error).strip().splitlines()
+    cause = lines[0].rpartition("failed: ")[2].removeprefix("FATAL:").strip() if lines else ""
+    if password:
+        cause = cause.replace(password, "***")
+    cause = cause or type(driver_error).__name__
+    return cause[0].lower() + cause[1:]
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
@@ -39,7 +77,12 @@ def query_session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
 def _ensure_sqlite_directory(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        directory = Path(database).expanduser().parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            cause = f"cannot create the directory {directory}: {(error.strerror or str(error)).lower()}"
+            raise DatabaseUnreachable(make_url(url).render_as_string(hide_password=True), cause) from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.engine import reachable_connection
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -29,7 +31,8 @@ def head_revision() -> str | None:
 
 
 async def upgrade_to_head(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
+    """Raises ``DatabaseUnreachable`` when no connection can be opened."""
+    async with reachable_connection(engine) as conn, conn.begin():
         await conn.run_sync(_upgrade)
 
 
@@ -40,7 +43,8 @@ def _upgrade(connection: Connection) -> None:
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
-    async with engine.connect() as conn:
+    """Raises ``DatabaseUnreachable`` when no connection can be opened."""
+    async with reachable_connection(engine) as conn:
         return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
 
 
