@@ -3,6 +3,7 @@
 One leaky bucket per store (4 requests/s, 40 deep) is shared by every caller in the process.
 Idempotent calls (reads, absolute writes) are retried after 429, 5xx, timeouts and resets with
 jittered back-off; other calls only when the request certainly never left (a refused connection).
+Every request, GET included, carries `Content-Type: application/json; charset=utf-8` (reference A4).
 Failures become port-level errors carrying the HTTP status as the code, SHOPLINE's `errors` text
 and the `traceId` header as the request id. A 403 means the grant lacks the call's access scope
 (reference B4a): it is never retried and names that scope.
@@ -163,11 +164,12 @@ class ShoplineTransport:
     async def attempt(self, handle: str, access_token: str, call: RestCall) -> RestReply | Failure:
         """One try, after waiting for the store's bucket; never raises for partner failures."""
         url = self.rest_url(handle, call.resource, call.params)
-        headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
-        content = None
-        if call.body is not None:
-            content = signing.compact_json(call.body)
-            headers["Content-Type"] = JSON_CONTENT_TYPE
+        headers = {
+            "Authorization": f"Bearer {access_token}",
+            "Accept": "application/json",
+            "Content-Type": JSON_CONTENT_TYPE,
+        }
+        content = None if call.body is None else signing.compact_json(call.body)
         if self._limiter is not None:
             await self._limiter.acquire(handle)
         request = self._http.build_request(

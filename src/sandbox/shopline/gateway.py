@@ -136,10 +136,11 @@ def make_rest_dispatcher(
         if not state.limiter.try_acquire((state.app.app_key, handle)):
             raise ShoplineError(429, TOO_MANY_REQUESTS)
         body = await request.read()
-        if request.method in ("POST", "PUT") and body:
-            media_type = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
-            if media_type != "application/json":
-                raise ShoplineError(400, "Content-Type must be application/json.")
+        # Every request, GET included, must say `Content-Type: application/json; charset=utf-8`;
+        # a missing or wrong one is a 400 (reference A4, A6, B4a).
+        media_type = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if media_type != "application/json":
+            raise ShoplineError(400, "Content-Type must be application/json.")
         decision = faults.decide("shopline", request.method, f"/admin/openapi/{version}/{resource}")
         if decision.latency_s:
             await asyncio.sleep(decision.latency_s)

@@ -139,9 +139,11 @@ class ShoplineClient:
             else f"{self.base}/admin/openapi/{SHOPLINE_VERSION}/{resource}"
         )
         access = self.access_token if token is None else token
-        headers = {"Authorization": f"Bearer {access}"} if access else {}
+        # Every SHOPLINE request carries the JSON content type, GET included (reference A4).
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if access:
+            headers["Authorization"] = f"Bearer {access}"
         if json is not None:
-            headers["Content-Type"] = "application/json; charset=utf-8"
             return await self.http.request(
                 method, url, params=params, content=compact_json(json), headers=headers
             )

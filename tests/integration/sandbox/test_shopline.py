@@ -25,6 +25,17 @@ async def test_url_template_carries_the_handle_in_a_path_prefix(sandbox, shoplin
     assert other.status_code == 404
 
 
+async def test_a_request_without_the_json_content_type_is_400_even_a_get(shopline):
+    url = f"{shopline.base}/admin/openapi/v20251201/products/count.json"
+    bearer = {"Authorization": f"Bearer {shopline.access_token}"}
+    missing = await shopline.http.get(url, headers=bearer)
+    assert missing.status_code == 400 and "Content-Type" in missing.json()["errors"]
+    wrong = await shopline.http.get(url, headers={**bearer, "Content-Type": "text/plain"})
+    assert wrong.status_code == 400
+    sent = await shopline.http.get(url, headers={**bearer, "Content-Type": "application/json; charset=utf-8"})
+    assert sent.status_code == 200
+
+
 async def test_unknown_api_version_is_404(shopline):
     response = await shopline.request(
         "GET", f"{shopline.base}/admin/openapi/v20230101/products/products.json"

@@ -104,6 +104,14 @@ async def test_rest_requests_use_version_template_bearer_and_compact_json(fake_c
     assert request.content == b'{"variant":{"id":"55","price":"9.50"}}'
 
 
+async def test_get_requests_carry_the_json_content_type_too(fake_clock) -> None:
+    server = Server([respond(200, {"locations": []})])
+    await make_client(server, fake_clock).locations(CREDENTIALS)
+    request = server.requests[0]
+    assert request.method == "GET" and request.content == b""
+    assert request.headers["content-type"] == "application/json; charset=utf-8"
+
+
 async def test_handles_that_could_change_the_host_are_refused(fake_clock) -> None:
     with pytest.raises(InvalidStoreHandle):
         await make_client(Server([]), fake_clock).locations(ShoplineCredentials("evil.com/x", Secret("t")))
