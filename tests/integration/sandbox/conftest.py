@@ -123,8 +123,8 @@ class ShoplineClient:
         headers = shopline_post_headers(self.app_key, secret or self.app_secret, body, self.now_ms())
         return await self.http.post(f"{self.base}{path}", content=body, headers=headers)
 
-    async def install(self) -> str:
-        code = self.sandbox.control.install_shopline(self.handle)["code"]
+    async def install(self, scopes: list[str] | None = None) -> str:
+        code = self.sandbox.control.install_shopline(self.handle, scopes)["code"]
         response = await self.signed_post("/admin/oauth/token/create", compact_json({"code": code}))
         assert response.json()["code"] == 200, response.text
         self.access_token = response.json()["data"]["accessToken"]
