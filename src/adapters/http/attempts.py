@@ -95,7 +95,7 @@ async def with_retries(
         # tenacity awaits only what a coroutine function returns; `attempt` may be a lambda.
         return await attempt()
 
-    outcome = await retrying(one_attempt)
+    outcome: T | Failure = await retrying(one_attempt)
     if isinstance(outcome, Failure):
         log.warning(
             "%s %s failed: %s code=%s request_id=%s",
