@@ -1109,6 +1109,18 @@ class TikTokShopData:
     """What aftersale eligibility offers for a seller cancellation of any of the shop's orders."""
 
 
+@dataclass
+class FakeAccessTokenRefresher:
+    """Hands out `fresh` (None: the shop cannot be refreshed) and records who asked."""
+
+    fresh: Secret | None = None
+    asked: list[ShopCredentials] = field(default_factory=list)
+
+    async def refresh_for(self, credentials: ShopCredentials) -> Secret | None:
+        self.asked.append(credentials)
+        return self.fresh
+
+
 class FakeTikTokChannelApi(_FaultInjection):
     ACCESS_LIFETIME = timedelta(days=7)
     REFRESH_LIFETIME = timedelta(days=365)

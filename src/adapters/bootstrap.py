@@ -35,7 +35,9 @@ from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.settings import Settings
 from adapters.shopline.client import ShoplineClient
 from adapters.system import SystemClock, SystemSecureRandom, UuidIdGenerator
+from adapters.tiktok.auth import TikTokAuthClient
 from adapters.tiktok.client import TikTokChannelClient
+from domain.ports import AccessTokenRefresher
 from domain.task import TaskKind
 from services.analytics.sales import SalesAnalytics
 from services.analytics.store_order_sync import StoreOrderSync
@@ -126,7 +128,21 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{secrets.token_hex(4)}"
 
 
-def _tiktok_client(settings: Settings, http: httpx.AsyncClient) -> TikTokChannelClient:
+def _tiktok_auth(settings: Settings, http: httpx.AsyncClient) -> TikTokAuthClient:
+    return TikTokAuthClient(
+        http,
+        auth_url=settings.tiktok_auth_url,
+        app_key=settings.tiktok_app_key or "",
+        app_secret=settings.tiktok_app_secret or "",
+        service_id=settings.tiktok_service_id or "",
+        consent_base_url=settings.tiktok_consent_url,
+        timeout=PARTNER_TIMEOUT,
+    )
+
+
+def _tiktok_client(
+    settings: Settings, http: httpx.AsyncClient, auth: TikTokAuthClient, refresher: AccessTokenRefresher
+) -> TikTokChannelClient:
     return TikTokChannelClient(
         http,
         api_url=settings.tiktok_api_url,
@@ -136,14 +152,10 @@ def _tiktok_client(settings: Settings, http: httpx.AsyncClient) -> TikTokChannel
         service_id=settings.tiktok_service_id or "",
         consent_base_url=settings.tiktok_consent_url,
         rate_limiter=KeyedRateLimiter(settings.tiktok_rate_limit_qps or None),
+        token_refresher=refresher,
+        auth=auth,
         timeout=PARTNER_TIMEOUT,
     )
-
-
-def _with_refresher(client: TikTokChannelClient, upkeep: TokenUpkeep) -> TikTokChannelClient:
-    # The client refreshes on 105002 through the token store, which itself needs a client.
-    client.token_refresher = upkeep.refresh_for
-    return client
 
 
 class Container(containers.DeclarativeContainer):
@@ -183,9 +195,11 @@ class Container(containers.DeclarativeContainer):
         api_version=settings.provided.shopline_api_version,
         timeout=PARTNER_TIMEOUT,
     )
-    tiktok_client = providers.Singleton(_tiktok_client, settings, tiktok_http)
-    token_upkeep = providers.Singleton(TokenUpkeep, unit_of_work.provider, tiktok_client, shopline_api, clock)
-    tiktok_api = providers.Singleton(_with_refresher, tiktok_client, token_upkeep)
+    # Token upkeep refreshes through the token host client alone, so the channel client can be
+    # handed upkeep as its refresher at construction.
+    tiktok_auth = providers.Singleton(_tiktok_auth, settings, tiktok_http)
+    token_upkeep = providers.Singleton(TokenUpkeep, unit_of_work.provider, tiktok_auth, shopline_api, clock)
+    tiktok_api = providers.Singleton(_tiktok_client, settings, tiktok_http, tiktok_auth, token_upkeep)
 
     variant_refresh = providers.Singleton(VariantRefresh, unit_of_work.provider, shopline_api, clock)
     pool_links = providers.Singleton(PoolLinks, id_generator, clock)

@@ -101,8 +101,12 @@ class PartnerError(DomainError):
     reason = "PARTNER_ERROR"
     retriable: ClassVar[bool] = False
 
-    def __init__(self, partner: str, code: str, message: str, request_id: str = "") -> None:
-        super().__init__(f"{partner} error {code}: {message}" if message else f"{partner} error {code}")
+    def __init__(
+        self, partner: str, code: str, message: str, request_id: str = "", *, summary: str = ""
+    ) -> None:
+        """``message`` is the partner's own text; ``summary`` replaces the default error text."""
+        default = f"{partner} error {code}: {message}" if message else f"{partner} error {code}"
+        super().__init__(summary or default)
         self.partner = partner
         self.code = code
         self.partner_message = message
@@ -460,6 +464,28 @@ class PartnerRejected(PartnerError):
     """The partner understood the request and refused it; retrying the same call will not help."""
 
     reason = "PARTNER_REJECTED"
+
+
+class PartnerScopeMissing(PartnerRejected):
+    """The grant lacks the access scope the endpoint needs (SHOPLINE answers 403). Retrying cannot
+    help: the scope has to be asked for and the merchant has to authorize the app again."""
+
+    reason = "PARTNER_SCOPE_MISSING"
+
+    def __init__(self, partner: str, code: str, message: str, request_id: str = "", scope: str = "") -> None:
+        needed = f"the access scope {scope!r}" if scope else "an access scope"
+        summary = (
+            f"{partner} refused the call ({code}): the app's authorization lacks {needed}; "
+            "include it in the requested scopes and have the merchant re-authorize (re-install) the app"
+        )
+        super().__init__(partner, code, message, request_id, summary=summary)
+        self.scope = scope
+
+    def metadata(self) -> dict[str, str]:
+        fields = super().metadata()
+        if self.scope:
+            fields["scope"] = self.scope
+        return fields
 
 
 class ChannelProductClosed(PartnerRejected):

@@ -493,6 +493,25 @@ class JobQueue(Protocol):
 
 
 @runtime_checkable
+class TikTokTokenRefresh(Protocol):
+    """Renewing a TikTok grant: all that keeping tokens alive needs from TikTok."""
+
+    async def refresh(self, refresh_token: Secret) -> TikTokGrant:
+        """``PartnerTokenRevoked`` when TikTok rejects the refresh token as invalid or expired."""
+        ...
+
+
+@runtime_checkable
+class AccessTokenRefresher(Protocol):
+    """What the TikTok adapter asks for a new access token after TikTok rejected a shop's one."""
+
+    async def refresh_for(self, credentials: ShopCredentials) -> Secret | None:
+        """A fresh access token for the shop of ``credentials`` (the rotated pair already
+        stored), or None when the shop cannot be refreshed. Passing partner failures propagate."""
+        ...
+
+
+@runtime_checkable
 class TikTokChannelApi(Protocol):
     """TikTok Shop Partner API. Raises ``PartnerError`` subclasses only."""
 

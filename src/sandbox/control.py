@@ -11,7 +11,7 @@ import inspect
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from aiohttp import web
 
@@ -347,11 +347,24 @@ class SandboxControl:
         scopes: list[str] | None = None,
         redirect_uri: str = "http://127.0.0.1/callback",
         custom_field: str | None = None,
+        authorization_url: str | None = None,
     ) -> dict[str, Any]:
-        """The merchant approves the app: a code (10 minutes) and the signed callback SHOPLINE would call."""
+        """The merchant approves the app: a code (10 minutes) and the signed callback SHOPLINE would call.
+
+        With `authorization_url` (the authorize page the app sent the merchant to) the merchant
+        grants exactly its `scope`, and its `redirectUri` and `customField` are used.
+        """
         handle = handle or next(iter(self.shopline.stores))
         self.shopline.store(handle)
-        code = self.shopline.auth.issue_code(handle, tuple(scopes) if scopes else SHOPLINE_SCOPES)
+        if authorization_url is not None:
+            asked = _authorize_query(authorization_url)
+            if asked.get("appKey") != self.shopline.app.app_key:
+                raise ValueError("the authorize URL is not for this app")
+            scopes = [scope for scope in asked.get("scope", "").split(",") if scope]
+            redirect_uri = asked.get("redirectUri", redirect_uri)
+            custom_field = asked.get("customField", custom_field)
+        granted = SHOPLINE_SCOPES if scopes is None else tuple(scopes)
+        code = self.shopline.auth.issue_code(handle, granted)
         params = {
             "appkey": self.shopline.app.app_key,
             "code": code,
@@ -590,3 +603,9 @@ def control_routes(
             app.router.add_get("/open/authorize", consent)
 
     return install
+
+
+def _authorize_query(authorization_url: str) -> dict[str, str]:
+    """The parameters of `.../admin/oauth-web/#/oauth/authorize?...`: they sit in the fragment."""
+    fragment = urlsplit(authorization_url).fragment
+    return dict(parse_qsl(fragment.partition("?")[2]))

@@ -87,7 +87,9 @@ async def _ready(harness) -> Catalog:  # type: ignore[no-untyped-def]
     apps = app_pb2_grpc.AppServiceStub(harness.channel)
     handle = harness.sandbox.shopline_handle
     started = await apps.StartInstallation(app_pb2.StartInstallationRequest(store_handle=handle))
-    callback = harness.sandbox.control.install_shopline(handle, custom_field=started.state)["params"]
+    callback = harness.sandbox.control.install_shopline(handle, authorization_url=started.authorization_url)[
+        "params"
+    ]
     installed = await apps.CompleteInstallation(completion_request(callback))
     shops = shop_pb2_grpc.ShopServiceStub(harness.channel)
     authorization = await shops.StartAuthorization(

@@ -81,7 +81,9 @@ async def _install(harness: Harness, *, auto_import: bool) -> str:
     apps = app_pb2_grpc.AppServiceStub(harness.channel)
     harness.sandbox.control.create_store(HANDLE)
     started = await apps.StartInstallation(app_pb2.StartInstallationRequest(store_handle=HANDLE))
-    callback = harness.sandbox.control.install_shopline(HANDLE, custom_field=started.state)["params"]
+    callback = harness.sandbox.control.install_shopline(HANDLE, authorization_url=started.authorization_url)[
+        "params"
+    ]
     done = await apps.CompleteInstallation(completion_request(callback))
     await apps.UpdateApp(
         app_pb2.UpdateAppRequest(

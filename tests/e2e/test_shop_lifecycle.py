@@ -57,7 +57,9 @@ async def _install(harness, handle: str) -> str:  # type: ignore[no-untyped-def]
     harness.sandbox.control.create_store(handle)
     started = await apps.StartInstallation(app_pb2.StartInstallationRequest(store_handle=handle))
     assert f"/stores/{handle}/admin/oauth-web/#/oauth/authorize" in started.authorization_url
-    callback = harness.sandbox.control.install_shopline(handle, custom_field=started.state)["params"]
+    callback = harness.sandbox.control.install_shopline(handle, authorization_url=started.authorization_url)[
+        "params"
+    ]
     done = await apps.CompleteInstallation(completion_request(callback))
     assert done.created
     assert done.app.store_handle == handle

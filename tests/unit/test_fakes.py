@@ -87,6 +87,8 @@ FAKE_FOR_PORT = {
     ports.IdGenerator: fakes.FakeIdGenerator(),
     ports.JobQueue: fakes.FakeJobQueue(),
     ports.TikTokChannelApi: fakes.FakeTikTokChannelApi(CLOCK),
+    ports.TikTokTokenRefresh: fakes.FakeTikTokChannelApi(CLOCK),
+    ports.AccessTokenRefresher: fakes.FakeAccessTokenRefresher(),
     ports.ShoplineApi: fakes.FakeShoplineApi(CLOCK),
     ports.TaskChangeFeed: fakes.FakeTaskChangeFeed(),
     ports.TaskChangeSubscription: fakes.FakeTaskChangeFeed().subscribe(TaskId("x")),

@@ -1,1 +1,1 @@
-"""Pieces shared by the outbound partner clients: rate limiting, retry timing, log redaction."""
+"""Shared by the outbound partner clients: the attempt loop, failures, rate limiting, log redaction."""

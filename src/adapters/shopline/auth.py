@@ -10,22 +10,18 @@ after an ambiguous failure, only when the request certainly never left.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpx
-
-from adapters.http.failures import FailureKind
+from adapters.http.attempts import send
+from adapters.http.failures import Failure, FailureKind
 from adapters.shopline import signing
-from adapters.shopline.transport import PARTNER, Failure, ShoplineTransport
+from adapters.shopline.transport import PARTNER, ShoplineTransport
 from domain.errors import PartnerRejected
 from domain.secret import Secret
 from domain.tokens import ShoplineGrant
-
-log = logging.getLogger("adapters.shopline")
 
 AUTHORIZE_PATH = "/admin/oauth-web/#/oauth/authorize"
 TOKEN_CREATE_PATH = "/admin/oauth/token/create"  # noqa: S105
@@ -94,32 +90,22 @@ class ShoplineAuth:
 
     async def _token_call(self, store_handle: str, path: str, body: bytes) -> ShoplineGrant:
         url = f"{self._transport.store_url(store_handle)}{path}"
-        retries = 0
-        while True:
-            outcome = await self._send(url, body)
-            if not isinstance(outcome, Failure):
-                return outcome
-            retriable = not outcome.sent
-            if not retriable or retries + 1 >= self._transport.policy.max_attempts:
-                log.warning("shopline POST %s failed: %s code=%s", path, outcome.kind.value, outcome.code)
-                raise outcome.to_error()
-            await self._transport.sleep(self._transport.policy.delay(retries))
-            retries += 1
+        return await self._transport.retrying(
+            lambda: self._send(url, body),
+            f"POST {path}",
+            retriable=lambda failure: not failure.sent,
+        )
 
     async def _send(self, url: str, body: bytes) -> ShoplineGrant | Failure:
         # A fresh timestamp, and so a fresh signature, for every attempt.
         timestamp_ms = int(self._transport.clock() * 1000)
         headers = signing.post_headers(self._app_key, self._app_secret, body, timestamp_ms)
-        try:
-            response = await self._transport.http.post(
-                url, content=body, headers=headers, timeout=self._transport.timeout
-            )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            return Failure(FailureKind.UNAVAILABLE, "connect_error", type(exc).__name__, sent=False)
-        except httpx.TimeoutException as exc:
-            return Failure(FailureKind.UNAVAILABLE, "timeout", type(exc).__name__)
-        except httpx.HTTPError as exc:
-            return Failure(FailureKind.UNAVAILABLE, "transport_error", type(exc).__name__)
+        request = self._transport.http.build_request(
+            "POST", url, content=body, headers=headers, timeout=self._transport.timeout
+        )
+        response = await send(self._transport.http, request)
+        if isinstance(response, Failure):
+            return response
         trace_id = response.headers.get("traceId", "")
         try:
             payload = json.loads(response.content) if response.content else {}

@@ -13,8 +13,9 @@ from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.http.failures import FailureKind
+from adapters.http.failures import Failure, FailureKind
 from adapters.shopline import mapping
+from adapters.shopline.scopes import READ_ORDERS, WRITE_ORDERS
 from adapters.shopline.transport import RestCall, RestReply, ShoplineTransport, iterate_pages
 from domain.channel import NewShoplineOrder, ShoplineOrderRef
 
@@ -42,7 +43,7 @@ async def find_by_marker(
         searches.append({"status": "any", "created_at_min": mapping.iso_text(since), "fields": LOOKUP_FIELDS})
     for params in searches:
         async for data in iterate_pages(
-            transport, handle, token, RestCall("GET", "orders.json", params), ORDER_PAGE_LIMIT
+            transport, handle, token, RestCall("GET", "orders.json", READ_ORDERS, params), ORDER_PAGE_LIMIT
         ):
             found = _matching(data, marker)
             if found is not None:
@@ -50,44 +51,51 @@ async def find_by_marker(
     return None
 
 
+def _ambiguous(failure: Failure) -> bool:
+    """The request may have been carried out although no success came back."""
+    return failure.kind in (FailureKind.UNAVAILABLE, FailureKind.RATE_LIMITED)
+
+
 async def create(
     transport: ShoplineTransport, handle: str, token: str, order: NewShoplineOrder, inventory_behaviour: str
 ) -> ShoplineOrderRef:
     call = RestCall(
-        "POST", "orders.json", body=mapping.new_order_body(order, inventory_behaviour), idempotent=False
+        "POST",
+        "orders.json",
+        WRITE_ORDERS,
+        body=mapping.new_order_body(order, inventory_behaviour),
+        idempotent=False,
     )
     started = transport.clock()
-    retries = 0
-    while True:
-        outcome = await transport.attempt(handle, token, call)
-        if isinstance(outcome, RestReply):
-            return mapping.order_ref((outcome.data or {}).get("order"))
-        ambiguous = outcome.kind in (FailureKind.UNAVAILABLE, FailureKind.RATE_LIMITED)
-        if not ambiguous or retries + 1 >= transport.policy.max_attempts:
-            raise outcome.to_error()
-        delay = transport.policy.delay(retries, outcome.retry_after_s)
-        if outcome.code == "timeout":
-            # The timed-out request may still be running on the server: give it as long again.
-            delay = max(delay, transport.timeout.read or 0.0)
-        await transport.sleep(delay)
-        retries += 1
-        if outcome.sent:
+    previous: Failure | None = None
+
+    async def attempt() -> ShoplineOrderRef | Failure:
+        nonlocal previous
+        if previous is not None and previous.sent:
             found = await find_by_marker(
                 transport, handle, token, order.channel_marker, created_since=started
             )
             if found is not None:
-                log.info("shopline order for marker found after %s; not creating it again", outcome.code)
+                log.info("shopline order for marker found after %s; not creating it again", previous.code)
                 return found
-        log.info(
-            "shopline POST orders.json: %s code=%s; creating again (attempt %d)",
-            outcome.kind.value,
-            outcome.code,
-            retries + 1,
-        )
+        outcome = await transport.attempt(handle, token, call)
+        if isinstance(outcome, RestReply):
+            return mapping.order_ref((outcome.data or {}).get("order"))
+        previous = outcome
+        return outcome
+
+    def delay(retry_number: int, failure: Failure) -> float:
+        wait = transport.policy.delay(retry_number, failure.retry_after_s)
+        if failure.code == "timeout":
+            # The timed-out request may still be running on the server: give it as long again.
+            wait = max(wait, transport.timeout.read or 0.0)
+        return wait
+
+    return await transport.retrying(attempt, call.label, retriable=_ambiguous, delay=delay)
 
 
 async def get(transport: ShoplineTransport, handle: str, token: str, order_id: str) -> Any:
-    call = RestCall("GET", f"orders/{order_id}.json", {"fields": LOOKUP_FIELDS})
+    call = RestCall("GET", f"orders/{order_id}.json", READ_ORDERS, {"fields": LOOKUP_FIELDS})
     return ((await transport.call(handle, token, call)).data or {}).get("order")
 
 
@@ -99,24 +107,23 @@ async def cancel(
     call = RestCall(
         "POST",
         f"orders/{order_id}/cancel.json",
+        WRITE_ORDERS,
         body={"restock": restock, "cancel_reason": reason, "email": False},
         idempotent=False,
     )
-    retries = 0
-    while True:
+
+    async def attempt() -> bool | Failure:
         outcome = await transport.attempt(handle, token, call)
         if isinstance(outcome, RestReply):
-            return
-        ambiguous = outcome.kind in (FailureKind.UNAVAILABLE, FailureKind.RATE_LIMITED)
+            return True
         refused = outcome.kind is FailureKind.REJECTED and outcome.code == "422"
-        if refused or (ambiguous and outcome.sent):
+        if refused or (_ambiguous(outcome) and outcome.sent):
             current = await get(transport, handle, token, order_id)
             if isinstance(current, dict) and current.get("status") == "cancelled":
-                return
-        if not ambiguous or retries + 1 >= transport.policy.max_attempts:
-            raise outcome.to_error()
-        await transport.sleep(transport.policy.delay(retries, outcome.retry_after_s))
-        retries += 1
+                return True
+        return outcome
+
+    await transport.retrying(attempt, call.label, retriable=_ambiguous)
 
 
 def updated_between(
@@ -128,4 +135,6 @@ def updated_between(
         "updated_at_max": mapping.iso_text(updated_at_max),
         "fields": LOOKUP_FIELDS,
     }
-    return iterate_pages(transport, handle, token, RestCall("GET", "orders.json", params), ORDER_PAGE_LIMIT)
+    return iterate_pages(
+        transport, handle, token, RestCall("GET", "orders.json", READ_ORDERS, params), ORDER_PAGE_LIMIT
+    )

@@ -15,6 +15,7 @@ from typing import Any
 
 from adapters.shopline import mapping
 from adapters.shopline.orders import ORDER_PAGE_LIMIT
+from adapters.shopline.scopes import READ_ORDERS
 from adapters.shopline.transport import RestCall, ShoplineTransport, iterate_pages
 from domain.analytics import StoreOrder, StoreOrderLine, to_e4
 from domain.ids import ShoplineOrderId, ShoplineVariantId
@@ -31,7 +32,9 @@ def updated_between(
         "updated_at_min": mapping.iso_text(updated_at_min),
         "updated_at_max": mapping.iso_text(updated_at_max),
     }
-    return iterate_pages(transport, handle, token, RestCall("GET", "orders.json", params), ORDER_PAGE_LIMIT)
+    return iterate_pages(
+        transport, handle, token, RestCall("GET", "orders.json", READ_ORDERS, params), ORDER_PAGE_LIMIT
+    )
 
 
 def _amount(value: Any, what: str) -> Decimal:

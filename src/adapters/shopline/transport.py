@@ -3,30 +3,32 @@
 One leaky bucket per store (4 requests/s, 40 deep) is shared by every caller in the process.
 Idempotent calls (reads, absolute writes) are retried after 429, 5xx, timeouts and resets with
 jittered back-off; other calls only when the request certainly never left (a refused connection).
+Every request, GET included, carries `Content-Type: application/json; charset=utf-8` (reference A4).
 Failures become port-level errors carrying the HTTP status as the code, SHOPLINE's `errors` text
-and the `traceId` header as the request id.
+and the `traceId` header as the request id. A 403 means the grant lacks the call's access scope
+(reference B4a): it is never retried and names that scope.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import re
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from adapters.http.failures import FailureKind, partner_error
+from adapters.http.attempts import Delay, Retriable, send, with_retries
+from adapters.http.failures import Failure, FailureKind
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.redaction import redact_httpx_request_logs
 from adapters.http.retry import RetryPolicy, parse_retry_after
 from adapters.shopline import signing
-from domain.errors import InvalidStoreHandle, PartnerError
+from domain.errors import InvalidStoreHandle
 
 PARTNER = "shopline"
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -37,10 +39,9 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?(next|previous|prev)"?')
 
-log = logging.getLogger("adapters.shopline")
-
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
 
 
 def default_rate_limiter() -> KeyedRateLimiter:
@@ -52,9 +53,14 @@ def default_rate_limiter() -> KeyedRateLimiter:
 class RestCall:
     method: str
     resource: str  # relative to /admin/openapi/{version}/, e.g. "orders.json"
+    scope: str  # the access scope the endpoint needs (reference A8, B1-B4a)
     params: Mapping[str, str | int] = field(default_factory=dict)
     body: Any = None
     idempotent: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.resource}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +68,6 @@ class RestReply:
     data: Any
     trace_id: str
     next_page_info: str | None = None
-
-
-@dataclass(slots=True)
-class Failure:
-    kind: FailureKind
-    code: str
-    message: str
-    trace_id: str = ""
-    retry_after_s: float | None = None
-    sent: bool = True
-
-    def to_error(self) -> PartnerError:
-        return partner_error(
-            self.kind, PARTNER, self.code, self.message, self.trace_id, retry_after_s=self.retry_after_s
-        )
 
 
 def next_page_info(link_header: str | None) -> str | None:
@@ -142,62 +133,55 @@ class ShoplineTransport:
         return f"{url}?{urlencode(query)}" if query else url
 
     async def call(self, handle: str, access_token: str, call: RestCall) -> RestReply:
-        retries = 0
-        while True:
-            outcome = await self.attempt(handle, access_token, call)
-            if isinstance(outcome, RestReply):
-                return outcome
-            retriable = (
-                call.idempotent and outcome.kind in (FailureKind.RATE_LIMITED, FailureKind.UNAVAILABLE)
-            ) or (not outcome.sent)
-            if not retriable or retries + 1 >= self.policy.max_attempts:
-                log.warning(
-                    "shopline %s %s failed: %s code=%s trace_id=%s after %d attempt(s)",
-                    call.method,
-                    call.resource,
-                    outcome.kind.value,
-                    outcome.code,
-                    outcome.trace_id,
-                    retries + 1,
-                )
-                raise outcome.to_error()
-            delay = self.policy.delay(retries, outcome.retry_after_s)
-            retries += 1
-            log.info(
-                "shopline %s %s: %s code=%s; retry %d in %.2fs",
-                call.method,
-                call.resource,
-                outcome.kind.value,
-                outcome.code,
-                retries,
-                delay,
-            )
-            await self.sleep(delay)
+        def retriable(failure: Failure) -> bool:
+            throttled_or_down = failure.kind in (FailureKind.RATE_LIMITED, FailureKind.UNAVAILABLE)
+            return (call.idempotent and throttled_or_down) or not failure.sent
+
+        return await self.retrying(
+            lambda: self.attempt(handle, access_token, call), call.label, retriable=retriable
+        )
+
+    async def retrying(
+        self,
+        attempt: Callable[[], Awaitable[T | Failure]],
+        what: str,
+        *,
+        retriable: Retriable,
+        delay: Delay | None = None,
+    ) -> T:
+        """`attempt`, repeated by the shared attempt loop with this transport's policy and sleep;
+        `what` names the call in logs."""
+        return await with_retries(
+            attempt,
+            partner=PARTNER,
+            what=what,
+            policy=self.policy,
+            sleep=self.sleep,
+            retriable=retriable,
+            delay=delay,
+        )
 
     async def attempt(self, handle: str, access_token: str, call: RestCall) -> RestReply | Failure:
         """One try, after waiting for the store's bucket; never raises for partner failures."""
         url = self.rest_url(handle, call.resource, call.params)
-        headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
-        content = None
-        if call.body is not None:
-            content = signing.compact_json(call.body)
-            headers["Content-Type"] = JSON_CONTENT_TYPE
+        headers = {
+            "Authorization": f"Bearer {access_token}",
+            "Accept": "application/json",
+            "Content-Type": JSON_CONTENT_TYPE,
+        }
+        content = None if call.body is None else signing.compact_json(call.body)
         if self._limiter is not None:
             await self._limiter.acquire(handle)
-        try:
-            response = await self._http.request(
-                call.method, url, content=content, headers=headers, timeout=self.timeout
-            )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            return Failure(FailureKind.UNAVAILABLE, "connect_error", type(exc).__name__, sent=False)
-        except httpx.TimeoutException as exc:
-            return Failure(FailureKind.UNAVAILABLE, "timeout", type(exc).__name__)
-        except httpx.HTTPError as exc:
-            return Failure(FailureKind.UNAVAILABLE, "transport_error", type(exc).__name__)
-        return classify(response, self.clock())
+        request = self._http.build_request(
+            call.method, url, content=content, headers=headers, timeout=self.timeout
+        )
+        response = await send(self._http, request)
+        if isinstance(response, Failure):
+            return response
+        return classify(response, self.clock(), call.scope)
 
 
-def classify(response: httpx.Response, now: float) -> RestReply | Failure:
+def classify(response: httpx.Response, now: float, scope: str = "") -> RestReply | Failure:
     status = response.status_code
     trace_id = response.headers.get("traceId", "")
     try:
@@ -213,6 +197,8 @@ def classify(response: httpx.Response, now: float) -> RestReply | Failure:
         return Failure(FailureKind.RATE_LIMITED, code, message, trace_id, retry_after)
     if status == 401:
         return Failure(FailureKind.AUTH_EXPIRED, code, message, trace_id)
+    if status == 403:
+        return Failure(FailureKind.SCOPE_MISSING, code, message, trace_id, scope=scope)
     if status >= 500:
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
         return Failure(FailureKind.UNAVAILABLE, code, message, trace_id, retry_after)

@@ -13,7 +13,6 @@ did not reach the server; a refresh also when the server asked to slow down.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -21,15 +20,14 @@ from urllib.parse import urlencode
 
 import httpx
 
-from adapters.http.failures import FailureKind
+from adapters.http.attempts import send, with_retries
+from adapters.http.failures import Failure, FailureKind
 from adapters.http.redaction import redact_httpx_request_logs
 from adapters.http.retry import RetryPolicy
-from adapters.tiktok.transport import DEFAULT_TIMEOUT, PARTNER, ApiReply, Failure, classify
+from adapters.tiktok.transport import DEFAULT_TIMEOUT, PARTNER, classify
 from domain.errors import PartnerRejected
 from domain.secret import Secret
 from domain.tokens import TikTokGrant
-
-log = logging.getLogger("adapters.tiktok")
 
 CONSENT_URL_REST_OF_WORLD = "https://services.tiktokshop.com/open/authorize"
 CONSENT_URL_US = "https://services.us.tiktokshop.com/open/authorize"
@@ -118,47 +116,38 @@ class TikTokAuthClient:
     async def _token_call(self, path: str, params: dict[str, str], *, refreshing: bool) -> TikTokGrant:
         query = urlencode({"app_key": self._app_key, "app_secret": self._app_secret, **params})
         url = f"{self._auth_url}{path}?{query}"
-        retries = 0
-        while True:
-            outcome = await self._send(url)
-            if isinstance(outcome, ApiReply):
-                try:
-                    return grant_from_data(outcome.data)
-                except (KeyError, ValueError, TypeError):
-                    raise PartnerRejected(
-                        PARTNER,
-                        "malformed_token_response",
-                        "The token response lacks a field.",
-                        outcome.request_id,
-                    ) from None
-            failure = _token_failure(outcome, refreshing=refreshing)
+
+        async def attempt() -> TikTokGrant | Failure:
+            response = await send(self._http, self._http.build_request("GET", url, timeout=self._timeout))
+            if isinstance(response, Failure):
+                return response
+            outcome = classify(response, self._clock())
+            if isinstance(outcome, Failure):
+                return _token_failure(outcome, refreshing=refreshing)
+            try:
+                return grant_from_data(outcome.data)
+            except (KeyError, ValueError, TypeError):
+                raise PartnerRejected(
+                    PARTNER,
+                    "malformed_token_response",
+                    "The token response lacks a field.",
+                    outcome.request_id,
+                ) from None
+
+        def retriable(failure: Failure) -> bool:
             # A throttled refresh was not processed; a code exchange is only ever repeated when
             # the request certainly never left.
             throttled_refresh = refreshing and failure.kind is FailureKind.RATE_LIMITED
-            retriable = throttled_refresh or not failure.sent
-            if not retriable or retries + 1 >= self._policy.max_attempts:
-                log.warning(
-                    "tiktok GET %s failed: %s code=%s request_id=%s",
-                    path,
-                    failure.kind.value,
-                    failure.code,
-                    failure.request_id,
-                )
-                raise failure.to_error()
-            delay = self._policy.delay(retries, failure.retry_after_s)
-            retries += 1
-            await self._sleep(delay)
+            return throttled_refresh or not failure.sent
 
-    async def _send(self, url: str) -> ApiReply | Failure:
-        try:
-            response = await self._http.get(url, timeout=self._timeout)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            return Failure(FailureKind.UNAVAILABLE, "connect_error", type(exc).__name__, sent=False)
-        except httpx.TimeoutException as exc:
-            return Failure(FailureKind.UNAVAILABLE, "timeout", type(exc).__name__)
-        except httpx.HTTPError as exc:
-            return Failure(FailureKind.UNAVAILABLE, "transport_error", type(exc).__name__)
-        return classify(response, self._clock())
+        return await with_retries(
+            attempt,
+            partner=PARTNER,
+            what=f"GET {path}",
+            policy=self._policy,
+            sleep=self._sleep,
+            retriable=retriable,
+        )
 
 
 def _token_failure(failure: Failure, *, refreshing: bool) -> Failure:

@@ -1,10 +1,11 @@
 """The TikTok Shop port adapter (`domain.ports.TikTokChannelApi`).
 
 Shop-scoped calls get their token from the `ShopCredentials` they are given. When TikTok says the
-token expired (or is invalid), the adapter asks the optional `token_refresher` for a new one once,
-then repeats the call; the refresher belongs to the service layer, which refreshes through
-`refresh` and persists the rotated pair. Concurrent calls of one shop that hit the same expired
-token share a single refresh.
+token expired (or is invalid), the adapter asks its `AccessTokenRefresher` (a port, given at
+construction) for a new one once, then repeats the call; the refresher belongs to the service
+layer, which refreshes through the token host and persists the rotated pair. It needs only the
+token host client, not this one, so both can share one `TikTokAuthClient` without a cycle.
+Concurrent calls of one shop that hit the same expired token share a single refresh.
 """
 
 from __future__ import annotations
@@ -40,14 +41,11 @@ from domain.channel import (
 )
 from domain.errors import ChannelProductClosed, PartnerRejected
 from domain.ids import ChannelProductId, OrderId
+from domain.ports import AccessTokenRefresher
 from domain.secret import Secret
 from domain.tokens import TikTokGrant
 
 log = logging.getLogger("adapters.tiktok")
-
-TokenRefresher = Callable[[ShopCredentials], Awaitable[Secret | None]]
-"""Given the credentials whose access token TikTok rejected, return a fresh access token (after
-persisting the rotated pair), or None when the shop cannot be refreshed."""
 
 T = TypeVar("T")
 
@@ -114,7 +112,8 @@ class TikTokChannelClient:
         app_secret: str,
         service_id: str,
         rate_limiter: KeyedRateLimiter | None = None,
-        token_refresher: TokenRefresher | None = None,
+        token_refresher: AccessTokenRefresher | None = None,
+        auth: TikTokAuthClient | None = None,
         consent_base_url: str | None = None,
         retry_policy: RetryPolicy | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
@@ -133,7 +132,8 @@ class TikTokChannelClient:
             clock=clock,
             sleep=sleep,
         )
-        self.auth = TikTokAuthClient(
+        # `auth` is the token host client shared with the refresher; otherwise one of our own.
+        self.auth = auth or TikTokAuthClient(
             http,
             auth_url=auth_url,
             app_key=app_key,
@@ -145,7 +145,7 @@ class TikTokChannelClient:
             clock=clock,
             sleep=sleep,
         )
-        self.token_refresher = token_refresher
+        self._token_refresher = token_refresher
         self._app_key = app_key
         self._app_secret = app_secret
         self._refresh_locks: dict[str, asyncio.Lock] = {}
@@ -157,7 +157,7 @@ class TikTokChannelClient:
     # ------------------------------------------------------------------ tokens
 
     async def _refresh_shop_token(self, credentials: ShopCredentials, rejected_token: str) -> Secret | None:
-        if self.token_refresher is None:
+        if self._token_refresher is None:
             return None
         cipher = credentials.shop_cipher
         lock = self._refresh_locks.setdefault(cipher, asyncio.Lock())
@@ -165,7 +165,7 @@ class TikTokChannelClient:
             previous = self._rotations.get(cipher)
             if previous is not None and previous[0] == rejected_token:
                 return previous[1]  # a concurrent call already refreshed this token
-            fresh = await self.token_refresher(credentials)
+            fresh = await self._token_refresher.refresh_for(credentials)
             if fresh is not None:
                 self._rotations[cipher] = (rejected_token, fresh)
             return fresh

@@ -1,4 +1,4 @@
-"""Sending signed Open API requests: building, rate limiting, the retry loop and error mapping.
+"""Sending signed Open API requests: building, rate limiting, retries and error mapping.
 
 Every attempt takes a fresh timestamp and is signed again over the exact bytes it sends. 429 and
 `36009002` are always retried; 5xx, `36009003`/`36009007` and timeouts only for idempotent calls
@@ -21,12 +21,12 @@ from urllib.parse import urlencode
 
 import httpx
 
-from adapters.http.failures import FailureKind, partner_error
+from adapters.http.attempts import send, with_retries
+from adapters.http.failures import Failure, FailureKind
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.redaction import redact_httpx_request_logs
 from adapters.http.retry import RetryPolicy, parse_retry_after
 from adapters.tiktok import signing
-from domain.errors import PartnerError
 
 PARTNER = "tiktok"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -71,21 +71,6 @@ class ApiCall:
 class ApiReply:
     data: Any
     request_id: str
-
-
-@dataclass(slots=True)
-class Failure:
-    kind: FailureKind
-    code: str
-    message: str
-    request_id: str = ""
-    retry_after_s: float | None = None
-    sent: bool = True  # False when the request certainly never reached the server
-
-    def to_error(self) -> PartnerError:
-        return partner_error(
-            self.kind, PARTNER, self.code, self.message, self.request_id, retry_after_s=self.retry_after_s
-        )
 
 
 class TikTokTransport:
@@ -136,19 +121,18 @@ class TikTokTransport:
             call.method, url, content=body or None, headers=headers, timeout=self._timeout
         )
 
-    # ------------------------------------------------------------------ the retry loop
+    # ------------------------------------------------------------------ attempts
 
     async def call(self, call: ApiCall, tokens: AccessTokenSource) -> ApiReply:
         token = await tokens.access_token()
         refreshed = False
-        retries = 0
-        while True:
-            if self._limiter is not None:
-                await self._limiter.acquire(call.shop_cipher or "")
-            outcome = await self._attempt(call, token)
-            if isinstance(outcome, ApiReply):
-                return outcome
-            if outcome.kind is FailureKind.AUTH_EXPIRED and not refreshed:
+
+        async def attempt() -> ApiReply | Failure:
+            # A rejected token is refreshed once per call and the request repeated at once: that
+            # is part of the attempt, not a back-off retry.
+            nonlocal token, refreshed
+            outcome = await self._send(call, token)
+            if isinstance(outcome, Failure) and outcome.kind is FailureKind.AUTH_EXPIRED and not refreshed:
                 refreshed = True
                 log.info(
                     "tiktok %s %s: access token rejected (%s), refreshing",
@@ -158,47 +142,31 @@ class TikTokTransport:
                 )
                 fresh = await tokens.refresh(token)
                 if fresh is None:
-                    raise outcome.to_error()
+                    return outcome
                 token = fresh
-                continue
-            retriable = outcome.kind is FailureKind.RATE_LIMITED or (
-                outcome.kind is FailureKind.UNAVAILABLE and (call.idempotent or not outcome.sent)
-            )
-            if not retriable or retries + 1 >= self._policy.max_attempts:
-                log.warning(
-                    "tiktok %s %s failed: %s code=%s request_id=%s after %d attempt(s)",
-                    call.method,
-                    call.path,
-                    outcome.kind.value,
-                    outcome.code,
-                    outcome.request_id,
-                    retries + 1,
-                )
-                raise outcome.to_error()
-            delay = self._policy.delay(retries, outcome.retry_after_s)
-            retries += 1
-            log.info(
-                "tiktok %s %s: %s code=%s request_id=%s; retry %d in %.2fs",
-                call.method,
-                call.path,
-                outcome.kind.value,
-                outcome.code,
-                outcome.request_id,
-                retries,
-                delay,
-            )
-            await self._sleep(delay)
+                outcome = await self._send(call, token)
+            return outcome
 
-    async def _attempt(self, call: ApiCall, token: str) -> ApiReply | Failure:
-        request = self.build_request(call, token)
-        try:
-            response = await self._http.send(request)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            return Failure(FailureKind.UNAVAILABLE, "connect_error", type(exc).__name__, sent=False)
-        except httpx.TimeoutException as exc:
-            return Failure(FailureKind.UNAVAILABLE, "timeout", type(exc).__name__)
-        except httpx.HTTPError as exc:
-            return Failure(FailureKind.UNAVAILABLE, "transport_error", type(exc).__name__)
+        def retriable(failure: Failure) -> bool:
+            return failure.kind is FailureKind.RATE_LIMITED or (
+                failure.kind is FailureKind.UNAVAILABLE and (call.idempotent or not failure.sent)
+            )
+
+        return await with_retries(
+            attempt,
+            partner=PARTNER,
+            what=f"{call.method} {call.path}",
+            policy=self._policy,
+            sleep=self._sleep,
+            retriable=retriable,
+        )
+
+    async def _send(self, call: ApiCall, token: str) -> ApiReply | Failure:
+        if self._limiter is not None:
+            await self._limiter.acquire(call.shop_cipher or "")
+        response = await send(self._http, self.build_request(call, token))
+        if isinstance(response, Failure):
+            return response
         return classify(response, self._clock())
 
 

@@ -1,6 +1,8 @@
 """SHOPLINE error shapes (reference A2, A5, A6).
 
-REST failures are an HTTP status with `{"errors": ...}`. The OAuth token endpoints answer with
+REST failures are an HTTP status with `{"errors": ...}`; a call outside the scopes the merchant
+granted is a 403 "forbidden" (A6, B4a) whose text the reference does not give, so the sandbox
+words it itself. The OAuth token endpoints answer with
 their own envelope `{code, i18nCode, message, data}`; `code` is 200 on success. The i18n codes
 `OAUTH_CODE_INVALID` and `REQUEST_FREQUENTLY` come from the reference; the sandbox also uses
 `SIGN_INVALID`, `TIMESTAMP_INVALID` and `APP_KEY_INVALID` for checks the reference describes
@@ -28,6 +30,10 @@ class OAuthError(Exception):
 
 
 TOO_MANY_REQUESTS = "Too many request"
+
+
+def scope_not_granted(scope: str) -> str:
+    return f"Forbidden: the app has not been granted the access scope {scope}."
 
 
 def not_found(what: str = "Not Found") -> ShoplineError:

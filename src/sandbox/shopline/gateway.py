@@ -1,6 +1,7 @@
 """The SHOPLINE Admin REST gateway: store handle from the URL prefix `/stores/{handle}`, API
-version, route, Bearer token, leaky-bucket rate limit per (app, store), content type, injected
-faults, then the endpoint. Every answer carries a `traceId` header (reference A4)."""
+version, route, Bearer token, the token's access scopes, leaky-bucket rate limit per (app, store),
+content type, injected faults, then the endpoint. Every answer carries a `traceId` header
+(reference A4)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.faults import FaultInjector
-from sandbox.shopline.errors import TOO_MANY_REQUESTS, ShoplineError
+from sandbox.shopline.errors import TOO_MANY_REQUESTS, ShoplineError, scope_not_granted
 from sandbox.shopline.models import Store
 from sandbox.shopline.state import API_VERSIONS, ShoplineState
 
@@ -75,6 +76,8 @@ class SlRoute:
     method: str
     resource: str
     handler: SlHandler
+    scopes: tuple[str, ...] = ()
+    """Any one of these access scopes admits the call; empty when the reference names none."""
     pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -132,14 +135,17 @@ def make_rest_dispatcher(
         if store is None or version not in API_VERSIONS:
             raise ShoplineError(404, "Not Found")
         route, params = resolve(routes, request.method, resource)
-        state.auth.authenticate(handle, request.headers.get("Authorization"))
+        token = state.auth.authenticate(handle, request.headers.get("Authorization"))
+        if route.scopes and not set(route.scopes) & set(token.scopes):
+            raise ShoplineError(403, scope_not_granted(route.scopes[0]))
         if not state.limiter.try_acquire((state.app.app_key, handle)):
             raise ShoplineError(429, TOO_MANY_REQUESTS)
         body = await request.read()
-        if request.method in ("POST", "PUT") and body:
-            media_type = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
-            if media_type != "application/json":
-                raise ShoplineError(400, "Content-Type must be application/json.")
+        # Every request, GET included, must say `Content-Type: application/json; charset=utf-8`;
+        # a missing or wrong one is a 400 (reference A4, A6, B4a).
+        media_type = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if media_type != "application/json":
+            raise ShoplineError(400, "Content-Type must be application/json.")
         decision = faults.decide("shopline", request.method, f"/admin/openapi/{version}/{resource}")
         if decision.latency_s:
             await asyncio.sleep(decision.latency_s)

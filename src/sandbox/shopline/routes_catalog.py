@@ -250,19 +250,23 @@ async def store_information(call: SlCall) -> Reply:
     )
 
 
+# Scopes per reference B1, B2 and B4a. B2 names only `write_inventory`; the scope of its reads is
+# unconfirmed, so they also accept `read_inventory`.
+_INVENTORY_READ = ("write_inventory", "read_inventory")
+
 ROUTES = [
-    SlRoute("GET", "merchants/shop.json", store_information),
-    SlRoute("GET", "products/products.json", list_products),
-    SlRoute("GET", "products/count.json", count_products),
-    SlRoute("GET", "products/variants/{variant_id}.json", get_variant),
-    SlRoute("PUT", "products/variants/{variant_id}.json", update_variant),
-    SlRoute("GET", "products/{product_id}/variants.json", list_variants),
-    SlRoute("GET", "products/{product_id}.json", get_product),
-    SlRoute("GET", "inventory_levels.json", list_inventory_levels),
-    SlRoute("POST", "inventory_levels/set.json", set_inventory_level),
-    SlRoute("POST", "inventory_levels/adjust.json", adjust_inventory_level),
-    SlRoute("POST", "inventory_levels/connect.json", connect_inventory_level),
-    SlRoute("GET", "locations/list.json", list_locations),
-    SlRoute("GET", "locations.json", list_locations),
-    SlRoute("GET", "locations/{location_id}.json", get_location),
+    SlRoute("GET", "merchants/shop.json", store_information, ("read_store_information",)),
+    SlRoute("GET", "products/products.json", list_products, ("read_products",)),
+    SlRoute("GET", "products/count.json", count_products, ("read_products",)),
+    SlRoute("GET", "products/variants/{variant_id}.json", get_variant, ("read_products",)),
+    SlRoute("PUT", "products/variants/{variant_id}.json", update_variant, ("write_products",)),
+    SlRoute("GET", "products/{product_id}/variants.json", list_variants, ("read_products",)),
+    SlRoute("GET", "products/{product_id}.json", get_product, ("read_products",)),
+    SlRoute("GET", "inventory_levels.json", list_inventory_levels, _INVENTORY_READ),
+    SlRoute("POST", "inventory_levels/set.json", set_inventory_level, ("write_inventory",)),
+    SlRoute("POST", "inventory_levels/adjust.json", adjust_inventory_level, ("write_inventory",)),
+    SlRoute("POST", "inventory_levels/connect.json", connect_inventory_level, ("write_inventory",)),
+    SlRoute("GET", "locations/list.json", list_locations, _INVENTORY_READ),
+    SlRoute("GET", "locations.json", list_locations, _INVENTORY_READ),
+    SlRoute("GET", "locations/{location_id}.json", get_location, _INVENTORY_READ),
 ]

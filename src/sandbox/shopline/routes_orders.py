@@ -335,11 +335,12 @@ async def cancel_order(call: SlCall) -> Reply:
     return Reply({"order": rendered})
 
 
+# Scopes per reference B3.
 ROUTES = [
-    SlRoute("POST", "orders.json", create_order),
-    SlRoute("GET", "orders.json", list_orders),
-    SlRoute("GET", "orders/count.json", count_orders),
-    SlRoute("POST", "orders/{order_id}/cancel.json", cancel_order),
-    SlRoute("GET", "orders/{order_id}.json", get_order),
-    SlRoute("PUT", "orders/{order_id}.json", update_order),
+    SlRoute("POST", "orders.json", create_order, ("write_orders",)),
+    SlRoute("GET", "orders.json", list_orders, ("read_orders",)),
+    SlRoute("GET", "orders/count.json", count_orders, ("read_orders",)),
+    SlRoute("POST", "orders/{order_id}/cancel.json", cancel_order, ("write_orders",)),
+    SlRoute("GET", "orders/{order_id}.json", get_order, ("read_orders",)),
+    SlRoute("PUT", "orders/{order_id}.json", update_order, ("write_orders",)),
 ]

@@ -22,7 +22,7 @@ from domain.errors import (
     PartnerTokenRevoked,
 )
 from domain.ids import AppId, ShopId
-from domain.ports import Clock, ShoplineApi, TikTokChannelApi, UnitOfWork
+from domain.ports import Clock, ShoplineApi, TikTokTokenRefresh, UnitOfWork
 from domain.secret import Secret
 from domain.shop import ShopStatus
 from domain.tokens import DEFAULT_REFRESH_WINDOW, ShoplineGrant, ShoplineToken, TikTokToken
@@ -72,12 +72,12 @@ class _Tally:
 
 
 class TokenUpkeep:
-    """``run`` is the periodic job; ``refresh_for`` is the TikTok adapter's ``TokenRefresher``."""
+    """``run`` is the periodic job; ``refresh_for`` makes it the TikTok adapter's ``AccessTokenRefresher``."""
 
     def __init__(
         self,
         unit_of_work: Callable[[], UnitOfWork],
-        tiktok: TikTokChannelApi,
+        tiktok: TikTokTokenRefresh,
         shopline: ShoplineApi,
         clock: Clock,
         *,

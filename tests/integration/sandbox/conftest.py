@@ -123,8 +123,8 @@ class ShoplineClient:
         headers = shopline_post_headers(self.app_key, secret or self.app_secret, body, self.now_ms())
         return await self.http.post(f"{self.base}{path}", content=body, headers=headers)
 
-    async def install(self) -> str:
-        code = self.sandbox.control.install_shopline(self.handle)["code"]
+    async def install(self, scopes: list[str] | None = None) -> str:
+        code = self.sandbox.control.install_shopline(self.handle, scopes)["code"]
         response = await self.signed_post("/admin/oauth/token/create", compact_json({"code": code}))
         assert response.json()["code"] == 200, response.text
         self.access_token = response.json()["data"]["accessToken"]
@@ -139,9 +139,11 @@ class ShoplineClient:
             else f"{self.base}/admin/openapi/{SHOPLINE_VERSION}/{resource}"
         )
         access = self.access_token if token is None else token
-        headers = {"Authorization": f"Bearer {access}"} if access else {}
+        # Every SHOPLINE request carries the JSON content type, GET included (reference A4).
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if access:
+            headers["Authorization"] = f"Bearer {access}"
         if json is not None:
-            headers["Content-Type"] = "application/json; charset=utf-8"
             return await self.http.request(
                 method, url, params=params, content=compact_json(json), headers=headers
             )

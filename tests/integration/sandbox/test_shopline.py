@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, urlencode
 
 from sandbox.signing import compact_json
 
@@ -23,6 +24,61 @@ async def test_url_template_carries_the_handle_in_a_path_prefix(sandbox, shoplin
         sandbox.shopline_url("unknown-store") + "/admin/openapi/v20251201/locations/list.json"
     )
     assert other.status_code == 404
+
+
+async def test_a_request_without_the_json_content_type_is_400_even_a_get(shopline):
+    url = f"{shopline.base}/admin/openapi/v20251201/products/count.json"
+    bearer = {"Authorization": f"Bearer {shopline.access_token}"}
+    missing = await shopline.http.get(url, headers=bearer)
+    assert missing.status_code == 400 and "Content-Type" in missing.json()["errors"]
+    wrong = await shopline.http.get(url, headers={**bearer, "Content-Type": "text/plain"})
+    assert wrong.status_code == 400
+    sent = await shopline.http.get(url, headers={**bearer, "Content-Type": "application/json; charset=utf-8"})
+    assert sent.status_code == 200
+
+
+async def test_a_call_outside_the_granted_scopes_is_403_naming_the_scope(shopline):
+    await shopline.install(scopes=["read_products", "read_orders"])
+    assert (await shopline.request("GET", "products/count.json")).status_code == 200
+    assert (await shopline.request("GET", "orders.json")).status_code == 200
+    level = {"inventory_item_id": "1", "location_id": "1", "available": 1}
+    refused = await shopline.request("POST", "inventory_levels/set.json", json=level)
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "errors": "Forbidden: the app has not been granted the access scope write_inventory."
+    }
+    assert refused.headers["traceId"]
+    store_information = await shopline.request("GET", "merchants/shop.json")
+    assert (
+        store_information.status_code == 403
+        and "read_store_information" in store_information.json()["errors"]
+    )
+    assert (await shopline.request("POST", "orders.json", json={"order": {}})).status_code == 403
+    assert (
+        await shopline.request("PUT", "products/variants/1.json", json={"variant": {}})
+    ).status_code == 403
+
+
+async def test_the_merchant_grants_exactly_the_scopes_of_the_authorize_url(sandbox, shopline):
+    asked = {
+        "appKey": shopline.app_key,
+        "responseType": "code",
+        "scope": "read_orders,write_orders",
+        "redirectUri": "http://127.0.0.1/mcc/callback",
+        "customField": "csrf-2",
+    }
+    url = f"{shopline.base}/admin/oauth-web/#/oauth/authorize?{urlencode(asked, quote_via=quote)}"
+    installed = sandbox.control.install_shopline(shopline.handle, authorization_url=url)
+    assert installed["callback_url"].startswith("http://127.0.0.1/mcc/callback?")
+    assert installed["params"]["customField"] == "csrf-2"
+    created = await shopline.signed_post(
+        "/admin/oauth/token/create", compact_json({"code": installed["code"]})
+    )
+    data = created.json()["data"]
+    assert data["scope"] == "read_orders,write_orders"
+    token = data["accessToken"]
+    assert (await shopline.request("GET", "orders.json", token=token)).status_code == 200
+    assert (await shopline.request("GET", "products/count.json", token=token)).status_code == 403
 
 
 async def test_unknown_api_version_is_404(shopline):

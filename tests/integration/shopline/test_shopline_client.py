@@ -16,7 +16,13 @@ import pytest
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.retry import RetryPolicy
 from domain.channel import BuyerInfo, NewShoplineOrder, ShoplineCredentials, ShoplineOrderLine, TimeWindow
-from domain.errors import PartnerAuthExpired, PartnerRateLimited, PartnerRejected, PartnerUnavailable
+from domain.errors import (
+    PartnerAuthExpired,
+    PartnerRateLimited,
+    PartnerRejected,
+    PartnerScopeMissing,
+    PartnerUnavailable,
+)
 from domain.ids import ShoplineOrderId, ShoplineVariantId
 from domain.money import Money
 from domain.secret import Secret
@@ -160,6 +166,26 @@ async def test_variant_price_inventory_levels_and_locations(sandbox, client, cre
     with pytest.raises(PartnerRejected) as caught:
         await client.set_inventory_level(credentials, "999", default.location_id, 1)
     assert caught.value.code == "422" and caught.value.request_id
+
+
+async def test_a_call_outside_the_installed_scopes_names_the_scope_and_is_not_retried(
+    sandbox, client, sleeps
+) -> None:
+    handle = sandbox.shopline_handle
+    url = client.install_url(handle, ["read_products", "read_orders"], "http://127.0.0.1/callback")
+    installed = sandbox.control.install_shopline(handle, authorization_url=url)
+    grant = await client.create_token(handle, installed["code"])
+    assert grant.scopes == ("read_products", "read_orders")
+    credentials = ShoplineCredentials(handle, grant.access_token)
+    variant = sandbox.control.shopline_variants(handle, 1)[0]
+    with pytest.raises(PartnerScopeMissing) as caught:
+        await client.set_inventory_level(credentials, variant["inventory_item_id"], "1", 5)
+    assert caught.value.scope == "write_inventory" and caught.value.code == "403"
+    assert "re-authorize" in str(caught.value)
+    with pytest.raises(PartnerScopeMissing) as caught:
+        await client.store_currency(credentials)
+    assert caught.value.scope == "read_store_information"
+    assert sleeps.taken == []
 
 
 async def test_create_find_and_cancel_an_order(sandbox, client, credentials) -> None:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from adapters.http.ratelimit import KeyedRateLimiter
+from adapters.tiktok.auth import TikTokAuthClient
 from adapters.tiktok.client import TikTokChannelClient
 from domain.channel import ShopCredentials
 from domain.secret import Secret
@@ -39,6 +40,22 @@ def store() -> TokenStore:
     return TokenStore()
 
 
+@dataclass
+class StoreRefresher:
+    """The service layer's `AccessTokenRefresher` in miniature: refresh through the token host,
+    keep the rotated grant."""
+
+    auth: TikTokAuthClient
+    store: TokenStore | None
+
+    async def refresh_for(self, _rejected: ShopCredentials) -> Secret | None:
+        if self.store is None or self.store.grant is None:
+            return None
+        self.store.grant = await self.auth.refresh(self.store.grant.refresh_token)
+        self.store.rotations += 1
+        return self.store.grant.access_token
+
+
 def make_client(
     sandbox: RunningSandbox,
     http: httpx.AsyncClient,
@@ -48,16 +65,17 @@ def make_client(
     limiter: KeyedRateLimiter | None = None,
 ) -> TikTokChannelClient:
     credentials = sandbox.credentials
-    client: TikTokChannelClient
-
-    async def refresher(_rejected: ShopCredentials) -> Secret | None:
-        if store is None or store.grant is None:
-            return None
-        store.grant = await client.refresh(store.grant.refresh_token)
-        store.rotations += 1
-        return store.grant.access_token
-
-    client = TikTokChannelClient(
+    auth = TikTokAuthClient(
+        http,
+        auth_url=sandbox.tiktok_auth_url,
+        app_key=credentials.tiktok_app_key,
+        app_secret=credentials.tiktok_app_secret,
+        service_id=credentials.tiktok_service_id,
+        consent_base_url=sandbox.tiktok_auth_url,
+        clock=clock.now,
+        sleep=sleeps,
+    )
+    return TikTokChannelClient(
         http,
         api_url=sandbox.tiktok_api_url,
         auth_url=sandbox.tiktok_auth_url,
@@ -66,11 +84,11 @@ def make_client(
         service_id=credentials.tiktok_service_id,
         consent_base_url=sandbox.tiktok_auth_url,
         rate_limiter=limiter or KeyedRateLimiter(None),
-        token_refresher=refresher,
+        token_refresher=StoreRefresher(auth, store),
+        auth=auth,
         clock=clock.now,
         sleep=sleeps,
     )
-    return client
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 
 from adapters.shopline.client import ShoplineClient
+from adapters.tiktok.auth import TikTokAuthClient
 from adapters.tiktok.client import TikTokChannelClient
-from domain.ports import ShoplineApi, TikTokChannelApi
+from domain.ports import ShoplineApi, TikTokChannelApi, TikTokTokenRefresh
 
 
 async def test_clients_implement_the_partner_ports() -> None:
@@ -23,3 +24,15 @@ async def test_clients_implement_the_partner_ports() -> None:
         assert isinstance(tiktok, TikTokChannelApi)
         assert isinstance(shopline, ShoplineApi)
         assert "secret" not in repr(tiktok) + repr(shopline)
+
+
+async def test_the_token_host_client_alone_renews_tiktok_grants() -> None:
+    async with httpx.AsyncClient() as http:
+        auth: TikTokTokenRefresh = TikTokAuthClient(
+            http,
+            auth_url="https://auth.tiktok-shops.com",
+            app_key="key",
+            app_secret="secret",
+            service_id="7310000000000000001",
+        )
+        assert isinstance(auth, TikTokTokenRefresh)

@@ -19,6 +19,7 @@ from domain.errors import (
     PartnerAuthExpired,
     PartnerRateLimited,
     PartnerRejected,
+    PartnerScopeMissing,
     PartnerUnavailable,
 )
 from domain.ids import ShoplineVariantId
@@ -104,6 +105,14 @@ async def test_rest_requests_use_version_template_bearer_and_compact_json(fake_c
     assert request.content == b'{"variant":{"id":"55","price":"9.50"}}'
 
 
+async def test_get_requests_carry_the_json_content_type_too(fake_clock) -> None:
+    server = Server([respond(200, {"locations": []})])
+    await make_client(server, fake_clock).locations(CREDENTIALS)
+    request = server.requests[0]
+    assert request.method == "GET" and request.content == b""
+    assert request.headers["content-type"] == "application/json; charset=utf-8"
+
+
 async def test_handles_that_could_change_the_host_are_refused(fake_clock) -> None:
     with pytest.raises(InvalidStoreHandle):
         await make_client(Server([]), fake_clock).locations(ShoplineCredentials("evil.com/x", Secret("t")))
@@ -133,6 +142,15 @@ async def test_status_codes_map_to_port_errors(fake_clock, status, error) -> Non
         await make_client(server, fake_clock).locations(CREDENTIALS)
     assert caught.value.code == str(status) and "is invalid" in caught.value.partner_message
     assert len(server.requests) == 1
+
+
+async def test_a_403_is_a_missing_scope_named_after_the_endpoint_and_never_retried(fake_clock) -> None:
+    server = Server([respond(403, {"errors": "Forbidden"})])
+    with pytest.raises(PartnerScopeMissing) as caught:
+        await make_client(server, fake_clock).set_inventory_level(CREDENTIALS, "7", "1", 3)
+    assert caught.value.scope == "write_inventory" and caught.value.request_id == "T-1"
+    assert "re-authorize" in str(caught.value) and "'write_inventory'" in str(caught.value)
+    assert len(server.requests) == 1 and fake_clock.sleeps == []
 
 
 async def test_reset_during_create_is_followed_by_a_lookup_not_a_second_post(fake_clock) -> None:

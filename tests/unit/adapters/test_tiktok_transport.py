@@ -14,13 +14,17 @@ import pytest
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.retry import RetryPolicy
 from adapters.tiktok import signing
+from adapters.tiktok.client import TikTokChannelClient
 from adapters.tiktok.transport import ApiCall, TikTokTransport
+from domain.channel import ShopCredentials
 from domain.errors import (
     PartnerAuthExpired,
     PartnerRateLimited,
     PartnerRejected,
     PartnerUnavailable,
 )
+from domain.secret import Secret
+from tests.fakes import FakeAccessTokenRefresher
 
 APP_KEY = "unit-app-key"
 APP_SECRET = "unit-app-secret-value"
@@ -260,3 +264,29 @@ async def test_the_rate_limiter_spaces_calls_of_one_shop(fake_clock) -> None:
     for _ in range(3):
         await transport.call(SEARCH, Tokens())
     assert fake_clock.sleeps == pytest.approx([0.5, 0.5])
+
+
+async def test_the_client_asks_the_refresher_it_was_constructed_with(fake_clock) -> None:
+    refresher = FakeAccessTokenRefresher(fresh=Secret(NEW_TOKEN))
+    server = Server(
+        [
+            reply(401, envelope(105002, message="Expired credentials.")),
+            reply(200, envelope(data={"warehouses": []})),
+        ]
+    )
+    client = TikTokChannelClient(
+        httpx.AsyncClient(transport=httpx.MockTransport(server)),
+        api_url="https://open-api.test",
+        auth_url="https://auth.test",
+        app_key=APP_KEY,
+        app_secret=APP_SECRET,
+        service_id="7310000000000000001",
+        rate_limiter=KeyedRateLimiter(None),
+        token_refresher=refresher,
+        clock=fake_clock,
+        sleep=fake_clock.sleep,
+    )
+    credentials = ShopCredentials("ROW_c", Secret(TOKEN))
+    assert await client.warehouses(credentials) == []
+    assert refresher.asked == [credentials]
+    assert server.requests[1].headers["x-tts-access-token"] == NEW_TOKEN

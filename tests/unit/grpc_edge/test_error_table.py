@@ -48,6 +48,21 @@ def test_every_error_carries_error_info_with_a_stable_reason() -> None:
     assert resource.resource_name == "apps/a1"
 
 
+def test_a_missing_partner_scope_is_a_failed_precondition_naming_the_scope() -> None:
+    error = errors.PartnerScopeMissing("shopline", "403", "Forbidden", "T-1", "write_inventory")
+    status = domain_status(error)
+    assert status.code == code_pb2.FAILED_PRECONDITION
+    (info,) = _details(status, error_details_pb2.ErrorInfo)
+    assert info.reason == "PARTNER_SCOPE_MISSING"
+    assert dict(info.metadata) == {
+        "partner": "shopline",
+        "code": "403",
+        "request_id": "T-1",
+        "scope": "write_inventory",
+    }
+    assert "'write_inventory'" in status.message and "re-authorize" in status.message
+
+
 def test_invalid_argument_names_the_field_in_bad_request() -> None:
     status = domain_status(errors.InvalidDisplayName("must not be empty"))
     assert status.code == code_pb2.INVALID_ARGUMENT
