@@ -423,7 +423,7 @@ store_order_sync = Table(
     Column("synced_until", UtcDateTime, nullable=False),
 )
 
-# --- Client request ids (migration 0007_completed_requests) --------------------------------
+# --- Client request ids (migrations 0007_completed_requests, 0008_completed_request_results) ---
 
 # A client's retry key and what its first call did; app-owned, so a DeleteShop retry still finds it.
 completed_requests = Table(
@@ -434,6 +434,8 @@ completed_requests = Table(
     Column("operation", String(64), nullable=False),
     Column("subject", String(255), nullable=False),
     Column("completed_at", UtcDateTime, nullable=False),
+    # Migration 0008_completed_request_results: what the call produced, e.g. the task it started.
+    Column("result", String(255), nullable=True),
 )
 
 SHOP_OWNED_TABLES = (

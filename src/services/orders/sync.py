@@ -44,17 +44,20 @@ from domain.shop import ShopStatus
 from domain.task import Task, TaskCounts, TaskKind
 from services.inventory.stock_effects import StockEffects
 from services.orders.shopline_import import OrderImporter
+from services.shared.requests import ClientRequest
 from services.shops.history_import import ORDER_DETAIL_BATCH, TRANSIENT
 from services.tasks.jobs import (
     WRITE_ATTEMPTS,
     RetryPolicy,
     RunResult,
-    ShopTaskStarter,
     TaskRun,
     retrying,
 )
+from services.tasks.starter import TaskStarter
 
 log = logging.getLogger("mcc.orders")
+
+SYNC_ORDERS = "SyncOrders"
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -121,11 +124,11 @@ class OrderSyncs:
         self._ids = ids
         self._job_queue = job_queue
 
-    async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
+    async def start(self, app_id: AppId, shop_id: ShopId, request_id: str | None = None) -> Task:
         """Creates the task, or returns the shop's order sync that is still pending or running."""
-        return await ShopTaskStarter(
-            self._unit_of_work, self._clock, self._ids, self._job_queue, TaskKind.ORDER_SYNC
-        ).start(app_id, shop_id)
+        request = ClientRequest(app_id, request_id, SYNC_ORDERS, f"shops/{shop_id}")
+        starter = TaskStarter(self._unit_of_work, self._clock, self._ids, self._job_queue)
+        return await starter.start(request, TaskKind.ORDER_SYNC, shop_id=shop_id)
 
     async def start_for_active_shops(self) -> int:
         """One sync per active shop of every app (a shop's running sync is reused); returns how many."""

@@ -50,14 +50,15 @@ from domain.order import Order, UpdateOutcome
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.task import Task, TaskCounts, TaskKind
 from services.inventory.stock_effects import StockEffects
+from services.shared.requests import ClientRequest
 from services.tasks.jobs import (
     WRITE_ATTEMPTS,
     RetryPolicy,
     RunResult,
-    ShopTaskStarter,
     TaskRun,
     retrying,
 )
+from services.tasks.starter import TaskStarter
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -200,9 +201,9 @@ class HistoryImports:
 
     async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
         """Creates the task, or returns the shop's import that is still pending or running."""
-        return await ShopTaskStarter(
-            self._unit_of_work, self._clock, self._ids, self._job_queue, TaskKind.HISTORY_IMPORT
-        ).start(app_id, shop_id)
+        starter = TaskStarter(self._unit_of_work, self._clock, self._ids, self._job_queue)
+        request = ClientRequest(app_id, None, "ImportHistory", f"shops/{shop_id}")
+        return await starter.start(request, TaskKind.HISTORY_IMPORT, shop_id=shop_id)
 
 
 class HistoryImportHandler:
