@@ -82,3 +82,17 @@ async def test_a_recorded_request_is_replayed_and_its_id_refused_for_another_cal
             with pytest.raises(RequestIdReused) as raised:
                 await other.replayed(uow)
             assert raised.value.field == "request_id"
+
+
+async def test_the_same_id_with_other_details_is_refused() -> None:
+    world = World()
+    first = ClientRequest(APP, REQUEST, "UpdateApp", f"apps/{APP}", "auto_import_orders=True")
+    async with world.uow() as uow:
+        await first.record(uow, world.clock.now())
+        await uow.commit()
+    async with world.uow() as uow:
+        assert await first.replayed(uow) is not None
+        with pytest.raises(RequestIdReused):
+            await ClientRequest(
+                APP, REQUEST, "UpdateApp", f"apps/{APP}", "auto_import_orders=False"
+            ).replayed(uow)

@@ -42,7 +42,8 @@ class AppSettingsUpdates:
         repeating the ``request_id`` of an earlier one returns the app as it is now.
         """
         chosen = masked_fields(update_mask, _SETTING_PATHS)
-        request = ClientRequest(app_id, request_id, UPDATE_APP, f"apps/{app_id}")
+        details = repr(sorted((name, getattr(settings, name)) for name in chosen))
+        request = ClientRequest(app_id, request_id, UPDATE_APP, f"apps/{app_id}", details)
         async with self._unit_of_work() as uow:
             app = await uow.apps.get(app_id)
             if await request.replayed(uow):

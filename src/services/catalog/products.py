@@ -225,7 +225,8 @@ class ManualLinks:
         request_id: str | None = None,
     ) -> SkuView:
         """A call repeating the ``request_id`` of an earlier one returns the SKU as it is now."""
-        request = ClientRequest(app_id, request_id, LINK_SKU, _sku_subject(shop_id, product_id, sku_id))
+        subject = _sku_subject(shop_id, product_id, sku_id)
+        request = ClientRequest(app_id, request_id, LINK_SKU, subject, variant_id)
         if not await self._replayed(request) and not await self._variant_known(app_id, shop_id, variant_id):
             # The cache may lag behind SHOPLINE: one refresh before saying the variant is not there.
             await self._variants.refresh(app_id)
@@ -316,7 +317,8 @@ class PriceRules:
     ) -> PriceRuleView:
         """A call repeating the ``request_id`` of an earlier one returns the rule as it is now."""
         fields = masked_fields(update_mask, _PRICE_RULE_PATHS)
-        request = ClientRequest(app_id, request_id, UPDATE_PRICE_RULE, f"shops/{shop_id}/priceRule")
+        details = repr((sorted(fields), changes))
+        request = ClientRequest(app_id, request_id, UPDATE_PRICE_RULE, f"shops/{shop_id}/priceRule", details)
         async with self._unit_of_work() as uow:
             shop = await owned_shop(uow, app_id, shop_id)
             if await request.replayed(uow):

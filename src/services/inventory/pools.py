@@ -96,7 +96,9 @@ class InventoryPools:
         for change in caps if "caps" in fields else ():
             if change.cap is not None:
                 check_stock_setting(f"{change.field}.cap", change.cap)
-        request = ClientRequest(app_id, request_id, UPDATE_INVENTORY_POOL, pool_name(app_id, variant_id))
+        details = repr((sorted(fields), safety_stock, caps))
+        subject = pool_name(app_id, variant_id)
+        request = ClientRequest(app_id, request_id, UPDATE_INVENTORY_POOL, subject, details)
         async with self._unit_of_work() as uow:
             found = await _pool(uow, app_id, variant_id)
             if await request.replayed(uow):

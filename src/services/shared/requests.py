@@ -7,6 +7,7 @@ operation or subject is refused (``RequestIdReused``, INVALID_ARGUMENT on ``requ
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,12 +19,21 @@ from domain.ports import CompletedRequest, UnitOfWork
 @dataclass(frozen=True)
 class ClientRequest:
     """One call of ``operation`` (the RPC's name) on ``subject`` (the resource or scope it changes),
-    carrying the client's optional retry key."""
+    carrying the client's optional retry key. ``details`` are the call's own values (an update's
+    mask and new values), so the id repeated with other values is refused too."""
 
     app_id: AppId
     request_id: str | None
     operation: str
     subject: str
+    details: str = ""
+
+    @property
+    def recorded_subject(self) -> str:
+        """The subject as stored: with a short digest of the details when there are any."""
+        if not self.details:
+            return self.subject
+        return f"{self.subject}#{hashlib.sha256(self.details.encode()).hexdigest()[:16]}"
 
     async def replayed(self, uow: UnitOfWork) -> CompletedRequest | None:
         """The first call's record when this very call was done before; None for a first call (or
@@ -33,7 +43,7 @@ class ClientRequest:
         done = await uow.completed_requests.find(self.app_id, self.request_id)
         if done is None:
             return None
-        if (done.operation, done.subject) != (self.operation, self.subject):
+        if (done.operation, done.subject) != (self.operation, self.recorded_subject):
             raise RequestIdReused()
         return done
 
@@ -43,5 +53,5 @@ class ClientRequest:
         if self.request_id is None:
             return
         await uow.completed_requests.record(
-            CompletedRequest(self.app_id, self.request_id, self.operation, self.subject, at, result)
+            CompletedRequest(self.app_id, self.request_id, self.operation, self.recorded_subject, at, result)
         )

@@ -152,7 +152,8 @@ class ShopManagement:
         """A call repeating the ``request_id`` of an earlier one returns the shop as it is now."""
         fields = masked_fields(update_mask, _SHOP_PATHS)
         now = self._clock.now()
-        request = ClientRequest(app_id, request_id, UPDATE_SHOP, f"shops/{shop_id}")
+        details = repr((sorted(fields), display_name))
+        request = ClientRequest(app_id, request_id, UPDATE_SHOP, f"shops/{shop_id}", details)
         async with self._unit_of_work() as uow:
             shop = await owned_shop(uow, app_id, shop_id)
             if await request.replayed(uow):
