@@ -78,6 +78,7 @@ from domain.errors import (
     ShopAlreadyExists,
     ShopLinkedToAnotherApp,
     ShopNotFound,
+    StaleWrite,
     TaskAlreadyExists,
     TaskNotFound,
     TokenNotFound,
@@ -1003,6 +1004,8 @@ class FakeCompletedRequests:
         held = self._state().completed_requests.setdefault((request.app_id, request.request_id), request)
         if (held.operation, held.subject) != (request.operation, request.subject):
             raise RequestIdReused()
+        if held.result != request.result:
+            raise StaleWrite(f"requests/{request.request_id}", "recorded by a concurrent call")
 
 
 class FakeShopRegistry:

@@ -391,6 +391,8 @@ class CompletedRequest:
     operation: str
     subject: str
     completed_at: datetime
+    result: str | None = None
+    """What the call produced when its subject does not say (e.g. the task a start created)."""
 
 
 @runtime_checkable
@@ -400,7 +402,9 @@ class CompletedRequests(Protocol):
 
     async def find(self, app_id: AppId, request_id: str) -> CompletedRequest | None: ...
     async def record(self, request: CompletedRequest) -> None:
-        """``RequestIdReused`` when the app already used the id for another operation or subject."""
+        """``RequestIdReused`` when the app already used the id for another operation or subject;
+        ``StaleWrite`` when a concurrent call with the same id recorded another result first (a
+        retry from a fresh read then replays it)."""
         ...
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain.channel import TIKTOK, ItemFailure
-from domain.errors import PartnerRejected, PriceSyncDisabled
+from domain.errors import PartnerRejected, PriceSyncDisabled, RequestIdReused
 from domain.ids import ChannelProductId, ChannelSkuId, ShoplineVariantId
 from domain.money import Money
 from domain.pricing import PriceRounding
@@ -98,11 +98,16 @@ async def test_auto_link_refreshes_the_variants_first_and_resumes_from_its_check
     assert world.shopline.calls.count("variants") == 1  # a resumed run does not refresh again
 
 
-async def test_a_request_id_returns_the_task_it_started() -> None:
+async def test_a_request_id_returns_the_task_it_started_and_is_refused_for_another_call() -> None:
     world = await auto_link_world()
     first = await world.tasks.start_auto_link(APP, SHOP, "9b2f6c1e-0a4d-4c55-8d0e-3f8c1b7a2e11")
+    assert await world.run_task(first.id) is RunOutcome.COMPLETED  # finished: a replay still finds it
     again = await world.tasks.start_auto_link(APP, SHOP, "9b2f6c1e-0a4d-4c55-8d0e-3f8c1b7a2e11")
-    other = await world.tasks.start_price_sync(APP, SHOP, "9b2f6c1e-0a4d-4c55-8d0e-3f8c1b7a2e11")
+    with pytest.raises(RequestIdReused):
+        await world.tasks.start_price_sync(APP, SHOP, "9b2f6c1e-0a4d-4c55-8d0e-3f8c1b7a2e11")
+    with pytest.raises(RequestIdReused):
+        await world.tasks.start_auto_link(APP, None, "9b2f6c1e-0a4d-4c55-8d0e-3f8c1b7a2e11")
+    other = await world.tasks.start_price_sync(APP, SHOP, "0c7d2e5a-6b1f-4e83-9a2c-5d4e3f2a1b00")
     assert again.id == first.id and other.id != first.id
     assert (first.kind, other.kind) == (TaskKind.AUTO_LINK, TaskKind.PRICE_SYNC)
     assert len(world.database.state.tasks) == 2

@@ -126,6 +126,23 @@ def test_every_rpc_has_its_own_request_and_response() -> None:
                 seen.add(message)
 
 
+READ_ONLY_PREFIXES = ("Get", "List", "Watch")
+HANDSHAKES = {"StartInstallation", "CompleteInstallation", "StartAuthorization", "CompleteAuthorization"}
+"""Made idempotent by their single-use state instead of a request_id."""
+
+
+def test_every_mutating_rpc_takes_an_optional_request_id() -> None:
+    lacking = [
+        method.name
+        for service_name in EXPECTED_SERVICES
+        for method in _service(service_name).methods
+        if not method.name.startswith(READ_ONLY_PREFIXES) and method.name not in HANDSHAKES
+        if "request_id" not in method.input_type.fields_by_name
+        or method.input_type.fields_by_name["request_id"].type != FieldDescriptor.TYPE_STRING
+    ]
+    assert lacking == []
+
+
 def test_only_watch_task_streams() -> None:
     streaming = [
         f"{service_name}.{m.name}"

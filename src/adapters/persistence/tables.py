@@ -233,7 +233,7 @@ orders = Table(
     Index("ix_orders_shop_id_buyer_key_create_time", "shop_id", "buyer_key", "create_time"),
 )
 
-# 0009_open_order_lines: the lines of orders that still hold stock (``Order.open_lines``), by SKU,
+# 0010_open_order_lines: the lines of orders that still hold stock (``Order.open_lines``), by SKU,
 # so a SKU linked after its orders arrived finds them without reading every order's lines.
 order_open_lines = Table(
     "order_open_lines",
@@ -442,7 +442,7 @@ store_order_sync = Table(
     Column("synced_until", UtcDateTime, nullable=False),
 )
 
-# --- Client request ids (migration 0007_completed_requests) --------------------------------
+# --- Client request ids (migrations 0007_completed_requests, 0009_completed_request_results) ---
 
 # A client's retry key and what its first call did; app-owned, so a DeleteShop retry still finds it.
 completed_requests = Table(
@@ -453,6 +453,8 @@ completed_requests = Table(
     Column("operation", String(64), nullable=False),
     Column("subject", String(255), nullable=False),
     Column("completed_at", UtcDateTime, nullable=False),
+    # Migration 0009_completed_request_results: what the call produced, e.g. the task it started.
+    Column("result", String(255), nullable=True),
 )
 
 SHOP_OWNED_TABLES = (

@@ -68,7 +68,9 @@ class AppServiceServicer:
 
     def StartInstallation(self, request, context):
         """Starts installing into a SHOPLINE store: returns the SHOPLINE authorize URL to send the
-        merchant to, with a one-time state that SHOPLINE echoes back as `customField`.
+        merchant to, with a one-time state that SHOPLINE echoes back as `customField`. Takes no
+        request_id: a retry only makes another state, and the handshake completes at most once per
+        state.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

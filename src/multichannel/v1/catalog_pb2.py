@@ -28,19 +28,19 @@ from multichannel.v1 import common_pb2 as multichannel_dot_v1_dot_common__pb2
 from multichannel.v1 import task_pb2 as multichannel_dot_v1_dot_task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dmultichannel/v1/catalog.proto\x12\x0fmultichannel.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmultichannel/v1/common.proto\x1a\x1amultichannel/v1/task.proto\"\xa6\x02\n\x07Product\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x19\n\x11tiktok_product_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12.\n\x06status\x18\x04 \x01(\x0e\x32\x1e.multichannel.v1.ProductStatus\x12\"\n\x04skus\x18\x05 \x03(\x0b\x32\x14.multichannel.v1.Sku\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tsync_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe7\x02\n\x03Sku\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x15\n\rtiktok_sku_id\x18\x02 \x01(\t\x12\x12\n\nseller_sku\x18\x03 \x01(\t\x12\x12\n\nattributes\x18\x04 \x03(\t\x12%\n\x05price\x18\x05 \x01(\x0b\x32\x16.multichannel.v1.Money\x12*\n\x06status\x18\x06 \x01(\x0e\x32\x1a.multichannel.v1.SkuStatus\x12.\n\nlink_state\x18\x07 \x01(\x0e\x32\x1a.multichannel.v1.LinkState\x12\x1b\n\x13shopline_variant_id\x18\x08 \x01(\t\x12\x16\n\x0einventory_pool\x18\t \x01(\t\x12-\n\tlink_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x0ctarget_price\x18\x0b \x01(\x0b\x32\x16.multichannel.v1.Money\"\xc0\x01\n\x13ListProductsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12.\n\x06status\x18\x04 \x01(\x0e\x32\x1e.multichannel.v1.ProductStatus\x12.\n\nlink_state\x18\x05 \x01(\x0e\x32\x1a.multichannel.v1.LinkState\x12\x12\n\nseller_sku\x18\x06 \x01(\t\"[\n\x14ListProductsResponse\x12*\n\x08products\x18\x01 \x03(\x0b\x32\x18.multichannel.v1.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"!\n\x11GetProductRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"?\n\x12GetProductResponse\x12)\n\x07product\x18\x01 \x01(\x0b\x32\x18.multichannel.v1.Product\"[\n\x0eLinkSkuRequest\x12\x0b\n\x03sku\x18\x01 \x01(\t\x12\x0f\n\x07product\x18\x02 \x01(\t\x12\x0e\n\x06sku_id\x18\x03 \x01(\t\x12\x1b\n\x13shopline_variant_id\x18\x04 \x01(\t\"4\n\x0fLinkSkuResponse\x12!\n\x03sku\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.Sku\"@\n\x10UnlinkSkuRequest\x12\x0b\n\x03sku\x18\x01 \x01(\t\x12\x0f\n\x07product\x18\x02 \x01(\t\x12\x0e\n\x06sku_id\x18\x03 \x01(\t\"6\n\x11UnlinkSkuResponse\x12!\n\x03sku\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.Sku\"9\n\x13\x41utoLinkSkusRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\";\n\x14\x41utoLinkSkusResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"7\n\x11SyncPricesRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"9\n\x12SyncPricesResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"#\n\x13GetPriceRuleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"F\n\x14GetPriceRuleResponse\x12.\n\nprice_rule\x18\x01 \x01(\x0b\x32\x1a.multichannel.v1.PriceRule\"y\n\x16UpdatePriceRuleRequest\x12.\n\nprice_rule\x18\x01 \x01(\x0b\x32\x1a.multichannel.v1.PriceRule\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"I\n\x17UpdatePriceRuleResponse\x12.\n\nprice_rule\x18\x01 \x01(\x0b\x32\x1a.multichannel.v1.PriceRule*\xa4\x02\n\rProductStatus\x12\x1e\n\x1aPRODUCT_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14PRODUCT_STATUS_DRAFT\x10\x01\x12\x1a\n\x16PRODUCT_STATUS_PENDING\x10\x02\x12\x19\n\x15PRODUCT_STATUS_FAILED\x10\x03\x12\x1b\n\x17PRODUCT_STATUS_ACTIVATE\x10\x04\x12%\n!PRODUCT_STATUS_SELLER_DEACTIVATED\x10\x05\x12\'\n#PRODUCT_STATUS_PLATFORM_DEACTIVATED\x10\x06\x12\x19\n\x15PRODUCT_STATUS_FREEZE\x10\x07\x12\x1a\n\x16PRODUCT_STATUS_DELETED\x10\x08*Z\n\tSkuStatus\x12\x1a\n\x16SKU_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11SKU_STATUS_NORMAL\x10\x01\x12\x1a\n\x16SKU_STATUS_DEACTIVATED\x10\x02*z\n\tLinkState\x12\x1a\n\x16LINK_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13LINK_STATE_UNLINKED\x10\x01\x12\x1c\n\x18LINK_STATE_LINKED_MANUAL\x10\x02\x12\x1a\n\x16LINK_STATE_LINKED_AUTO\x10\x03\x32\xdd\x05\n\x0e\x43\x61talogService\x12[\n\x0cListProducts\x12$.multichannel.v1.ListProductsRequest\x1a%.multichannel.v1.ListProductsResponse\x12U\n\nGetProduct\x12\".multichannel.v1.GetProductRequest\x1a#.multichannel.v1.GetProductResponse\x12L\n\x07LinkSku\x12\x1f.multichannel.v1.LinkSkuRequest\x1a .multichannel.v1.LinkSkuResponse\x12R\n\tUnlinkSku\x12!.multichannel.v1.UnlinkSkuRequest\x1a\".multichannel.v1.UnlinkSkuResponse\x12[\n\x0c\x41utoLinkSkus\x12$.multichannel.v1.AutoLinkSkusRequest\x1a%.multichannel.v1.AutoLinkSkusResponse\x12U\n\nSyncPrices\x12\".multichannel.v1.SyncPricesRequest\x1a#.multichannel.v1.SyncPricesResponse\x12[\n\x0cGetPriceRule\x12$.multichannel.v1.GetPriceRuleRequest\x1a%.multichannel.v1.GetPriceRuleResponse\x12\x64\n\x0fUpdatePriceRule\x12\'.multichannel.v1.UpdatePriceRuleRequest\x1a(.multichannel.v1.UpdatePriceRuleResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dmultichannel/v1/catalog.proto\x12\x0fmultichannel.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmultichannel/v1/common.proto\x1a\x1amultichannel/v1/task.proto\"\xa6\x02\n\x07Product\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x19\n\x11tiktok_product_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12.\n\x06status\x18\x04 \x01(\x0e\x32\x1e.multichannel.v1.ProductStatus\x12\"\n\x04skus\x18\x05 \x03(\x0b\x32\x14.multichannel.v1.Sku\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tsync_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe7\x02\n\x03Sku\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x15\n\rtiktok_sku_id\x18\x02 \x01(\t\x12\x12\n\nseller_sku\x18\x03 \x01(\t\x12\x12\n\nattributes\x18\x04 \x03(\t\x12%\n\x05price\x18\x05 \x01(\x0b\x32\x16.multichannel.v1.Money\x12*\n\x06status\x18\x06 \x01(\x0e\x32\x1a.multichannel.v1.SkuStatus\x12.\n\nlink_state\x18\x07 \x01(\x0e\x32\x1a.multichannel.v1.LinkState\x12\x1b\n\x13shopline_variant_id\x18\x08 \x01(\t\x12\x16\n\x0einventory_pool\x18\t \x01(\t\x12-\n\tlink_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x0ctarget_price\x18\x0b \x01(\x0b\x32\x16.multichannel.v1.Money\"\xc0\x01\n\x13ListProductsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12.\n\x06status\x18\x04 \x01(\x0e\x32\x1e.multichannel.v1.ProductStatus\x12.\n\nlink_state\x18\x05 \x01(\x0e\x32\x1a.multichannel.v1.LinkState\x12\x12\n\nseller_sku\x18\x06 \x01(\t\"[\n\x14ListProductsResponse\x12*\n\x08products\x18\x01 \x03(\x0b\x32\x18.multichannel.v1.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"!\n\x11GetProductRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"?\n\x12GetProductResponse\x12)\n\x07product\x18\x01 \x01(\x0b\x32\x18.multichannel.v1.Product\"o\n\x0eLinkSkuRequest\x12\x0b\n\x03sku\x18\x01 \x01(\t\x12\x0f\n\x07product\x18\x02 \x01(\t\x12\x0e\n\x06sku_id\x18\x03 \x01(\t\x12\x1b\n\x13shopline_variant_id\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"4\n\x0fLinkSkuResponse\x12!\n\x03sku\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.Sku\"T\n\x10UnlinkSkuRequest\x12\x0b\n\x03sku\x18\x01 \x01(\t\x12\x0f\n\x07product\x18\x02 \x01(\t\x12\x0e\n\x06sku_id\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"6\n\x11UnlinkSkuResponse\x12!\n\x03sku\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.Sku\"9\n\x13\x41utoLinkSkusRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\";\n\x14\x41utoLinkSkusResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"7\n\x11SyncPricesRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"9\n\x12SyncPricesResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"#\n\x13GetPriceRuleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"F\n\x14GetPriceRuleResponse\x12.\n\nprice_rule\x18\x01 \x01(\x0b\x32\x1a.multichannel.v1.PriceRule\"\x8d\x01\n\x16UpdatePriceRuleRequest\x12.\n\nprice_rule\x18\x01 \x01(\x0b\x32\x1a.multichannel.v1.PriceRule\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"I\n\x17UpdatePriceRuleResponse\x12.\n\nprice_rule\x18\x01 \x01(\x0b\x32\x1a.multichannel.v1.PriceRule*\xa4\x02\n\rProductStatus\x12\x1e\n\x1aPRODUCT_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14PRODUCT_STATUS_DRAFT\x10\x01\x12\x1a\n\x16PRODUCT_STATUS_PENDING\x10\x02\x12\x19\n\x15PRODUCT_STATUS_FAILED\x10\x03\x12\x1b\n\x17PRODUCT_STATUS_ACTIVATE\x10\x04\x12%\n!PRODUCT_STATUS_SELLER_DEACTIVATED\x10\x05\x12\'\n#PRODUCT_STATUS_PLATFORM_DEACTIVATED\x10\x06\x12\x19\n\x15PRODUCT_STATUS_FREEZE\x10\x07\x12\x1a\n\x16PRODUCT_STATUS_DELETED\x10\x08*Z\n\tSkuStatus\x12\x1a\n\x16SKU_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11SKU_STATUS_NORMAL\x10\x01\x12\x1a\n\x16SKU_STATUS_DEACTIVATED\x10\x02*z\n\tLinkState\x12\x1a\n\x16LINK_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13LINK_STATE_UNLINKED\x10\x01\x12\x1c\n\x18LINK_STATE_LINKED_MANUAL\x10\x02\x12\x1a\n\x16LINK_STATE_LINKED_AUTO\x10\x03\x32\xdd\x05\n\x0e\x43\x61talogService\x12[\n\x0cListProducts\x12$.multichannel.v1.ListProductsRequest\x1a%.multichannel.v1.ListProductsResponse\x12U\n\nGetProduct\x12\".multichannel.v1.GetProductRequest\x1a#.multichannel.v1.GetProductResponse\x12L\n\x07LinkSku\x12\x1f.multichannel.v1.LinkSkuRequest\x1a .multichannel.v1.LinkSkuResponse\x12R\n\tUnlinkSku\x12!.multichannel.v1.UnlinkSkuRequest\x1a\".multichannel.v1.UnlinkSkuResponse\x12[\n\x0c\x41utoLinkSkus\x12$.multichannel.v1.AutoLinkSkusRequest\x1a%.multichannel.v1.AutoLinkSkusResponse\x12U\n\nSyncPrices\x12\".multichannel.v1.SyncPricesRequest\x1a#.multichannel.v1.SyncPricesResponse\x12[\n\x0cGetPriceRule\x12$.multichannel.v1.GetPriceRuleRequest\x1a%.multichannel.v1.GetPriceRuleResponse\x12\x64\n\x0fUpdatePriceRule\x12\'.multichannel.v1.UpdatePriceRuleRequest\x1a(.multichannel.v1.UpdatePriceRuleResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'multichannel.v1.catalog_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PRODUCTSTATUS']._serialized_start=2035
-  _globals['_PRODUCTSTATUS']._serialized_end=2327
-  _globals['_SKUSTATUS']._serialized_start=2329
-  _globals['_SKUSTATUS']._serialized_end=2419
-  _globals['_LINKSTATE']._serialized_start=2421
-  _globals['_LINKSTATE']._serialized_end=2543
+  _globals['_PRODUCTSTATUS']._serialized_start=2096
+  _globals['_PRODUCTSTATUS']._serialized_end=2388
+  _globals['_SKUSTATUS']._serialized_start=2390
+  _globals['_SKUSTATUS']._serialized_end=2480
+  _globals['_LINKSTATE']._serialized_start=2482
+  _globals['_LINKSTATE']._serialized_end=2604
   _globals['_PRODUCT']._serialized_start=176
   _globals['_PRODUCT']._serialized_end=470
   _globals['_SKU']._serialized_start=473
@@ -54,29 +54,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETPRODUCTRESPONSE']._serialized_start=1157
   _globals['_GETPRODUCTRESPONSE']._serialized_end=1220
   _globals['_LINKSKUREQUEST']._serialized_start=1222
-  _globals['_LINKSKUREQUEST']._serialized_end=1313
-  _globals['_LINKSKURESPONSE']._serialized_start=1315
-  _globals['_LINKSKURESPONSE']._serialized_end=1367
-  _globals['_UNLINKSKUREQUEST']._serialized_start=1369
-  _globals['_UNLINKSKUREQUEST']._serialized_end=1433
-  _globals['_UNLINKSKURESPONSE']._serialized_start=1435
-  _globals['_UNLINKSKURESPONSE']._serialized_end=1489
-  _globals['_AUTOLINKSKUSREQUEST']._serialized_start=1491
-  _globals['_AUTOLINKSKUSREQUEST']._serialized_end=1548
-  _globals['_AUTOLINKSKUSRESPONSE']._serialized_start=1550
-  _globals['_AUTOLINKSKUSRESPONSE']._serialized_end=1609
-  _globals['_SYNCPRICESREQUEST']._serialized_start=1611
-  _globals['_SYNCPRICESREQUEST']._serialized_end=1666
-  _globals['_SYNCPRICESRESPONSE']._serialized_start=1668
-  _globals['_SYNCPRICESRESPONSE']._serialized_end=1725
-  _globals['_GETPRICERULEREQUEST']._serialized_start=1727
-  _globals['_GETPRICERULEREQUEST']._serialized_end=1762
-  _globals['_GETPRICERULERESPONSE']._serialized_start=1764
-  _globals['_GETPRICERULERESPONSE']._serialized_end=1834
-  _globals['_UPDATEPRICERULEREQUEST']._serialized_start=1836
-  _globals['_UPDATEPRICERULEREQUEST']._serialized_end=1957
-  _globals['_UPDATEPRICERULERESPONSE']._serialized_start=1959
-  _globals['_UPDATEPRICERULERESPONSE']._serialized_end=2032
-  _globals['_CATALOGSERVICE']._serialized_start=2546
-  _globals['_CATALOGSERVICE']._serialized_end=3279
+  _globals['_LINKSKUREQUEST']._serialized_end=1333
+  _globals['_LINKSKURESPONSE']._serialized_start=1335
+  _globals['_LINKSKURESPONSE']._serialized_end=1387
+  _globals['_UNLINKSKUREQUEST']._serialized_start=1389
+  _globals['_UNLINKSKUREQUEST']._serialized_end=1473
+  _globals['_UNLINKSKURESPONSE']._serialized_start=1475
+  _globals['_UNLINKSKURESPONSE']._serialized_end=1529
+  _globals['_AUTOLINKSKUSREQUEST']._serialized_start=1531
+  _globals['_AUTOLINKSKUSREQUEST']._serialized_end=1588
+  _globals['_AUTOLINKSKUSRESPONSE']._serialized_start=1590
+  _globals['_AUTOLINKSKUSRESPONSE']._serialized_end=1649
+  _globals['_SYNCPRICESREQUEST']._serialized_start=1651
+  _globals['_SYNCPRICESREQUEST']._serialized_end=1706
+  _globals['_SYNCPRICESRESPONSE']._serialized_start=1708
+  _globals['_SYNCPRICESRESPONSE']._serialized_end=1765
+  _globals['_GETPRICERULEREQUEST']._serialized_start=1767
+  _globals['_GETPRICERULEREQUEST']._serialized_end=1802
+  _globals['_GETPRICERULERESPONSE']._serialized_start=1804
+  _globals['_GETPRICERULERESPONSE']._serialized_end=1874
+  _globals['_UPDATEPRICERULEREQUEST']._serialized_start=1877
+  _globals['_UPDATEPRICERULEREQUEST']._serialized_end=2018
+  _globals['_UPDATEPRICERULERESPONSE']._serialized_start=2020
+  _globals['_UPDATEPRICERULERESPONSE']._serialized_end=2093
+  _globals['_CATALOGSERVICE']._serialized_start=2607
+  _globals['_CATALOGSERVICE']._serialized_end=3340
 # @@protoc_insertion_point(module_scope)

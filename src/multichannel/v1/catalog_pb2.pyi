@@ -137,16 +137,18 @@ class GetProductResponse(_message.Message):
     def __init__(self, product: _Optional[_Union[Product, _Mapping]] = ...) -> None: ...
 
 class LinkSkuRequest(_message.Message):
-    __slots__ = ("sku", "product", "sku_id", "shopline_variant_id")
+    __slots__ = ("sku", "product", "sku_id", "shopline_variant_id", "request_id")
     SKU_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_FIELD_NUMBER: _ClassVar[int]
     SKU_ID_FIELD_NUMBER: _ClassVar[int]
     SHOPLINE_VARIANT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     sku: str
     product: str
     sku_id: str
     shopline_variant_id: str
-    def __init__(self, sku: _Optional[str] = ..., product: _Optional[str] = ..., sku_id: _Optional[str] = ..., shopline_variant_id: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, sku: _Optional[str] = ..., product: _Optional[str] = ..., sku_id: _Optional[str] = ..., shopline_variant_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class LinkSkuResponse(_message.Message):
     __slots__ = ("sku",)
@@ -155,14 +157,16 @@ class LinkSkuResponse(_message.Message):
     def __init__(self, sku: _Optional[_Union[Sku, _Mapping]] = ...) -> None: ...
 
 class UnlinkSkuRequest(_message.Message):
-    __slots__ = ("sku", "product", "sku_id")
+    __slots__ = ("sku", "product", "sku_id", "request_id")
     SKU_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_FIELD_NUMBER: _ClassVar[int]
     SKU_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     sku: str
     product: str
     sku_id: str
-    def __init__(self, sku: _Optional[str] = ..., product: _Optional[str] = ..., sku_id: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, sku: _Optional[str] = ..., product: _Optional[str] = ..., sku_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class UnlinkSkuResponse(_message.Message):
     __slots__ = ("sku",)
@@ -211,12 +215,14 @@ class GetPriceRuleResponse(_message.Message):
     def __init__(self, price_rule: _Optional[_Union[_common_pb2.PriceRule, _Mapping]] = ...) -> None: ...
 
 class UpdatePriceRuleRequest(_message.Message):
-    __slots__ = ("price_rule", "update_mask")
+    __slots__ = ("price_rule", "update_mask", "request_id")
     PRICE_RULE_FIELD_NUMBER: _ClassVar[int]
     UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     price_rule: _common_pb2.PriceRule
     update_mask: _field_mask_pb2.FieldMask
-    def __init__(self, price_rule: _Optional[_Union[_common_pb2.PriceRule, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, price_rule: _Optional[_Union[_common_pb2.PriceRule, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class UpdatePriceRuleResponse(_message.Message):
     __slots__ = ("price_rule",)

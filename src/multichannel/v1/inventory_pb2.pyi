@@ -114,12 +114,14 @@ class GetInventoryPoolResponse(_message.Message):
     def __init__(self, inventory_pool: _Optional[_Union[InventoryPool, _Mapping]] = ...) -> None: ...
 
 class UpdateInventoryPoolRequest(_message.Message):
-    __slots__ = ("inventory_pool", "update_mask")
+    __slots__ = ("inventory_pool", "update_mask", "request_id")
     INVENTORY_POOL_FIELD_NUMBER: _ClassVar[int]
     UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     inventory_pool: InventoryPool
     update_mask: _field_mask_pb2.FieldMask
-    def __init__(self, inventory_pool: _Optional[_Union[InventoryPool, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, inventory_pool: _Optional[_Union[InventoryPool, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class UpdateInventoryPoolResponse(_message.Message):
     __slots__ = ("inventory_pool",)

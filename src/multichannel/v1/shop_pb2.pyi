@@ -192,12 +192,14 @@ class GetShopResponse(_message.Message):
     def __init__(self, shop: _Optional[_Union[Shop, _Mapping]] = ...) -> None: ...
 
 class UpdateShopRequest(_message.Message):
-    __slots__ = ("shop", "update_mask")
+    __slots__ = ("shop", "update_mask", "request_id")
     SHOP_FIELD_NUMBER: _ClassVar[int]
     UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     shop: Shop
     update_mask: _field_mask_pb2.FieldMask
-    def __init__(self, shop: _Optional[_Union[Shop, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, shop: _Optional[_Union[Shop, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class UpdateShopResponse(_message.Message):
     __slots__ = ("shop",)

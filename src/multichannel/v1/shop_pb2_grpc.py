@@ -75,7 +75,8 @@ class ShopServiceServicer:
 
     def StartAuthorization(self, request, context):
         """Starts authorizing TikTok shops into an App (or re-authorizing one shop): returns the TikTok
-        consent URL to send the seller to and a one-time state.
+        consent URL to send the seller to and a one-time state. Takes no request_id: a retry only
+        makes another state, and each state completes at most once.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

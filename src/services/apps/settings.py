@@ -9,7 +9,10 @@ from typing import Any
 from domain.app import App, AppSettings
 from domain.ids import AppId
 from domain.ports import Clock, UnitOfWork
+from services.shared.requests import ClientRequest
 from services.shared.update_mask import masked_fields
+
+UPDATE_APP = "UpdateApp"
 
 _SETTING_PATHS: dict[str, tuple[str, ...]] = {
     "settings.auto_import_orders": ("auto_import_orders",),
@@ -26,14 +29,25 @@ class AppSettingsUpdates:
         self._unit_of_work = unit_of_work
         self._clock = clock
 
-    async def update_app(self, app_id: AppId, settings: AppSettings, update_mask: Sequence[str]) -> App:
+    async def update_app(
+        self,
+        app_id: AppId,
+        settings: AppSettings,
+        update_mask: Sequence[str],
+        request_id: str | None = None,
+    ) -> App:
         """Takes from ``settings`` only the fields named by ``update_mask``; the rest stay as they are.
 
-        Paths are relative to the API's App: ``settings`` (all) or ``settings.<field>``.
+        Paths are relative to the API's App: ``settings`` (all) or ``settings.<field>``. A call
+        repeating the ``request_id`` of an earlier one returns the app as it is now.
         """
         chosen = masked_fields(update_mask, _SETTING_PATHS)
+        details = repr(sorted((name, getattr(settings, name)) for name in chosen))
+        request = ClientRequest(app_id, request_id, UPDATE_APP, f"apps/{app_id}", details)
         async with self._unit_of_work() as uow:
             app = await uow.apps.get(app_id)
+            if await request.replayed(uow):
+                return app
             current = app.settings
             values: dict[str, Any] = {
                 f.name: getattr(settings if f.name in chosen else current, f.name)
@@ -41,5 +55,6 @@ class AppSettingsUpdates:
             }
             app.change_settings(AppSettings(**values), self._clock.now())
             await uow.apps.update(app)
+            await request.record(uow, self._clock.now())
             await uow.commit()
             return app

@@ -21,12 +21,12 @@ from datetime import datetime, timedelta
 
 from domain.catalog import ChannelProduct
 from domain.channel import ChannelProductData, ShopCredentials, TimeWindow
-from domain.errors import PartnerError, PoolAlreadyExists, StaleWrite, TokenNotFound
+from domain.errors import PartnerError, PoolAlreadyExists, TokenNotFound
 from domain.ids import AppId, ShopId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
 from services.catalog.links import LinkChange, PoolLinks, link_changes
-from services.tasks.jobs import WRITE_ATTEMPTS
+from services.shared.stale_writes import retry_stale
 
 log = logging.getLogger("mcc.catalog")
 
@@ -114,19 +114,16 @@ class ProductRefresh:
         return changed
 
     async def _record_attributes(self, shop_id: ShopId, data: ChannelProductData) -> int:
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    product = await uow.channel_products.find(shop_id, data.product_id)
-                    if product is None or not product.record_attributes(data):
-                        return 0
-                    await uow.channel_products.update(product)
-                    await uow.commit()
-                    return 1
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        async def write() -> int:
+            async with self._unit_of_work() as uow:
+                product = await uow.channel_products.find(shop_id, data.product_id)
+                if product is None or not product.record_attributes(data):
+                    return 0
+                await uow.channel_products.update(product)
+                await uow.commit()
+                return 1
+
+        return await retry_stale(write)
 
     async def _write(
         self,
@@ -135,54 +132,48 @@ class ProductRefresh:
         rows: tuple[ChannelProductData, ...],
         report: ProductRefreshReport,
     ) -> ProductRefreshReport:
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    app = await uow.apps.get(app_id)
-                    stored = await uow.channel_products.find_many(shop_id, [row.product_id for row in rows])
-                    batch: list[ChannelProduct] = []
-                    changes: list[LinkChange] = []
-                    created = updated = unchanged = 0
-                    for row in rows:
-                        product = stored.get(row.product_id)
-                        if product is None:
-                            batch.append(ChannelProduct.synced(app_id, shop_id, row))
-                            created += 1
-                            continue
-                        before = product.linked_variants()
-                        if not product.apply_sync(row):
-                            unchanged += 1
-                            continue
-                        changes += link_changes(product, before)
-                        batch.append(product)
-                        updated += 1
-                    await self._pool_links.apply(uow, app, changes)
-                    if batch:
-                        await uow.channel_products.save_many(batch)
-                    await uow.commit()
-                    return ProductRefreshReport(
-                        shop_id,
-                        report.created + created,
-                        report.updated + updated,
-                        report.unchanged + unchanged,
-                    )
-            except (StaleWrite, PoolAlreadyExists):
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        async def write() -> ProductRefreshReport:
+            async with self._unit_of_work() as uow:
+                app = await uow.apps.get(app_id)
+                stored = await uow.channel_products.find_many(shop_id, [row.product_id for row in rows])
+                batch: list[ChannelProduct] = []
+                changes: list[LinkChange] = []
+                created = updated = unchanged = 0
+                for row in rows:
+                    product = stored.get(row.product_id)
+                    if product is None:
+                        batch.append(ChannelProduct.synced(app_id, shop_id, row))
+                        created += 1
+                        continue
+                    before = product.linked_variants()
+                    if not product.apply_sync(row):
+                        unchanged += 1
+                        continue
+                    changes += link_changes(product, before)
+                    batch.append(product)
+                    updated += 1
+                await self._pool_links.apply(uow, app, changes)
+                if batch:
+                    await uow.channel_products.save_many(batch)
+                await uow.commit()
+                return ProductRefreshReport(
+                    shop_id,
+                    report.created + created,
+                    report.updated + updated,
+                    report.unchanged + unchanged,
+                )
+
+        return await retry_stale(write, also=(PoolAlreadyExists,))
 
     async def _advance(self, shop_id: ShopId, until: datetime) -> None:
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    shop = await uow.shops.get(shop_id)
-                    shop.advance_products_watermark(until)
-                    await uow.shops.update(shop)
-                    await uow.commit()
-                    return
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+        async def write() -> None:
+            async with self._unit_of_work() as uow:
+                shop = await uow.shops.get(shop_id)
+                shop.advance_products_watermark(until)
+                await uow.shops.update(shop)
+                await uow.commit()
+
+        await retry_stale(write)
 
     async def _active_shops(self) -> list[tuple[AppId, ShopId]]:
         found: list[tuple[AppId, ShopId]] = []

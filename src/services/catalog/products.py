@@ -19,7 +19,6 @@ from domain.errors import (
     InvalidPriceRule,
     PoolAlreadyExists,
     ShoplineVariantNotFound,
-    StaleWrite,
 )
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, PoolId, ShopId, ShoplineVariantId
 from domain.money import Money
@@ -29,6 +28,8 @@ from domain.pricing import ExchangeRate, PriceRounding, PriceRule
 from domain.shop import Shop
 from services.catalog.links import PoolLinks
 from services.catalog.variants import VariantRefresh
+from services.shared.requests import ClientRequest
+from services.shared.stale_writes import retry_stale
 from services.shared.update_mask import masked_fields
 from services.shops.management import owned_shop
 
@@ -36,7 +37,9 @@ T = TypeVar("T")
 
 MAX_SCANNED_PER_PAGE = 1_000
 """A filtered list page reads at most this many products; it may then hold fewer than asked."""
-LINK_ATTEMPTS = 3
+LINK_SKU = "LinkSku"
+UNLINK_SKU = "UnlinkSku"
+UPDATE_PRICE_RULE = "UpdatePriceRule"
 
 _PRICE_RULE_PATHS = {
     "enabled": ("enabled",),
@@ -219,20 +222,37 @@ class ManualLinks:
         product_id: ChannelProductId,
         sku_id: ChannelSkuId,
         variant_id: ShoplineVariantId,
+        request_id: str | None = None,
     ) -> SkuView:
-        if not await self._variant_known(app_id, shop_id, variant_id):
+        """A call repeating the ``request_id`` of an earlier one returns the SKU as it is now."""
+        subject = _sku_subject(shop_id, product_id, sku_id)
+        request = ClientRequest(app_id, request_id, LINK_SKU, subject, variant_id)
+        if not await self._replayed(request) and not await self._variant_known(app_id, shop_id, variant_id):
             # The cache may lag behind SHOPLINE: one refresh before saying the variant is not there.
             await self._variants.refresh(app_id)
             if not await self._variant_known(app_id, shop_id, variant_id):
                 raise ShoplineVariantNotFound(variant_id)
         return await self._change(
-            app_id, shop_id, product_id, sku_id, lambda p: p.link_sku(sku_id, variant_id, self._clock.now())
+            request, shop_id, product_id, sku_id, lambda p: p.link_sku(sku_id, variant_id, self._clock.now())
         )
 
     async def unlink(
-        self, app_id: AppId, shop_id: ShopId, product_id: ChannelProductId, sku_id: ChannelSkuId
+        self,
+        app_id: AppId,
+        shop_id: ShopId,
+        product_id: ChannelProductId,
+        sku_id: ChannelSkuId,
+        request_id: str | None = None,
     ) -> SkuView:
-        return await self._change(app_id, shop_id, product_id, sku_id, lambda p: p.unlink_sku(sku_id))
+        """A call repeating the ``request_id`` of an earlier one returns the SKU as it is now."""
+        request = ClientRequest(app_id, request_id, UNLINK_SKU, _sku_subject(shop_id, product_id, sku_id))
+        return await self._change(request, shop_id, product_id, sku_id, lambda p: p.unlink_sku(sku_id))
+
+    async def _replayed(self, request: ClientRequest) -> bool:
+        if request.request_id is None:
+            return False
+        async with self._unit_of_work() as uow:
+            return await request.replayed(uow) is not None
 
     async def _variant_known(self, app_id: AppId, shop_id: ShopId, variant_id: ShoplineVariantId) -> bool:
         async with self._unit_of_work() as uow:
@@ -241,31 +261,36 @@ class ManualLinks:
 
     async def _change(
         self,
-        app_id: AppId,
+        request: ClientRequest,
         shop_id: ShopId,
         product_id: ChannelProductId,
         sku_id: ChannelSkuId,
         change: Callable[[ChannelProduct], None],
     ) -> SkuView:
-        for attempt in range(1, LINK_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    shop = await owned_shop(uow, app_id, shop_id)
-                    app = await uow.apps.get(app_id)
-                    product = await _product(uow, app_id, shop_id, product_id)
-                    product.sku(sku_id)  # ChannelSkuNotFound before anything changes
+        app_id = request.app_id
+
+        async def write() -> SkuView:
+            async with self._unit_of_work() as uow:
+                shop = await owned_shop(uow, app_id, shop_id)
+                app = await uow.apps.get(app_id)
+                product = await _product(uow, app_id, shop_id, product_id)
+                product.sku(sku_id)  # ChannelSkuNotFound before anything changes
+                if not await request.replayed(uow):
                     before = product.linked_variants()
                     change(product)
                     if product.linked_variants() != before:
                         await self._pool_links.follow(uow, app, product, before)
                     await uow.channel_products.update(product)
-                    view = (await product_views(uow, app, shop, [product]))[0].sku(sku_id)
-                    await uow.commit()
-                    return view
-            except (StaleWrite, PoolAlreadyExists):
-                if attempt == LINK_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+                    await request.record(uow, self._clock.now())
+                view = (await product_views(uow, app, shop, [product]))[0].sku(sku_id)
+                await uow.commit()
+                return view
+
+        return await retry_stale(write, also=(PoolAlreadyExists,))
+
+
+def _sku_subject(shop_id: ShopId, product_id: ChannelProductId, sku_id: ChannelSkuId) -> str:
+    return f"shops/{shop_id}/products/{product_id}/skus/{sku_id}"
 
 
 class PriceRules:
@@ -283,11 +308,21 @@ class PriceRules:
         return _rule_view(app, shop)
 
     async def update(
-        self, app_id: AppId, shop_id: ShopId, changes: PriceRuleChanges, update_mask: Sequence[str]
+        self,
+        app_id: AppId,
+        shop_id: ShopId,
+        changes: PriceRuleChanges,
+        update_mask: Sequence[str],
+        request_id: str | None = None,
     ) -> PriceRuleView:
+        """A call repeating the ``request_id`` of an earlier one returns the rule as it is now."""
         fields = masked_fields(update_mask, _PRICE_RULE_PATHS)
+        details = repr((sorted(fields), changes))
+        request = ClientRequest(app_id, request_id, UPDATE_PRICE_RULE, f"shops/{shop_id}/priceRule", details)
         async with self._unit_of_work() as uow:
             shop = await owned_shop(uow, app_id, shop_id)
+            if await request.replayed(uow):
+                return _rule_view(await uow.apps.get(app_id), shop)
         values: dict[str, object] = {}
         if "enabled" in fields:
             values["enabled"] = changes.enabled
@@ -304,20 +339,20 @@ class PriceRules:
             values["fixed"] = Decimal(0) if fixed is None else fixed.amount
         if "exchange_rate" in fields:
             values["exchange_rate"] = await self._exchange_rate(app_id, shop, changes.exchange_rate)
-        for attempt in range(1, LINK_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    shop = await owned_shop(uow, app_id, shop_id)
-                    app = await uow.apps.get(app_id)
+
+        async def write() -> PriceRuleView:
+            async with self._unit_of_work() as uow:
+                shop = await owned_shop(uow, app_id, shop_id)
+                app = await uow.apps.get(app_id)
+                if not await request.replayed(uow):  # a concurrent first call may have got in meanwhile
                     current = shop.effective_price_rule(app.settings.default_price_rule)
                     shop.change_price_rule(_with_values(current, values), self._clock.now())
                     await uow.shops.update(shop)
+                    await request.record(uow, self._clock.now())
                     await uow.commit()
-                    return _rule_view(app, shop)
-            except StaleWrite:
-                if attempt == LINK_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+                return _rule_view(app, shop)
+
+        return await retry_stale(write)
 
     async def _exchange_rate(self, app_id: AppId, shop: Shop, rate: Decimal | None) -> ExchangeRate | None:
         if rate is None:

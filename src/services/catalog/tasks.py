@@ -8,7 +8,6 @@ page's cursor) commit together, so a stopped or crashed run resumes at the page 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -24,18 +23,18 @@ from domain.errors import (
     PoolAlreadyExists,
     PriceSyncDisabled,
     ShopNotFound,
-    StaleWrite,
-    TaskNotFound,
     TokenNotFound,
 )
-from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, TaskId
+from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
 from domain.shop import Shop
-from domain.task import Task, TaskCounts, TaskKind, TaskState
+from domain.task import Task, TaskCounts, TaskKind
 from services.catalog.links import LinkChange, PoolLinks, link_changes
 from services.catalog.variants import VariantRefresh
-from services.shops.management import owned_shop
-from services.tasks.jobs import WRITE_ATTEMPTS, RetryPolicy, RunResult, TaskRun, retrying, run_task_job
+from services.shared.requests import ClientRequest
+from services.shared.stale_writes import retry_stale
+from services.tasks.jobs import RetryPolicy, RunResult, TaskRun, retrying
+from services.tasks.starter import TaskStarter
 
 T = TypeVar("T")
 
@@ -44,7 +43,8 @@ PRICE_SYNC_PAGE = 20
 TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
 SELLABLE_STATUS = "ACTIVATE"
 """TikTok takes price updates for live products only."""
-_REQUEST_NAMESPACE = uuid.UUID("4f7d1c36-94b8-4d39-9a55-0c3e2f7b8a61")
+AUTO_LINK_SKUS = "AutoLinkSkus"
+SYNC_PRICES = "SyncPrices"
 
 
 def _sku_ref(shop_id: ShopId, product_id: ChannelProductId, sku_id: ChannelSkuId) -> str:
@@ -93,59 +93,30 @@ class CatalogTasks:
     def __init__(
         self, unit_of_work: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator, job_queue: JobQueue
     ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._job_queue = job_queue
+        self._starter = TaskStarter(unit_of_work, clock, ids, job_queue)
 
     async def start_auto_link(
         self, app_id: AppId, shop_id: ShopId | None, request_id: str | None = None
     ) -> Task:
-        return await self._start(app_id, shop_id, TaskKind.AUTO_LINK, request_id)
+        """For one shop, or for every shop of the app when ``shop_id`` is None."""
+        subject = f"shops/{shop_id}" if shop_id is not None else f"apps/{app_id}"
+        request = ClientRequest(app_id, request_id, AUTO_LINK_SKUS, subject)
+
+        async def prepare(uow: UnitOfWork) -> None:
+            await uow.apps.get(app_id)
+
+        return await self._starter.start(request, TaskKind.AUTO_LINK, shop_id=shop_id, prepare=prepare)
 
     async def start_price_sync(self, app_id: AppId, shop_id: ShopId, request_id: str | None = None) -> Task:
-        return await self._start(app_id, shop_id, TaskKind.PRICE_SYNC, request_id)
+        request = ClientRequest(app_id, request_id, SYNC_PRICES, f"shops/{shop_id}")
 
-    async def _start(
-        self, app_id: AppId, shop_id: ShopId | None, kind: TaskKind, request_id: str | None
-    ) -> Task:
-        task_id = TaskId(
-            str(uuid.uuid5(_REQUEST_NAMESPACE, f"{app_id}/{kind.value}/{request_id}"))
-            if request_id
-            else self._ids.new_id()
-        )
-        async with self._unit_of_work() as uow:
+        async def prepare(uow: UnitOfWork) -> None:
             app = await uow.apps.get(app_id)
-            if shop_id is not None:
-                shop = await owned_shop(uow, app_id, shop_id)
-                rule = shop.effective_price_rule(app.settings.default_price_rule)
-                if kind is TaskKind.PRICE_SYNC and not rule.enabled:
-                    raise PriceSyncDisabled(f"apps/{app_id}/shops/{shop_id}")
-            if request_id:
-                try:
-                    return await uow.tasks.get(task_id)
-                except TaskNotFound:
-                    pass
-            else:
-                active = await _active_task(uow, app_id, shop_id, kind)
-                if active is not None:
-                    return active
-            task = Task.create(task_id, app_id, kind, self._clock.now(), shop_id)
-            await uow.tasks.add(task)
-            await uow.commit()
-        await self._job_queue.enqueue(run_task_job(task.id))
-        return task
+            shop = await uow.shops.get(shop_id)
+            if not shop.effective_price_rule(app.settings.default_price_rule).enabled:
+                raise PriceSyncDisabled(f"apps/{app_id}/shops/{shop_id}")
 
-
-async def _active_task(uow: UnitOfWork, app_id: AppId, shop_id: ShopId | None, kind: TaskKind) -> Task | None:
-    for state in (TaskState.RUNNING, TaskState.PENDING):
-        page = await uow.tasks.list_filtered(
-            app_id, page_size=20, after=None, shop_id=shop_id, kind=kind, state=state
-        )
-        for task in page.items:
-            if task.shop_id == shop_id:
-                return task
-    return None
+        return await self._starter.start(request, TaskKind.PRICE_SYNC, shop_id=shop_id, prepare=prepare)
 
 
 class _CatalogHandler:
@@ -251,21 +222,19 @@ class AutoLinkHandler(_CatalogHandler):
 
     async def _link_page(self, run: TaskRun, position: CatalogPosition) -> CatalogPosition:
         shop_id = position.shops[0]
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    page = await uow.channel_products.list(
-                        shop_id, page_size=self._page_size, after=position.after
-                    )
-                    outcome = await self._link_products(uow, run.app_id, shop_id, page.items)
-                    following = position.next_page(page.next_cursor)
-                    await self._record_in(uow, run, outcome, following)
-                    await uow.commit()
-                    return following
-            except (StaleWrite, PoolAlreadyExists):
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+
+        async def write() -> CatalogPosition:
+            async with self._unit_of_work() as uow:
+                page = await uow.channel_products.list(
+                    shop_id, page_size=self._page_size, after=position.after
+                )
+                outcome = await self._link_products(uow, run.app_id, shop_id, page.items)
+                following = position.next_page(page.next_cursor)
+                await self._record_in(uow, run, outcome, following)
+                await uow.commit()
+                return following
+
+        return await retry_stale(write, also=(PoolAlreadyExists,))
 
     async def _link_products(
         self, uow: UnitOfWork, app_id: AppId, shop_id: ShopId, products: Sequence[ChannelProduct]
@@ -453,25 +422,22 @@ class PriceSyncHandler(_CatalogHandler):
         outcome: _Outcome,
         following: CatalogPosition,
     ) -> None:
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    products = await uow.channel_products.find_many(shop_id, accepted)
-                    changed = []
-                    for product_id, updates in accepted.items():
-                        product = products.get(product_id)
-                        if product is None:
-                            continue  # deleted meanwhile
-                        known = {sku.sku_id for sku in product.skus}
-                        for update in updates:
-                            if update.sku_id in known:
-                                product.record_price(update.sku_id, update.price)
-                        changed.append(product)
-                    if changed:
-                        await uow.channel_products.save_many(changed)
-                    await self._record_in(uow, run, outcome, following)
-                    await uow.commit()
-                    return
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+        async def write() -> None:
+            async with self._unit_of_work() as uow:
+                products = await uow.channel_products.find_many(shop_id, accepted)
+                changed = []
+                for product_id, updates in accepted.items():
+                    product = products.get(product_id)
+                    if product is None:
+                        continue  # deleted meanwhile
+                    known = {sku.sku_id for sku in product.skus}
+                    for update in updates:
+                        if update.sku_id in known:
+                            product.record_price(update.sku_id, update.price)
+                    changed.append(product)
+                if changed:
+                    await uow.channel_products.save_many(changed)
+                await self._record_in(uow, run, outcome, following)
+                await uow.commit()
+
+        await retry_stale(write)

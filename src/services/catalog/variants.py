@@ -16,9 +16,10 @@ from datetime import timedelta
 
 from domain.app import App
 from domain.channel import ShoplineCredentials
-from domain.errors import AppNotFound, PartnerError, StaleWrite, StoreCurrencyUnknown, TokenNotFound
+from domain.errors import AppNotFound, PartnerError, StoreCurrencyUnknown, TokenNotFound
 from domain.ids import AppId
 from domain.ports import Clock, ShoplineApi, UnitOfWork
+from services.shared.stale_writes import retry_stale
 
 log = logging.getLogger("mcc.catalog")
 
@@ -103,20 +104,18 @@ class VariantRefresh:
     async def _read_store_currency(self, app_id: AppId, credentials: ShoplineCredentials) -> tuple[str, bool]:
         """The currency SHOPLINE reports, kept on the App; True when it changed."""
         currency = await self._shopline.store_currency(credentials)
-        for attempt in range(3):
-            try:
-                async with self._unit_of_work() as uow:
-                    app = await uow.apps.get(app_id)
-                    known = app.store_currency is not None
-                    if not app.record_store_currency(currency):
-                        return currency, False
-                    await uow.apps.update(app)
-                    await uow.commit()
-                    return currency, known
-            except StaleWrite:
-                if attempt == 2:
-                    raise
-        return currency, False
+
+        async def write() -> tuple[str, bool]:
+            async with self._unit_of_work() as uow:
+                app = await uow.apps.get(app_id)
+                known = app.store_currency is not None
+                if not app.record_store_currency(currency):
+                    return currency, False
+                await uow.apps.update(app)
+                await uow.commit()
+                return currency, known
+
+        return await retry_stale(write)
 
 
 async def _has_token(uow: UnitOfWork, app: App) -> bool:

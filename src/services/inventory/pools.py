@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.channel import ShoplineVariant
-from domain.errors import InvalidArgument, PoolNotFound, TaskNotFound
-from domain.ids import AppId, ChannelSkuId, PoolId, ShoplineVariantId, TaskId
+from domain.errors import InvalidArgument, PoolNotFound
+from domain.ids import AppId, ChannelSkuId, PoolId, ShoplineVariantId
 from domain.inventory_pool import InventoryPool
 from domain.paging import Page
 from domain.ports import Clock, IdGenerator, JobQueue, PoolFilter, UnitOfWork
 from domain.stock_push import PushState
 from domain.task import Task, TaskKind
+from services.shared.requests import ClientRequest
 from services.shared.update_mask import masked_fields
-from services.tasks.jobs import run_task_job
+from services.tasks.starter import TaskStarter
 
 MAX_STOCK_SETTING = 1_000_000
+UPDATE_INVENTORY_POOL = "UpdateInventoryPool"
+PUSH_INVENTORY = "PushInventory"
 _POOL_PATHS = {"safety_stock": ("safety_stock",), "channel_skus": ("caps",)}
 
 
@@ -57,8 +59,7 @@ class InventoryPools:
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
-        self._ids = ids
-        self._job_queue = job_queue
+        self._starter = TaskStarter(unit_of_work, clock, ids, job_queue)
 
     async def list_pools(
         self, app_id: AppId, pool_filter: PoolFilter, *, page_size: int, after: str | None
@@ -84,16 +85,24 @@ class InventoryPools:
         safety_stock: int,
         caps: Sequence[CapChange],
         update_mask: Sequence[str],
+        request_id: str | None = None,
     ) -> PoolView:
-        """Changes safety stock and/or caps; the new quantities are pushed after the commit."""
+        """Changes safety stock and/or caps; the new quantities are pushed after the commit.
+
+        A call repeating the ``request_id`` of an earlier one returns the pool as it is now."""
         fields = masked_fields(update_mask, _POOL_PATHS)
         if "safety_stock" in fields:
             check_stock_setting("inventory_pool.safety_stock", safety_stock)
         for change in caps if "caps" in fields else ():
             if change.cap is not None:
                 check_stock_setting(f"{change.field}.cap", change.cap)
+        details = repr((sorted(fields), safety_stock, caps))
+        subject = pool_name(app_id, variant_id)
+        request = ClientRequest(app_id, request_id, UPDATE_INVENTORY_POOL, subject, details)
         async with self._unit_of_work() as uow:
             found = await _pool(uow, app_id, variant_id)
+            if await request.replayed(uow):
+                return (await _views(uow, app_id, [found]))[0]
             pool = await uow.inventory_pools.lock(found.id)
             if "caps" in fields:
                 for change in caps:
@@ -103,35 +112,28 @@ class InventoryPools:
             if "safety_stock" in fields:
                 pool.set_safety_stock(safety_stock)
             await uow.inventory_pools.update(pool)
+            await request.record(uow, self._clock.now())
             await uow.commit()
             return (await _views(uow, app_id, [pool]))[0]
 
     async def start_push(
         self, app_id: AppId, variant_id: ShoplineVariantId | None, request_id: str | None
     ) -> Task:
-        """Starts an INVENTORY_PUSH task for the app (or one pool); a repeated ``request_id``
-        returns the task its first call started."""
-        task_id = TaskId(_task_id_for(app_id, request_id) if request_id else self._ids.new_id())
-        async with self._unit_of_work() as uow:
+        """Starts an INVENTORY_PUSH task for the app (or one pool), even while another one runs;
+        a repeated ``request_id`` returns the task its first call started."""
+        subject = pool_name(app_id, variant_id) if variant_id is not None else f"apps/{app_id}"
+        request = ClientRequest(app_id, request_id, PUSH_INVENTORY, subject)
+
+        async def prepare(uow: UnitOfWork) -> str | None:
             await uow.apps.get(app_id)
-            if request_id:
-                try:
-                    existing = await uow.tasks.get(task_id)
-                except TaskNotFound:
-                    existing = None
-                if existing is not None:
-                    return existing
-            checkpoint = None
-            if variant_id is not None:
-                pool = await _pool(uow, app_id, variant_id)
-                checkpoint = PushCheckpoint(pool.id, None).encode()
-            task = Task.create(
-                task_id, app_id, TaskKind.INVENTORY_PUSH, self._clock.now(), checkpoint=checkpoint
-            )
-            await uow.tasks.add(task)
-            await uow.commit()
-        await self._job_queue.enqueue(run_task_job(task.id))
-        return task
+            if variant_id is None:
+                return None
+            pool = await _pool(uow, app_id, variant_id)
+            return PushCheckpoint(pool.id, None).encode()
+
+        return await self._starter.start(
+            request, TaskKind.INVENTORY_PUSH, prepare=prepare, reuse_active=False
+        )
 
 
 @dataclass(frozen=True)
@@ -148,11 +150,6 @@ class PushCheckpoint:
     def decode(cls, text: str | None) -> PushCheckpoint:
         pool_id, _, after = (text or "").partition("|")
         return cls(PoolId(pool_id) if pool_id else None, after or None)
-
-
-def _task_id_for(app_id: AppId, request_id: str) -> str:
-    digest = hashlib.sha256(f"inventory-push\x00{app_id}\x00{request_id}".encode()).hexdigest()
-    return f"push-{digest[:32]}"
 
 
 async def _pool(uow: UnitOfWork, app_id: AppId, variant_id: ShoplineVariantId) -> InventoryPool:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.errors import StaleWrite
 from domain.ports import Clock, UnitOfWork
 from domain.stock_push import PushResult, PushState
 from domain.task import TaskCounts
 from services.inventory.pools import PushCheckpoint
 from services.inventory.push import StockPusher
-from services.tasks.jobs import WRITE_ATTEMPTS, RunResult, TaskRun
+from services.shared.stale_writes import retry_stale
+from services.tasks.jobs import RunResult, TaskRun
 
 
 def sku_reference(state: PushState) -> str:
@@ -76,23 +76,20 @@ class InventoryPushHandler:
         position: PushCheckpoint,
         finished: bool,
     ) -> None:
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    task = await uow.tasks.get(run.task_id)
-                    done = task.done + pushed
-                    task.record_progress(
-                        run.owner,
-                        self._clock.now(),
-                        done=done,
-                        total=done if finished else None,
-                        counts=counts,
-                        errors=errors,
-                        checkpoint=position.encode(),
-                    )
-                    await uow.tasks.update(task)
-                    await uow.commit()
-                    return
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+        async def write() -> None:
+            async with self._unit_of_work() as uow:
+                task = await uow.tasks.get(run.task_id)
+                done = task.done + pushed
+                task.record_progress(
+                    run.owner,
+                    self._clock.now(),
+                    done=done,
+                    total=done if finished else None,
+                    counts=counts,
+                    errors=errors,
+                    checkpoint=position.encode(),
+                )
+                await uow.tasks.update(task)
+                await uow.commit()
+
+        await retry_stale(write)

@@ -17,7 +17,6 @@ from domain.errors import (
     InvalidArgument,
     OrderNotFound,
     OrderNotImportable,
-    RequestIdReused,
     ShopNotActive,
     ShopNotFound,
     TokenNotFound,
@@ -25,12 +24,14 @@ from domain.errors import (
 from domain.ids import AppId, ChannelSkuId, OrderId, ShopId
 from domain.order import ImportState, Order, OrderFilter
 from domain.paging import Page
-from domain.ports import Clock, CompletedRequest, TikTokChannelApi, UnitOfWork
+from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.shop import Shop, ShopStatus
 from domain.task import Task
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncs
+from services.shared.requests import ClientRequest
 
+IMPORT_ORDER = "ImportOrder"
 CANCEL_ORDER = "CancelOrder"
 APPROVE_CANCELLATION = "ApproveCancellation"
 REJECT_CANCELLATION = "RejectCancellation"
@@ -97,10 +98,21 @@ class OrderCommands:
         self._importer = importer
         self._syncs = syncs
 
-    async def import_order(self, ref: OrderRef, scope: ImportScope | None) -> Order:
+    async def import_order(
+        self, ref: OrderRef, scope: ImportScope | None, *, request_id: str | None = None
+    ) -> Order:
+        """Importing is idempotent by itself (the import ledger); the ``request_id`` is kept so that
+        reusing it for another call is refused, and a repeat returns the order as it is now."""
+        request = _request(ref, IMPORT_ORDER, request_id)
         async with self._unit_of_work() as uow:
-            await _order(uow, ref)
-        return await self._importer.import_order(ref.app_id, ref.shop_id, ref.order_id, scope)
+            order = await _order(uow, ref)
+            if await request.replayed(uow):
+                return order
+        order = await self._importer.import_order(ref.app_id, ref.shop_id, ref.order_id, scope)
+        async with self._unit_of_work() as uow:
+            await request.record(uow, self._clock.now())
+            await uow.commit()
+        return order
 
     async def cancel(self, ref: OrderRef, reason: str, *, request_id: str | None = None) -> Order:
         """Cancels the whole order on TikTok as the seller with one of the reasons TikTok offers.
@@ -153,14 +165,16 @@ class OrderCommands:
             request_id,
         )
 
-    async def sync(self, app_id: AppId, shop_id: ShopId) -> Task:
+    async def sync(self, app_id: AppId, shop_id: ShopId, request_id: str | None = None) -> Task:
+        """Starts the shop's order sync, or returns the one pending or running (or the one a
+        repeated ``request_id`` started)."""
         async with self._unit_of_work() as uow:
             shop = await _shop_of_app(uow, app_id, shop_id)
             if shop.status is not ShopStatus.ACTIVE:
                 raise ShopNotActive(
                     f"apps/{app_id}/shops/{shop_id}", "the shop needs to be re-authorized before it can sync"
                 )
-        return await self._syncs.start(app_id, shop_id)
+        return await self._syncs.start(app_id, shop_id, request_id)
 
     async def _prepare(self, ref: OrderRef) -> tuple[Order, ShopCredentials]:
         async with self._unit_of_work() as uow:
@@ -178,15 +192,10 @@ class OrderCommands:
 
     async def _replayed(self, ref: OrderRef, operation: str, request_id: str | None) -> Order | None:
         """The order as it is now when ``request_id`` names this very call done before."""
-        if request_id is None:
-            return None
         async with self._unit_of_work() as uow:
-            done = await uow.completed_requests.find(ref.app_id, request_id)
-            if done is None:
-                return None
-            if (done.operation, done.subject) != (operation, _subject(ref)):
-                raise RequestIdReused()
-            return await _order(uow, ref)
+            if await _request(ref, operation, request_id).replayed(uow):
+                return await _order(uow, ref)
+        return None
 
     async def _record(
         self, ref: OrderRef, change: Callable[[Order], object], operation: str, request_id: str | None
@@ -195,15 +204,13 @@ class OrderCommands:
             order = await _order(uow, ref)
             change(order)
             await uow.orders.update(order)
-            if request_id is not None:
-                done = CompletedRequest(ref.app_id, request_id, operation, _subject(ref), self._clock.now())
-                await uow.completed_requests.record(done)
+            await _request(ref, operation, request_id).record(uow, self._clock.now())
             await uow.commit()
         return order
 
 
-def _subject(ref: OrderRef) -> str:
-    return f"shops/{ref.shop_id}/orders/{ref.order_id}"
+def _request(ref: OrderRef, operation: str, request_id: str | None) -> ClientRequest:
+    return ClientRequest(ref.app_id, request_id, operation, f"shops/{ref.shop_id}/orders/{ref.order_id}")
 
 
 async def _shop_of_app(uow: UnitOfWork, app_id: AppId, shop_id: ShopId) -> Shop:

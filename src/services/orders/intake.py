@@ -20,7 +20,6 @@ from domain.errors import (
     DomainError,
     OrderNotCancellable,
     OrderNotImportable,
-    StaleWrite,
 )
 from domain.ids import AppId, OrderId, ShopId, TikTokShopId
 from domain.order import CancellationState, ImportState, Order, UpdateOutcome
@@ -28,7 +27,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.task import TaskCounts
 from services.inventory.stock_effects import StockEffects
 from services.orders.shopline_import import OrderImporter
-from services.tasks.jobs import WRITE_ATTEMPTS
+from services.shared.stale_writes import retry_stale
 
 
 @dataclass(frozen=True)
@@ -91,17 +90,16 @@ class OrderIntake:
 
         ``created_since``: orders not held yet that were created earlier are skipped (the
         history import covers a fixed span)."""
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    report = await self._write(uow, shop, batch, created_since)
-                    if also is not None:
-                        await also(uow, report)
-                    await uow.commit()
-                break
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+
+        async def write() -> IntakeReport:
+            async with self._unit_of_work() as uow:
+                report = await self._write(uow, shop, batch, created_since)
+                if also is not None:
+                    await also(uow, report)
+                await uow.commit()
+            return report
+
+        report = await retry_stale(write)
         if report.auto_import:
             await self._import_automatically(shop, report)
         return report
@@ -115,18 +113,16 @@ class OrderIntake:
     ) -> IntakeReport:
         """Records pending buyer requests on their orders, in one transaction with ``also``. A
         request for an order not held yet is skipped: the next sync brings both."""
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    report = await self._write_requests(uow, shop, requests)
-                    if also is not None:
-                        await also(uow, report)
-                    await uow.commit()
-                return report
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+
+        async def write() -> IntakeReport:
+            async with self._unit_of_work() as uow:
+                report = await self._write_requests(uow, shop, requests)
+                if also is not None:
+                    await also(uow, report)
+                await uow.commit()
+            return report
+
+        return await retry_stale(write)
 
     async def _write_requests(
         self, uow: UnitOfWork, shop: IntakeShop, requests: Sequence[TikTokCancellation]

@@ -24,7 +24,6 @@ from domain.errors import (
     PartnerError,
     PartnerUnavailable,
     ShopNotFound,
-    StaleWrite,
     TokenNotFound,
 )
 from domain.events import OrderImported
@@ -43,7 +42,7 @@ from domain.order import ImportLine, Order
 from domain.ports import Clock, ShoplineApi, UnitOfWork
 from services.inventory.on_hand import OnHandReader
 from services.inventory.stock_effects import StockEffects
-from services.tasks.jobs import WRITE_ATTEMPTS
+from services.shared.stale_writes import retry_stale
 
 log = logging.getLogger("mcc.orders")
 
@@ -100,13 +99,7 @@ class OrderImporter:
         order = prepared.order
         shopline_order_id = prepared.recorded or await self._create(prepared, scope)
         observations = await self._observe(prepared, order)
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                return await self._record(shop_id, order_id, shopline_order_id, observations)
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        return await retry_stale(lambda: self._record(shop_id, order_id, shopline_order_id, observations))
 
     async def _observe(self, prepared: _Prepared, order: Order) -> dict[ShoplineVariantId, OnHandObservation]:
         """On-hand after SHOPLINE's decrement; without it the reservations commit unobserved and
@@ -151,17 +144,15 @@ class OrderImporter:
             token = await uow.tokens.get_shopline(order.app_id)
         credentials = ShoplineCredentials(app.store_handle, token.access_token)
         await self._shopline.cancel_order(credentials, shopline_order_id, restock=True, reason=RESTOCK_REASON)
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    current = await uow.orders.get(order.shop_id, order.id)
-                    current.mark_cancelled_in_shopline()
-                    await uow.orders.update(current)
-                    await uow.commit()
-                return
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+
+        async def write() -> None:
+            async with self._unit_of_work() as uow:
+                current = await uow.orders.get(order.shop_id, order.id)
+                current.mark_cancelled_in_shopline()
+                await uow.orders.update(current)
+                await uow.commit()
+
+        await retry_stale(write)
 
     # --- steps ------------------------------------------------------------------------------
 

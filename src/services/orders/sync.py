@@ -31,7 +31,6 @@ from domain.errors import (
     DomainError,
     InvalidArgument,
     ShopNotFound,
-    StaleWrite,
 )
 from domain.ids import AppId, OrderId, ShopId
 from domain.order import OrderFilter
@@ -41,17 +40,21 @@ from domain.task import Task, TaskCounts, TaskKind
 from services.orders.intake import IntakeReport, OrderIntake
 from services.orders.shopline_import import OrderImporter
 from services.shared.concurrency import closing_pages
+from services.shared.requests import ClientRequest
+from services.shared.stale_writes import retry_stale
 from services.shops.history_import import ORDER_DETAIL_BATCH
 from services.shops.sessions import TRANSIENT, ShopSession, ShopSessions
 from services.tasks.jobs import (
-    WRITE_ATTEMPTS,
     RetryPolicy,
     RunResult,
-    ShopTaskStarter,
     TaskRun,
+    record_failures,
 )
+from services.tasks.starter import TaskStarter
 
 log = logging.getLogger("mcc.orders")
+
+SYNC_ORDERS = "SyncOrders"
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -100,11 +103,11 @@ class OrderSyncs:
         self._ids = ids
         self._job_queue = job_queue
 
-    async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
+    async def start(self, app_id: AppId, shop_id: ShopId, request_id: str | None = None) -> Task:
         """Creates the task, or returns the shop's order sync that is still pending or running."""
-        return await ShopTaskStarter(
-            self._unit_of_work, self._clock, self._ids, self._job_queue, TaskKind.ORDER_SYNC
-        ).start(app_id, shop_id)
+        request = ClientRequest(app_id, request_id, SYNC_ORDERS, f"shops/{shop_id}")
+        starter = TaskStarter(self._unit_of_work, self._clock, self._ids, self._job_queue)
+        return await starter.start(request, TaskKind.ORDER_SYNC, shop_id=shop_id)
 
     async def start_for_active_shops(self) -> int:
         """One sync per active shop of every app (a shop's running sync is reused); returns how many."""
@@ -236,7 +239,7 @@ class OrderSyncHandler:
             await self._progress(uow, run, len(items), report.counts, report.errors, position)
 
         report = await self._intake.take(shop.intake, items, also=progress)
-        await self._report(run, report.import_errors)
+        await record_failures(self._unit_of_work, self._clock, run, report.import_errors)
 
     # --- buyer cancellation requests --------------------------------------------------------
 
@@ -273,20 +276,18 @@ class OrderSyncHandler:
 
     async def _finish(self, run: TaskRun, shop: ShopSession, position: SyncWindow) -> None:
         """Moves the watermark, in its own transaction after every page of the window committed."""
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    shop_row = await uow.shops.get(shop.shop_id)
-                    shop_row.advance_orders_watermark(position.window.end)
-                    await uow.shops.update(shop_row)
-                    task = await uow.tasks.get(run.task_id)
-                    task.record_progress(run.owner, self._clock.now(), total=task.done)
-                    await uow.tasks.update(task)
-                    await uow.commit()
-                return
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+
+        async def write() -> None:
+            async with self._unit_of_work() as uow:
+                shop_row = await uow.shops.get(shop.shop_id)
+                shop_row.advance_orders_watermark(position.window.end)
+                await uow.shops.update(shop_row)
+                task = await uow.tasks.get(run.task_id)
+                task.record_progress(run.owner, self._clock.now(), total=task.done)
+                await uow.tasks.update(task)
+                await uow.commit()
+
+        await retry_stale(write)
 
     async def _after_commit(self, run: TaskRun, shop: ShopSession) -> None:
         """Cancels in SHOPLINE, with restock, every order of the shop cancelled after its import."""
@@ -306,17 +307,7 @@ class OrderSyncHandler:
             after = page.next_cursor
             if after is None:
                 break
-        await self._report(run, errors)
-
-    async def _report(self, run: TaskRun, errors: list[tuple[str, str]]) -> None:
-        if errors:
-            async with self._unit_of_work() as uow:
-                task = await uow.tasks.get(run.task_id)
-                task.record_progress(
-                    run.owner, self._clock.now(), counts=TaskCounts(failed=len(errors)), errors=errors
-                )
-                await uow.tasks.update(task)
-                await uow.commit()
+        await record_failures(self._unit_of_work, self._clock, run, errors)
 
     # --- helpers ----------------------------------------------------------------------------
 

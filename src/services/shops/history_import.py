@@ -28,14 +28,12 @@ from domain.channel import (
     TikTokOrderData,
     TimeWindow,
 )
-from domain.errors import (
-    StaleWrite,
-)
 from domain.ids import AppId, OrderId, ShopId
 from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
-from domain.task import Task, TaskCounts, TaskKind
+from domain.task import Task, TaskKind
 from services.orders.intake import IntakeReport, OrderIntake
 from services.shared.concurrency import ReadAhead, cancel_all, closing_pages, run_all
+from services.shared.requests import ClientRequest
 from services.shops.history_batch import (
     NO_DETAIL,
     Applied,
@@ -48,12 +46,12 @@ from services.shops.history_batch import (
 from services.shops.history_position import HISTORY_DAYS, PRODUCTS_SINCE, ImportPosition, Phase, first_half
 from services.shops.sessions import TRANSIENT, ShopSession, ShopSessions
 from services.tasks.jobs import (
-    WRITE_ATTEMPTS,
     RetryPolicy,
     RunResult,
-    ShopTaskStarter,
     TaskRun,
+    record_failures,
 )
+from services.tasks.starter import TaskStarter
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -96,9 +94,9 @@ class HistoryImports:
 
     async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
         """Creates the task, or returns the shop's import that is still pending or running."""
-        return await ShopTaskStarter(
-            self._unit_of_work, self._clock, self._ids, self._job_queue, TaskKind.HISTORY_IMPORT
-        ).start(app_id, shop_id)
+        starter = TaskStarter(self._unit_of_work, self._clock, self._ids, self._job_queue)
+        request = ClientRequest(app_id, None, "ImportHistory", f"shops/{shop_id}")
+        return await starter.start(request, TaskKind.HISTORY_IMPORT, shop_id=shop_id)
 
 
 class HistoryImportHandler:
@@ -336,25 +334,7 @@ class HistoryImportHandler:
         report = await self._intake.take(
             shop.intake, batch.orders, created_since=position.orders_since, also=products_and_progress
         )
-        if report.import_errors:
-            await self._record_errors(run, report.import_errors)
-
-    async def _record_errors(self, run: TaskRun, errors: list[tuple[str, str]]) -> None:
-        async def write() -> None:
-            async with self._unit_of_work() as uow:
-                task = await uow.tasks.get(run.task_id)
-                task.record_progress(
-                    run.owner, self._clock.now(), counts=TaskCounts(failed=len(errors)), errors=errors
-                )
-                await uow.tasks.update(task)
-                await uow.commit()
-
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                return await write()
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
+        await record_failures(self._unit_of_work, self._clock, run, report.import_errors)
 
     # --- shop and credentials ---------------------------------------------------------------
 

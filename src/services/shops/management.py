@@ -7,17 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.authorization import ShopLinking
-from domain.errors import RequestIdReused, ShopNotFound, TokenNotFound
+from domain.errors import ShopNotFound, TokenNotFound
 from domain.ids import AppId, ShopId
 from domain.paging import Page
-from domain.ports import Clock, CompletedRequest, ShopCounts, ShopOverview, UnitOfWork
+from domain.ports import Clock, ShopCounts, ShopOverview, UnitOfWork
 from domain.shop import DisplayName, Shop, ShopStatus
 from domain.task import Task
 from domain.tokens import TikTokToken, TokenState
+from services.shared.requests import ClientRequest
 from services.shared.update_mask import masked_fields
 
 PAGE_SIZE_FOR_SCANS = 100
 DELETE_SHOP = "DeleteShop"
+UPDATE_SHOP = "UpdateShop"
 
 _STATUS_REASONS = {
     ShopStatus.ACTIVE: "",
@@ -139,15 +141,27 @@ class ShopManagement:
         return ShopView.of(overview, now)
 
     async def update_shop(
-        self, app_id: AppId, shop_id: ShopId, *, display_name: str, update_mask: Sequence[str]
+        self,
+        app_id: AppId,
+        shop_id: ShopId,
+        *,
+        display_name: str,
+        update_mask: Sequence[str],
+        request_id: str | None = None,
     ) -> ShopView:
+        """A call repeating the ``request_id`` of an earlier one returns the shop as it is now."""
         fields = masked_fields(update_mask, _SHOP_PATHS)
         now = self._clock.now()
+        details = repr((sorted(fields), display_name))
+        request = ClientRequest(app_id, request_id, UPDATE_SHOP, f"shops/{shop_id}", details)
         async with self._unit_of_work() as uow:
             shop = await owned_shop(uow, app_id, shop_id)
+            if await request.replayed(uow):
+                return await shop_view(uow, shop, now)
             if "display_name" in fields:
                 shop.rename(DisplayName.parse(display_name))
             await uow.shops.update(shop)
+            await request.record(uow, now)
             await uow.commit()
             return await shop_view(uow, shop, now)
 
@@ -160,11 +174,9 @@ class ShopManagement:
         twice. Nothing on TikTok or in SHOPLINE is touched.
         """
         now = self._clock.now()
+        request = ClientRequest(app_id, request_id, DELETE_SHOP, f"shops/{shop_id}")
         async with self._unit_of_work() as uow:
-            done = None if request_id is None else await uow.completed_requests.find(app_id, request_id)
-            if done is not None:
-                if (done.operation, done.subject) != (DELETE_SHOP, f"shops/{shop_id}"):
-                    raise RequestIdReused()
+            if await request.replayed(uow):
                 return ShopPurge(shop_id, 0, 0, 0, 0, 0, replayed=True)
             shop = await owned_shop(uow, app_id, shop_id)
             # Cancelled before deletion so the task stream and any worker see the end of the task.
@@ -182,10 +194,7 @@ class ShopManagement:
                 await uow.tokens.delete_tiktok(shop.id)
             await ShopLinking(uow.shop_registry).unlink(shop)
             await uow.shops.delete(shop.id)
-            if request_id is not None:
-                await uow.completed_requests.record(
-                    CompletedRequest(app_id, request_id, DELETE_SHOP, f"shops/{shop_id}", now)
-                )
+            await request.record(uow, now)
             await uow.commit()
         return ShopPurge(shop.id, orders, products, tasks, cancelled, pools_touched)
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import RequestIdReused, StaleWrite, TaskNotFound, TaskNotRunning
+from domain.errors import TaskNotFound, TaskNotRunning
 from domain.ids import AppId, ShopId, TaskId
 from domain.paging import Page
-from domain.ports import Clock, CompletedRequest, JobQueue, TaskChangeFeed, UnitOfWork
+from domain.ports import Clock, JobQueue, TaskChangeFeed, UnitOfWork
 from domain.task import Task, TaskKind, TaskState
-from services.tasks.jobs import WRITE_ATTEMPTS, run_task_job
+from services.shared.requests import ClientRequest
+from services.shared.stale_writes import retry_stale
+from services.tasks.jobs import run_task_job
 
 RETRY_TASK = "RetryTask"
+CANCEL_TASK = "CancelTask"
 DEFAULT_HEARTBEAT = timedelta(seconds=15)
 MIN_HEARTBEAT = timedelta(milliseconds=10)
 
@@ -120,11 +123,12 @@ class TaskService:
         finally:
             await subscription.close()
 
-    async def cancel_task(self, app_id: AppId, task_id: TaskId) -> Task:
+    async def cancel_task(self, app_id: AppId, task_id: TaskId, request_id: str | None = None) -> Task:
         """A PENDING or RUNNING task becomes CANCELLED; a running handler stops at its next
-        checkpoint, where its write finds the task cancelled. Cancelling again changes nothing."""
+        checkpoint, where its write finds the task cancelled. Cancelling again changes nothing, and
+        a call repeating the ``request_id`` of an earlier one returns the task as it is now."""
 
-        async def cancel(uow: UnitOfWork, task: Task) -> bool:
+        def cancel(task: Task) -> bool:
             if task.state is TaskState.CANCELLED:
                 return False
             if task.state.finished:
@@ -135,7 +139,9 @@ class TaskService:
             task.cancel(self._clock.now())
             return True
 
-        return await self._change(app_id, task_id, cancel)
+        request = ClientRequest(app_id, request_id, CANCEL_TASK, f"tasks/{task_id}")
+        task, _ = await self._change(request, task_id, cancel)
+        return task
 
     async def retry_task(self, app_id: AppId, task_id: TaskId, request_id: str | None = None) -> Task:
         """A FAILED task goes back to PENDING and resumes from its checkpoint with its counts.
@@ -143,48 +149,39 @@ class TaskService:
         A call repeating the ``request_id`` of an earlier one returns the task as it is now instead
         of starting another attempt.
         """
-        subject = f"tasks/{task_id}"
-        replayed = False
 
-        async def retry(uow: UnitOfWork, task: Task) -> bool:
-            nonlocal replayed
-            now = self._clock.now()
-            if request_id is not None:
-                done = await uow.completed_requests.find(app_id, request_id)
-                if done is not None:
-                    if (done.operation, done.subject) != (RETRY_TASK, subject):
-                        raise RequestIdReused()
-                    replayed = True
-                    return False
-                await uow.completed_requests.record(
-                    CompletedRequest(app_id, request_id, RETRY_TASK, subject, now)
-                )
-            task.retry(now)
+        def retry(task: Task) -> bool:
+            task.retry(self._clock.now())
             return True
 
-        task = await self._change(app_id, task_id, retry)
-        if not replayed:
+        request = ClientRequest(app_id, request_id, RETRY_TASK, f"tasks/{task_id}")
+        task, changed = await self._change(request, task_id, retry)
+        if changed:
             await self._job_queue.enqueue(run_task_job(task.id))
         return task
 
     async def _change(
-        self, app_id: AppId, task_id: TaskId, change: Callable[[UnitOfWork, Task], Awaitable[bool]]
-    ) -> Task:
-        """Applies ``change`` (False: nothing to write) to a fresh read and saves it."""
+        self, request: ClientRequest, task_id: TaskId, change: Callable[[Task], bool]
+    ) -> tuple[Task, bool]:
+        """Applies ``change`` (False: nothing to write) to a fresh read and saves it with the
+        request; a replayed request changes nothing. True when the task was changed."""
+
         # A running task's worker writes it often; start over from a fresh read if it got in first.
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    task = await self._load(uow, app_id, task_id)
-                    if not await change(uow, task):
-                        return task
+        async def write() -> tuple[Task, bool]:
+            async with self._unit_of_work() as uow:
+                task = await self._load(uow, request.app_id, task_id)
+                if await request.replayed(uow):
+                    return task, False
+                changed = change(task)
+                if not changed and request.request_id is None:
+                    return task, False
+                if changed:
                     await uow.tasks.update(task)
-                    await uow.commit()
-                    return task
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+                await request.record(uow, self._clock.now())
+                await uow.commit()
+                return task, changed
+
+        return await retry_stale(write)
 
     @staticmethod
     async def _load(uow: UnitOfWork, app_id: AppId, task_id: TaskId) -> Task:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -21,15 +21,15 @@ from domain.errors import (
     ConcurrencyConflict,
     PartnerError,
     PartnerTokenRevoked,
-    ShopNotFound,
     StaleWrite,
     TaskNotClaimable,
     TaskNotFound,
     TaskNotRunning,
 )
 from domain.ids import AppId, ShopId, TaskId
-from domain.ports import Clock, IdGenerator, Job, JobQueue, UnitOfWork
-from domain.task import Task, TaskKind, TaskState
+from domain.ports import Clock, Job, UnitOfWork
+from domain.task import Task, TaskCounts, TaskKind, TaskState
+from services.shared.stale_writes import retry_stale
 
 log = logging.getLogger("mcc.jobs")
 
@@ -38,47 +38,9 @@ T = TypeVar("T")
 RUN_TASK = "run_task"
 """Job name: claim and run the task named by the ``task_id`` argument."""
 
-WRITE_ATTEMPTS = 3
-"""How often a task write is retried from a fresh read after another writer got in first."""
-
 
 def run_task_job(task_id: TaskId) -> Job:
     return Job(RUN_TASK, {"task_id": task_id}, dedupe_key=f"{RUN_TASK}:{task_id}")
-
-
-class ShopTaskStarter:
-    """Starts one kind of task for a shop: a new task, or the shop's one still pending or running."""
-
-    def __init__(
-        self,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        job_queue: JobQueue,
-        kind: TaskKind,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._job_queue = job_queue
-        self._kind = kind
-
-    async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
-        async with self._unit_of_work() as uow:
-            shop = await uow.shops.get(shop_id)
-            if shop.app_id != app_id:
-                raise ShopNotFound(shop_id)  # another app's shop is not there as far as this app knows
-            for state in (TaskState.RUNNING, TaskState.PENDING):
-                active = await uow.tasks.list_filtered(
-                    app_id, page_size=1, after=None, shop_id=shop_id, kind=self._kind, state=state
-                )
-                if active.items:
-                    return active.items[0]
-            task = Task.create(TaskId(self._ids.new_id()), app_id, self._kind, self._clock.now(), shop_id)
-            await uow.tasks.add(task)
-            await uow.commit()
-        await self._job_queue.enqueue(run_task_job(task.id))
-        return task
 
 
 class RunOutcome(Enum):
@@ -145,6 +107,24 @@ class TaskRun:
             await asyncio.wait_for(self._stop.wait(), max(delay.total_seconds(), 0.0))
         except TimeoutError:
             return
+
+
+async def record_failures(
+    unit_of_work: Callable[[], UnitOfWork], clock: Clock, run: TaskRun, errors: Sequence[tuple[str, str]]
+) -> None:
+    """Adds item failures met after a batch's commit (an automatic import, a SHOPLINE cancel) to
+    the task's counts and recent errors."""
+    if not errors:
+        return
+
+    async def write() -> None:
+        async with unit_of_work() as uow:
+            task = await uow.tasks.get(run.task_id)
+            task.record_progress(run.owner, clock.now(), counts=TaskCounts(failed=len(errors)), errors=errors)
+            await uow.tasks.update(task)
+            await uow.commit()
+
+    await retry_stale(write)
 
 
 class TaskHandler(Protocol):
@@ -287,19 +267,17 @@ class TaskWorker:
 
     async def _change(self, task_id: TaskId, change: Callable[[Task], object]) -> bool:
         """Applies ``change`` to a fresh read and saves it, retrying when another writer got in first."""
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                async with self._unit_of_work() as uow:
-                    task = await uow.tasks.get(task_id)
-                    if change(task) is False:
-                        return False  # nothing to write
-                    await uow.tasks.update(task)
-                    await uow.commit()
-                    return True
-            except StaleWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-        return False
+
+        async def write() -> bool:
+            async with self._unit_of_work() as uow:
+                task = await uow.tasks.get(task_id)
+                if change(task) is False:
+                    return False  # nothing to write
+                await uow.tasks.update(task)
+                await uow.commit()
+                return True
+
+        return await retry_stale(write)
 
 
 async def retrying(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from domain.errors import RequestIdReused
+from domain.errors import RequestIdReused, StaleWrite
 from domain.ids import AppId, ShopId
 from domain.ports import CompletedRequest
 from tests.integration.persistence.builders import APP, OTHER_APP, SHOP, at, seed
@@ -40,3 +42,19 @@ async def test_recording_the_same_request_again_is_allowed_and_another_one_is_re
             )
     async with backend.new_uow() as uow:
         assert await uow.completed_requests.find(AppId(APP), REQUEST) == done
+
+
+async def test_a_start_keeps_the_task_it_started_and_a_concurrent_other_result_is_a_stale_write(
+    backend,
+) -> None:  # type: ignore[no-untyped-def]
+    await seed(backend)
+    started = CompletedRequest(AppId(APP), REQUEST, "SyncPrices", f"shops/{SHOP}", at(5), "task-1")
+    async with backend.new_uow() as uow:
+        await uow.completed_requests.record(started)
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        # Another call with the same id started its own task: it must start over and replay.
+        with pytest.raises(StaleWrite):
+            await uow.completed_requests.record(replace(started, result="task-2"))
+    async with backend.new_uow() as uow:
+        assert await uow.completed_requests.find(AppId(APP), REQUEST) == started

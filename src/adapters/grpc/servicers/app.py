@@ -5,7 +5,7 @@ from __future__ import annotations
 from grpc import aio
 
 from adapters.grpc.mappers import app_settings_from_proto, app_to_proto, app_view_to_proto, timestamp
-from adapters.grpc.names import parse_app_name
+from adapters.grpc.names import parse_app_name, parse_request_id
 from adapters.grpc.paging import PageTokenCodec
 from domain.errors import InvalidArgument
 from multichannel.v1 import app_pb2, app_pb2_grpc
@@ -87,5 +87,6 @@ class AppServicer(app_pb2_grpc.AppServiceServicer):
         app_id = parse_app_name(request.app.name, "app.name")
         paths = list(request.update_mask.paths)
         settings = app_settings_from_proto(request.app.settings, paths)
-        app = await self._settings_updates.update_app(app_id, settings, paths)
+        request_id = parse_request_id(request.request_id)
+        app = await self._settings_updates.update_app(app_id, settings, paths, request_id)
         return app_pb2.UpdateAppResponse(app=app_to_proto(app))

@@ -83,14 +83,15 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             raise InvalidArgument("shopline_variant_id", "is required")
         if len(request.shopline_variant_id) > VARIANT_ID_MAX:
             raise InvalidArgument("shopline_variant_id", f"must be at most {VARIANT_ID_MAX} characters")
-        view = await self._links.link(*ref, ShoplineVariantId(request.shopline_variant_id))
+        request_id = parse_request_id(request.request_id)
+        view = await self._links.link(*ref, ShoplineVariantId(request.shopline_variant_id), request_id)
         return catalog_pb2.LinkSkuResponse(sku=sku_view_to_proto(ref[0], ref[1], ref[2], view))
 
     async def UnlinkSku(
         self, request: catalog_pb2.UnlinkSkuRequest, context: aio.ServicerContext
     ) -> catalog_pb2.UnlinkSkuResponse:
         ref = _sku_ref(request.sku, request.product, request.sku_id)
-        view = await self._links.unlink(*ref)
+        view = await self._links.unlink(*ref, parse_request_id(request.request_id))
         return catalog_pb2.UnlinkSkuResponse(sku=sku_view_to_proto(ref[0], ref[1], ref[2], view))
 
     async def AutoLinkSkus(
@@ -123,7 +124,8 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         app_id, shop_id = parse_price_rule_name(request.price_rule.name, "price_rule.name")
         paths = [path.strip() for path in request.update_mask.paths]
         changes = price_rule_changes_from_proto(request.price_rule, paths)
-        view = await self._price_rules.update(app_id, shop_id, changes, paths)
+        request_id = parse_request_id(request.request_id)
+        view = await self._price_rules.update(app_id, shop_id, changes, paths, request_id)
         return catalog_pb2.UpdatePriceRuleResponse(price_rule=price_rule_view_to_proto(view))
 
 

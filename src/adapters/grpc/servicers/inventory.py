@@ -60,6 +60,7 @@ class InventoryServicer(inventory_pb2_grpc.InventoryServiceServicer):
             safety_stock=request.inventory_pool.safety_stock,
             caps=caps,
             update_mask=paths,
+            request_id=parse_request_id(request.request_id),
         )
         return inventory_pb2.UpdateInventoryPoolResponse(inventory_pool=pool_view_to_proto(view))
 

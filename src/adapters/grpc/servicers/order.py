@@ -93,9 +93,9 @@ class OrderServicer(order_pb2_grpc.OrderServiceServicer):
         self, request: order_pb2.ImportOrderRequest, context: aio.ServicerContext
     ) -> order_pb2.ImportOrderResponse:
         ref = _ref(request.name)
-        parse_request_id(request.request_id)  # importing is idempotent whatever the id
+        request_id = parse_request_id(request.request_id)
         scope = import_scope_from_proto(request.import_scope)
-        order = await self._commands.import_order(ref, scope)
+        order = await self._commands.import_order(ref, scope, request_id=request_id)
         return order_pb2.ImportOrderResponse(order=await self._message(order))
 
     async def CancelOrder(
@@ -130,6 +130,5 @@ class OrderServicer(order_pb2_grpc.OrderServiceServicer):
         self, request: order_pb2.SyncOrdersRequest, context: aio.ServicerContext
     ) -> order_pb2.SyncOrdersResponse:
         app_id, shop_id = parse_shop_name(request.parent, "parent")
-        parse_request_id(request.request_id)  # a running sync of the shop is returned anyway
-        task = await self._commands.sync(app_id, shop_id)
+        task = await self._commands.sync(app_id, shop_id, parse_request_id(request.request_id))
         return order_pb2.SyncOrdersResponse(task=task_to_proto(task))

@@ -88,6 +88,7 @@ class ShopServicer(shop_pb2_grpc.ShopServiceServicer):
             shop_id,
             display_name=request.shop.display_name,
             update_mask=list(request.update_mask.paths),
+            request_id=parse_request_id(request.request_id),
         )
         return shop_pb2.UpdateShopResponse(shop=shop_view_to_proto(view))
 

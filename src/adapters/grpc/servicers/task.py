@@ -75,7 +75,8 @@ class TaskServicer(task_pb2_grpc.TaskServiceServicer):
     async def CancelTask(
         self, request: task_pb2.CancelTaskRequest, context: aio.ServicerContext
     ) -> task_pb2.CancelTaskResponse:
-        task = await self._tasks.cancel_task(*parse_task_name(request.name))
+        app_id, task_id = parse_task_name(request.name)
+        task = await self._tasks.cancel_task(app_id, task_id, parse_request_id(request.request_id))
         return task_pb2.CancelTaskResponse(task=task_to_proto(task))
 
     async def RetryTask(

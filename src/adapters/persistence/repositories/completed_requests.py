@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.repositories.common import upsert_insert
 from adapters.persistence.tables import completed_requests
-from domain.errors import RequestIdReused
+from domain.errors import RequestIdReused, StaleWrite
 from domain.ids import AppId
 from domain.ports import CompletedRequest
 
@@ -24,7 +24,12 @@ class SqlAlchemyCompletedRequests:
         if row is None:
             return None
         return CompletedRequest(
-            AppId(row["app_id"]), row["request_id"], row["operation"], row["subject"], row["completed_at"]
+            AppId(row["app_id"]),
+            row["request_id"],
+            row["operation"],
+            row["subject"],
+            row["completed_at"],
+            row["result"],
         )
 
     async def record(self, request: CompletedRequest) -> None:
@@ -37,6 +42,7 @@ class SqlAlchemyCompletedRequests:
                 operation=request.operation,
                 subject=request.subject,
                 completed_at=request.completed_at,
+                result=request.result,
             )
             .on_conflict_do_nothing(
                 index_elements=[completed_requests.c.app_id, completed_requests.c.request_id]
@@ -46,3 +52,5 @@ class SqlAlchemyCompletedRequests:
         held = await self.find(request.app_id, request.request_id)
         if held is None or (held.operation, held.subject) != (request.operation, request.subject):
             raise RequestIdReused()
+        if held.result != request.result:
+            raise StaleWrite(f"requests/{request.request_id}", "recorded by a concurrent call")

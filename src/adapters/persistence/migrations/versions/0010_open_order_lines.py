@@ -1,7 +1,7 @@
 """The lines of orders that still hold stock, by SKU, filled from the orders already stored.
 
-Revision ID: 0009_open_order_lines
-Revises: 0008_output_fields
+Revision ID: 0010_open_order_lines
+Revises: 0009_completed_request_results
 Create Date: 2026-12-04
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from adapters.persistence.column_types import ordered_key
 
-revision: str = "0009_open_order_lines"
-down_revision: str | None = "0008_output_fields"
+revision: str = "0010_open_order_lines"
+down_revision: str | None = "0009_completed_request_results"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
