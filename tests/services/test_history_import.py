@@ -13,17 +13,16 @@ from domain.errors import InvalidArgument, PartnerUnavailable
 from domain.events import OrderLinesReserved
 from domain.ids import TaskId
 from domain.order import STOCK_HOLDING, OrderStatus
-from domain.task import TaskKind, TaskState
+from domain.task import TaskState
 from domain.tokens import TikTokToken
 from services.shops.history_import import (
     ORDERS_PER_WINDOW,
     WINDOWS_IN_FLIGHT,
-    HistoryImports,
     ImportPosition,
     Phase,
 )
 from services.tasks.center import TaskService
-from services.tasks.jobs import RUN_TASK, RunOutcome
+from services.tasks.jobs import RunOutcome
 from tests.services.support_tasks import (
     APP,
     CIPHER,
@@ -384,20 +383,6 @@ async def test_newer_order_data_updates_what_an_earlier_import_stored() -> None:
 
     assert (await world.task("import-2")).counts.updated == 1
     assert world.database.state.orders[(SHOP, recent.order_id)].status is OrderStatus.CANCELLED
-
-
-async def test_starting_an_import_creates_a_task_once_and_wakes_the_runner() -> None:
-    world = World()
-    await world.add_shop()
-    imports = HistoryImports(world.uow, world.clock, world.ids, world.jobs)
-
-    first = await imports.start(APP, SHOP)
-    second = await imports.start(APP, SHOP)
-
-    assert first.id == second.id
-    assert first.kind is TaskKind.HISTORY_IMPORT and first.shop_id == SHOP
-    assert [job.name for job in world.jobs.jobs] == [RUN_TASK]
-    assert world.jobs.jobs[0].arguments == {"task_id": first.id}
 
 
 async def test_a_failed_import_retried_after_reauthorization_resumes_from_its_checkpoint() -> None:

@@ -23,8 +23,9 @@ from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfW
 from domain.shop import DisplayName, Region, Shop, ShopIdentity
 from domain.task import Task, TaskKind
 from domain.tokens import TikTokGrant, TikTokToken
+from services.shared.requests import ClientRequest
 from services.shops.management import ShopView, find_tiktok_token, owned_shop, shop_view
-from services.tasks.jobs import run_task_job
+from services.tasks.starter import TaskStarter
 
 
 class SkipReason(Enum):
@@ -90,7 +91,7 @@ class ShopAuthorization:
     ) -> None:
         self._unit_of_work = unit_of_work
         self._tiktok = tiktok
-        self._jobs = jobs
+        self._tasks = TaskStarter(unit_of_work, clock, ids, jobs)
         self._clock = clock
         self._ids = ids
         self._random = random
@@ -174,16 +175,13 @@ class ShopAuthorization:
                     continue
                 await self._save(uow, shop, existing is not None, grant, now)
                 if existing is None:
-                    task = Task.create(
-                        TaskId(self._ids.new_id()), shop.app_id, TaskKind.HISTORY_IMPORT, now, shop_id=shop.id
-                    )
-                    await uow.tasks.add(task)
+                    request = ClientRequest(shop.app_id, None, "ImportHistory", f"shops/{shop.id}")
+                    task, _ = await self._tasks.add(uow, request, TaskKind.HISTORY_IMPORT, shop_id=shop.id)
                     tasks.append(task)
                 linked.append(LinkedShop(await shop_view(uow, shop, now), existing is not None))
             await uow.commit()
 
-        for task in tasks:
-            await self._jobs.enqueue(run_task_job(task.id))
+        await self._tasks.queue(tasks)
         return AuthorizationOutcome(tuple(linked), tuple(skipped), tuple(task.id for task in tasks))
 
     async def _take_state(self, state: str) -> PendingAuthorization:

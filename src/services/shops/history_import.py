@@ -28,12 +28,10 @@ from domain.channel import (
     TikTokOrderData,
     TimeWindow,
 )
-from domain.ids import AppId, OrderId, ShopId
-from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
-from domain.task import Task, TaskKind
+from domain.ids import OrderId
+from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from services.orders.intake import IntakeReport, OrderIntake
 from services.shared.concurrency import ReadAhead, cancel_all, closing_pages, run_all
-from services.shared.requests import ClientRequest
 from services.shops.history_batch import (
     NO_DETAIL,
     Applied,
@@ -51,7 +49,6 @@ from services.tasks.jobs import (
     TaskRun,
     record_failures,
 )
-from services.tasks.starter import TaskStarter
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -75,28 +72,6 @@ WINDOWS_IN_FLIGHT = 3
 """Order windows searched side by side. A search pages one request after another, so a single
 search is bound by the partner's latency; the windows after the current one are read ahead, each
 into its own bounded queue, and still written in window order."""
-
-
-class HistoryImports:
-    """Starts a shop's history import as a task in the task center."""
-
-    def __init__(
-        self,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        job_queue: JobQueue,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._job_queue = job_queue
-
-    async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
-        """Creates the task, or returns the shop's import that is still pending or running."""
-        starter = TaskStarter(self._unit_of_work, self._clock, self._ids, self._job_queue)
-        request = ClientRequest(app_id, None, "ImportHistory", f"shops/{shop_id}")
-        return await starter.start(request, TaskKind.HISTORY_IMPORT, shop_id=shop_id)
 
 
 class HistoryImportHandler:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from domain.ids import ShopId, TaskId
 from domain.ports import Clock, IdGenerator, JobQueue, UnitOfWork
@@ -43,28 +43,52 @@ class TaskStarter:
 
         async def attempt() -> tuple[Task, bool]:
             async with self._unit_of_work() as uow:
-                done = await request.replayed(uow)
-                if done is not None:
-                    return await uow.tasks.get(TaskId(done.result or "")), False
-                if shop_id is not None:
-                    await owned_shop(uow, request.app_id, shop_id)
-                checkpoint = await prepare(uow) if prepare is not None else None
-                now = self._clock.now()
-                task = await _active_task(uow, request, kind, shop_id) if reuse_active else None
-                created = task is None
-                if task is None:
-                    task_id = TaskId(self._ids.new_id())
-                    task = Task.create(task_id, request.app_id, kind, now, shop_id, checkpoint=checkpoint)
-                    await uow.tasks.add(task)
-                await request.record(uow, now, task.id)
+                started = await self.add(
+                    uow, request, kind, shop_id=shop_id, prepare=prepare, reuse_active=reuse_active
+                )
                 await uow.commit()
-                return task, created
+                return started
 
         # A concurrent call with the same request_id that commits first makes the retry a replay.
         task, created = await retry_stale(attempt)
         if created:
-            await self._job_queue.enqueue(run_task_job(task.id))
+            await self.queue([task])
         return task
+
+    async def add(
+        self,
+        uow: UnitOfWork,
+        request: ClientRequest,
+        kind: TaskKind,
+        *,
+        shop_id: ShopId | None = None,
+        prepare: Prepare | None = None,
+        reuse_active: bool = True,
+    ) -> tuple[Task, bool]:
+        """``start`` inside the caller's transaction, for a task that must commit with other
+        changes; returns the task and whether it is new (queue new ones after the commit)."""
+        done = await request.replayed(uow)
+        if done is not None:
+            return await uow.tasks.get(TaskId(done.result or "")), False
+        if shop_id is not None:
+            await owned_shop(uow, request.app_id, shop_id)
+        checkpoint = await prepare(uow) if prepare is not None else None
+        now = self._clock.now()
+        task = await _active_task(uow, request, kind, shop_id) if reuse_active else None
+        created = task is None
+        if task is None:
+            task = Task.create(
+                TaskId(self._ids.new_id()), request.app_id, kind, now, shop_id, checkpoint=checkpoint
+            )
+            await uow.tasks.add(task)
+        await request.record(uow, now, task.id)
+        return task, created
+
+    async def queue(self, tasks: Iterable[Task]) -> None:
+        """Wakes a worker for each task added and committed; a lost wake-up leaves a PENDING
+        task that the runner picks up anyway."""
+        for task in tasks:
+            await self._job_queue.enqueue(run_task_job(task.id))
 
 
 async def _active_task(
