@@ -39,7 +39,6 @@ class Job:
 
     name: str
     arguments: Mapping[str, str] = field(default_factory=dict)
-    not_before: datetime | None = None
     dedupe_key: str | None = None
     """Jobs with the same key that are still queued are enqueued once."""
 
