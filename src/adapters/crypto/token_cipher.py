@@ -97,10 +97,6 @@ class TokenCipher:
     def current_key_id(self) -> str:
         return self._current_id
 
-    @property
-    def key_ids(self) -> frozenset[str]:
-        return frozenset(self._keys)
-
     def encrypt(self, plaintext: str, context: str) -> bytes:
         """``context`` names the row and field, e.g. ``tiktok_tokens/shop-1/access_token``."""
         nonce = os.urandom(NONCE_BYTES)
