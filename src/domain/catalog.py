@@ -6,17 +6,16 @@ across shops (the variant side is not limited, so it is not tracked here).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
-from domain.channel import ChannelProductData, PriceUpdate, WarehouseQuantity
+from domain.channel import ChannelProductData, WarehouseQuantity
 from domain.errors import ChannelSkuNotFound, InvalidArgument
 from domain.events import RecordsEvents, SkuLinked, SkuUnlinked
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, ShoplineVariantId
 from domain.money import Money
-from domain.pricing import PriceRule
 
 
 class LinkKind(Enum):
@@ -203,19 +202,6 @@ class ChannelProduct(RecordsEvents):
             )
 
     # --- prices -----------------------------------------------------------------------------
-
-    def price_updates(
-        self, rule: PriceRule, variant_prices: Mapping[ShoplineVariantId, Money]
-    ) -> list[PriceUpdate]:
-        """New TikTok prices for linked SKUs whose rule price differs from the current one."""
-        updates = []
-        for sku in self.skus:
-            if sku.link is None or sku.link.variant_id not in variant_prices:
-                continue
-            target = rule.apply(variant_prices[sku.link.variant_id])
-            if sku.price != target:
-                updates.append(PriceUpdate(sku.sku_id, target))
-        return updates
 
     def record_price(self, sku_id: ChannelSkuId, price: Money) -> None:
         """TikTok accepted a pushed price."""

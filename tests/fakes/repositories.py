@@ -149,9 +149,6 @@ class FakeTokenRepository:
     async def save_shopline(self, token: ShoplineToken) -> None:
         self._shopline.put(token.app_id, token)
 
-    async def delete_shopline(self, app_id: AppId) -> None:
-        self._shopline.delete(app_id)
-
     async def list_shopline(self, *, page_size: int, after: str | None) -> Page[ShoplineToken]:
         return self._shopline.page(lambda _: True, page_size, after)
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.catalog import ChannelProduct, LinkKind, VariantSkuIndex
-from domain.channel import ChannelProductData, ChannelSkuData, PriceUpdate
+from domain.channel import ChannelProductData, ChannelSkuData
 from domain.errors import (
     ChannelSkuNotFound,
     CurrencyMismatch,
@@ -168,15 +168,6 @@ def test_money_refuses_cross_currency_arithmetic_and_comparison() -> None:
     with pytest.raises(CurrencyMismatch):
         _ = Money.of("1", "USD") < Money.of("1", "GBP")
     assert Money.of("1", "USD") != Money.of("1", "GBP")
-
-
-def test_price_updates_cover_linked_skus_whose_price_changes() -> None:
-    p = product("A", "B", "C", price="11.50")
-    p.link_sku(ChannelSkuId("s0"), V1, T0)
-    p.link_sku(ChannelSkuId("s1"), V2, T0)
-    rule = PriceRule("USD", Decimal("0.15"))
-    updates = p.price_updates(rule, {V1: Money.of("10", "USD"), V2: Money.of("20", "USD")})
-    assert updates == [PriceUpdate(ChannelSkuId("s1"), Money.of("23.00", "USD"))]
 
 
 def _half_up(value: Fraction, digits: int) -> Fraction:
