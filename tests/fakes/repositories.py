@@ -52,7 +52,9 @@ class FakeAppRepository:
         seen: Callable[[object], None] = _ignore,
     ) -> None:
         current = _standalone(state)
-        self._table: _Table[AppId, App] = _Table(lambda: current().apps, AppNotFound, AppAlreadyExists, seen)
+        self._table: _Table[AppId, App] = _Table(
+            lambda: current().apps, lambda key: AppNotFound(f"apps/{key}"), AppAlreadyExists, seen
+        )
 
     async def get(self, app_id: AppId) -> App:
         return self._table.get(app_id)
@@ -83,7 +85,7 @@ class FakeShopRepository:
     ) -> None:
         current = _standalone(state)
         self._table: _Table[ShopId, Shop] = _Table(
-            lambda: current().shops, ShopNotFound, ShopAlreadyExists, seen
+            lambda: current().shops, lambda key: ShopNotFound(f"shops/{key}"), ShopAlreadyExists, seen
         )
 
     async def get(self, shop_id: ShopId) -> Shop:
@@ -125,10 +127,16 @@ class FakeTokenRepository:
     ) -> None:
         current = _standalone(state)
         self._tiktok: _Table[ShopId, TikTokToken] = _Table(
-            lambda: current().tiktok_tokens, TokenNotFound, TokenNotFound, seen
+            lambda: current().tiktok_tokens,
+            lambda key: TokenNotFound(f"shops/{key}/token"),
+            TokenNotFound,
+            seen,
         )
         self._shopline: _Table[AppId, ShoplineToken] = _Table(
-            lambda: current().shopline_tokens, TokenNotFound, TokenNotFound, seen
+            lambda: current().shopline_tokens,
+            lambda key: TokenNotFound(f"apps/{key}/token"),
+            TokenNotFound,
+            seen,
         )
 
     async def get_tiktok(self, shop_id: ShopId) -> TikTokToken:
@@ -161,7 +169,7 @@ class FakeOrderRepository:
     ) -> None:
         current = _standalone(state)
         self._table: _Table[tuple[ShopId, OrderId], Order] = _Table(
-            lambda: current().orders, OrderNotFound, OrderAlreadyExists, seen
+            lambda: current().orders, _order_not_found, OrderAlreadyExists, seen
         )
 
     async def get(self, shop_id: ShopId, order_id: OrderId) -> Order:
@@ -245,7 +253,9 @@ class FakeTaskRepository:
     ) -> None:
         current = _standalone(state)
         self._rows: Callable[[], dict[TaskId, Task]] = lambda: current().tasks
-        self._table: _Table[TaskId, Task] = _Table(self._rows, TaskNotFound, TaskAlreadyExists, seen)
+        self._table: _Table[TaskId, Task] = _Table(
+            self._rows, lambda key: TaskNotFound(f"tasks/{key}"), TaskAlreadyExists, seen
+        )
 
     async def get(self, task_id: TaskId) -> Task:
         return self._table.get(task_id)
@@ -307,3 +317,9 @@ class FakeTaskRepository:
         more = len(matching) > len(chosen)
         cursor = "|".join(position(chosen[-1])) if more and chosen else None
         return Page([self._table.get(task.id) for task in chosen], cursor)
+
+
+# Not-found names as the database adapter spells them: a repository knows no app id.
+def _order_not_found(key: str) -> OrderNotFound:
+    shop_id, order_id = key.split("/", 1)
+    return OrderNotFound(f"shops/{shop_id}/orders/{order_id}")

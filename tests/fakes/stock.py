@@ -42,7 +42,7 @@ class FakeChannelProductRepository:
     ) -> None:
         current = _standalone(state)
         self._table: _Table[tuple[ShopId, ChannelProductId], ChannelProduct] = _Table(
-            lambda: current().products, ChannelProductNotFound, ChannelProductAlreadyExists, seen
+            lambda: current().products, _product_not_found, ChannelProductAlreadyExists, seen
         )
 
     async def get(self, shop_id: ShopId, product_id: ChannelProductId) -> ChannelProduct:
@@ -153,7 +153,10 @@ class FakeInventoryPoolRepository:
         current = _standalone(state)
         self._state = current
         self._table: _Table[PoolId, InventoryPool] = _Table(
-            lambda: current().pools, PoolNotFound, PoolAlreadyExists, seen
+            lambda: current().pools,
+            lambda key: PoolNotFound(f"inventoryPools/{key}"),
+            PoolAlreadyExists,
+            seen,
         )
 
     async def get(self, pool_id: PoolId) -> InventoryPool:
@@ -316,3 +319,9 @@ class FakePushStateRepository:
             keys = [k for k in keys if _name(k) > after]
         chosen = keys[: max(page_size, 1)]
         return Page([self._rows()[k] for k in chosen], _name(chosen[-1]) if len(keys) > len(chosen) else None)
+
+
+# Not-found names as the database adapter spells them: a repository knows no app id.
+def _product_not_found(key: str) -> ChannelProductNotFound:
+    shop_id, product_id = key.split("/", 1)
+    return ChannelProductNotFound(f"shops/{shop_id}/products/{product_id}")

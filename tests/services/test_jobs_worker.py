@@ -3,12 +3,14 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from domain.channel import TIKTOK
-from domain.errors import PartnerTokenRevoked, StaleWrite
-from domain.ids import TaskId
+from domain.errors import PartnerTokenRevoked, ShopNotFound, StaleWrite
+from domain.ids import ShopId, TaskId
 from domain.task import Task, TaskKind, TaskState
-from services.tasks.jobs import RunOutcome, RunResult, TaskRun, TaskWorker
-from tests.services.support_tasks import RecordingUnitOfWork, World
+from services.tasks.jobs import RunOutcome, RunResult, ShopTaskStarter, TaskRun, TaskWorker
+from tests.services.support_tasks import APP, OTHER_APP, SHOP, RecordingUnitOfWork, World
 
 LEASE = timedelta(seconds=30)
 
@@ -232,3 +234,18 @@ async def test_a_task_cancelled_while_running_stays_cancelled() -> None:
 
     assert await running is RunOutcome.STOPPED  # the handler did not notice, recording its success did
     assert (await world.task("t1")).state is TaskState.CANCELLED
+
+
+# --- starting a shop's task -----------------------------------------------------------------
+
+
+async def test_a_shop_task_for_a_missing_or_foreign_shop_names_the_shop_in_full() -> None:
+    world = World()
+    await world.add_shop(SHOP, OTHER_APP)
+    starter = ShopTaskStarter(world.uow, world.clock, world.ids, world.jobs, TaskKind.ORDER_SYNC)
+
+    for shop_id in (SHOP, ShopId("missing")):
+        with pytest.raises(ShopNotFound) as caught:
+            await starter.start(APP, shop_id)
+        assert caught.value.resource_name == f"apps/{APP}/shops/{shop_id}"
+    assert world.jobs.jobs == []

@@ -29,6 +29,7 @@ from domain.errors import (
 )
 from domain.ids import AppId, ShopId, TaskId
 from domain.ports import Clock, IdGenerator, Job, JobQueue, UnitOfWork
+from domain.resource_names import shop_name
 from domain.task import Task, TaskKind, TaskState
 
 log = logging.getLogger("mcc.jobs")
@@ -65,9 +66,13 @@ class ShopTaskStarter:
 
     async def start(self, app_id: AppId, shop_id: ShopId) -> Task:
         async with self._unit_of_work() as uow:
-            shop = await uow.shops.get(shop_id)
-            if shop.app_id != app_id:
-                raise ShopNotFound(shop_id)  # another app's shop is not there as far as this app knows
+            try:
+                shop = await uow.shops.get(shop_id)
+            except ShopNotFound:
+                shop = None
+            if shop is None or shop.app_id != app_id:
+                # Another app's shop is not there as far as this app knows.
+                raise ShopNotFound(shop_name(app_id, shop_id))
             for state in (TaskState.RUNNING, TaskState.PENDING):
                 active = await uow.tasks.list_filtered(
                     app_id, page_size=1, after=None, shop_id=shop_id, kind=self._kind, state=state
