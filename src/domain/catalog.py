@@ -16,6 +16,7 @@ from domain.errors import ChannelSkuNotFound, InvalidArgument
 from domain.events import RecordsEvents, SkuLinked, SkuUnlinked
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, ShoplineVariantId
 from domain.money import Money
+from domain.resource_names import sku_name
 
 
 class LinkKind(Enum):
@@ -131,7 +132,7 @@ class ChannelProduct(RecordsEvents):
         try:
             return self._skus[sku_id]
         except KeyError:
-            raise ChannelSkuNotFound(sku_id) from None
+            raise ChannelSkuNotFound(sku_name(self._app_id, self._shop_id, self._id, sku_id)) from None
 
     def linked_variants(self) -> dict[ChannelSkuId, ShoplineVariantId]:
         return {k: s.link.variant_id for k, s in self._skus.items() if s.link is not None}

@@ -29,3 +29,7 @@ def pool_name(app_id: str, pool: str) -> str:
 
 def task_name(app_id: str, task_id: str) -> str:
     return f"{app_name(app_id)}/tasks/{task_id}"
+
+
+def sku_name(app_id: str, shop_id: str, product_id: str, sku_id: str) -> str:
+    return f"{product_name(app_id, shop_id, product_id)}/skus/{sku_id}"

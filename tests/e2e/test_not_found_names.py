@@ -12,8 +12,11 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from domain.app import App
-from domain.ids import AppId, PoolId, ShopId, ShoplineVariantId, TaskId
+from domain.catalog import ChannelProduct
+from domain.channel import ChannelProductData, ChannelSkuData
+from domain.ids import AppId, ChannelProductId, ChannelSkuId, PoolId, ShopId, ShoplineVariantId, TaskId
 from domain.inventory_pool import InventoryPool
+from domain.money import Money
 from domain.shop import Shop
 from domain.task import Task, TaskKind
 from multichannel.v1 import (
@@ -71,6 +74,7 @@ CALLS: dict[str, Call] = {
     ),
 }
 
+OUR_PRODUCT = "apps/app-1/shops/shop-1/products/1730"
 ORDER_OF_THEIR_SHOP = "apps/app-1/shops/shop-2/orders/576461413038785752"
 
 # (call, name asked for, resource type[, name of what is missing when it is the parent]);
@@ -92,6 +96,7 @@ CASES: list[tuple[str, ...]] = [
     ("WatchTask", "apps/app-1/tasks/task-2", "Task"),
     ("GetProduct", "apps/app-1/shops/shop-1/products/1729", "ChannelProduct"),
     ("UnlinkSku", "apps/app-1/shops/shop-1/products/1729", "ChannelProduct"),
+    ("UnlinkSku", OUR_PRODUCT, "ChannelSku", f"{OUR_PRODUCT}/skus/1729"),
 ]
 
 
@@ -106,6 +111,9 @@ async def _seed(harness) -> None:  # type: ignore[no-untyped-def]
         await uow.inventory_pools.add(
             InventoryPool.open(PoolId("pool-2"), theirs, ShoplineVariantId("variant-2"))
         )
+        sock = ChannelSkuData(ChannelSkuId("1731"), "SOCK-1", Money.of("10", "GBP"))
+        data = ChannelProductData(ChannelProductId("1730"), "Socks", "ACTIVATE", T0, (sock,))
+        await uow.channel_products.add(ChannelProduct.synced(mine, ShopId("shop-1"), data))
         await uow.commit()
 
 

@@ -92,9 +92,10 @@ def test_a_variant_may_serve_many_skus() -> None:
     assert p.linked_variants() == {"s0": "v1", "s1": "v1"}
 
 
-def test_unknown_skus_cannot_be_linked() -> None:
-    with pytest.raises(ChannelSkuNotFound):
+def test_unknown_skus_cannot_be_linked_and_are_named_in_full() -> None:
+    with pytest.raises(ChannelSkuNotFound) as caught:
         product("A").link_sku(ChannelSkuId("nope"), V1, T0)
+    assert caught.value.resource_name == f"apps/app/shops/{SHOP}/products/p1/skus/nope"
 
 
 def test_sync_keeps_links_of_remaining_skus_and_drops_removed_ones() -> None:
