@@ -196,10 +196,6 @@ def _port(variable: str, value: str | None, default: int) -> int:
     return int(value)
 
 
-def _optional_url(variable: str, value: str | None) -> str | None:
-    return None if value is None else _http_url(variable, value)
-
-
 def _scopes(value: str) -> tuple[str, ...]:
     scopes = tuple(part.strip() for part in value.split(",") if part.strip())
     if not scopes or any(not scope.replace("_", "").isalnum() for scope in scopes):

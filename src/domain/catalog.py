@@ -6,17 +6,17 @@ across shops (the variant side is not limited, so it is not tracked here).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
-from domain.channel import ChannelProductData, PriceUpdate, SalesAttribute, WarehouseQuantity
+from domain.channel import ChannelProductData, SalesAttribute, WarehouseQuantity
 from domain.errors import ChannelSkuNotFound, InvalidArgument
 from domain.events import RecordsEvents, SkuLinked, SkuUnlinked
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, ShoplineVariantId
 from domain.money import Money
-from domain.pricing import PriceRule
+from domain.resource_names import sku_name
 
 
 class LinkKind(Enum):
@@ -137,7 +137,7 @@ class ChannelProduct(RecordsEvents):
         try:
             return self._skus[sku_id]
         except KeyError:
-            raise ChannelSkuNotFound(sku_id) from None
+            raise ChannelSkuNotFound(sku_name(self._app_id, self._shop_id, self._id, sku_id)) from None
 
     def linked_variants(self) -> dict[ChannelSkuId, ShoplineVariantId]:
         return {k: s.link.variant_id for k, s in self._skus.items() if s.link is not None}
@@ -238,19 +238,6 @@ class ChannelProduct(RecordsEvents):
             )
 
     # --- prices -----------------------------------------------------------------------------
-
-    def price_updates(
-        self, rule: PriceRule, variant_prices: Mapping[ShoplineVariantId, Money]
-    ) -> list[PriceUpdate]:
-        """New TikTok prices for linked SKUs whose rule price differs from the current one."""
-        updates = []
-        for sku in self.skus:
-            if sku.link is None or sku.link.variant_id not in variant_prices:
-                continue
-            target = rule.apply(variant_prices[sku.link.variant_id])
-            if sku.price != target:
-                updates.append(PriceUpdate(sku.sku_id, target))
-        return updates
 
     def record_price(self, sku_id: ChannelSkuId, price: Money) -> None:
         """TikTok accepted a pushed price."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.grpc.capabilities import SERVICES
+from adapters.grpc.api import SERVICES
 
 
 def _grpcurl() -> str:

@@ -11,9 +11,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
 
-from adapters.grpc.api import api_bindings
-from adapters.grpc.capabilities import SERVICES, service_descriptor
-from adapters.grpc.server import create_server
+from adapters.grpc.api import SERVICES
 from domain.app import App
 from domain.ids import AppId
 from multichannel.v1 import app_pb2, app_pb2_grpc
@@ -99,29 +97,6 @@ async def test_bad_input_is_invalid_argument_naming_the_field(harness) -> None: 
             await stub.ListApps(request)
         assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert field in caught.value.details()
-
-
-async def test_unreleased_capability_answers_unimplemented_naming_it() -> None:
-    # Every capability is released now: serve the API with none of them to see the placeholders.
-    server = await create_server(api_bindings({}), "127.0.0.1:0")
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
-            for short_name, (_module, capability) in sorted(SERVICES.items()):
-                descriptor = service_descriptor(short_name)
-                method = descriptor.methods[0]
-                call = channel.unary_unary(
-                    f"/{descriptor.full_name}/{method.name}",
-                    request_serializer=lambda raw: raw,
-                    response_deserializer=lambda raw: raw,
-                )
-                with pytest.raises(grpc.aio.AioRpcError) as caught:
-                    await call(b"")
-                assert caught.value.code() == grpc.StatusCode.UNIMPLEMENTED
-                assert f"{short_name}.{method.name}" in caught.value.details()
-                assert capability in caught.value.details()
-                assert _error_info(caught.value).reason == "CAPABILITY_NOT_AVAILABLE"
-    finally:
-        await server.stop(0)
 
 
 async def test_unknown_exceptions_are_generic_internal(harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]

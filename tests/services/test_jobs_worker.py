@@ -3,12 +3,16 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from domain.channel import TIKTOK
-from domain.errors import PartnerTokenRevoked, StaleWrite
-from domain.ids import TaskId
+from domain.errors import PartnerTokenRevoked, ShopNotFound, StaleWrite
+from domain.ids import ShopId, TaskId
 from domain.task import Task, TaskKind, TaskState
+from services.shared.requests import ClientRequest
 from services.tasks.jobs import RunOutcome, RunResult, TaskRun, TaskWorker
-from tests.services.support_tasks import RecordingUnitOfWork, World
+from services.tasks.starter import TaskStarter
+from tests.services.support_tasks import APP, OTHER_APP, SHOP, RecordingUnitOfWork, World
 
 LEASE = timedelta(seconds=30)
 
@@ -232,3 +236,19 @@ async def test_a_task_cancelled_while_running_stays_cancelled() -> None:
 
     assert await running is RunOutcome.STOPPED  # the handler did not notice, recording its success did
     assert (await world.task("t1")).state is TaskState.CANCELLED
+
+
+# --- starting a shop's task -----------------------------------------------------------------
+
+
+async def test_a_shop_task_for_a_missing_or_foreign_shop_names_the_shop_in_full() -> None:
+    world = World()
+    await world.add_shop(SHOP, OTHER_APP)
+    starter = TaskStarter(world.uow, world.clock, world.ids, world.jobs)
+
+    for shop_id in (SHOP, ShopId("missing")):
+        request = ClientRequest(APP, None, "SyncOrders", f"shops/{shop_id}")
+        with pytest.raises(ShopNotFound) as caught:
+            await starter.start(request, TaskKind.ORDER_SYNC, shop_id=shop_id)
+        assert caught.value.resource_name == f"apps/{APP}/shops/{shop_id}"
+    assert world.jobs.jobs == []

@@ -28,10 +28,14 @@ from domain.channel import (
 from domain.errors import (
     CancellationNotPending,
     InvalidArgument,
+    NotFound,
+    OrderNotFound,
     OrderNotImportable,
     PartnerRejected,
     PartnerUnavailable,
     RequestIdReused,
+    ShopNotFound,
+    TokenNotFound,
 )
 from domain.ids import (
     AppId,
@@ -327,6 +331,27 @@ async def test_unpaid_orders_wait_and_only_linked_scope_skips_unlinked_orders() 
     again = await w.commands.import_order(ref("2"), ImportScope.ALL_ORDERS)
     assert again.import_status.shopline_order_id == imported.import_status.shopline_order_id
     assert len(w.shopline_orders()) == 1
+
+
+async def test_importing_names_what_is_missing_in_full() -> None:
+    w = await world(auto_import=False, scope=ImportScope.ALL_ORDERS)
+    w.publish(tiktok_order(order_id="2"))
+    await w.sync()
+
+    with pytest.raises(OrderNotFound) as no_order:
+        await w.commands.import_order(ref("3"), None)
+    with pytest.raises(ShopNotFound) as no_shop:
+        await w.commands.import_order(ref("2", shop_id=ShopId("shop-9")), None)
+    del w.database.state.shopline_tokens[APP]  # the store's grant is gone
+    with pytest.raises(NotFound) as no_token:
+        await w.commands.import_order(ref("2"), None)
+
+    assert no_order.value.resource_name == f"apps/{APP}/shops/{SHOP}/orders/3"
+    assert no_shop.value.resource_name == f"apps/{APP}/shops/shop-9"
+    # What is missing is the SHOPLINE grant, not a shop.
+    assert isinstance(no_token.value, TokenNotFound)
+    assert no_token.value.resource_name == f"apps/{APP}/token"
+    assert w.shopline_orders() == []
 
 
 async def test_a_lost_create_reply_is_found_by_its_marker_and_not_created_again() -> None:

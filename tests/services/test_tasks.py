@@ -98,10 +98,13 @@ async def test_get_returns_the_task_and_hides_other_apps_tasks() -> None:
     tasks = service(world)
 
     assert (await tasks.get_task(APP, TaskId("t1"))).state is TaskState.RUNNING
-    with pytest.raises(TaskNotFound):
+    with pytest.raises(TaskNotFound) as other:
         await tasks.get_task(APP, TaskId("other"))
-    with pytest.raises(TaskNotFound):
+    with pytest.raises(TaskNotFound) as missing:
         await tasks.get_task(APP, TaskId("missing"))
+    # Both carry the full name the caller asked for; neither tells the two cases apart.
+    assert other.value.resource_name == f"apps/{APP}/tasks/other"
+    assert missing.value.resource_name == f"apps/{APP}/tasks/missing"
 
 
 # --- cancel and retry -----------------------------------------------------------------------
@@ -156,8 +159,9 @@ async def test_cancel_of_another_apps_task_is_not_found() -> None:
     world = World()
     await world.add_task("t1", app_id=OTHER_APP)
 
-    with pytest.raises(TaskNotFound):
+    with pytest.raises(TaskNotFound) as caught:
         await service(world).cancel_task(APP, TaskId("t1"))
+    assert caught.value.resource_name == f"apps/{APP}/tasks/t1"
     assert (await world.task("t1")).state is TaskState.PENDING
 
 
@@ -329,7 +333,8 @@ async def test_watch_of_another_apps_task_is_not_found() -> None:
     world = World()
     await world.add_task("t1", app_id=OTHER_APP)
 
-    with pytest.raises(TaskNotFound):
+    with pytest.raises(TaskNotFound) as caught:
         async for _ in service(world).watch_task(APP, TaskId("t1")):
             pass
+    assert caught.value.resource_name == f"apps/{APP}/tasks/t1"
     assert world.feed.subscriptions == []

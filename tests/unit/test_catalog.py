@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.catalog import ChannelProduct, LinkKind, VariantSkuIndex
-from domain.channel import ChannelProductData, ChannelSkuData, PriceUpdate, SalesAttribute
+from domain.channel import ChannelProductData, ChannelSkuData, SalesAttribute
 from domain.errors import (
     ChannelSkuNotFound,
     CurrencyMismatch,
@@ -92,9 +92,10 @@ def test_a_variant_may_serve_many_skus() -> None:
     assert p.linked_variants() == {"s0": "v1", "s1": "v1"}
 
 
-def test_unknown_skus_cannot_be_linked() -> None:
-    with pytest.raises(ChannelSkuNotFound):
+def test_unknown_skus_cannot_be_linked_and_are_named_in_full() -> None:
+    with pytest.raises(ChannelSkuNotFound) as caught:
         product("A").link_sku(ChannelSkuId("nope"), V1, T0)
+    assert caught.value.resource_name == f"apps/app/shops/{SHOP}/products/p1/skus/nope"
 
 
 def test_sync_keeps_links_of_remaining_skus_and_drops_removed_ones() -> None:
@@ -206,15 +207,6 @@ def test_money_refuses_cross_currency_arithmetic_and_comparison() -> None:
     with pytest.raises(CurrencyMismatch):
         _ = Money.of("1", "USD") < Money.of("1", "GBP")
     assert Money.of("1", "USD") != Money.of("1", "GBP")
-
-
-def test_price_updates_cover_linked_skus_whose_price_changes() -> None:
-    p = product("A", "B", "C", price="11.50")
-    p.link_sku(ChannelSkuId("s0"), V1, T0)
-    p.link_sku(ChannelSkuId("s1"), V2, T0)
-    rule = PriceRule("USD", Decimal("0.15"))
-    updates = p.price_updates(rule, {V1: Money.of("10", "USD"), V2: Money.of("20", "USD")})
-    assert updates == [PriceUpdate(ChannelSkuId("s1"), Money.of("23.00", "USD"))]
 
 
 def _half_up(value: Fraction, digits: int) -> Fraction:

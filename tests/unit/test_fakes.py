@@ -101,7 +101,7 @@ def test_every_port_has_a_fake_that_fits_it() -> None:
         for value in vars(ports).values()
         if inspect.isclass(value)
         and getattr(value, "_is_protocol", False)
-        and value.__module__ == ports.__name__
+        and value.__module__.startswith(f"{ports.__name__}.")
     }
     assert protocols == set(FAKE_FOR_PORT)
     for protocol, fake in FAKE_FOR_PORT.items():

@@ -89,17 +89,9 @@ class TokenCipher:
         self._current_id = key_id(current)
         self._keys = {key_id(key): AESGCM(key) for key in reversed(keys)}
 
-    @classmethod
-    def from_base64(cls, current: str, older: Iterable[str] = ()) -> TokenCipher:
-        return cls(decode_key(current), [decode_key(text) for text in older])
-
     @property
     def current_key_id(self) -> str:
         return self._current_id
-
-    @property
-    def key_ids(self) -> frozenset[str]:
-        return frozenset(self._keys)
 
     def encrypt(self, plaintext: str, context: str) -> bytes:
         """``context`` names the row and field, e.g. ``tiktok_tokens/shop-1/access_token``."""

@@ -110,17 +110,6 @@ def internal_status(correlation_id: str) -> status_pb2.Status:
     )
 
 
-def unimplemented_status(method: str, capability: str) -> status_pb2.Status:
-    info = error_details_pb2.ErrorInfo(
-        reason="CAPABILITY_NOT_AVAILABLE", domain=ERROR_DOMAIN, metadata={"capability": capability}
-    )
-    return status_pb2.Status(
-        code=code_pb2.UNIMPLEMENTED,
-        message=f"{method} is not available yet: the {capability} capability has not been released",
-        details=[_pack(info)],
-    )
-
-
 def _pack(message: object) -> any_pb2.Any:
     packed = any_pb2.Any()
     packed.Pack(message)  # type: ignore[arg-type]

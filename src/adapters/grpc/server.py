@@ -9,7 +9,6 @@ import socket
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import grpc
 from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -95,12 +94,6 @@ async def create_server(
     running = RunningServer(server=server, port=port, health=health_servicer, service_names=names)
     await running.mark_serving()
     return running
-
-
-def generic_binding(full_name: str, handler: grpc.GenericRpcHandler) -> ServiceBinding:
-    return ServiceBinding(
-        full_name=full_name, register=lambda server: server.add_generic_rpc_handlers((handler,))
-    )
 
 
 def _ensure_bindable(address: str) -> None:

@@ -2,8 +2,8 @@
 
 Tasks are claimed from the database (``TaskWorker``), so several processes may run this runner on
 one database: a task's lease decides who runs it, and a process that dies leaves a lease that
-expires and a checkpoint to resume from. Other jobs (not tasks) run from an in-memory queue; they
-must be idempotent and are lost with the process, which is what "embedded" means.
+expires and a checkpoint to resume from. The only job is ``run_task``, which wakes the runner
+before its next poll.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 from domain.ids import TaskId
@@ -20,12 +19,9 @@ from services.tasks.jobs import RUN_TASK, TaskRun, TaskWorker
 
 log = logging.getLogger("mcc.jobs")
 
-JobHandler = Callable[[Mapping[str, str]], Awaitable[None]]
-"""Runs one named job with its arguments."""
-
 
 class EmbeddedJobRunner:
-    """Claims and runs tasks (at most ``concurrency`` at a time) and runs queued jobs."""
+    """Claims and runs tasks, at most ``concurrency`` at a time."""
 
     def __init__(
         self,
@@ -34,7 +30,6 @@ class EmbeddedJobRunner:
         concurrency: int = 4,
         poll_every: timedelta = timedelta(seconds=2),
         heartbeat_every: timedelta | None = None,
-        job_handlers: Mapping[str, JobHandler] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -42,14 +37,10 @@ class EmbeddedJobRunner:
         self._concurrency = concurrency
         self._poll_every = poll_every
         self._heartbeat_every = heartbeat_every or worker.lease_for / 3
-        self._job_handlers = dict(job_handlers or {})
         self._wake = asyncio.Event()
         self._stopping = False
         self._loop_task: asyncio.Task[None] | None = None
         self._running: dict[TaskId, tuple[TaskRun, asyncio.Task[None]]] = {}
-        self._jobs: set[asyncio.Task[None]] = set()
-        self._queued_keys: set[str] = set()
-        self._job_slots = asyncio.Semaphore(concurrency)
 
     @property
     def running(self) -> set[TaskId]:
@@ -58,16 +49,10 @@ class EmbeddedJobRunner:
     # --- JobQueue port ----------------------------------------------------------------------
 
     async def enqueue(self, job: Job) -> None:
-        if job.name == RUN_TASK:
-            self._wake.set()  # the task row is the durable record; just look sooner
+        if job.name != RUN_TASK:
+            log.error("no handler for job name=%s", job.name)
             return
-        if job.dedupe_key is not None:
-            if job.dedupe_key in self._queued_keys:
-                return
-            self._queued_keys.add(job.dedupe_key)
-        started = asyncio.create_task(self._run_job(job))
-        self._jobs.add(started)
-        started.add_done_callback(self._jobs.discard)
+        self._wake.set()  # the task row is the durable record; just look sooner
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -91,7 +76,7 @@ class EmbeddedJobRunner:
             self._loop_task = None
         for run, _ in self._running.values():
             run.request_stop()
-        pending = [task for _, task in self._running.values()] + list(self._jobs)
+        pending = [task for _, task in self._running.values()]
         if pending:
             _, late = await asyncio.wait(pending, timeout=grace.total_seconds())
             for task in late:
@@ -103,11 +88,10 @@ class EmbeddedJobRunner:
         """Claims and runs until nothing is runnable or running (for tests and one-off commands)."""
         while True:
             await self._claim_available()
-            if not self._running and not self._jobs:
+            if not self._running:
                 return
             await asyncio.wait(
-                [task for _, task in self._running.values()] + list(self._jobs),
-                return_when=asyncio.FIRST_COMPLETED,
+                [task for _, task in self._running.values()], return_when=asyncio.FIRST_COMPLETED
             )
 
     # --- internals --------------------------------------------------------------------------
@@ -168,28 +152,6 @@ class EmbeddedJobRunner:
                     return
             except Exception:
                 log.exception("heartbeat failed task_id=%s", run.task_id)
-
-    async def _run_job(self, job: Job) -> None:
-        started = False
-        try:
-            if job.not_before is not None:
-                delay = (job.not_before - self._worker.clock.now()).total_seconds()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            handler = self._job_handlers.get(job.name)
-            if handler is None:
-                log.error("no handler for job name=%s", job.name)
-                return
-            async with self._job_slots:
-                started = True
-                if job.dedupe_key is not None:
-                    self._queued_keys.discard(job.dedupe_key)  # from here on a new one may queue
-                await handler(job.arguments)
-        except Exception:
-            log.exception("job failed name=%s", job.name)
-        finally:
-            if not started and job.dedupe_key is not None:
-                self._queued_keys.discard(job.dedupe_key)
 
 
 async def _stopped(task: asyncio.Task[None]) -> None:

@@ -91,11 +91,6 @@ class StockPusher:
 
     # --- waking -----------------------------------------------------------------------------
 
-    async def publish(self, events: Sequence[DomainEvent]) -> None:
-        """Event subscriber: a committed pool change makes pushes due."""
-        if any(isinstance(e, PoolAvailabilityChanged | PoolLinksChanged) for e in events):
-            self.wake()
-
     def wake(self) -> None:
         self._wake.set()
         if self._drainer is None or self._drainer.done():

@@ -24,7 +24,6 @@ from domain.errors import (
     PartnerError,
     PartnerUnavailable,
     ShopNotFound,
-    TokenNotFound,
 )
 from domain.events import OrderImported
 from domain.ids import (
@@ -40,6 +39,7 @@ from domain.inventory_pool import OnHandObservation
 from domain.money import Money, minor_unit_digits
 from domain.order import ImportLine, Order
 from domain.ports import Clock, ShoplineApi, UnitOfWork
+from domain.resource_names import order_name
 from services.inventory.on_hand import OnHandReader
 from services.inventory.stock_effects import StockEffects
 from services.shared.stale_writes import retry_stale
@@ -161,18 +161,12 @@ class OrderImporter:
     ) -> _Prepared | Order:
         """What the import needs, or the order itself when it is already imported."""
         async with self._unit_of_work() as uow:
-            shop = await uow.shops.get(shop_id)
-            if shop.app_id != app_id:
-                raise OrderNotFound(f"apps/{app_id}/shops/{shop_id}/orders/{order_id}")
+            order = await _owned_order(uow, app_id, shop_id, order_id)
             app = await uow.apps.get(app_id)
-            order = await uow.orders.get(shop_id, order_id)
             if order.import_status.shopline_order_id is not None:
                 return order
             recorded = await uow.import_ledger.find(order.import_key)
-            try:
-                token = await uow.tokens.get_shopline(app_id)
-            except TokenNotFound:
-                raise ShopNotFound(f"apps/{app_id}") from None
+            token = await uow.tokens.get_shopline(app_id)  # TokenNotFound: the store's grant is gone
             if recorded is None:
                 # Only a fresh import needs the rules and the claim; a ledger hit is history
                 # being caught up with (the shop was deleted and authorized again).
@@ -257,3 +251,15 @@ def _shopline_lines(line: ImportLine) -> list[ShoplineOrderLine]:
             ShoplineOrderLine(line.variant_id, order_line.title, quantity - 1, Money(unit, currency))
         )
     return found
+
+
+async def _owned_order(uow: UnitOfWork, app_id: AppId, shop_id: ShopId, order_id: OrderId) -> Order:
+    """The order if its shop belongs to ``app_id``; otherwise not found, by its full name."""
+    try:
+        shop = await uow.shops.get(shop_id)
+        order = await uow.orders.get(shop_id, order_id) if shop.app_id == app_id else None
+    except (ShopNotFound, OrderNotFound):
+        order = None
+    if order is None:
+        raise OrderNotFound(order_name(app_id, shop_id, order_id))
+    return order

@@ -11,6 +11,7 @@ from domain.errors import TaskNotFound, TaskNotRunning
 from domain.ids import AppId, ShopId, TaskId
 from domain.paging import Page
 from domain.ports import Clock, JobQueue, TaskChangeFeed, UnitOfWork
+from domain.resource_names import task_name
 from domain.task import Task, TaskKind, TaskState
 from services.shared.requests import ClientRequest
 from services.shared.stale_writes import retry_stale
@@ -185,7 +186,11 @@ class TaskService:
 
     @staticmethod
     async def _load(uow: UnitOfWork, app_id: AppId, task_id: TaskId) -> Task:
-        task = await uow.tasks.get(task_id)
-        if task.app_id != app_id:
-            raise TaskNotFound(task_id)  # another app's task is not there as far as this app knows
+        try:
+            task = await uow.tasks.get(task_id)
+        except TaskNotFound:
+            task = None
+        if task is None or task.app_id != app_id:
+            # Another app's task is not there as far as this app knows.
+            raise TaskNotFound(task_name(app_id, task_id))
         return task

@@ -175,10 +175,6 @@ class TaskWorker:
         self.owner = owner
         self.lease_for = lease_for
 
-    @property
-    def clock(self) -> Clock:
-        return self._clock
-
     async def recover_stale(self, *, limit: int = 100) -> list[TaskId]:
         """Gives tasks whose worker stopped renewing its lease back to PENDING (e.g. after a crash)."""
         recovered: list[TaskId] = []

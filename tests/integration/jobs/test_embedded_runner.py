@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from datetime import timedelta
 
 from adapters.jobs.change_feed import InProcessTaskChangeFeed
@@ -191,24 +190,15 @@ async def succeeded(world: World, task_id: str) -> bool:
     return (await world.task(task_id)).state is TaskState.SUCCEEDED
 
 
-async def test_named_jobs_run_once_per_dedupe_key_and_unknown_ones_are_dropped() -> None:
+async def test_a_job_other_than_run_task_is_logged_and_dropped(caplog) -> None:  # type: ignore[no-untyped-def]
     world = World()
-    seen: list[Mapping[str, str]] = []
-    gate = asyncio.Event()
+    await add_tasks(world, 1)
+    jobs = runner(world, Handler())
 
-    async def sync_orders(arguments: Mapping[str, str]) -> None:
-        await gate.wait()
-        seen.append(arguments)
+    await jobs.enqueue(Job("no_such_job", {"shop_id": "s1"}))
 
-    jobs = runner(world, Handler(), job_handlers={"sync_orders": sync_orders})
-    for _ in range(3):
-        await jobs.enqueue(Job("sync_orders", {"shop_id": "s1"}, dedupe_key="sync:s1"))
-    await jobs.enqueue(Job("no_such_job"))
-    await asyncio.sleep(0.01)
-    gate.set()
-    await asyncio.wait_for(jobs.run_until_idle(), 2)
-
-    assert seen == [{"shop_id": "s1"}]
+    assert "no handler for job name=no_such_job" in caplog.text
+    assert (await world.task("t00")).state is TaskState.PENDING  # nothing was started
 
 
 async def test_periodic_jobs_repeat_and_survive_a_failing_run() -> None:

@@ -78,7 +78,6 @@ def test_an_unknown_key_id_is_named_in_the_error() -> None:
 def test_keys_are_32_bytes_of_url_safe_base64() -> None:
     text = new_key()
     assert len(decode_key(text)) == 32
-    assert TokenCipher.from_base64(text).current_key_id == key_id(decode_key(text))
     with pytest.raises(InvalidTokenKey):
         decode_key(base64.urlsafe_b64encode(os.urandom(16)).decode())
     with pytest.raises(InvalidTokenKey):

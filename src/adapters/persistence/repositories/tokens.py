@@ -98,10 +98,6 @@ class SqlAlchemyTokenRepository:
         )
         self.seen.add(token)
 
-    async def delete_shopline(self, app_id: AppId) -> None:
-        await self._delete(shopline_tokens, shopline_tokens.c.app_id == app_id, f"apps/{app_id}/token")
-        self._versions.pop((shopline_tokens.name, app_id), None)
-
     async def list_shopline(self, *, page_size: int, after: str | None) -> Page[ShoplineToken]:
         cipher = self._required_cipher()
         limit = limit_for(page_size)

@@ -1,0 +1,73 @@
+"""Ports: what the domain and the use cases need from the outside world.
+
+I/O ports are ``async``; ``Clock`` and ``IdGenerator`` are synchronous. Every port is importable
+from here; the modules group them by family (repositories, the unit of work, read models,
+partners, runtime).
+"""
+
+from domain.ports.partners import AccessTokenRefresher, ShoplineApi, TikTokChannelApi, TikTokTokenRefresh
+from domain.ports.read_models import CatalogCounts, SalesReports, ShopCounts, ShopOverview, ShopOverviews
+from domain.ports.repositories import (
+    AppRepository,
+    ChannelProductRepository,
+    InventoryPoolRepository,
+    OrderRepository,
+    PoolFilter,
+    PushStateRepository,
+    ShoplineVariantRepository,
+    ShopRepository,
+    StoreOrderRepository,
+    TaskRepository,
+    TokenRepository,
+)
+from domain.ports.runtime import (
+    Clock,
+    EventPublisher,
+    IdGenerator,
+    Job,
+    JobQueue,
+    TaskChangeFeed,
+    TaskChangeSubscription,
+)
+from domain.ports.unit_of_work import (
+    CompletedRequest,
+    CompletedRequests,
+    ImportLedger,
+    ShopRegistry,
+    UnitOfWork,
+)
+
+__all__ = [
+    "AccessTokenRefresher",
+    "AppRepository",
+    "CatalogCounts",
+    "ChannelProductRepository",
+    "Clock",
+    "CompletedRequest",
+    "CompletedRequests",
+    "EventPublisher",
+    "IdGenerator",
+    "ImportLedger",
+    "InventoryPoolRepository",
+    "Job",
+    "JobQueue",
+    "OrderRepository",
+    "PoolFilter",
+    "PushStateRepository",
+    "SalesReports",
+    "ShopCounts",
+    "ShopOverview",
+    "ShopOverviews",
+    "ShopRegistry",
+    "ShopRepository",
+    "ShoplineApi",
+    "ShoplineVariantRepository",
+    "StoreOrderRepository",
+    "TaskChangeFeed",
+    "TaskChangeSubscription",
+    "TaskRepository",
+    "TikTokChannelApi",
+    "TikTokTokenRefresh",
+    "TokenRepository",
+    "UnitOfWork",
+]

@@ -1,0 +1,77 @@
+"""Stateful fakes of every port in ``domain.ports``.
+
+They hold state and raise the same domain errors as the real adapters, so tests assert outcomes
+rather than calls. Repositories hand out copies: a change is only kept after ``update``/``add``
+and a commit, as with the database adapter. Every fake is importable from here; the modules
+group them by port family.
+"""
+
+from tests.fakes.repositories import (
+    FakeAppRepository,
+    FakeOrderRepository,
+    FakeShopRepository,
+    FakeStoreOrderRepository,
+    FakeTaskRepository,
+    FakeTokenRepository,
+)
+from tests.fakes.runtime import (
+    EPOCH,
+    FakeClock,
+    FakeEventPublisher,
+    FakeIdGenerator,
+    FakeJobQueue,
+    FakeSecureRandom,
+    FakeTaskChangeFeed,
+)
+from tests.fakes.sales_reports import FakeSalesReports
+from tests.fakes.shopline import FakeShoplineApi
+from tests.fakes.stock import (
+    FakeChannelProductRepository,
+    FakeInventoryPoolRepository,
+    FakePushStateRepository,
+    FakeShoplineVariantRepository,
+)
+from tests.fakes.tables import FakeState
+from tests.fakes.tiktok import FakeAccessTokenRefresher, FakeTikTokChannelApi, TikTokShopData
+from tests.fakes.unit_of_work import (
+    FakeAuthorizationStateStore,
+    FakeCompletedRequests,
+    FakeDatabase,
+    FakeImportLedger,
+    FakeShopOverviews,
+    FakeShopRegistry,
+    FakeUnitOfWork,
+)
+
+__all__ = [
+    "EPOCH",
+    "FakeAccessTokenRefresher",
+    "FakeAppRepository",
+    "FakeAuthorizationStateStore",
+    "FakeChannelProductRepository",
+    "FakeClock",
+    "FakeCompletedRequests",
+    "FakeDatabase",
+    "FakeEventPublisher",
+    "FakeIdGenerator",
+    "FakeImportLedger",
+    "FakeInventoryPoolRepository",
+    "FakeJobQueue",
+    "FakeOrderRepository",
+    "FakePushStateRepository",
+    "FakeSalesReports",
+    "FakeSecureRandom",
+    "FakeShopOverviews",
+    "FakeShopRegistry",
+    "FakeShopRepository",
+    "FakeShoplineApi",
+    "FakeShoplineVariantRepository",
+    "FakeState",
+    "FakeStoreOrderRepository",
+    "FakeTaskChangeFeed",
+    "FakeTaskRepository",
+    "FakeTikTokChannelApi",
+    "FakeTokenRepository",
+    "FakeUnitOfWork",
+    "TikTokShopData",
+]
