@@ -335,7 +335,9 @@ async def _measure(url: str, runs: int) -> list[dict[str, Any]]:
                 parent=f"apps/{APP_ID}", start_time=start, end_time=end, group_by=group_by, time_zone=zone
             )
             period = ReportRange(START, END)
-            sql, extra = container.sales_reports().sales_summary_sql(period, grouping, zone or "UTC")
+            sql, extra = container.persistence.sales_reports().sales_summary_sql(
+                period, grouping, zone or "UTC"
+            )
             params = {"app_id": APP_ID, "start": START, "end": END, **extra}
             direct, close = _direct_runner(url, sql, params)
             grpc_ms: list[float] = []

@@ -98,9 +98,9 @@ async def child(sandbox: dict[str, Any], database_url: str) -> dict[str, Any]:
             )
             outcome = await install_and_authorize(container, control, sandbox)
         shop = outcome.linked[0].view.shop
-        runner = container.job_runner()
-        uow, clock = container.unit_of_work, container.clock()
-        tasks = CatalogTasks(uow, clock, container.id_generator(), runner)
+        runner = container.jobs.job_runner()
+        uow, clock = container.persistence.unit_of_work, container.core.clock()
+        tasks = CatalogTasks(uow, clock, container.core.id_generator(), runner)
 
         started = time.perf_counter()
         await runner.run_until_idle()
@@ -110,10 +110,10 @@ async def child(sandbox: dict[str, Any], database_url: str) -> dict[str, Any]:
         auto_link = await tasks.start_auto_link(shop.app_id, shop.id)
         await runner.run_until_idle()
         auto_link_seconds = time.perf_counter() - started
-        pusher = container.stock_pusher()
+        pusher = container.jobs.stock_pusher()
         await pusher.idle()  # the stock pushes the links woke, before the next phase
 
-        rules = PriceRules(uow, clock, VariantRefresh(uow, container.shopline_api(), clock))
+        rules = PriceRules(uow, clock, VariantRefresh(uow, container.partners.shopline_api(), clock))
         await rules.update(shop.app_id, shop.id, PriceRuleChanges(markup=Decimal("0.1")), ["markup"])
         started = time.perf_counter()
         price_sync = await tasks.start_price_sync(shop.app_id, shop.id)
@@ -121,7 +121,7 @@ async def child(sandbox: dict[str, Any], database_url: str) -> dict[str, Any]:
         price_sync_seconds = time.perf_counter() - started
         await pusher.idle()
 
-        async with container.unit_of_work() as work:
+        async with container.persistence.unit_of_work() as work:
             linked_task = await work.tasks.get(auto_link.id)
             pushed_task = await work.tasks.get(price_sync.id)
             counts = await work.channel_products.count_for_shop(shop.id)

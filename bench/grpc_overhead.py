@@ -222,7 +222,7 @@ async def child_service(sandbox: dict[str, Any], database_url: str) -> None:
     await container.init_resources()
     async with httpx.AsyncClient(timeout=30.0) as http:
         outcome = await install_and_authorize(container, http, sandbox)
-    await container.job_runner().run_until_idle()  # the history import fills the shop's orders
+    await container.jobs.job_runner().run_until_idle()  # the history import fills the shop's orders
     service = await start_service(container, background_work=False)
     shop = outcome.linked[0].view.shop
     print(json.dumps({"port": service.port, "shop": f"apps/{shop.app_id}/shops/{shop.id}"}), flush=True)

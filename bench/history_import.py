@@ -153,8 +153,8 @@ async def child_import(sandbox: dict[str, Any], database_url: str, rate_limit: f
             await _prepare_sandbox(control, sandbox, rate_limit)
             outcome = await install_and_authorize(container, control, sandbox)
         (task_id,) = outcome.history_import_tasks
-        requests = _count_requests_to(container.tiktok_http(), settings.tiktok_api_url)
-        runner = container.job_runner()
+        requests = _count_requests_to(container.partners.tiktok_http(), settings.tiktok_api_url)
+        runner = container.jobs.job_runner()
         sandbox_cpu = process_cpu_seconds(sandbox["pid"])
         cpu = time.process_time()
         started_at = time.perf_counter()
@@ -162,7 +162,7 @@ async def child_import(sandbox: dict[str, Any], database_url: str, rate_limit: f
         wall = time.perf_counter() - started_at
         cpu = time.process_time() - cpu
         sandbox_cpu = process_cpu_seconds(sandbox["pid"]) - sandbox_cpu
-        async with container.unit_of_work() as uow:
+        async with container.persistence.unit_of_work() as uow:
             task = await uow.tasks.get(task_id)
             session = uow.session
             order_count = (await session.execute(select(func.count()).select_from(orders))).scalar_one()

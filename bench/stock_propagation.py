@@ -121,11 +121,11 @@ async def child(
                     burst=UNLIMITED_SANDBOX_QPS,
                 )
             outcome = await install_and_authorize(container, control, sandbox)
-            await container.job_runner().run_until_idle()  # the history import: products and SKUs
+            await container.jobs.job_runner().run_until_idle()  # the history import: products and SKUs
             shop = outcome.linked[0].view.shop
             app_id = shop.app_id
-            await container.variant_refresh().refresh(app_id, full=True)
-            async with container.unit_of_work() as uow:
+            await container.jobs.variant_refresh().refresh(app_id, full=True)
+            async with container.persistence.unit_of_work() as uow:
                 app = await uow.apps.get(app_id)
                 handle = app.store_handle
                 variants = await uow.shopline_variants.list(app_id, page_size=1, after=None)
@@ -146,9 +146,9 @@ async def child(
                 await uow.inventory_pools.add(pool)
                 await uow.commit()
             linked = sorted(pool.linked_skus)
-            pusher = container.stock_pusher()
-            refresh = container.on_hand_refresh()
-            calls = _count_calls(container.tiktok_http(), "/inventory/update")
+            pusher = container.jobs.stock_pusher()
+            refresh = container.jobs.on_hand_refresh()
+            calls = _count_calls(container.partners.tiktok_http(), "/inventory/update")
 
             async def change(quantity: int) -> float:
                 await sandbox_control(control, sandbox, "advance_clock", seconds=2)
@@ -173,7 +173,7 @@ async def child(
             for round_number in range(rounds):
                 quantity = 400 - round_number
                 started = await change(quantity)
-                async with container.unit_of_work() as uow:
+                async with container.persistence.unit_of_work() as uow:
                     states = await uow.push_states.for_pool(pool.id)
                 done = [
                     s.pushed_at.timestamp() - started for s in states if s.pushed == quantity and s.pushed_at
@@ -206,7 +206,7 @@ async def _direct_pushes(container: Any, shop: Any, linked: list[Any], rounds: i
     from domain.channel import ShopCredentials
     from domain.stock_push import inventory_update
 
-    async with container.unit_of_work() as uow:
+    async with container.persistence.unit_of_work() as uow:
         stored = await uow.shops.get(shop.id)
         token = await uow.tokens.get_tiktok(shop.id)
         credentials = ShopCredentials(stored.cipher, token.access_token)
@@ -223,7 +223,7 @@ async def _direct_pushes(container: Any, shop: Any, linked: list[Any], rounds: i
             if page.next_cursor is None:
                 break
             after = page.next_cursor
-    tiktok = container.tiktok_api()
+    tiktok = container.partners.tiktok_api()
     slots = asyncio.Semaphore(PUSHER_CONCURRENCY)
     seconds = []
     for round_number in range(min(rounds, DIRECT_ROUNDS)):

@@ -196,13 +196,13 @@ async def sandbox_control(http: Any, sandbox: dict[str, Any], operation: str, **
 async def install_and_authorize(container: Any, http: Any, sandbox: dict[str, Any]) -> Any:
     """Installs the SHOPLINE app and authorizes the sandbox's TikTok shop, the way a merchant does;
     returns the authorization outcome (its shop and the history import task)."""
-    installation = container.installation()
+    installation = container.api.installation()
     started = await installation.start(STORE_HANDLE)
     callback = await sandbox_control(
         http, sandbox, "install_shopline", handle=STORE_HANDLE, custom_field=started.state
     )
     app = (await installation.complete(callback["params"])).app
-    authorization = container.shop_authorization()
+    authorization = container.api.shop_authorization()
     pending = await authorization.start(app.id, "US")
     code = (await sandbox_control(http, sandbox, "grant_authorization"))["code"]
     return await authorization.complete(pending.state, code)

@@ -36,15 +36,19 @@ class RunningService:
 async def start_service(container: Container, *, background_work: bool = True) -> RunningService:
     """Raises ``DatabaseNotMigrated`` before anything starts when the schema is behind."""
     await container.init_resources()
+    server: RunningServer | None = None
     try:
-        await ensure_migrated(container.engine())
-        runner = container.job_runner()
-        periodic = container.periodic_jobs()
+        await ensure_migrated(container.persistence.engine())
+        runner = container.jobs.job_runner()
+        periodic = container.jobs.periodic_jobs()
+        # The address first: a server that cannot listen never starts background work.
+        server = await container.api.grpc_server()
         if background_work:
             await runner.start()
             await periodic.start()
-        server = await container.grpc_server()
     except BaseException:
+        if server is not None:
+            await server.stop(0)
         await shutdown_resources(container)
         raise
     return RunningService(container=container, server=server, runner=runner, periodic=periodic)

@@ -117,7 +117,7 @@ async def running_harness(
     settings = replace(settings, tiktok_rate_limit_qps=LOOPBACK_QPS)
     container = build_container(settings)
     clock = clock or MovableClock()
-    container.clock.override(providers.Object(clock))
+    container.core.clock.override(providers.Object(clock))
     service = await start_service(container)
     channel = aio.insecure_channel(f"127.0.0.1:{service.port}")
     try:

@@ -71,7 +71,7 @@ async def _seed(harness: Harness, app: str) -> tuple[dataset.Dataset, datetime]:
     variants = [v["id"] for v in control.shopline_variants(HANDLE, 2)]
     base = dataset.utc_midnight(datetime.now(UTC)) - timedelta(days=8)
     data = dataset.build(base, app_id, (us, gb), (variants[0], variants[1]))
-    async with harness.container.unit_of_work() as uow:
+    async with harness.container.persistence.unit_of_work() as uow:
         await uow.channel_products.save_many(dataset.channel_products(data, base))
         await uow.shopline_variants.upsert_many(app_id, dataset.shopline_variants(data, base))
         await uow.orders.save_many(dataset.tiktok_orders(data))
@@ -88,7 +88,7 @@ async def _seed(harness: Harness, app: str) -> tuple[dataset.Dataset, datetime]:
             note_attributes=[{"name": "mcc_channel_order", "value": "TIKTOK:1:2"}] if fact.imported else None,
         )
     harness.clock.advance(timedelta(minutes=1))  # the window's end lies after the sandbox's last update
-    report = await harness.container.store_order_sync().sync_app(app_id)
+    report = await harness.container.jobs.store_order_sync().sync_app(app_id)
     assert report.stored == sum(1 for fact in data.store if fact.paid and not fact.imported)
     return data, base
 

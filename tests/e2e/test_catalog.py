@@ -119,7 +119,7 @@ def _violations(error: grpc.aio.AioRpcError) -> list[str]:
 
 
 async def _pool_of(harness, app: str, sku_id: str):  # type: ignore[no-untyped-def]
-    async with harness.container.unit_of_work() as uow:
+    async with harness.container.persistence.unit_of_work() as uow:
         return await uow.inventory_pools.find_by_channel_sku(ChannelSkuId(sku_id))
 
 
@@ -158,7 +158,7 @@ async def test_manual_link_relink_and_unlink_keep_the_pools_in_step(harness) -> 
     relinked = await catalog.link(sku_id, second)
     second_pool = await _pool_of(harness, catalog.app, sku_id)
     assert relinked.shopline_variant_id == second and second_pool.variant_id == second
-    async with harness.container.unit_of_work() as uow:
+    async with harness.container.persistence.unit_of_work() as uow:
         old = await uow.inventory_pools.find_by_variant(first_pool.app_id, ShoplineVariantId(first))
     assert old is not None and sku_id not in old.linked_skus
 

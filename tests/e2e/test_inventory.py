@@ -29,7 +29,7 @@ def _shown(catalog: Catalog, sku_id: str) -> int:
 
 
 async def _settled(harness) -> None:  # type: ignore[no-untyped-def]
-    await harness.container.stock_pusher().sweep()
+    await harness.container.jobs.stock_pusher().sweep()
 
 
 _HOLDING = {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION"}
@@ -55,7 +55,7 @@ async def _set_on_hand(harness, catalog: Catalog, variant: str, quantity: int) -
     control = harness.sandbox.control
     control.advance_clock(2)  # SHOPLINE versions levels by the second
     control.set_shopline_inventory(catalog.handle, variant, quantity)
-    await harness.container.on_hand_refresh().run()
+    await harness.container.jobs.on_hand_refresh().run()
     await _settled(harness)
 
 
@@ -112,7 +112,7 @@ async def test_on_hand_change_reaches_every_linked_sku_and_updates_follow(harnes
 
     # Drift on TikTok is repaired by the reconciliation.
     harness.sandbox.control.set_stock(catalog.tiktok_shop_id, skus[1], 99)
-    report = await harness.container.stock_reconciliation().run()
+    report = await harness.container.jobs.stock_reconciliation().run()
     assert report.drifted == 1
     await _settled(harness)
     assert [_shown(catalog, sku) for sku in skus] == [3, 12]
@@ -160,7 +160,7 @@ async def test_200_concurrent_orders_on_50_units_leave_every_linked_sku_at_zero(
     await _set_on_hand(harness, catalog, variant, 50)
     assert [_shown(catalog, sku) for sku in skus] == [50, 50]
     app_id, shop_id = catalog.app.split("/")[1], catalog.shop.split("/")[3]
-    effects = harness.container.stock_effects()
+    effects = harness.container.jobs.stock_effects()
 
     async def order(n: int) -> None:
         event = OrderLinesReserved(
@@ -169,7 +169,7 @@ async def test_200_concurrent_orders_on_50_units_leave_every_linked_sku_at_zero(
             OrderId(f"hot-{n:04d}"),
             (LineQuantity(ChannelSkuId(skus[n % 2]), 1),),
         )
-        async with harness.container.unit_of_work() as uow:
+        async with harness.container.persistence.unit_of_work() as uow:
             await effects.apply(uow, [event])
             await uow.commit()
 

@@ -102,7 +102,7 @@ CASES: list[tuple[str, ...]] = [
 
 async def _seed(harness) -> None:  # type: ignore[no-untyped-def]
     mine, theirs = AppId("app-1"), AppId("app-2")
-    async with harness.container.unit_of_work() as uow:
+    async with harness.container.persistence.unit_of_work() as uow:
         await uow.apps.add(App.install(mine, "store-1", T0))
         await uow.apps.add(App.install(theirs, "store-2", T0))
         await uow.shops.add(Shop.authorize(ShopId("shop-1"), mine, identity("7001", cipher="c1"), T0))

@@ -86,7 +86,7 @@ async def test_sku_attributes_come_from_get_product_after_the_product_refresh(ha
     # The history import reads Search Products, which carries no sales attributes.
     assert all(list(sku.attributes) == [] for sku in (await skus()).values())
 
-    await harness.container.product_refresh().refresh_all()
+    await harness.container.jobs.product_refresh().refresh_all()
 
     found = await skus()
     assert sorted(found) == sorted(source.skus)

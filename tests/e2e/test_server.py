@@ -50,8 +50,8 @@ async def test_reflection_lists_every_service(harness) -> None:  # type: ignore[
 
 
 async def test_list_apps_is_a_real_call(harness) -> None:  # type: ignore[no-untyped-def]
-    now = harness.container.clock().now()
-    async with harness.container.unit_of_work() as uow:
+    now = harness.container.core.clock().now()
+    async with harness.container.persistence.unit_of_work() as uow:
         for i in range(3):
             await uow.apps.add(App.install(AppId(f"app{i}"), f"store-{i}", now))
         await uow.commit()
@@ -100,7 +100,7 @@ async def test_bad_input_is_invalid_argument_naming_the_field(harness) -> None: 
 
 
 async def test_unknown_exceptions_are_generic_internal(harness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    servicer_queries = harness.container.app_queries
+    servicer_queries = harness.container.api.app_queries
 
     class Exploding:
         async def get_app(self, app_id):  # type: ignore[no-untyped-def]
@@ -109,7 +109,7 @@ async def test_unknown_exceptions_are_generic_internal(harness, monkeypatch) -> 
     # Restart with an exploding use case: providers are overridden, never monkeypatched.
     await harness.service.server.stop(0)
     with servicer_queries.override(Exploding()):
-        server = await harness.container.grpc_server()
+        server = await harness.container.api.grpc_server()
         try:
             async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
                 stub = app_pb2_grpc.AppServiceStub(channel)

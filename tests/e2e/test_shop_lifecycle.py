@@ -195,7 +195,7 @@ async def _count_rows(harness, table, **where: str) -> int:  # type: ignore[no-u
     query = select(func.count()).select_from(table)
     for column, value in where.items():
         query = query.where(table.c[column] == value)
-    async with harness.container.engine().connect() as conn:
+    async with harness.container.persistence.engine().connect() as conn:
         return (await conn.execute(query)).scalar_one()
 
 
@@ -335,7 +335,7 @@ async def test_upkeep_refreshes_an_expiring_access_token_and_the_shop_stays_acti
     # Six days on for both sides: the access token is inside the refresh window.
     harness.clock.advance(timedelta(days=6))
     harness.sandbox.control.advance_clock(6 * 86_400)
-    report = await harness.container.token_upkeep().run()
+    report = await harness.container.partners.token_upkeep().run()
     assert report.tiktok_refreshed == (_shop_id(shop.name),)
     after = await _get_shop(harness, shop.name)
     assert after.status == shop_pb2.SHOP_STATUS_ACTIVE
@@ -345,19 +345,19 @@ async def test_upkeep_refreshes_an_expiring_access_token_and_the_shop_stays_acti
 async def test_a_call_with_an_expired_access_token_succeeds_through_a_refresh(harness) -> None:  # type: ignore[no-untyped-def]
     _app, shop = await _authorized_and_imported(harness, "expired-store")
     shop_id = _shop_id(shop.name)
-    async with harness.container.unit_of_work() as uow:
+    async with harness.container.persistence.unit_of_work() as uow:
         stored = await uow.shops.get(shop_id)
         token = await uow.tokens.get_tiktok(shop_id)
     assert harness.sandbox.control.expire_tokens(_tiktok_shop(harness)) > 0
 
-    tiktok = harness.container.tiktok_api()
+    tiktok = harness.container.partners.tiktok_api()
     now = harness.clock.now()
     pages = tiktok.search_products(
         ShopCredentials(stored.cipher, token.access_token), TimeWindow(now - timedelta(days=3650), now)
     )
     found = [item async for page in pages for item in page.items]
     assert len(found) == (await _get_shop(harness, shop.name)).product_count
-    async with harness.container.unit_of_work() as uow:
+    async with harness.container.persistence.unit_of_work() as uow:
         renewed = await uow.tokens.get_tiktok(shop_id)
     assert renewed.access_token != token.access_token
     assert (await _get_shop(harness, shop.name)).status == shop_pb2.SHOP_STATUS_ACTIVE
@@ -368,7 +368,7 @@ async def test_a_revoked_grant_needs_reauthorization_until_the_seller_authorizes
     before = await _get_shop(harness, shop.name)
     harness.sandbox.control.revoke_grant(shop_id=_tiktok_shop(harness))
     harness.clock.advance(timedelta(days=6))  # the refresh is due; TikTok refuses it
-    report = await harness.container.token_upkeep().run()
+    report = await harness.container.partners.token_upkeep().run()
     assert report.needs_reauthorization == (_shop_id(shop.name),)
 
     lapsed = await _get_shop(harness, shop.name)
@@ -431,7 +431,7 @@ _OURS = {"shop_id", "app_id", "first_seen_at", "linked_at", "synced_at"}
 async def _imported_rows(harness, shop_name: str) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
     shop_id = _shop_id(shop_name)
     found: dict[str, list[tuple[object, ...]]] = {}
-    async with harness.container.engine().connect() as conn:
+    async with harness.container.persistence.engine().connect() as conn:
         for table in (tables.channel_products, tables.channel_skus, tables.orders):
             columns = [column for column in table.c if column.name not in _OURS]
             rows = await conn.execute(select(*columns).where(table.c.shop_id == shop_id))

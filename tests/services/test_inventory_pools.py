@@ -9,6 +9,7 @@ import pytest
 
 from domain.channel import ShoplineLocation, ShoplineVariant, WarehouseQuantity
 from domain.errors import AppNotFound, InvalidArgument, PoolNotFound
+from domain.events import PoolLinksChanged
 from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
 from domain.inventory_pool import InventoryPool, OnHandObservation, ReservationKey
 from domain.money import Money
@@ -162,7 +163,7 @@ async def test_a_pool_pushes_nothing_until_its_on_hand_is_read_right_after_it_ge
     observer = LinkedPoolObserver()
     observer.attach(OnHandRefresh(h.uow, OnHandReader(h.uow, h.shopline, h.clock), h.clock))
 
-    await observer.publish(h.publisher.published)
+    await observer.links_changed([e for e in h.publisher.published if isinstance(e, PoolLinksChanged)])
     await observer.idle()
 
     assert h.database.state.pools[PoolId("pool-9")].on_hand == 7

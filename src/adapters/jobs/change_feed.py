@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 
-from domain.events import DomainEvent, TaskChanged
+from domain.events import TaskChanged
 from domain.ids import TaskId
 
 
@@ -34,7 +34,7 @@ class _Subscription:
 
 
 class InProcessTaskChangeFeed:
-    """A ``TaskChangeFeed`` and an ``EventPublisher``: publishing a ``TaskChanged`` wakes its watchers."""
+    """A ``TaskChangeFeed`` fed by the ``TaskChanged`` reaction: a committed change wakes its watchers."""
 
     def __init__(self) -> None:
         self._watchers: dict[TaskId, set[_Subscription]] = {}
@@ -51,8 +51,8 @@ class InProcessTaskChangeFeed:
             if not watchers:
                 del self._watchers[subscription.task_id]
 
-    async def publish(self, events: Sequence[DomainEvent]) -> None:
+    async def tasks_changed(self, events: Sequence[TaskChanged]) -> None:
+        """Reaction to committed ``TaskChanged`` events: wakes each changed task's watchers."""
         for event in events:
-            if isinstance(event, TaskChanged):
-                for subscription in self._watchers.get(event.task_id, ()):
-                    subscription.changed.set()
+            for subscription in self._watchers.get(event.task_id, ()):
+                subscription.changed.set()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from domain.channel import ShopCredentials
 from domain.errors import ChannelProductClosed, PartnerError, ShopNotFound, TokenNotFound
-from domain.events import DomainEvent, PoolAvailabilityChanged, PoolLinksChanged
+from domain.events import PoolAvailabilityChanged, PoolLinksChanged
 from domain.ids import ChannelProductId, ChannelSkuId, PoolId, ShopId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.stock_push import CLOSED_PRODUCT_RETRY_DELAY, PUSH_LEASE, PushResult, PushState, inventory_update
@@ -42,7 +42,7 @@ class PushUnavailable(Exception):
 
 
 class PushWakeup:
-    """Event subscriber that wakes the pusher after a committed pool change.
+    """Wakes the pusher after a committed pool change.
 
     Separate from the pusher so the publisher (which the pusher's units of work use) does not
     depend on the pusher: the pusher attaches itself when it is built.
@@ -54,10 +54,9 @@ class PushWakeup:
     def attach(self, wake: Callable[[], None]) -> None:
         self._wake = wake
 
-    async def publish(self, events: Sequence[DomainEvent]) -> None:
-        if self._wake is not None and any(
-            isinstance(e, PoolAvailabilityChanged | PoolLinksChanged) for e in events
-        ):
+    async def pools_changed(self, events: Sequence[PoolAvailabilityChanged | PoolLinksChanged]) -> None:
+        """Reaction to committed pool changes: pushes are due."""
+        if self._wake is not None and events:
             self._wake()
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from domain.app import App
 from domain.channel import ShopCredentials, ShoplineCredentials
 from domain.errors import DomainError, PartnerError, TokenNotFound
-from domain.events import DomainEvent, PoolLinksChanged
+from domain.events import PoolLinksChanged
 from domain.ids import AppId, ChannelProductId, PoolId, ShopId, ShoplineVariantId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.stock_push import PushResult, PushState, inventory_update
@@ -126,7 +126,7 @@ class OnHandRefresh:
 
 
 class LinkedPoolObserver:
-    """Event subscriber: reads SHOPLINE's on-hand for pools that just got linked SKUs, soon after
+    """Reads SHOPLINE's on-hand for pools that just got linked SKUs, soon after
     the commit, so their channel SKUs show real stock without waiting for the periodic refresh.
 
     Bursts coalesce: the pools named meanwhile are read together by one background drain. Built
@@ -141,12 +141,12 @@ class LinkedPoolObserver:
     def attach(self, refresh: OnHandRefresh) -> None:
         self._refresh = refresh
 
-    async def publish(self, events: Sequence[DomainEvent]) -> None:
+    async def links_changed(self, events: Sequence[PoolLinksChanged]) -> None:
+        """Reaction to committed link changes: their pools' on-hand is read soon."""
         if self._refresh is None:
             return
         for event in events:
-            if isinstance(event, PoolLinksChanged):
-                self._pending.setdefault(event.app_id, {})[event.variant_id] = event.pool_id
+            self._pending.setdefault(event.app_id, {})[event.variant_id] = event.pool_id
         if self._pending and (self._drainer is None or self._drainer.done()):
             self._drainer = asyncio.ensure_future(self._drain())
 

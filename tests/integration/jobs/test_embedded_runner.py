@@ -223,7 +223,7 @@ async def test_the_in_process_feed_wakes_only_the_watchers_of_the_changed_task()
     feed = InProcessTaskChangeFeed()
     watching, other = feed.subscribe(TaskId("t1")), feed.subscribe(TaskId("t2"))
 
-    await feed.publish([TaskChanged(TaskId("t1"), AppId("a"), "RUNNING", 1, None)])
+    await feed.tasks_changed([TaskChanged(TaskId("t1"), AppId("a"), "RUNNING", 1, None)])
 
     assert await watching.wait(timedelta(seconds=1))
     assert not await other.wait(timedelta(milliseconds=5))

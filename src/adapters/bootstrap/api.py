@@ -1,0 +1,152 @@
+"""The gRPC edge: the use cases the API calls, their servicers, and the server."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from dependency_injector import containers, providers
+
+from adapters.grpc.api import api_bindings
+from adapters.grpc.paging import PageTokenCodec
+from adapters.grpc.server import create_server
+from adapters.grpc.servicers.analytics import AnalyticsServicer
+from adapters.grpc.servicers.app import AppServicer
+from adapters.grpc.servicers.catalog import CatalogServicer
+from adapters.grpc.servicers.inventory import InventoryServicer
+from adapters.grpc.servicers.order import OrderServicer
+from adapters.grpc.servicers.shop import ShopServicer
+from adapters.grpc.servicers.task import TaskServicer
+from adapters.settings import Settings
+from services.analytics.sales import SalesAnalytics
+from services.apps.installation import Installation
+from services.apps.queries import AppQueries
+from services.apps.settings import AppSettingsUpdates
+from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
+from services.catalog.tasks import CatalogTasks
+from services.inventory.pools import InventoryPools
+from services.orders.handling import OrderCommands, OrderQueries
+from services.shops.authorization import ShopAuthorization
+from services.shops.management import ShopManagement
+from services.tasks.center import TaskService
+
+
+def _page_token_key(settings: Settings) -> bytes:
+    # Derived from the token key so page tokens survive restarts; random when no key is configured.
+    if settings.token_key is not None:
+        return hashlib.sha256(b"mcc page token key\x00" + settings.token_key).digest()
+    return secrets.token_bytes(32)
+
+
+class Api(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+    persistence = providers.DependenciesContainer()
+    partners = providers.DependenciesContainer()
+    jobs = providers.DependenciesContainer()
+
+    page_tokens = providers.Singleton(PageTokenCodec, key=providers.Callable(_page_token_key, core.settings))
+
+    # --- use cases ----------------------------------------------------------------------------
+    app_queries = providers.Factory(AppQueries, unit_of_work=persistence.query_unit_of_work.provider)
+    installation = providers.Factory(
+        Installation,
+        persistence.unit_of_work.provider,
+        partners.shopline_api,
+        core.clock,
+        core.id_generator,
+        core.secure_random,
+        scopes=core.settings.provided.shopline_scopes,
+        default_redirect_uri=core.settings.provided.shopline_redirect_uri,
+    )
+    app_settings_updates = providers.Factory(
+        AppSettingsUpdates, persistence.unit_of_work.provider, core.clock
+    )
+    shop_authorization = providers.Factory(
+        ShopAuthorization,
+        persistence.unit_of_work.provider,
+        partners.tiktok_api,
+        jobs.job_runner,
+        core.clock,
+        core.id_generator,
+        core.secure_random,
+    )
+    shop_management = providers.Factory(
+        ShopManagement,
+        persistence.unit_of_work.provider,
+        core.clock,
+        queries=persistence.query_unit_of_work.provider,
+    )
+    task_service = providers.Factory(
+        TaskService, persistence.unit_of_work.provider, core.clock, persistence.task_changes, jobs.job_runner
+    )
+    order_queries = providers.Factory(OrderQueries, persistence.query_unit_of_work.provider)
+    order_commands = providers.Factory(
+        OrderCommands,
+        persistence.unit_of_work.provider,
+        core.clock,
+        partners.tiktok_api,
+        jobs.order_importer,
+        jobs.order_syncs,
+    )
+    sales_analytics = providers.Factory(
+        SalesAnalytics, persistence.unit_of_work.provider, persistence.sales_reports
+    )
+
+    # --- servicers ----------------------------------------------------------------------------
+    app_servicer = providers.Factory(
+        AppServicer,
+        queries=app_queries,
+        installation=installation,
+        settings_updates=app_settings_updates,
+        page_tokens=page_tokens,
+    )
+    shop_servicer = providers.Factory(
+        ShopServicer, authorization=shop_authorization, shops=shop_management, page_tokens=page_tokens
+    )
+    task_servicer = providers.Factory(TaskServicer, tasks=task_service, page_tokens=page_tokens)
+    order_servicer = providers.Factory(
+        OrderServicer, queries=order_queries, commands=order_commands, page_tokens=page_tokens
+    )
+    catalog_servicer = providers.Factory(
+        CatalogServicer,
+        queries=providers.Factory(CatalogQueries, persistence.query_unit_of_work.provider),
+        links=providers.Factory(
+            ManualLinks, persistence.unit_of_work.provider, core.clock, jobs.pool_links, jobs.variant_refresh
+        ),
+        price_rules=providers.Factory(
+            PriceRules, persistence.unit_of_work.provider, core.clock, jobs.variant_refresh
+        ),
+        tasks=providers.Factory(
+            CatalogTasks, persistence.unit_of_work.provider, core.clock, core.id_generator, jobs.job_runner
+        ),
+        page_tokens=page_tokens,
+    )
+    inventory_servicer = providers.Factory(
+        InventoryServicer,
+        pools=providers.Factory(
+            InventoryPools, persistence.unit_of_work.provider, core.clock, core.id_generator, jobs.job_runner
+        ),
+        page_tokens=page_tokens,
+    )
+    analytics_servicer = providers.Factory(
+        AnalyticsServicer, analytics=sales_analytics, page_tokens=page_tokens
+    )
+
+    service_bindings = providers.Callable(
+        api_bindings,
+        providers.Dict(
+            AppService=app_servicer,
+            ShopService=shop_servicer,
+            TaskService=task_servicer,
+            OrderService=order_servicer,
+            CatalogService=catalog_servicer,
+            AnalyticsService=analytics_servicer,
+            InventoryService=inventory_servicer,
+        ),
+    )
+    grpc_server = providers.Coroutine(
+        create_server,
+        bindings=service_bindings,
+        address=core.settings.provided.listen,
+        max_message_bytes=core.settings.provided.max_message_bytes,
+    )

@@ -1,0 +1,145 @@
+"""Background work: the use cases that run as tasks or on a timer, the worker, runner and timers."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.jobs.runner import EmbeddedJobRunner
+from adapters.jobs.scheduler import PeriodicJob, PeriodicScheduler
+from domain.task import TaskKind
+from services.analytics.store_order_sync import StoreOrderSync
+from services.catalog.links import PoolLinks
+from services.catalog.product_refresh import ProductRefresh
+from services.catalog.tasks import AutoLinkHandler, PriceSyncHandler
+from services.catalog.variants import VariantRefresh
+from services.inventory.on_hand import OnHandReader
+from services.inventory.push import StockPusher
+from services.inventory.push_task import InventoryPushHandler
+from services.inventory.stock_effects import StockEffects
+from services.inventory.upkeep import LinkedPoolObserver, OnHandRefresh, StockReconciliation
+from services.orders.intake import OrderIntake
+from services.orders.shopline_import import OrderImporter
+from services.orders.sync import OrderSyncHandler, OrderSyncs
+from services.shops.history_import import HistoryImportHandler
+from services.tasks.jobs import TaskWorker
+
+TOKEN_UPKEEP_EVERY = timedelta(minutes=10)
+ORDER_SYNC_EVERY = timedelta(minutes=5)
+STORE_ORDER_SYNC_EVERY = timedelta(minutes=5)
+VARIANT_REFRESH_EVERY = timedelta(minutes=15)
+PRODUCT_REFRESH_EVERY = timedelta(minutes=15)
+STOCK_PUSH_SWEEP_EVERY = timedelta(seconds=30)
+STOCK_RECONCILE_EVERY = timedelta(minutes=15)
+ON_HAND_REFRESH_EVERY = timedelta(minutes=5)
+
+
+async def _pusher_stopped_at_shutdown(pusher: StockPusher) -> AsyncIterator[StockPusher]:
+    try:
+        yield pusher
+    finally:
+        await pusher.stop()
+
+
+async def _observing_linked_pools(
+    observer: LinkedPoolObserver, refresh: OnHandRefresh
+) -> AsyncIterator[LinkedPoolObserver]:
+    observer.attach(refresh)
+    try:
+        yield observer
+    finally:
+        await observer.stop()
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{secrets.token_hex(4)}"
+
+
+def _every(name: str, interval: timedelta, run: providers.Provider[object]) -> providers.Factory[PeriodicJob]:
+    return providers.Factory(PeriodicJob, name, interval, run)
+
+
+class Jobs(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+    persistence = providers.DependenciesContainer()
+    partners = providers.DependenciesContainer()
+
+    unit_of_work = persistence.unit_of_work.provider
+    clock = core.clock
+    tiktok_api = partners.tiktok_api
+    shopline_api = partners.shopline_api
+
+    # --- catalog ------------------------------------------------------------------------------
+    variant_refresh = providers.Singleton(VariantRefresh, unit_of_work, shopline_api, clock)
+    pool_links = providers.Singleton(PoolLinks, core.id_generator, clock)
+    product_refresh = providers.Singleton(ProductRefresh, unit_of_work, clock, tiktok_api, pool_links)
+    auto_link = providers.Factory(AutoLinkHandler, unit_of_work, clock, variant_refresh, pool_links)
+    price_sync = providers.Factory(PriceSyncHandler, unit_of_work, clock, variant_refresh, tiktok_api)
+
+    # --- inventory ----------------------------------------------------------------------------
+    stock_effects = providers.Singleton(StockEffects, clock, core.id_generator)
+    on_hand_reader = providers.Singleton(OnHandReader, unit_of_work, shopline_api, clock)
+    stock_pusher = providers.Singleton(
+        StockPusher,
+        unit_of_work,
+        tiktok_api,
+        clock,
+        wakeup=persistence.stock_push_wakeup,
+        owner=providers.Callable(_worker_name),
+    )
+    stock_pusher_lifecycle = providers.Resource(_pusher_stopped_at_shutdown, stock_pusher)
+    on_hand_refresh = providers.Singleton(OnHandRefresh, unit_of_work, on_hand_reader, clock)
+    linked_pool_observer_lifecycle = providers.Resource(
+        _observing_linked_pools, persistence.linked_pool_observer, on_hand_refresh
+    )
+    stock_reconciliation = providers.Singleton(StockReconciliation, unit_of_work, tiktok_api, stock_pusher)
+    inventory_push = providers.Factory(InventoryPushHandler, unit_of_work, clock, stock_pusher)
+
+    # --- orders -------------------------------------------------------------------------------
+    order_importer = providers.Factory(
+        OrderImporter, unit_of_work, shopline_api, clock, stock_effects, on_hand_reader
+    )
+    order_intake = providers.Singleton(OrderIntake, unit_of_work, clock, stock_effects, order_importer)
+    history_import = providers.Factory(HistoryImportHandler, unit_of_work, clock, tiktok_api, order_intake)
+    order_sync = providers.Factory(
+        OrderSyncHandler, unit_of_work, clock, tiktok_api, order_intake, order_importer
+    )
+    store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
+
+    # --- running ------------------------------------------------------------------------------
+    task_worker = providers.Singleton(
+        TaskWorker,
+        unit_of_work,
+        clock,
+        providers.Dict(
+            {
+                TaskKind.HISTORY_IMPORT: history_import,
+                TaskKind.ORDER_SYNC: order_sync,
+                TaskKind.AUTO_LINK: auto_link,
+                TaskKind.PRICE_SYNC: price_sync,
+                TaskKind.INVENTORY_PUSH: inventory_push,
+            }
+        ),
+        owner=providers.Callable(_worker_name),
+    )
+    job_runner = providers.Singleton(
+        EmbeddedJobRunner, task_worker, concurrency=core.settings.provided.job_concurrency
+    )
+    order_syncs = providers.Factory(OrderSyncs, unit_of_work, clock, core.id_generator, job_runner)
+    periodic_jobs = providers.Singleton(
+        PeriodicScheduler,
+        providers.List(
+            _every("token-upkeep", TOKEN_UPKEEP_EVERY, partners.token_upkeep.provided.run),
+            _every("order-sync", ORDER_SYNC_EVERY, order_syncs.provided.start_for_active_shops),
+            _every("variant-refresh", VARIANT_REFRESH_EVERY, variant_refresh.provided.refresh_all),
+            _every("product-refresh", PRODUCT_REFRESH_EVERY, product_refresh.provided.refresh_all),
+            _every("stock-push-sweep", STOCK_PUSH_SWEEP_EVERY, stock_pusher.provided.sweep),
+            _every("stock-reconcile", STOCK_RECONCILE_EVERY, stock_reconciliation.provided.run),
+            _every("on-hand-refresh", ON_HAND_REFRESH_EVERY, on_hand_refresh.provided.run),
+            _every("store-order-sync", STORE_ORDER_SYNC_EVERY, store_order_sync.provided.run),
+        ),
+    )
