@@ -228,7 +228,9 @@ class Container(containers.DeclarativeContainer):
     stock_reconciliation = providers.Singleton(
         StockReconciliation, unit_of_work.provider, tiktok_api, stock_pusher
     )
-    inventory_push = providers.Factory(InventoryPushHandler, unit_of_work.provider, clock, stock_pusher)
+    inventory_push = providers.Factory(
+        InventoryPushHandler, unit_of_work.provider, clock, stock_pusher, on_hand_refresh
+    )
     order_importer = providers.Factory(
         OrderImporter, unit_of_work.provider, shopline_api, clock, stock_effects, on_hand_reader
     )
