@@ -265,9 +265,17 @@ class Task(RecordsEvents):
             self._checkpoint = checkpoint
         self._changed()
 
-    def succeed(self, owner: str, now: datetime) -> None:
+    def complete(self, owner: str, now: datetime) -> None:
+        """The run did all its work. It SUCCEEDED unless it met items and none came through
+        (nothing created, updated or found already right): then it FAILED, saying why. A partial
+        failure SUCCEEDED; its counts and recent errors show what failed."""
         self._ensure_lease(owner, now)
-        self._finish(TaskState.SUCCEEDED, now)
+        counts = self._counts
+        if counts.failed and not (counts.created or counts.updated or counts.skipped):
+            self._failure_reason = self._every_item_failed()
+            self._finish(TaskState.FAILED, now)
+        else:
+            self._finish(TaskState.SUCCEEDED, now)
 
     def fail(self, owner: str, reason: str, now: datetime) -> None:
         self._ensure_lease(owner, now)
@@ -297,6 +305,15 @@ class Task(RecordsEvents):
             raise TaskNotRunning(self._subject, f"the task is {self._state.value}")
         if self._lease is None or self._lease.owner != owner or self.lease_expired(now):
             raise TaskLeaseLost(self._subject, "this worker no longer holds the task's lease")
+
+    def _every_item_failed(self) -> str:
+        reason = f"every item failed ({self._counts.failed})"
+        if not self._last_errors:
+            return reason
+        # The oldest errors are dropped past MAX_LAST_ERRORS: the one kept is then not the first.
+        label = "first" if self._counts.failed <= MAX_LAST_ERRORS else "e.g."
+        example = self._last_errors[0]
+        return f"{reason}; {label}: {example.item_ref}: {example.reason}"
 
     def _finish(self, state: TaskState, now: datetime) -> None:
         self._state = state

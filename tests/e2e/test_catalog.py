@@ -275,9 +275,12 @@ async def test_price_sync_pushes_the_rule_price_and_a_currency_mismatch_pushes_n
     mismatch = await catalog.run(
         (await catalog.stub.SyncPrices(catalog_pb2.SyncPricesRequest(parent=catalog.shop))).task
     )
-    assert mismatch.state == task_pb2.TASK_STATE_SUCCEEDED
-    assert (mismatch.updated_count, mismatch.failed_count) == (0, 1)
+    # Its only SKU failed, so the task did: the reason names the SKU and the missing rate.
+    assert mismatch.state == task_pb2.TASK_STATE_FAILED
+    assert (mismatch.updated_count, mismatch.skipped_count, mismatch.failed_count) == (0, 0, 1)
     assert "SGD" in mismatch.recent_errors[-1].reason and sku_id in mismatch.recent_errors[-1].item
+    error = mismatch.recent_errors[-1]
+    assert mismatch.failure_reason == f"every item failed (1); first: {error.item}: {error.reason}"
     assert catalog.tiktok.skus[sku_id].sale_price == expected  # nothing pushed
 
     await catalog.stub.UpdatePriceRule(

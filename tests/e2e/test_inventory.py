@@ -153,6 +153,52 @@ async def test_push_inventory_task_pushes_every_linked_sku(harness) -> None:  # 
     assert _violations(caught.value) == ["request_id"]
 
 
+async def test_push_inventory_reads_shopline_first_and_a_failed_read_fails_the_task(harness) -> None:  # type: ignore[no-untyped-def]
+    catalog = await _ready(harness)
+    stub = inventory_pb2_grpc.InventoryServiceStub(harness.channel)
+    control = harness.sandbox.control
+    variant, skus = await _linked_pool(catalog)
+    await _set_on_hand(harness, catalog, variant, 9)
+    name = f"{catalog.app}/inventoryPools/{variant}"
+
+    async def push() -> task_pb2.Task:
+        started = await stub.PushInventory(inventory_pb2.PushInventoryRequest(parent=name))
+        return await catalog.run(started.task)
+
+    control.advance_clock(2)  # SHOPLINE versions levels by the second
+    control.set_shopline_inventory(catalog.handle, variant, 4)  # not read by the service yet
+    stale = await stub.GetInventoryPool(inventory_pb2.GetInventoryPoolRequest(name=name))
+    assert stale.inventory_pool.on_hand == 9
+    pushed = await push()
+    assert pushed.state == task_pb2.TASK_STATE_SUCCEEDED, pushed.failure_reason
+    assert (pushed.updated_count, pushed.failed_count) == (len(skus), 0)
+    assert [_shown(catalog, sku) for sku in skus] == [4, 4]
+    fresh = await stub.GetInventoryPool(inventory_pb2.GetInventoryPoolRequest(name=name))
+    assert fresh.inventory_pool.on_hand == 4
+
+    # SHOPLINE refuses the read for a scope the grant lacks: nothing is pushed, the reason says why.
+    control.advance_clock(2)
+    control.set_shopline_inventory(catalog.handle, variant, 1)
+    control.add_fault("error", service="shopline", pattern="GET */inventory_levels.json", status=403)
+    refused = await push()
+    control.clear_faults()
+    assert refused.state == task_pb2.TASK_STATE_FAILED
+    assert refused.failure_reason.startswith(
+        "nothing was pushed: the on-hand could not be read from SHOPLINE"
+    )
+    assert "lacks the access scope" in refused.failure_reason and "re-install" in refused.failure_reason
+    assert (refused.done_count, refused.updated_count) == (0, 0)
+    assert [_shown(catalog, sku) for sku in skus] == [4, 4]
+
+    # The app was uninstalled from the store: the task says to re-install it.
+    control.uninstall_shopline(catalog.handle)
+    uninstalled = await push()
+    assert uninstalled.state == task_pb2.TASK_STATE_FAILED
+    assert "SHOPLINE refused the app's access token (401)" in uninstalled.failure_reason
+    assert "re-install the app on the SHOPLINE store, then retry the task" in uninstalled.failure_reason
+    assert [_shown(catalog, sku) for sku in skus] == [4, 4]
+
+
 async def test_200_concurrent_orders_on_50_units_leave_every_linked_sku_at_zero(harness) -> None:  # type: ignore[no-untyped-def]
     catalog = await _ready(harness)
     stub = inventory_pb2_grpc.InventoryServiceStub(harness.channel)

@@ -165,15 +165,19 @@ async def test_price_sync_pushes_differing_rule_prices_and_records_them() -> Non
     assert world.tiktok.calls.count("update_prices") == 1
 
 
-async def test_a_currency_mismatch_without_a_rate_fails_that_sku_and_pushes_nothing_for_it() -> None:
+async def test_without_a_rate_for_the_store_currency_every_sku_fails_and_so_does_the_task() -> None:
     world = await price_world()
     world.shopline.store(HANDLE).currency = "SGD"
     task = await world.tasks.start_price_sync(APP, SHOP)
-    assert await world.run_task(task.id) is RunOutcome.COMPLETED
+    assert await world.run_task(task.id) is RunOutcome.FAILED
 
     done = await world.task(task.id)
-    assert (done.counts.updated, done.counts.failed) == (0, 4)
+    assert done.state is TaskState.FAILED
+    assert (done.counts.updated, done.counts.skipped, done.counts.failed) == (0, 0, 4)
+    assert done.done == done.total == 4
     assert all("SGD" in error.reason and "GBP" in error.reason for error in done.last_errors)
+    first = done.last_errors[0]
+    assert done.failure_reason == f"every item failed (4); first: {first.item_ref}: {first.reason}"
     assert world.tiktok.calls.count("update_prices") == 0
     assert tiktok_price(world, 1, 0) == Money(Decimal("9.90"), "GBP")
 
@@ -193,7 +197,8 @@ async def test_partner_refusals_are_per_sku_errors_and_refused_prices_are_not_re
     task = await world.tasks.start_price_sync(APP, SHOP)
     assert await world.run_task(task.id) is RunOutcome.COMPLETED
 
-    done = await world.task(task.id)
+    done = await world.task(task.id)  # a partial failure: the counts and errors show it
+    assert (done.state, done.failure_reason) == (TaskState.SUCCEEDED, None)
     assert (done.counts.updated, done.counts.failed, done.counts.skipped) == (1, 2, 1)
     reasons = {error.item_ref.rsplit("/", 1)[-1]: error.reason for error in done.last_errors}
     assert "price too high" in reasons["sku-001-1"] and "product status is invalid" in reasons["sku-002-0"]

@@ -129,7 +129,8 @@ async def test_push_task_pushes_every_linked_sku_and_a_request_id_starts_it_once
     one_pool = await w.pools.start_push(w.app_id, ShoplineVariantId("v-1"), None)
     assert PushCheckpoint.decode(one_pool.checkpoint) == PushCheckpoint(PoolId("pool-v-1"), None)
 
-    handler = InventoryPushHandler(w.h.uow, w.h.clock, w.pusher, page_size=1)
+    refresh = OnHandRefresh(w.h.uow, OnHandReader(w.h.uow, w.h.shopline, w.h.clock), w.h.clock)
+    handler = InventoryPushHandler(w.h.uow, w.h.clock, w.pusher, refresh, page_size=1)
     worker = TaskWorker(w.h.uow, w.h.clock, {TaskKind.INVENTORY_PUSH: handler}, owner="worker-1")
     run = await worker.claim(first.id)
     assert run is not None

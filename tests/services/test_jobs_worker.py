@@ -8,7 +8,7 @@ import pytest
 from domain.channel import TIKTOK
 from domain.errors import PartnerTokenRevoked, ShopNotFound, StaleWrite
 from domain.ids import ShopId, TaskId
-from domain.task import Task, TaskKind, TaskState
+from domain.task import Task, TaskCounts, TaskKind, TaskState
 from services.shared.requests import ClientRequest
 from services.tasks.jobs import RunOutcome, RunResult, TaskRun, TaskWorker
 from services.tasks.starter import TaskStarter
@@ -215,6 +215,59 @@ async def test_a_handler_failure_is_recorded() -> None:
 
     assert await jobs.execute(run) is RunOutcome.FAILED
     assert (await world.task("t1")).failure_reason == "nothing to import"
+
+
+class CountingHandler:
+    """Records ``counts`` (with one error per failed item) as its progress, then completes."""
+
+    def __init__(self, world: World, counts: TaskCounts) -> None:
+        self.world = world
+        self.counts = counts
+
+    async def run(self, run: TaskRun) -> RunResult:
+        errors = [(f"items/{n}", "TikTok refused the price") for n in range(self.counts.failed)]
+        async with self.world.uow() as uow:
+            task = await uow.tasks.get(run.task_id)
+            task.record_progress(run.owner, self.world.clock.now(), counts=self.counts, errors=errors)
+            await uow.tasks.update(task)
+            await uow.commit()
+        return RunResult.completed()
+
+
+async def test_a_completed_run_whose_every_item_failed_fails_the_task_saying_so() -> None:
+    world = World()
+    await add(world)
+    jobs = TaskWorker(
+        world.uow,
+        world.clock,
+        {TaskKind.AUTO_LINK: CountingHandler(world, TaskCounts(failed=2))},
+        owner="worker-1",
+    )
+    run = await jobs.claim(TaskId("t1"))
+    assert run is not None
+
+    assert await jobs.execute(run) is RunOutcome.FAILED
+    task = await world.task("t1")
+    assert task.state is TaskState.FAILED and task.counts == TaskCounts(failed=2)
+    assert task.failure_reason == "every item failed (2); first: items/0: TikTok refused the price"
+
+
+@pytest.mark.parametrize(
+    "counts", [TaskCounts(), TaskCounts(updated=1, failed=2), TaskCounts(skipped=3, failed=1)]
+)
+async def test_a_completed_run_with_no_items_or_some_through_succeeds(counts: TaskCounts) -> None:
+    world = World()
+    await add(world)
+    jobs = TaskWorker(
+        world.uow, world.clock, {TaskKind.AUTO_LINK: CountingHandler(world, counts)}, owner="worker-1"
+    )
+    run = await jobs.claim(TaskId("t1"))
+    assert run is not None
+
+    assert await jobs.execute(run) is RunOutcome.COMPLETED
+    task = await world.task("t1")
+    assert (task.state, task.counts, task.failure_reason) == (TaskState.SUCCEEDED, counts, None)
+    assert len(task.last_errors) == counts.failed
 
 
 async def test_a_task_cancelled_while_running_stays_cancelled() -> None:

@@ -30,7 +30,7 @@ async def change(world: World, task_id: str, *, notify: bool = True, **progress:
         if action == "claim":
             task.claim("worker-1", world.clock.now(), LEASE)
         elif action == "succeed":
-            task.succeed("worker-1", world.clock.now())
+            task.complete("worker-1", world.clock.now())
         elif action == "fail":
             task.fail("worker-1", "TikTok kept failing", world.clock.now())
         elif action == "heartbeat":

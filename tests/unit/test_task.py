@@ -36,10 +36,59 @@ def running(owner: str = "w1") -> Task:
 def test_a_task_runs_to_success() -> None:
     t = running()
     t.record_progress("w1", at(hours=0.01), done=100, counts=TaskCounts(created=90, skipped=10))
-    t.succeed("w1", at(hours=0.02))
+    t.complete("w1", at(hours=0.02))
     assert t.state is TaskState.SUCCEEDED
     assert t.counts == TaskCounts(created=90, skipped=10)
     assert t.lease is None
+
+
+def test_a_run_whose_every_item_failed_fails_naming_the_first_error() -> None:
+    t = running()
+    errors = [(f"shops/s1/products/p{i}/skus/k{i}", "no exchange rate for EUR") for i in range(3)]
+    t.record_progress("w1", T0, done=3, counts=TaskCounts(failed=3), errors=errors)
+    t.complete("w1", at(hours=0.02))
+    assert t.state is TaskState.FAILED
+    assert t.failure_reason == (
+        "every item failed (3); first: shops/s1/products/p0/skus/k0: no exchange rate for EUR"
+    )
+    assert t.counts == TaskCounts(failed=3)
+    assert t.lease is None and t.finished_at == at(hours=0.02)
+
+
+def test_with_errors_dropped_the_failure_reason_does_not_call_its_example_the_first() -> None:
+    t = running()
+    many = MAX_LAST_ERRORS + 5
+    errors = [(f"item-{i}", "refused") for i in range(many)]
+    t.record_progress("w1", T0, counts=TaskCounts(failed=many), errors=errors)
+    t.complete("w1", T0)
+    assert t.failure_reason == f"every item failed ({many}); e.g.: item-5: refused"
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        TaskCounts(),  # nothing to do, e.g. an empty order window
+        TaskCounts(updated=1, failed=9),  # partial failure
+        TaskCounts(created=1, failed=9),
+        TaskCounts(skipped=1, failed=9),  # an item already right came through too
+    ],
+)
+def test_a_run_where_some_item_came_through_or_none_was_met_succeeds(counts: TaskCounts) -> None:
+    t = running()
+    t.record_progress("w1", T0, counts=counts, errors=[("item", "refused")] * counts.failed)
+    t.complete("w1", T0)
+    assert (t.state, t.failure_reason, t.counts) == (TaskState.SUCCEEDED, None, counts)
+
+
+def test_every_item_failed_counts_the_items_of_earlier_runs_too() -> None:
+    t = running()
+    t.record_progress("w1", T0, counts=TaskCounts(updated=4), checkpoint="page-1")
+    t.fail("w1", "TikTok kept failing", T0)
+    t.retry(T0)
+    t.claim("w1", T0, LEASE)
+    t.record_progress("w1", T0, counts=TaskCounts(failed=2), errors=[("item", "refused")] * 2)
+    t.complete("w1", T0)
+    assert t.state is TaskState.SUCCEEDED
 
 
 def test_done_never_exceeds_total() -> None:
@@ -92,7 +141,7 @@ def test_a_live_lease_cannot_be_taken_and_a_lost_one_cannot_report() -> None:
     with pytest.raises(TaskLeaseLost):
         t.record_progress("w1", T0 + LEASE, done=1)
     with pytest.raises(TaskLeaseLost):
-        t.succeed("w1", T0 + LEASE)
+        t.complete("w1", T0 + LEASE)
 
 
 def test_heartbeat_extends_the_lease() -> None:
@@ -103,7 +152,7 @@ def test_heartbeat_extends_the_lease() -> None:
 
 def test_cancelling_a_finished_task_is_a_no_op() -> None:
     t = running()
-    t.succeed("w1", T0 + timedelta(minutes=1))
+    t.complete("w1", T0 + timedelta(minutes=1))
     t.cancel(at(hours=2))
     assert t.state is TaskState.SUCCEEDED
     assert t.finished_at == T0 + timedelta(minutes=1)
@@ -135,7 +184,7 @@ def test_only_a_failed_task_can_be_retried(finish: str) -> None:
     if finish != "pending":
         t.claim("w1", T0, LEASE)
     if finish == "succeeded":
-        t.succeed("w1", T0)
+        t.complete("w1", T0)
     if finish == "cancelled":
         t.cancel(T0)
     with pytest.raises(TaskNotRetryable):

@@ -93,6 +93,7 @@ class TaskMachine(RuleBasedStateMachine):
         done=st.none() | st.integers(0, 70),
         total=st.none() | st.integers(0, 70),
         created=st.integers(-1, 5),
+        failed=st.integers(0, 3),
         errors=st.integers(0, 25),
         checkpoint=st.none() | st.sampled_from(["c1", "c2", "c3"]),
     )
@@ -102,6 +103,7 @@ class TaskMachine(RuleBasedStateMachine):
         done: int | None,
         total: int | None,
         created: int,
+        failed: int,
         errors: int,
         checkpoint: str | None,
     ) -> None:
@@ -113,7 +115,7 @@ class TaskMachine(RuleBasedStateMachine):
                 T0 + minutes(self.now),
                 done=done,
                 total=total,
-                counts=TaskCounts(created=created),
+                counts=TaskCounts(created=created, failed=failed),
                 errors=[(ref, "bad") for ref in refs],
                 checkpoint=checkpoint,
             )
@@ -130,17 +132,18 @@ class TaskMachine(RuleBasedStateMachine):
         call()
         self.error_serial += errors
         self.done, self.total = new_done, new_total
-        self.counts = self.counts.plus(TaskCounts(created=created))
+        self.counts = self.counts.plus(TaskCounts(created=created, failed=failed))
         self.errors = (self.errors + refs)[-MAX_LAST_ERRORS:]
         self.checkpoint = checkpoint or self.checkpoint
 
-    @rule(owner=st.sampled_from(OWNERS), succeed=st.booleans())
-    def finish(self, owner: str, succeed: bool) -> None:
+    @rule(owner=st.sampled_from(OWNERS), completed=st.booleans())
+    def finish(self, owner: str, completed: bool) -> None:
+        """A run that completed fails only when it met items and every one failed."""
         now = T0 + minutes(self.now)
         error = self._lease_check(owner)
         call = (
-            (lambda: self.task.succeed(owner, now))
-            if succeed
+            (lambda: self.task.complete(owner, now))
+            if completed
             else (lambda: self.task.fail(owner, "boom", now))
         )
         if error is not None:
@@ -148,7 +151,13 @@ class TaskMachine(RuleBasedStateMachine):
                 call()
             return
         call()
-        self.state, self.owner = ("SUCCEEDED" if succeed else "FAILED"), None
+        every_item_failed = self.counts.failed > 0 and self.counts.created == 0
+        self.state, self.owner = ("SUCCEEDED" if completed and not every_item_failed else "FAILED"), None
+        if completed and every_item_failed:
+            assert self.task.failure_reason is not None
+            assert self.task.failure_reason.startswith(f"every item failed ({self.counts.failed})")
+        elif completed:
+            assert self.task.failure_reason is None
 
     @rule()
     def cancel(self) -> None:

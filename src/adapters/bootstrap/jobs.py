@@ -97,7 +97,9 @@ class Jobs(containers.DeclarativeContainer):
         _observing_linked_pools, persistence.linked_pool_observer, on_hand_refresh
     )
     stock_reconciliation = providers.Singleton(StockReconciliation, unit_of_work, tiktok_api, stock_pusher)
-    inventory_push = providers.Factory(InventoryPushHandler, unit_of_work, clock, stock_pusher)
+    inventory_push = providers.Factory(
+        InventoryPushHandler, unit_of_work, clock, stock_pusher, on_hand_refresh
+    )
 
     # --- orders -------------------------------------------------------------------------------
     order_importer = providers.Factory(

@@ -1,6 +1,8 @@
 """The ``INVENTORY_PUSH`` task: pushes every linked SKU of an app (or of one pool) now.
 
-Pages through the push rows by (pool, SKU); each page's pushes go through the same pusher as
+First it reads the on-hand of the pools it covers from SHOPLINE, as the periodic refresh does;
+when that read fails the task fails with the reason and pushes nothing from stale stock. Then it
+pages through the push rows by (pool, SKU); each page's pushes go through the same pusher as
 the event-driven ones (one push per SKU at a time), then the progress and the last SKU pushed
 are written as the checkpoint, so a restarted task resumes after it.
 """
@@ -9,13 +11,44 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from domain.errors import (
+    PartnerAuthExpired,
+    PartnerError,
+    PartnerScopeMissing,
+    PartnerTokenRevoked,
+    PartnerUnavailable,
+    PoolNotFound,
+    TokenNotFound,
+    TokenRevoked,
+)
+from domain.ids import PoolId
 from domain.ports import Clock, UnitOfWork
 from domain.stock_push import PushResult, PushState
 from domain.task import TaskCounts
 from services.inventory.pools import PushCheckpoint
 from services.inventory.push import StockPusher
+from services.inventory.upkeep import OnHandRefresh
 from services.shared.stale_writes import retry_stale
-from services.tasks.jobs import RunResult, TaskRun
+from services.tasks.jobs import RetryPolicy, RunResult, TaskRun, retrying
+
+REINSTALL = "re-install the app on the SHOPLINE store, then retry the task"
+
+
+def unreadable_reason(error: TokenNotFound | TokenRevoked | PartnerError) -> str:
+    """Why the on-hand could not be read from SHOPLINE, and what to do about it."""
+    if isinstance(error, TokenNotFound):
+        cause = f"the app has no SHOPLINE authorization; {REINSTALL}"
+    elif isinstance(error, TokenRevoked | PartnerTokenRevoked):
+        cause = f"SHOPLINE revoked the app's authorization (e.g. the app was uninstalled); {REINSTALL}"
+    elif isinstance(error, PartnerAuthExpired):
+        cause = f"SHOPLINE refused the app's access token ({error.code}); {REINSTALL}"
+    elif isinstance(error, PartnerScopeMissing):
+        cause = error.message  # names the missing scope and says to re-install
+    elif isinstance(error, PartnerUnavailable):
+        cause = f"SHOPLINE kept failing ({error.message}); retry the task later"
+    else:
+        cause = f"SHOPLINE refused the read ({error.message})"
+    return f"nothing was pushed: the on-hand could not be read from SHOPLINE: {cause}"
 
 
 def sku_reference(state: PushState) -> str:
@@ -30,16 +63,31 @@ class InventoryPushHandler:
         unit_of_work: Callable[[], UnitOfWork],
         clock: Clock,
         pusher: StockPusher,
+        on_hand: OnHandRefresh,
         *,
         page_size: int = 100,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._pusher = pusher
+        self._on_hand = on_hand
         self._page_size = page_size
+        self._retry = retry or RetryPolicy()
 
     async def run(self, run: TaskRun) -> RunResult:
         position = PushCheckpoint.decode(run.checkpoint)
+        try:
+            await retrying(
+                run,
+                self._retry,
+                lambda: self._read_on_hand(run, position.pool_id),
+                transient=(PartnerUnavailable,),
+            )
+        except (TokenNotFound, TokenRevoked, PartnerError) as error:
+            if run.stop_requested:
+                return RunResult.stopped()  # a later run reads again
+            return RunResult.failed(unreadable_reason(error))
         while True:
             async with self._unit_of_work() as uow:
                 page = await uow.push_states.list_for_app(
@@ -66,6 +114,18 @@ class InventoryPushHandler:
                 return RunResult.completed()
             if run.stop_requested:
                 return RunResult.stopped()
+
+    async def _read_on_hand(self, run: TaskRun, pool_id: PoolId | None) -> None:
+        """Refreshes the on-hand of the pool (or of every pool of the app) from SHOPLINE."""
+        if pool_id is None:
+            await self._on_hand.read_app(run.app_id)
+            return
+        try:
+            async with self._unit_of_work() as uow:
+                pool = await uow.inventory_pools.get(pool_id)
+        except PoolNotFound:
+            return  # deleted meanwhile: nothing left to push
+        await self._on_hand.read_pools(run.app_id, {pool.variant_id: pool.id})
 
     async def _progress(
         self,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from domain.app import App
 from domain.channel import ShopCredentials, ShoplineCredentials
-from domain.errors import DomainError, PartnerError, TokenNotFound
+from domain.errors import DomainError, PartnerError, TokenNotFound, TokenRevoked
 from domain.events import PoolLinksChanged
 from domain.ids import AppId, ChannelProductId, PoolId, ShopId, ShoplineVariantId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
@@ -67,15 +67,30 @@ class OnHandRefresh:
         return report
 
     async def refresh_app(self, app_id: AppId, report: RefreshReport | None = None) -> RefreshReport:
+        """Reads the on-hand of every pool of the app; an app without a usable SHOPLINE
+        authorization is skipped."""
         report = report or RefreshReport()
-        async with self._unit_of_work() as uow:
-            app = await uow.apps.get(app_id)
-            try:
-                token = await uow.tokens.get_shopline(app_id)
-            except TokenNotFound:
-                report.apps_skipped += 1
-                return report
-        credentials = ShoplineCredentials(app.store_handle, token.access_token)
+        try:
+            return await self.read_app(app_id, report)
+        except (TokenNotFound, TokenRevoked):
+            report.apps_skipped += 1
+            return report
+
+    async def refresh_pools(self, app_id: AppId, pools: Mapping[ShoplineVariantId, PoolId]) -> RefreshReport:
+        """Reads the on-hand of just these pools (of one app), e.g. right after they were linked;
+        an app without a usable SHOPLINE authorization is skipped."""
+        report = RefreshReport()
+        try:
+            return await self.read_pools(app_id, pools, report)
+        except (TokenNotFound, TokenRevoked):
+            report.apps_skipped += 1
+            return report
+
+    async def read_app(self, app_id: AppId, report: RefreshReport | None = None) -> RefreshReport:
+        """``refresh_app``, raising ``TokenNotFound`` or ``TokenRevoked`` for an app without a
+        usable SHOPLINE authorization (and ``PartnerError`` when SHOPLINE fails)."""
+        report = report or RefreshReport()
+        app, credentials = await self._credentials(app_id)
         after: str | None = None
         while True:
             async with self._unit_of_work() as uow:
@@ -85,22 +100,28 @@ class OnHandRefresh:
                 return report
             after = page.next_cursor
 
-    async def refresh_pools(self, app_id: AppId, pools: Mapping[ShoplineVariantId, PoolId]) -> RefreshReport:
-        """Reads the on-hand of just these pools (of one app), e.g. right after they were linked."""
-        report = RefreshReport()
-        async with self._unit_of_work() as uow:
-            app = await uow.apps.get(app_id)
-            try:
-                token = await uow.tokens.get_shopline(app_id)
-            except TokenNotFound:
-                report.apps_skipped += 1
-                return report
-        credentials = ShoplineCredentials(app.store_handle, token.access_token)
+    async def read_pools(
+        self,
+        app_id: AppId,
+        pools: Mapping[ShoplineVariantId, PoolId],
+        report: RefreshReport | None = None,
+    ) -> RefreshReport:
+        """``refresh_pools``, raising as ``read_app`` does."""
+        report = report or RefreshReport()
+        app, credentials = await self._credentials(app_id)
         variants = sorted(pools)
         for start in range(0, len(variants), PAGE):
             chunk = {variant: pools[variant] for variant in variants[start : start + PAGE]}
             await self._observe(app, credentials, chunk, report)
         return report
+
+    async def _credentials(self, app_id: AppId) -> tuple[App, ShoplineCredentials]:
+        async with self._unit_of_work() as uow:
+            app = await uow.apps.get(app_id)
+            token = await uow.tokens.get_shopline(app_id)
+        if token.revoked:
+            raise TokenRevoked(f"apps/{app_id}/token", "SHOPLINE revoked the app's authorization")
+        return app, ShoplineCredentials(app.store_handle, token.access_token)
 
     async def _observe(
         self,

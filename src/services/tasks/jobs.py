@@ -45,7 +45,7 @@ def run_task_job(task_id: TaskId) -> Job:
 
 class RunOutcome(Enum):
     COMPLETED = "COMPLETED"
-    """All work is done: the task succeeds."""
+    """All work is done: the task succeeds, unless every item failed (``Task.complete``)."""
     STOPPED = "STOPPED"
     """Stopped at a checkpoint (shutdown, cancellation or a lost lease); a later run resumes."""
     FAILED = "FAILED"
@@ -235,15 +235,24 @@ class TaskWorker:
         except Exception as error:
             log.exception("task handler failed task_id=%s kind=%s", run.task_id, run.kind.value)
             result = RunResult.failed(f"unexpected error ({type(error).__name__})")
-        if result.outcome is RunOutcome.COMPLETED:
-            await self._finish(run, lambda task: task.succeed(run.owner, self._clock.now()))
-        elif result.outcome is RunOutcome.FAILED:
+        outcome = result.outcome
+        if outcome is RunOutcome.COMPLETED:
+            ended: list[TaskState] = []
+
+            def complete(task: Task) -> None:
+                task.complete(run.owner, self._clock.now())
+                ended.append(task.state)
+
+            await self._finish(run, complete)
+            if ended and ended[-1] is TaskState.FAILED:
+                outcome = RunOutcome.FAILED  # every item failed
+        elif outcome is RunOutcome.FAILED:
             reason = result.failure_reason or "failed"
             await self._finish(run, lambda task: task.fail(run.owner, reason, self._clock.now()))
         elif not run.lost:
             await self.release(run)
         # A result that could not be recorded (cancelled or taken over meanwhile) did not happen.
-        return RunOutcome.STOPPED if run.lost else result.outcome
+        return RunOutcome.STOPPED if run.lost else outcome
 
     async def release(self, run: TaskRun) -> None:
         """Hands a stopped run back as PENDING so any worker resumes it from its checkpoint."""
