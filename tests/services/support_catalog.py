@@ -14,10 +14,12 @@ from domain.inventory_pool import InventoryPool
 from domain.money import Money
 from domain.task import TaskKind
 from domain.tokens import ShoplineToken
+from services.catalog.auto_link import AutoLinkHandler
 from services.catalog.links import PoolLinks
+from services.catalog.price_sync import PriceSyncHandler
 from services.catalog.product_refresh import ProductRefresh
 from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
-from services.catalog.tasks import AutoLinkHandler, CatalogTasks, PriceSyncHandler
+from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
 from services.tasks.jobs import RunOutcome, TaskWorker
 from tests.fakes import FakeIdGenerator, FakeShoplineApi

@@ -13,9 +13,10 @@ from adapters.jobs.runner import EmbeddedJobRunner
 from adapters.jobs.scheduler import PeriodicJob, PeriodicScheduler
 from domain.task import TaskKind
 from services.analytics.store_order_sync import StoreOrderSync
+from services.catalog.auto_link import AutoLinkHandler
 from services.catalog.links import PoolLinks
+from services.catalog.price_sync import PriceSyncHandler
 from services.catalog.product_refresh import ProductRefresh
-from services.catalog.tasks import AutoLinkHandler, PriceSyncHandler
 from services.catalog.variants import VariantRefresh
 from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher

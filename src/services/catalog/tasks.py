@@ -1,4 +1,4 @@
-"""AutoLinkSkus and SyncPrices: task-center tasks over a shop's catalog, a page per transaction.
+"""AutoLinkSkus and SyncPrices: starting them, and what their handlers share.
 
 Both read the SHOPLINE variants fresh first (an incremental refresh of the cache), then walk the
 shop's products in pages. Each page's changes, the task's progress and the checkpoint (the next
@@ -8,46 +8,28 @@ page's cursor) commit together, so a stopped or crashed run resumes at the page 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
-from domain.catalog import ChannelProduct, VariantSkuIndex
-from domain.channel import ItemFailure, PriceUpdate, ShopCredentials
 from domain.errors import (
-    DomainError,
     InvalidArgument,
-    PartnerAuthExpired,
-    PartnerRejected,
-    PartnerUnavailable,
-    PoolAlreadyExists,
     PriceSyncDisabled,
-    ShopNotFound,
-    TokenNotFound,
 )
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId
-from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfWork
+from domain.ports import Clock, IdGenerator, JobQueue, UnitOfWork
 from domain.shop import Shop
 from domain.task import Task, TaskCounts, TaskKind
-from services.catalog.links import LinkChange, PoolLinks, link_changes
 from services.catalog.variants import VariantRefresh
 from services.shared.requests import ClientRequest
-from services.shared.stale_writes import retry_stale
-from services.tasks.jobs import RetryPolicy, RunResult, TaskRun, retrying
+from services.shops.sessions import TRANSIENT
+from services.tasks.jobs import RetryPolicy, TaskRun, retrying
 from services.tasks.starter import TaskStarter
 
-T = TypeVar("T")
-
-AUTO_LINK_PAGE = 50
-PRICE_SYNC_PAGE = 20
-TRANSIENT = (PartnerUnavailable, PartnerAuthExpired)
-SELLABLE_STATUS = "ACTIVATE"
-"""TikTok takes price updates for live products only."""
 AUTO_LINK_SKUS = "AutoLinkSkus"
 SYNC_PRICES = "SyncPrices"
 
 
-def _sku_ref(shop_id: ShopId, product_id: ChannelProductId, sku_id: ChannelSkuId) -> str:
+def sku_ref(shop_id: ShopId, product_id: ChannelProductId, sku_id: ChannelSkuId) -> str:
     return f"shops/{shop_id}/products/{product_id}/skus/{sku_id}"
 
 
@@ -74,7 +56,7 @@ class CatalogPosition:
 
 
 @dataclass
-class _Outcome:
+class Outcome:
     counts: TaskCounts = field(default_factory=TaskCounts)
     errors: list[tuple[str, str]] = field(default_factory=list)
     done: int = 0
@@ -119,7 +101,7 @@ class CatalogTasks:
         return await self._starter.start(request, TaskKind.PRICE_SYNC, shop_id=shop_id, prepare=prepare)
 
 
-class _CatalogHandler:
+class CatalogHandler:
     """What both handlers share: the task's shops, the variant refresh and page-wise writes."""
 
     def __init__(
@@ -143,16 +125,16 @@ class _CatalogHandler:
             if run.shop_id is not None:
                 shops = [await uow.shops.get(run.shop_id)]
             else:
-                shops = await _all_shops(uow, run.app_id)
+                shops = await all_shops(uow, run.app_id)
             total = 0
             for shop in shops:
                 total += await count(uow, shop)
         position = CatalogPosition(tuple(shop.id for shop in shops))
-        await self._record(run, _Outcome(), position, total=total)
+        await self._record(run, Outcome(), position, total=total)
         return position
 
     async def _record(
-        self, run: TaskRun, outcome: _Outcome, position: CatalogPosition, *, total: int | None = None
+        self, run: TaskRun, outcome: Outcome, position: CatalogPosition, *, total: int | None = None
     ) -> None:
         async with self._unit_of_work() as uow:
             await self._record_in(uow, run, outcome, position, total=total)
@@ -162,7 +144,7 @@ class _CatalogHandler:
         self,
         uow: UnitOfWork,
         run: TaskRun,
-        outcome: _Outcome,
+        outcome: Outcome,
         position: CatalogPosition,
         *,
         total: int | None = None,
@@ -182,7 +164,7 @@ class _CatalogHandler:
         await uow.tasks.update(task)
 
 
-async def _all_shops(uow: UnitOfWork, app_id: AppId) -> list[Shop]:
+async def all_shops(uow: UnitOfWork, app_id: AppId) -> list[Shop]:
     shops: list[Shop] = []
     after: str | None = None
     while True:
@@ -191,253 +173,3 @@ async def _all_shops(uow: UnitOfWork, app_id: AppId) -> list[Shop]:
         if page.next_cursor is None:
             return shops
         after = page.next_cursor
-
-
-class AutoLinkHandler(_CatalogHandler):
-    """``AUTO_LINK``: links every unlinked SKU whose seller SKU matches exactly one variant."""
-
-    def __init__(
-        self,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        variants: VariantRefresh,
-        pool_links: PoolLinks,
-        *,
-        page_size: int = AUTO_LINK_PAGE,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        super().__init__(unit_of_work, clock, variants, retry)
-        self._pool_links = pool_links
-        self._page_size = page_size
-
-    async def run(self, run: TaskRun) -> RunResult:
-        position = (
-            CatalogPosition.decode(run.checkpoint) if run.checkpoint else await self._begin(run, _sku_count)
-        )
-        while position.shops:
-            if run.stop_requested:
-                return RunResult.stopped()
-            position = await self._link_page(run, position)
-        return RunResult.completed()
-
-    async def _link_page(self, run: TaskRun, position: CatalogPosition) -> CatalogPosition:
-        shop_id = position.shops[0]
-
-        async def write() -> CatalogPosition:
-            async with self._unit_of_work() as uow:
-                page = await uow.channel_products.list(
-                    shop_id, page_size=self._page_size, after=position.after
-                )
-                outcome = await self._link_products(uow, run.app_id, shop_id, page.items)
-                following = position.next_page(page.next_cursor)
-                await self._record_in(uow, run, outcome, following)
-                await uow.commit()
-                return following
-
-        return await retry_stale(write, also=(PoolAlreadyExists,))
-
-    async def _link_products(
-        self, uow: UnitOfWork, app_id: AppId, shop_id: ShopId, products: Sequence[ChannelProduct]
-    ) -> _Outcome:
-        app = await uow.apps.get(app_id)
-        codes = {sku.seller_sku.strip() for product in products for sku in product.skus} - {""}
-        found = await uow.shopline_variants.find_by_skus(app_id, codes)
-        index = VariantSkuIndex((variant.variant_id, variant.sku) for variant in found)
-        outcome = _Outcome()
-        changed: list[ChannelProduct] = []
-        changes: list[LinkChange] = []
-        for product in products:
-            before = product.linked_variants()
-            report = product.auto_link(index, self._clock.now())
-            outcome.done += len(product.skus)
-            outcome.add(
-                created=len(report.linked), skipped=len(report.already_linked) + len(report.unmatched)
-            )
-            for sku_id in report.ambiguous:
-                code = product.sku(sku_id).seller_sku.strip()
-                outcome.failed(
-                    _sku_ref(shop_id, product.id, sku_id),
-                    f"seller SKU {code!r} matches several SHOPLINE variants "
-                    f"({', '.join(index.lookup(code))}); link it by hand",
-                )
-            if report.linked:
-                changes += link_changes(product, before)
-                changed.append(product)
-        await self._pool_links.apply(uow, app, changes)
-        if changed:
-            await uow.channel_products.save_many(changed)
-        return outcome
-
-
-async def _sku_count(uow: UnitOfWork, shop: Shop) -> int:
-    return (await uow.channel_products.count_for_shop(shop.id)).skus
-
-
-async def _linked_count(uow: UnitOfWork, shop: Shop) -> int:
-    return (await uow.channel_products.count_for_shop(shop.id)).linked_skus
-
-
-@dataclass
-class _ProductPrices:
-    product_id: ChannelProductId
-    updates: list[PriceUpdate]
-
-
-class PriceSyncHandler(_CatalogHandler):
-    """``PRICE_SYNC``: pushes the rule price of each linked SKU whose TikTok price differs.
-
-    Nothing is written while TikTok is called; the prices TikTok accepted are recorded on the
-    products afterwards, with the task's progress. A SKU whose price cannot be computed (no
-    exchange rate for the store currency, a non-positive result) is a task error and is not pushed.
-    """
-
-    def __init__(
-        self,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        variants: VariantRefresh,
-        tiktok: TikTokChannelApi,
-        *,
-        page_size: int = PRICE_SYNC_PAGE,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        super().__init__(unit_of_work, clock, variants, retry)
-        self._tiktok = tiktok
-        self._page_size = page_size
-
-    async def run(self, run: TaskRun) -> RunResult:
-        if run.shop_id is None:
-            return RunResult.failed("a price sync needs a shop")
-        try:
-            async with self._unit_of_work() as uow:
-                shop = await uow.shops.get(run.shop_id)
-                app = await uow.apps.get(run.app_id)
-                await uow.tokens.get_tiktok(run.shop_id)
-        except (ShopNotFound, TokenNotFound):
-            return RunResult.failed("the shop was deleted or has no TikTok authorization")
-        if not shop.effective_price_rule(app.settings.default_price_rule).enabled:
-            return RunResult.failed("the shop's price rule is disabled")
-        position = (
-            CatalogPosition.decode(run.checkpoint)
-            if run.checkpoint
-            else await self._begin(run, _linked_count)
-        )
-        while position.shops:
-            if run.stop_requested:
-                return RunResult.stopped()
-            position = await self._sync_page(run, position)
-        return RunResult.completed()
-
-    async def _sync_page(self, run: TaskRun, position: CatalogPosition) -> CatalogPosition:
-        shop_id = position.shops[0]
-        outcome = _Outcome()
-        async with self._unit_of_work() as uow:
-            shop = await uow.shops.get(shop_id)
-            app = await uow.apps.get(run.app_id)
-            token = await uow.tokens.get_tiktok(shop_id)
-            rule = shop.effective_price_rule(app.settings.default_price_rule)
-            page = await uow.channel_products.list(shop_id, page_size=self._page_size, after=position.after)
-            wanted = {v for product in page.items for v in product.linked_variants().values()}
-            variants = await uow.shopline_variants.get_many(run.app_id, wanted)
-        pushes: list[_ProductPrices] = []
-        for product in page.items:
-            updates: list[PriceUpdate] = []
-            for sku in product.skus:
-                if sku.link is None:
-                    continue
-                outcome.done += 1
-                ref = _sku_ref(shop_id, product.id, sku.sku_id)
-                variant = variants.get(sku.link.variant_id)
-                if variant is None:
-                    outcome.failed(ref, f"SHOPLINE variant {sku.link.variant_id} is no longer in the store")
-                    continue
-                try:
-                    target = rule.apply(variant.price)
-                except DomainError as error:
-                    outcome.failed(ref, error.message)
-                    continue
-                if sku.price == target or product.status != SELLABLE_STATUS:
-                    outcome.add(skipped=1)
-                else:
-                    updates.append(PriceUpdate(sku.sku_id, target))
-            if updates:
-                pushes.append(_ProductPrices(product.id, updates))
-        credentials = ShopCredentials(shop.cipher, token.access_token)
-        accepted: dict[ChannelProductId, list[PriceUpdate]] = {}
-        for push in pushes:
-            accepted[push.product_id] = await self._push(run, shop_id, credentials, push, outcome)
-        following = position.next_page(page.next_cursor)
-        await self._record_prices(run, shop_id, accepted, outcome, following)
-        return following
-
-    async def _push(
-        self,
-        run: TaskRun,
-        shop_id: ShopId,
-        credentials: ShopCredentials,
-        push: _ProductPrices,
-        outcome: _Outcome,
-    ) -> list[PriceUpdate]:
-        """The updates TikTok accepted; the others are task errors."""
-
-        async def call() -> list[ItemFailure]:
-            return await self._tiktok.update_prices(current[0], push.product_id, push.updates)
-
-        current = [credentials]
-
-        async def fresh_credentials() -> None:
-            async with self._unit_of_work() as uow:
-                token = await uow.tokens.get_tiktok(shop_id)
-            current[0] = ShopCredentials(credentials.shop_cipher, token.access_token)
-
-        try:
-            failures = await retrying(
-                run, self._retry, call, transient=TRANSIENT, before_retry=fresh_credentials
-            )
-        except PartnerRejected as error:
-            for update in push.updates:
-                outcome.failed(
-                    _sku_ref(shop_id, push.product_id, update.sku_id), f"TikTok refused: {error.message}"
-                )
-            return []
-        refused = {failure.item_ref.split("/")[0]: failure for failure in failures}
-        accepted = []
-        for update in push.updates:
-            failure = refused.get(update.sku_id)
-            if failure is None:
-                accepted.append(update)
-                outcome.add(updated=1)
-            else:
-                outcome.failed(
-                    _sku_ref(shop_id, push.product_id, update.sku_id),
-                    f"TikTok refused the price ({failure.code}): {failure.message}",
-                )
-        return accepted
-
-    async def _record_prices(
-        self,
-        run: TaskRun,
-        shop_id: ShopId,
-        accepted: dict[ChannelProductId, list[PriceUpdate]],
-        outcome: _Outcome,
-        following: CatalogPosition,
-    ) -> None:
-        async def write() -> None:
-            async with self._unit_of_work() as uow:
-                products = await uow.channel_products.find_many(shop_id, accepted)
-                changed = []
-                for product_id, updates in accepted.items():
-                    product = products.get(product_id)
-                    if product is None:
-                        continue  # deleted meanwhile
-                    known = {sku.sku_id for sku in product.skus}
-                    for update in updates:
-                        if update.sku_id in known:
-                            product.record_price(update.sku_id, update.price)
-                    changed.append(product)
-                if changed:
-                    await uow.channel_products.save_many(changed)
-                await self._record_in(uow, run, outcome, following)
-                await uow.commit()
-
-        await retry_stale(write)
