@@ -11,10 +11,9 @@ Concurrent calls of one shop that hit the same expired token share a single refr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
 from typing import Any, TypeVar
 
@@ -24,6 +23,8 @@ from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.retry import RetryPolicy
 from adapters.tiktok import cancellations, mapping, orders, products, signing
 from adapters.tiktok.auth import TikTokAuthClient
+from adapters.tiktok.replies import closed_product_refusals, mapped
+from adapters.tiktok.shop_tokens import SharedShopRefresh, ShopTokens
 from adapters.tiktok.transport import DEFAULT_TIMEOUT, PARTNER, ApiCall, TikTokTransport
 from domain.channel import (
     AuthorizedShop,
@@ -39,7 +40,7 @@ from domain.channel import (
     TimeWindow,
     Warehouse,
 )
-from domain.errors import ChannelProductClosed, PartnerRejected
+from domain.errors import PartnerRejected
 from domain.ids import ChannelProductId, OrderId
 from domain.ports import AccessTokenRefresher
 from domain.secret import Secret
@@ -51,52 +52,6 @@ T = TypeVar("T")
 
 AUTHORIZED_SHOPS_PATH = "/authorization/202309/shops"
 APPROVED = {CancellationStatus.SUCCESS, CancellationStatus.COMPLETE}
-
-
-ShopRefresh = Callable[[ShopCredentials, str], Awaitable[Secret | None]]
-
-
-class _ShopTokens:
-    """The access token of one port call (or one paged iteration), refreshed at most once."""
-
-    def __init__(self, credentials: ShopCredentials, refresh: ShopRefresh | None) -> None:
-        self._credentials = credentials
-        self._refresh = refresh
-
-    async def access_token(self) -> str:
-        return self._credentials.access_token.reveal()
-
-    async def refresh(self, rejected_token: str) -> str | None:
-        if self._refresh is None:
-            return None
-        fresh = await self._refresh(self._credentials, rejected_token)
-        if fresh is None:
-            return None
-        self._credentials = ShopCredentials(self._credentials.shop_cipher, fresh)
-        return fresh.reveal()
-
-
-def _mapped(convert: Callable[[Any], T], raw: Any, request_id: str = "") -> T:
-    try:
-        return convert(raw)
-    except (mapping.MalformedResponse, AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise PartnerRejected(PARTNER, "malformed_response", str(exc), request_id) from None
-
-
-PRODUCT_STATUS_INVALID = "12019113"
-"""TikTok refuses stock and price updates of a frozen or deleted product (reference §3.5, §3.6)."""
-
-
-@contextlib.contextmanager
-def _closed_product_refusals() -> Iterator[None]:
-    try:
-        yield
-    except PartnerRejected as error:
-        if error.code != PRODUCT_STATUS_INVALID:
-            raise
-        raise ChannelProductClosed(
-            error.partner, error.code, error.partner_message, error.request_id
-        ) from None
 
 
 class TikTokChannelClient:
@@ -145,33 +100,15 @@ class TikTokChannelClient:
             clock=clock,
             sleep=sleep,
         )
-        self._token_refresher = token_refresher
+        self._refresh_shop_token = SharedShopRefresh(token_refresher)
         self._app_key = app_key
         self._app_secret = app_secret
-        self._refresh_locks: dict[str, asyncio.Lock] = {}
-        self._rotations: dict[str, tuple[str, Secret]] = {}
 
     def __repr__(self) -> str:
         return f"TikTokChannelClient({self.transport!r})"
 
-    # ------------------------------------------------------------------ tokens
-
-    async def _refresh_shop_token(self, credentials: ShopCredentials, rejected_token: str) -> Secret | None:
-        if self._token_refresher is None:
-            return None
-        cipher = credentials.shop_cipher
-        lock = self._refresh_locks.setdefault(cipher, asyncio.Lock())
-        async with lock:
-            previous = self._rotations.get(cipher)
-            if previous is not None and previous[0] == rejected_token:
-                return previous[1]  # a concurrent call already refreshed this token
-            fresh = await self._token_refresher.refresh_for(credentials)
-            if fresh is not None:
-                self._rotations[cipher] = (rejected_token, fresh)
-            return fresh
-
-    def _tokens(self, credentials: ShopCredentials) -> _ShopTokens:
-        return _ShopTokens(credentials, self._refresh_shop_token)
+    def _tokens(self, credentials: ShopCredentials) -> ShopTokens:
+        return ShopTokens(credentials, self._refresh_shop_token)
 
     # ------------------------------------------------------------------ authorization
 
@@ -190,9 +127,9 @@ class TikTokChannelClient:
 
     async def authorized_shops(self, access_token: Secret) -> list[AuthorizedShop]:
         # Called right after a code exchange, with no shop yet to refresh for.
-        tokens = _ShopTokens(ShopCredentials("", access_token), None)
+        tokens = ShopTokens(ShopCredentials("", access_token), None)
         reply = await self.transport.call(ApiCall("GET", AUTHORIZED_SHOPS_PATH), tokens)
-        return _mapped(mapping.authorized_shops, reply.data, reply.request_id)
+        return mapped(mapping.authorized_shops, reply.data, reply.request_id)
 
     # ------------------------------------------------------------------ products
 
@@ -213,7 +150,7 @@ class TikTokChannelClient:
         )
         async with aclosing(pages):
             async for data in pages:
-                items = _mapped(lambda d: tuple(mapping.product(p) for p in d.get("products") or []), data)
+                items = mapped(lambda d: tuple(mapping.product(p) for p in d.get("products") or []), data)
                 yield ResultPage(items, int(data.get("total_count") or 0))
 
     async def get_product(
@@ -222,7 +159,7 @@ class TikTokChannelClient:
         data = await products.get_product(
             self.transport, self._tokens(credentials), credentials.shop_cipher, product_id
         )
-        return _mapped(mapping.product, data)
+        return mapped(mapping.product, data)
 
     async def search_inventory(
         self, credentials: ShopCredentials, *, product_ids: Sequence[str] = (), sku_ids: Sequence[str] = ()
@@ -235,7 +172,7 @@ class TikTokChannelClient:
             product_ids=product_ids,
             sku_ids=sku_ids,
         )
-        return _mapped(mapping.sku_inventories, data)
+        return mapped(mapping.sku_inventories, data)
 
     async def update_inventory(
         self, credentials: ShopCredentials, product_id: ChannelProductId, updates: Sequence[InventoryUpdate]
@@ -250,11 +187,11 @@ class TikTokChannelClient:
             }
             for update in updates
         ]
-        with _closed_product_refusals():
+        with closed_product_refusals():
             data = await products.update_inventory(
                 self.transport, self._tokens(credentials), credentials.shop_cipher, product_id, skus
             )
-        return _mapped(mapping.batch_failures, data)
+        return mapped(mapping.batch_failures, data)
 
     async def update_prices(
         self, credentials: ShopCredentials, product_id: ChannelProductId, updates: Sequence[PriceUpdate]
@@ -269,11 +206,11 @@ class TikTokChannelClient:
             }
             for update in updates
         ]
-        with _closed_product_refusals():
+        with closed_product_refusals():
             data = await products.update_prices(
                 self.transport, self._tokens(credentials), credentials.shop_cipher, product_id, skus
             )
-        return _mapped(mapping.batch_failures, data)
+        return mapped(mapping.batch_failures, data)
 
     # ------------------------------------------------------------------ orders
 
@@ -300,7 +237,7 @@ class TikTokChannelClient:
         )
         async with aclosing(pages):
             async for data in pages:
-                items = _mapped(lambda d: tuple(convert(o) for o in d.get("orders") or []), data)
+                items = mapped(lambda d: tuple(convert(o) for o in d.get("orders") or []), data)
                 yield ResultPage(items, int(data.get("total_count") or 0))
 
     async def get_orders(
@@ -311,11 +248,11 @@ class TikTokChannelClient:
         raw = await orders.get_order_details(
             self.transport, self._tokens(credentials), credentials.shop_cipher, list(order_ids)
         )
-        return _mapped(lambda items: [mapping.order(o) for o in items], raw)
+        return mapped(lambda items: [mapping.order(o) for o in items], raw)
 
     async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]:
         data = await orders.get_warehouses(self.transport, self._tokens(credentials), credentials.shop_cipher)
-        return _mapped(mapping.warehouses, data)
+        return mapped(mapping.warehouses, data)
 
     # ------------------------------------------------------------------ cancellations
 
@@ -332,7 +269,7 @@ class TikTokChannelClient:
         )
         async with aclosing(pages):
             async for data in pages:
-                items = _mapped(
+                items = mapped(
                     lambda d: tuple(mapping.cancellation(c) for c in d.get("cancellations") or []), data
                 )
                 yield ResultPage(items, int(data.get("total_count") or 0))
@@ -340,12 +277,12 @@ class TikTokChannelClient:
     async def _already(
         self,
         credentials: ShopCredentials,
-        tokens: _ShopTokens,
+        tokens: ShopTokens,
         cancel_id: str,
         outcomes: set[CancellationStatus],
     ) -> bool:
         raw = await cancellations.find(self.transport, tokens, credentials.shop_cipher, cancel_id)
-        return raw is not None and _mapped(mapping.cancellation, raw).status in outcomes
+        return raw is not None and mapped(mapping.cancellation, raw).status in outcomes
 
     async def approve_cancellation(self, credentials: ShopCredentials, cancel_id: str) -> None:
         """Approving a request that is already approved succeeds: a retry whose first answer was
@@ -364,7 +301,7 @@ class TikTokChannelClient:
             data = await cancellations.reject_reasons(
                 self.transport, tokens, credentials.shop_cipher, cancel_id
             )
-            offered = _mapped(mapping.reject_reasons, data)
+            offered = mapped(mapping.reject_reasons, data)
             if not offered:
                 raise PartnerRejected(
                     PARTNER, "no_reject_reason", "TikTok offers no reject reason for this request."
@@ -381,7 +318,7 @@ class TikTokChannelClient:
         data = await cancellations.aftersale_eligibility(
             self.transport, self._tokens(credentials), credentials.shop_cipher, order_id
         )
-        return _mapped(mapping.available_cancel_reasons, data)
+        return mapped(mapping.available_cancel_reasons, data)
 
     async def cancel_order(self, credentials: ShopCredentials, order_id: OrderId, reason: str) -> str:
         """`reason` must be one of the order's eligible reason names; empty takes the first one."""
@@ -389,7 +326,7 @@ class TikTokChannelClient:
         data = await cancellations.aftersale_eligibility(
             self.transport, tokens, credentials.shop_cipher, order_id
         )
-        offered = _mapped(mapping.available_cancel_reasons, data)
+        offered = mapped(mapping.available_cancel_reasons, data)
         if not offered:
             raise PartnerRejected(
                 PARTNER, "not_cancellable", f"Order {order_id} offers no seller cancellation reason."
@@ -403,4 +340,4 @@ class TikTokChannelClient:
         data = await cancellations.seller_cancel(
             self.transport, tokens, credentials.shop_cipher, order_id, reason
         )
-        return _mapped(lambda d: mapping.text_id(d.get("cancel_id"), "cancel_id"), data)
+        return mapped(lambda d: mapping.text_id(d.get("cancel_id"), "cancel_id"), data)

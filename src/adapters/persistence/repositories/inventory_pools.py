@@ -2,7 +2,8 @@
 
 Every write also stores the pool's derived figures (held, available, oversold, linked SKUs) for
 filtering, and the quantity each linked SKU should show in ``inventory_push_states``, in the same
-transaction: a pool change and the push it calls for are committed together or not at all.
+transaction: a pool change and the push it calls for are committed together or not at all. The
+rows are mapped in ``inventory_pool_rows``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from adapters.persistence.repositories.common import (
     upsert_insert,
     versioned_update,
 )
+from adapters.persistence.repositories.inventory_pool_rows import (
+    pool_children,
+    pool_from_rows,
+    pool_to_row,
+    push_state_rows,
+)
 from adapters.persistence.repositories.seen import Seen
 from adapters.persistence.tables import (
     inventory_pools,
@@ -34,14 +41,8 @@ from adapters.persistence.tables import (
     pool_reservations,
 )
 from domain.errors import PoolAlreadyExists, PoolNotFound
-from domain.ids import AppId, ChannelProductId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
-from domain.inventory_pool import (
-    InventoryPool,
-    LinkedSku,
-    Reservation,
-    ReservationKey,
-    ReservationState,
-)
+from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineVariantId
+from domain.inventory_pool import InventoryPool, ReservationKey
 from domain.paging import Page
 from domain.ports import PoolFilter
 from domain.stock_push import PushResult, push_changes
@@ -245,27 +246,7 @@ class SqlAlchemyInventoryPoolRepository:
             )
         if not wanted:
             return
-        links = pool.linked_skus
-        rows = [
-            {
-                "pool_id": pool.id,
-                "sku_id": sku_id,
-                "app_id": pool.app_id,
-                "shop_id": links[sku_id].shop_id,
-                "product_id": links[sku_id].product_id,
-                "desired": quantity,
-                "desired_seq": 1,
-                "pushed": None,
-                "pushed_at": None,
-                "result": PushResult.PENDING.value,
-                "error": "",
-                "failures": 0,
-                "next_attempt_at": None,
-                "lease_owner": None,
-                "lease_until": None,
-            }
-            for sku_id, quantity in sorted(wanted.items())
-        ]
+        rows = push_state_rows(pool, wanted)
         statement = upsert_insert(self._session, table)
         statement = statement.on_conflict_do_update(
             index_elements=["pool_id", "sku_id"],
@@ -352,88 +333,6 @@ class SqlAlchemyInventoryPoolRepository:
         self._children[pool.id] = (reservations, links)
         self._pushes[pool.id] = pool.quantities_to_push()
         self.seen.add(pool)
-
-
-def pool_to_row(pool: InventoryPool) -> dict[str, Any]:
-    return {
-        "id": pool.id,
-        "app_id": pool.app_id,
-        "variant_id": pool.variant_id,
-        "on_hand": pool.on_hand,
-        "on_hand_version": pool.on_hand_version,
-        "safety_stock": pool.safety_stock,
-        "committed": pool.committed,
-        "held": pool.held,
-        "available": pool.available,
-        "oversold": pool.oversold,
-        "linked_sku_count": len(pool.linked_skus),
-    }
-
-
-def pool_children(pool: InventoryPool) -> tuple[ChildRows, ChildRows]:
-    reservations = [
-        {
-            "pool_id": pool.id,
-            "shop_id": r.key.shop_id,
-            "order_id": r.key.order_id,
-            "sku_id": r.key.sku_id,
-            "quantity": r.quantity,
-            "state": r.state.value,
-            "reserved_at": r.reserved_at,
-            "finished_at": r.finished_at,
-        }
-        for r in pool.reservations.values()
-    ]
-    links = [
-        {
-            "pool_id": pool.id,
-            "sku_id": s.sku_id,
-            "shop_id": s.shop_id,
-            "cap": s.cap,
-            "product_id": s.product_id,
-        }
-        for s in pool.linked_skus.values()
-    ]
-    return child_rows(pool_reservations, reservations), child_rows(pool_linked_skus, links)
-
-
-def pool_from_rows(
-    row: Any,
-    reservations: Sequence[dict[str, Any]],
-    links: Sequence[dict[str, Any]],
-    *,
-    partial: bool = False,
-) -> InventoryPool:
-    loaded_held = sum(r["quantity"] for r in reservations if r["state"] == ReservationState.HELD.value)
-    return InventoryPool(
-        held_elsewhere=row["held"] - loaded_held if partial else 0,
-        pool_id=PoolId(row["id"]),
-        app_id=AppId(row["app_id"]),
-        variant_id=ShoplineVariantId(row["variant_id"]),
-        on_hand=row["on_hand"],
-        on_hand_version=row["on_hand_version"],
-        safety_stock=row["safety_stock"],
-        committed=row["committed"],
-        reservations=(
-            Reservation(
-                key=ReservationKey(ShopId(r["shop_id"]), OrderId(r["order_id"]), ChannelSkuId(r["sku_id"])),
-                quantity=r["quantity"],
-                state=ReservationState(r["state"]),
-                reserved_at=r["reserved_at"],
-                finished_at=r["finished_at"],
-            )
-            for r in sorted(reservations, key=lambda r: (r["shop_id"], r["order_id"], r["sku_id"]))
-        ),
-        linked_skus=(
-            LinkedSku(
-                ChannelSkuId(s["sku_id"]),
-                ShopId(s["shop_id"]),
-                s["cap"],
-                None if s["product_id"] is None else ChannelProductId(s["product_id"]),
-            )
-            for s in sorted(links, key=lambda s: s["sku_id"])
-        ),
-    )
 
 
 LINK_GUARD_NAMESPACE = 0x4D43_4C4B

@@ -1,0 +1,67 @@
+"""Table definitions (SQLAlchemy Core). Aggregates are mapped explicitly, never instrumented.
+
+The tables are defined by family in the modules of this package, all on the one ``metadata`` of
+``schema``; importing the package defines them all (migrations read ``metadata`` from here).
+"""
+
+from __future__ import annotations
+
+from adapters.persistence.tables.accounts import (
+    apps,
+    oauth_states,
+    shop_links,
+    shopline_tokens,
+    shops,
+    tiktok_tokens,
+)
+from adapters.persistence.tables.analytics import store_order_lines, store_order_sync, store_orders
+from adapters.persistence.tables.catalog import channel_products, channel_skus, shopline_variants
+from adapters.persistence.tables.channel_orders import import_ledger, order_open_lines, orders
+from adapters.persistence.tables.inventory import (
+    inventory_pools,
+    inventory_push_states,
+    pool_linked_skus,
+    pool_reservations,
+)
+from adapters.persistence.tables.schema import metadata
+from adapters.persistence.tables.tasks_and_requests import completed_requests, tasks
+
+SHOP_OWNED_TABLES = (
+    tiktok_tokens,
+    pool_reservations,
+    pool_linked_skus,
+    inventory_push_states,
+    orders,
+    order_open_lines,
+    channel_products,
+    channel_skus,
+    tasks,
+    oauth_states,
+)
+"""Tables whose rows belong to one shop (``shop_id``); deleting the shop leaves none behind."""
+
+__all__ = [
+    "SHOP_OWNED_TABLES",
+    "apps",
+    "channel_products",
+    "channel_skus",
+    "completed_requests",
+    "import_ledger",
+    "inventory_pools",
+    "inventory_push_states",
+    "metadata",
+    "oauth_states",
+    "order_open_lines",
+    "orders",
+    "pool_linked_skus",
+    "pool_reservations",
+    "shop_links",
+    "shopline_tokens",
+    "shopline_variants",
+    "shops",
+    "store_order_lines",
+    "store_order_sync",
+    "store_orders",
+    "tasks",
+    "tiktok_tokens",
+]
