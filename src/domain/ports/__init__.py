@@ -35,6 +35,7 @@ from domain.ports.unit_of_work import (
     ImportLedger,
     ShopRegistry,
     UnitOfWork,
+    WebhookInbox,
 )
 
 __all__ = [
@@ -70,4 +71,5 @@ __all__ = [
     "TikTokTokenRefresh",
     "TokenRepository",
     "UnitOfWork",
+    "WebhookInbox",
 ]

@@ -27,6 +27,24 @@ from domain.ports.repositories import (
     TaskRepository,
     TokenRepository,
 )
+from domain.webhooks import WebhookDelivery
+
+
+@runtime_checkable
+class WebhookInbox(Protocol):
+    """Verified webhook deliveries, unique per (source, delivery key), until they are processed."""
+
+    async def add(self, delivery: WebhookDelivery) -> bool:
+        """Stores a new delivery; False (and nothing changes) when its key is already stored."""
+        ...
+
+    async def pending(self, *, limit: int) -> list[WebhookDelivery]:
+        """Unprocessed deliveries, oldest received first."""
+        ...
+
+    async def save(self, delivery: WebhookDelivery) -> None:
+        """Records a processing outcome (``WebhookDelivery.done`` / ``failed``)."""
+        ...
 
 
 @runtime_checkable
@@ -112,6 +130,8 @@ class UnitOfWork(Protocol):
     def import_ledger(self) -> ImportLedger: ...
     @property
     def shop_registry(self) -> ShopRegistry: ...
+    @property
+    def webhook_inbox(self) -> WebhookInbox: ...
     @property
     def authorization_states(self) -> AuthorizationStateStore: ...
     @property
