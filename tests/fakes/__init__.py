@@ -41,6 +41,7 @@ from tests.fakes.unit_of_work import (
     FakeShopOverviews,
     FakeShopRegistry,
     FakeUnitOfWork,
+    FakeWebhookInbox,
 )
 
 __all__ = [
@@ -73,5 +74,6 @@ __all__ = [
     "FakeTikTokChannelApi",
     "FakeTokenRepository",
     "FakeUnitOfWork",
+    "FakeWebhookInbox",
     "TikTokShopData",
 ]

@@ -43,6 +43,7 @@ from domain.shop import Shop
 from domain.stock_push import PushState
 from domain.task import Task
 from domain.tokens import ShoplineToken, TikTokToken
+from domain.webhooks import WebhookDelivery, WebhookSource
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -68,6 +69,7 @@ class FakeState:
     completed_requests: dict[tuple[AppId, str], CompletedRequest] = field(default_factory=dict)
     store_orders: dict[tuple[AppId, ShoplineOrderId], StoreOrder] = field(default_factory=dict)
     store_orders_synced_until: dict[AppId, datetime] = field(default_factory=dict)
+    webhook_inbox: dict[tuple[WebhookSource, str], WebhookDelivery] = field(default_factory=dict)
 
 
 def _detached(aggregate: V) -> V:

@@ -30,6 +30,7 @@ from domain.order import (
 from domain.paging import Page
 from domain.ports import CompletedRequest, ShopCounts, ShopOverview
 from domain.shop import Shop, ShopStatus
+from domain.webhooks import WebhookDelivery
 from tests.fakes.repositories import (
     FakeAppRepository,
     FakeOrderRepository,
@@ -67,6 +68,7 @@ class _Repositories:
         self.authorization_states = FakeAuthorizationStateStore(state)
         self.shop_overviews = FakeShopOverviews(state)
         self.completed_requests = FakeCompletedRequests(state)
+        self.webhook_inbox = FakeWebhookInbox(state)
 
 
 class FakeImportLedger:
@@ -239,3 +241,22 @@ class FakeAuthorizationStateStore:
         if pending is None or pending.expired(now):
             raise AuthorizationStateInvalid()
         return pending
+
+
+class FakeWebhookInbox:
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    async def add(self, delivery: WebhookDelivery) -> bool:
+        key = (delivery.source, delivery.delivery_key)
+        if key in self._state().webhook_inbox:
+            return False
+        self._state().webhook_inbox[key] = delivery
+        return True
+
+    async def pending(self, *, limit: int) -> list[WebhookDelivery]:
+        waiting = [d for d in self._state().webhook_inbox.values() if not d.processed]
+        return sorted(waiting, key=lambda d: (d.received_at, d.delivery_key))[:limit]
+
+    async def save(self, delivery: WebhookDelivery) -> None:
+        self._state().webhook_inbox[(delivery.source, delivery.delivery_key)] = delivery

@@ -81,6 +81,7 @@ FAKE_FOR_PORT = {
     ports.ShopRegistry: fakes.FakeShopRegistry(),
     ports.ShopOverviews: fakes.FakeShopOverviews(),
     ports.CompletedRequests: fakes.FakeCompletedRequests(),
+    ports.WebhookInbox: fakes.FakeWebhookInbox(),
     ports.UnitOfWork: fakes.FakeUnitOfWork(),
     ports.EventPublisher: fakes.FakeEventPublisher(),
     ports.Clock: CLOCK,
