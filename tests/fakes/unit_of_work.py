@@ -120,6 +120,7 @@ class FakeUnitOfWork:
         self.authorization_states = repositories.authorization_states
         self.shop_overviews = repositories.shop_overviews
         self.completed_requests = repositories.completed_requests
+        self.webhook_inbox = repositories.webhook_inbox
 
     async def __aenter__(self) -> Self:
         self._begin()
