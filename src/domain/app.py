@@ -55,6 +55,7 @@ class App(RecordsEvents):
         created_at: datetime,
         store_currency: str | None = None,
         installed_at: datetime | None = None,
+        uninstalled_at: datetime | None = None,
     ) -> None:
         """Rebuilds an app from stored state without checking rules; ``install`` creates a new one.
 
@@ -66,6 +67,7 @@ class App(RecordsEvents):
         self._created_at = created_at
         self._store_currency = store_currency
         self._installed_at = installed_at or created_at
+        self._uninstalled_at = uninstalled_at
         self._events = []
 
     @classmethod
@@ -100,9 +102,27 @@ class App(RecordsEvents):
         """When the installation was last completed (the first install or the latest re-install)."""
         return self._installed_at
 
+    @property
+    def uninstalled_at(self) -> datetime | None:
+        """When the merchant uninstalled the app in SHOPLINE; None while it is installed."""
+        return self._uninstalled_at
+
+    @property
+    def uninstalled(self) -> bool:
+        return self._uninstalled_at is not None
+
     def reinstall(self, now: datetime) -> None:
         """The merchant completed the installation again; settings and shops stay as they are."""
         self._installed_at = now
+        self._uninstalled_at = None
+
+    def uninstall(self, now: datetime) -> bool:
+        """The merchant removed the app from the store: its work stops, its data is kept for a
+        re-installation. False when it was already uninstalled."""
+        if self._uninstalled_at is not None:
+            return False
+        self._uninstalled_at = now
+        return True
 
     @property
     def store_currency(self) -> str | None:

@@ -53,3 +53,10 @@ def refresh_rejected(token: TikTokToken, shop: Shop, now: datetime) -> None:
     """TikTok refused the refresh token: the token is revoked and the seller must re-authorize."""
     token.reject_refresh(now)
     shop.mark_needs_reauthorization(now)
+
+
+def seller_deauthorized(token: TikTokToken | None, shop: Shop, now: datetime) -> None:
+    """The seller removed the app on TikTok: the grant is void and the shop waits for a new one."""
+    if token is not None:
+        token.reject_refresh(now)
+    shop.mark_deauthorized(now)

@@ -203,6 +203,13 @@ class TikTokCancellation:
     update_time: datetime
     response_deadline: datetime | None = None
 
+    @property
+    def pending_buyer_request(self) -> bool:
+        """A buyer's request still waiting for the seller's answer (the doc samples spell the
+        buyer's type two ways, so the role decides as well)."""
+        by_buyer = self.role == "BUYER" or self.cancel_type == "BUYER_CANCEL"
+        return self.status is CancellationStatus.PENDING and by_buyer
+
 
 @dataclass(frozen=True)
 class Warehouse:

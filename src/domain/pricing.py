@@ -67,7 +67,8 @@ class PriceRule:
 
     ``markup`` is a fraction (``Decimal("0.15")`` is +15 %); ``fixed`` is in the target currency.
     A source in another currency is converted first, and only with a configured rate. A disabled
-    rule still computes target prices; it only stops prices being pushed.
+    rule still computes target prices; it only stops prices being pushed. ``auto_sync`` pushes
+    changed SHOPLINE prices as soon as SHOPLINE reports them, without waiting for a price sync.
     """
 
     target_currency: str
@@ -76,6 +77,11 @@ class PriceRule:
     exchange_rate: ExchangeRate | None = None
     rounding: PriceRounding = PriceRounding.HALF_UP
     enabled: bool = True
+    auto_sync: bool = False
+
+    @property
+    def syncs_automatically(self) -> bool:
+        return self.enabled and self.auto_sync
 
     def __post_init__(self) -> None:
         check_currency_code(self.target_currency)

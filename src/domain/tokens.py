@@ -196,6 +196,15 @@ class TikTokToken(RecordsEvents):
         self._revoked_at = None
         self.refreshed(grant, now)
 
+    def grant_ends_by(self, end: datetime) -> bool:
+        """TikTok announced when the authorization ends: an announcement can only bring the
+        grant's end nearer (a later one would outlive the refresh token we hold). True when it
+        changed."""
+        if end >= self._refresh_expires_at:
+            return False
+        self._refresh_expires_at = end
+        return True
+
     def __repr__(self) -> str:
         return (
             f"TikTokToken(shop_id={self._shop_id!r}, "

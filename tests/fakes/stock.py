@@ -138,6 +138,13 @@ class FakeShoplineVariantRepository:
             if key[0] == app_id and self._rows()[key].sku in wanted
         ]
 
+    async def find_by_inventory_item(self, app_id: AppId, inventory_item_id: str) -> list[ShoplineVariant]:
+        return [
+            self._rows()[key]
+            for key in sorted(self._rows())
+            if key[0] == app_id and self._rows()[key].inventory_item_id == inventory_item_id
+        ]
+
     async def newest_update(self, app_id: AppId) -> datetime | None:
         return max((v.updated_at for (a, _), v in self._rows().items() if a == app_id), default=None)
 

@@ -58,6 +58,8 @@ class AppMachine(RuleBasedStateMachine):
         self.hour = 0
         self.model_settings = (False, ImportScope.ONLY_LINKED, 0, (), None)
         self.model_currency: str | None = None
+        self.model_installed_at = T0
+        self.model_uninstalled_at: datetime | None = None
         self.model_events: list[DomainEvent] = []
         self.handle = ""
 
@@ -127,6 +129,18 @@ class AppMachine(RuleBasedStateMachine):
         self.model_currency = currency
 
     @rule()
+    def merchant_uninstalls(self) -> None:
+        now = self._now()
+        assert self.app.uninstall(now) is (self.model_uninstalled_at is None)
+        self.model_uninstalled_at = self.model_uninstalled_at or now
+
+    @rule()
+    def merchant_installs_again(self) -> None:
+        now = self._now()
+        self.app.reinstall(now)
+        self.model_installed_at, self.model_uninstalled_at = now, None
+
+    @rule()
     def commit(self) -> None:
         assert self.app.pull_events() == self.model_events
         self.model_events = []
@@ -147,6 +161,13 @@ class AppMachine(RuleBasedStateMachine):
             held.location_ids,
             held.default_price_rule,
         ) == self.model_settings
+
+    @invariant()
+    def installation_matches_the_model(self) -> None:
+        # Uninstalling keeps settings and currency (checked above): a re-installation restores them.
+        assert self.app.installed_at == self.model_installed_at
+        assert self.app.uninstalled_at == self.model_uninstalled_at
+        assert self.app.uninstalled is (self.model_uninstalled_at is not None)
 
     @invariant()
     def store_currency_matches_the_model(self) -> None:

@@ -69,6 +69,13 @@ class TikTokTokenMachine(RuleBasedStateMachine):
         self.token.reissue(self._grant(), T0 + hours(self.now))
         self.revoked = False
 
+    @rule(ahead=st.integers(-24, 24 * 400))
+    def tiktok_announces_the_grant_end(self, ahead: int) -> None:
+        end = self.now + ahead
+        changed = self.token.grant_ends_by(T0 + hours(end))
+        assert changed == (end < self.refresh)
+        self.refresh = min(self.refresh, end)  # an announcement only brings the end nearer
+
     @invariant()
     def policy_matches_the_model(self) -> None:
         now = T0 + hours(self.now)

@@ -274,6 +274,10 @@ class ShoplineVariantRepository(Protocol):
         """Variants whose SKU code equals any of ``skus`` exactly, by variant id (one query)."""
         ...
 
+    async def find_by_inventory_item(self, app_id: AppId, inventory_item_id: str) -> list[ShoplineVariant]:
+        """Variants whose SHOPLINE inventory item is ``inventory_item_id``, by variant id."""
+        ...
+
     async def list(self, app_id: AppId, *, page_size: int, after: str | None) -> Page[ShoplineVariant]: ...
     async def newest_update(self, app_id: AppId) -> datetime | None:
         """The latest ``updated_at`` among the app's cached variants (where an incremental read starts)."""

@@ -23,6 +23,7 @@ async def test_store_currency_and_the_shops_own_price_rule_read_back(backend) ->
         exchange_rate=ExchangeRate("SGD", "GBP", Decimal("0.5812345678")),
         rounding=PriceRounding.HALF_EVEN,
         enabled=False,
+        auto_sync=True,
     )
     async with backend.new_uow() as uow:
         app = await uow.apps.get(APP)

@@ -31,6 +31,25 @@ async def test_a_reinstall_time_is_kept_apart_from_the_creation_time(backend) ->
     assert (loaded.created_at, loaded.installed_at) == (NOW, at(90))
 
 
+async def test_an_uninstall_time_reads_back_and_a_reinstall_clears_it(backend) -> None:  # type: ignore[no-untyped-def]
+    await seed(backend)
+    async with backend.new_uow() as uow:
+        stored = await uow.apps.get(APP)
+        assert stored.uninstalled_at is None
+        stored.uninstall(at(50))
+        await uow.apps.update(stored)
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        loaded = await uow.apps.get(APP)
+        assert loaded.uninstalled_at == at(50)
+        loaded.reinstall(at(60))
+        await uow.apps.update(loaded)
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        again = await uow.apps.get(APP)
+    assert (again.uninstalled_at, again.installed_at) == (None, at(60))
+
+
 async def test_sales_attributes_read_back_known_empty_and_unknown_apart(backend) -> None:  # type: ignore[no-untyped-def]
     await seed(backend)
     async with backend.new_uow() as uow:

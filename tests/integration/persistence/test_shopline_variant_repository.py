@@ -82,6 +82,20 @@ async def test_find_by_sku_matches_exactly_within_the_app(backend) -> None:  # t
     assert none == [] and empty == []
 
 
+async def test_find_by_inventory_item_matches_within_the_app(backend) -> None:  # type: ignore[no-untyped-def]
+    await seed(backend, apps=(APP, OTHER_APP), shops=())
+    shared = replace(variant("v2"), inventory_item_id="inv-v1")
+    async with backend.new_uow() as uow:
+        await uow.shopline_variants.upsert_many(APP, [shared, variant("v1"), variant("v3")])
+        await uow.shopline_variants.upsert_many(OTHER_APP, [variant("v1")])
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        found = await uow.shopline_variants.find_by_inventory_item(APP, "inv-v1")
+        none = await uow.shopline_variants.find_by_inventory_item(APP, "inv-9")
+    assert [v.variant_id for v in found] == ["v1", "v2"]
+    assert none == []
+
+
 async def test_list_pages_by_variant_id(backend) -> None:  # type: ignore[no-untyped-def]
     await seed(backend, apps=(APP, OTHER_APP), shops=())
     async with backend.new_uow() as uow:

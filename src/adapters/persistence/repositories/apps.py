@@ -96,6 +96,7 @@ def app_to_row(app: App) -> dict[str, Any]:
         "created_at": app.created_at,
         "store_currency": app.store_currency,
         "installed_at": app.installed_at,
+        "uninstalled_at": app.uninstalled_at,
     }
 
 
@@ -114,12 +115,14 @@ def app_from_row(row: Any) -> App:
         created_at=row["created_at"],
         store_currency=row["store_currency"],
         installed_at=row["installed_at"],
+        uninstalled_at=row["uninstalled_at"],
     )
 
 
 def price_rule_to_json(rule: PriceRule | None) -> dict[str, Any] | None:
     """A rule as JSON (also the shops' ``price_rule``); rows written before rounding and
-    ``enabled`` existed read back as half-up and enabled."""
+    ``enabled`` existed read back as half-up and enabled, and rows from before ``auto_sync``
+    without automatic price sync."""
     if rule is None:
         return None
     rate = rule.exchange_rate
@@ -132,6 +135,7 @@ def price_rule_to_json(rule: PriceRule | None) -> dict[str, Any] | None:
         else {"source": rate.source, "target": rate.target, "rate": str(rate.rate)},
         "rounding": rule.rounding.value,
         "enabled": rule.enabled,
+        "auto_sync": rule.auto_sync,
     }
 
 
@@ -148,4 +152,5 @@ def price_rule_from_json(data: dict[str, Any] | None) -> PriceRule | None:
         else ExchangeRate(source=rate["source"], target=rate["target"], rate=Decimal(rate["rate"])),
         rounding=PriceRounding(data.get("rounding", PriceRounding.HALF_UP.value)),
         enabled=bool(data.get("enabled", True)),
+        auto_sync=bool(data.get("auto_sync", False)),
     )

@@ -75,6 +75,19 @@ class SqlAlchemyShoplineVariantRepository:
             found.extend(_from_row(row) for row in (await self._session.execute(query)).mappings())
         return sorted(found, key=lambda variant: variant.variant_id)
 
+    async def find_by_inventory_item(
+        self, app_id: AppId, inventory_item_id: str
+    ) -> builtins.list[ShoplineVariant]:
+        query = (
+            select(shopline_variants)
+            .where(
+                shopline_variants.c.app_id == app_id,
+                shopline_variants.c.inventory_item_id == inventory_item_id,
+            )
+            .order_by(shopline_variants.c.variant_id)
+        )
+        return [_from_row(row) for row in (await self._session.execute(query)).mappings()]
+
     async def newest_update(self, app_id: AppId) -> datetime | None:
         query = select(func.max(shopline_variants.c.updated_at)).where(shopline_variants.c.app_id == app_id)
         newest = (await self._session.execute(query)).scalar_one_or_none()

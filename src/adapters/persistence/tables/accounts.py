@@ -34,6 +34,8 @@ apps = Table(
     Column("store_currency", String(3), nullable=True),
     # When the installation was last completed; NULL for rows from before 0008 (read: created_at).
     Column("installed_at", UtcDateTime, nullable=True),
+    # When the merchant uninstalled the app; NULL while installed (0011_app_uninstall).
+    Column("uninstalled_at", UtcDateTime, nullable=True),
 )
 
 

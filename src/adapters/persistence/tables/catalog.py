@@ -71,4 +71,6 @@ shopline_variants = Table(
     Column("inventory_item_id", String(64), nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_shopline_variants_app_id_sku", "app_id", "sku"),
+    # Stock webhooks name the inventory item, not the variant (0011_app_uninstall).
+    Index("ix_shopline_variants_app_id_inventory_item_id", "app_id", "inventory_item_id"),
 )
