@@ -245,6 +245,16 @@ class FakeTikTokChannelApi(FaultInjection):
         for start in range(0, len(matching), page_size):
             yield ResultPage(tuple(matching[start : start + page_size]), len(matching))
 
+    async def order_cancellations(
+        self, credentials: ShopCredentials, order_id: OrderId
+    ) -> list[TikTokCancellation]:
+        self._call("order_cancellations")
+        data = self._shop_for(credentials)
+        return sorted(
+            (c for c in data.cancellations.values() if c.order_id == order_id),
+            key=lambda c: (c.create_time, c.cancel_id),
+        )
+
     async def approve_cancellation(self, credentials: ShopCredentials, cancel_id: str) -> None:
         self._call("approve_cancellation")
         self._answer(credentials, cancel_id, CancellationStatus.SUCCESS)

@@ -63,6 +63,25 @@ async def find(
     return None
 
 
+async def of_order(
+    transport: TikTokTransport, tokens: AccessTokenSource, shop_cipher: str, order_id: str
+) -> list[dict[str, Any]]:
+    """The raw cancellations of one order (an order has a handful at most: one page)."""
+    call = ApiCall(
+        "POST",
+        SEARCH_PATH,
+        params={"page_size": MAX_PAGE_SIZE},
+        body={"order_ids": [order_id]},
+        shop_cipher=shop_cipher,
+    )
+    data = (await transport.call(call, tokens)).data or {}
+    return [
+        raw
+        for raw in data.get("cancellations") or []
+        if isinstance(raw, dict) and str(raw.get("order_id")) == order_id
+    ]
+
+
 async def approve(
     transport: TikTokTransport, tokens: AccessTokenSource, shop_cipher: str, cancel_id: str
 ) -> None:

@@ -274,6 +274,14 @@ class TikTokChannelClient:
                 )
                 yield ResultPage(items, int(data.get("total_count") or 0))
 
+    async def order_cancellations(
+        self, credentials: ShopCredentials, order_id: OrderId
+    ) -> list[TikTokCancellation]:
+        raw = await cancellations.of_order(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, order_id
+        )
+        return mapped(lambda items: [mapping.cancellation(c) for c in items], raw)
+
     async def _already(
         self,
         credentials: ShopCredentials,

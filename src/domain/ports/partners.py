@@ -109,6 +109,12 @@ class TikTokChannelApi(Protocol):
         self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
     ) -> AsyncIterator[ResultPage[TikTokCancellation]]: ...
 
+    async def order_cancellations(
+        self, credentials: ShopCredentials, order_id: OrderId
+    ) -> list[TikTokCancellation]:
+        """The cancellations of one order (the search filtered by ``order_ids``), any status."""
+        ...
+
     async def approve_cancellation(self, credentials: ShopCredentials, cancel_id: str) -> None: ...
     async def reject_cancellation(
         self, credentials: ShopCredentials, cancel_id: str, reason: str

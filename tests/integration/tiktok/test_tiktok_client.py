@@ -225,6 +225,8 @@ async def test_cancellations_search_approve_reject_and_seller_cancel(sandbox, cl
     pending = [c for c in found if c.status is CancellationStatus.PENDING]
     assert len(pending) >= 2
     assert pending[0].response_deadline is not None
+    of_order = await client.order_cancellations(shop.credentials, pending[0].order_id)
+    assert pending[0] in of_order and {c.order_id for c in of_order} == {pending[0].order_id}
     await client.approve_cancellation(shop.credentials, pending[0].cancel_id)
     await client.reject_cancellation(shop.credentials, pending[1].cancel_id, "")
     again, _ = await collect(client.search_cancellations(shop.credentials, everything(clock)))
