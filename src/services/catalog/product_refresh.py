@@ -9,6 +9,9 @@ Shops whose history import has not finished (no watermark yet) are left to that 
 Search results carry no SKU sales attributes; after the search, each run reads Get Product for up
 to ``ATTRIBUTE_READS_PER_RUN`` products whose attributes are unknown (new or changed ones, and
 those the history import brought in), so the backlog of a large catalog drains over a few runs.
+
+A product webhook refreshes that one product through Get Product (``refresh_product``), written
+the same way as a search page.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from datetime import datetime, timedelta
 from domain.catalog import ChannelProduct
 from domain.channel import ChannelProductData, ShopCredentials, TimeWindow
 from domain.errors import PartnerError, PoolAlreadyExists, TokenNotFound
-from domain.ids import AppId, ShopId
+from domain.ids import AppId, ChannelProductId, ShopId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
 from services.catalog.links import LinkChange, PoolLinks, link_changes
@@ -90,6 +93,21 @@ class ProductRefresh:
                 report = await self._write(app_id, shop_id, page.items, report)
         await self._advance(shop_id, now)
         await self.fill_attributes(shop_id, credentials)
+        return report
+
+    async def refresh_product(
+        self, shop_id: ShopId, product_id: ChannelProductId
+    ) -> ProductRefreshReport | None:
+        """Reads one product and writes it as a search page would (with its sales attributes);
+        None when the shop is not ACTIVE. ``PartnerError`` when TikTok fails."""
+        async with self._unit_of_work() as uow:
+            shop = await uow.shops.get(shop_id)
+            token = await uow.tokens.get_tiktok(shop_id)
+        if shop.status is not ShopStatus.ACTIVE:
+            return None
+        data = await self._tiktok.get_product(ShopCredentials(shop.cipher, token.access_token), product_id)
+        report = await self._write(shop.app_id, shop_id, (data,), ProductRefreshReport(shop_id, 0, 0, 0))
+        await self._record_attributes(shop_id, data)
         return report
 
     async def fill_attributes(self, shop_id: ShopId, credentials: ShopCredentials) -> int:
@@ -182,6 +200,8 @@ class ProductRefresh:
             while True:
                 apps = await uow.apps.list(page_size=SCAN_PAGE, after=apps_after)
                 for app in apps.items:
+                    if app.uninstalled:
+                        continue  # its work stopped with the uninstallation
                     shops_after: str | None = None
                     while True:
                         shops = await uow.shops.list(

@@ -17,7 +17,7 @@ from datetime import timedelta
 from domain.app import App
 from domain.channel import ShoplineCredentials
 from domain.errors import AppNotFound, PartnerError, StoreCurrencyUnknown, TokenNotFound
-from domain.ids import AppId
+from domain.ids import AppId, ShoplineVariantId
 from domain.ports import Clock, ShoplineApi, UnitOfWork
 from services.shared.stale_writes import retry_stale
 
@@ -35,6 +35,8 @@ class VariantRefreshReport:
     full: bool
     variants: int
     pages: int
+    price_changed: frozenset[ShoplineVariantId] = frozenset()
+    """Cached variants whose price this refresh changed (new variants are not counted)."""
 
 
 class VariantRefresh:
@@ -53,6 +55,7 @@ class VariantRefresh:
                 newest = await uow.shopline_variants.newest_update(app_id)
             since = None if newest is None else newest - REFRESH_OVERLAP
         variants = pages = 0
+        price_changed: set[ShoplineVariantId] = set()
         reader = self._shopline.variants(credentials, currency, updated_since=since)
         async with aclosing(reader) as batches:  # type: ignore[type-var]
             async for batch in batches:
@@ -60,11 +63,21 @@ class VariantRefresh:
                 # exact lookup by code finds them.
                 trimmed = [replace(variant, sku=variant.sku.strip()) for variant in batch]
                 async with self._unit_of_work() as uow:
+                    cached = await uow.shopline_variants.get_many(app_id, [v.variant_id for v in trimmed])
                     await uow.shopline_variants.upsert_many(app_id, trimmed)
                     await uow.commit()
+                price_changed.update(
+                    v.variant_id
+                    for v in trimmed
+                    if (held := cached.get(v.variant_id)) is not None
+                    and held.updated_at <= v.updated_at
+                    and held.price != v.price
+                )
                 variants += len(batch)
                 pages += 1
-        return VariantRefreshReport(app_id, currency, since is None, variants, pages)
+        return VariantRefreshReport(
+            app_id, currency, since is None, variants, pages, frozenset(price_changed)
+        )
 
     async def store_currency(self, app_id: AppId) -> str:
         """The store currency as last read, reading it from SHOPLINE when it was never read."""

@@ -90,6 +90,25 @@ async def shop_view(uow: UnitOfWork, shop: Shop, now: datetime) -> ShopView:
     return ShopView.of(await uow.shop_overviews.get(shop.id), now)
 
 
+async def shop_tasks(uow: UnitOfWork, shop: Shop) -> list[Task]:
+    """Every task of the shop, finished or not."""
+    return await app_tasks(uow, shop.app_id, shop.id)
+
+
+async def app_tasks(uow: UnitOfWork, app_id: AppId, shop_id: ShopId | None = None) -> list[Task]:
+    """Every task of the app (of one of its shops when ``shop_id`` is given)."""
+    found: list[Task] = []
+    after: str | None = None
+    while True:
+        page = await uow.tasks.list_filtered(
+            app_id, page_size=PAGE_SIZE_FOR_SCANS, after=after, shop_id=shop_id
+        )
+        found.extend(page.items)
+        if page.next_cursor is None:
+            return found
+        after = page.next_cursor
+
+
 async def find_tiktok_token(uow: UnitOfWork, shop_id: ShopId) -> TikTokToken | None:
     try:
         return await uow.tokens.get_tiktok(shop_id)
@@ -181,7 +200,7 @@ class ShopManagement:
             shop = await owned_shop(uow, app_id, shop_id)
             # Cancelled before deletion so the task stream and any worker see the end of the task.
             cancelled = 0
-            for task in await self._tasks_of(uow, shop):
+            for task in await shop_tasks(uow, shop):
                 if not task.state.finished:
                     task.cancel(now)
                     await uow.tasks.update(task)
@@ -197,19 +216,6 @@ class ShopManagement:
             await request.record(uow, now)
             await uow.commit()
         return ShopPurge(shop.id, orders, products, tasks, cancelled, pools_touched)
-
-    @staticmethod
-    async def _tasks_of(uow: UnitOfWork, shop: Shop) -> list[Task]:
-        found: list[Task] = []
-        after: str | None = None
-        while True:
-            page = await uow.tasks.list_filtered(
-                shop.app_id, page_size=PAGE_SIZE_FOR_SCANS, after=after, shop_id=shop.id
-            )
-            found.extend(page.items)
-            if page.next_cursor is None:
-                return found
-            after = page.next_cursor
 
     @staticmethod
     async def _forget_in_pools(uow: UnitOfWork, shop: Shop) -> int:

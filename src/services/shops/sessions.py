@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from domain.channel import ShopCredentials
-from domain.errors import PartnerAuthExpired, PartnerUnavailable, ShopNotFound, TokenNotFound
+from domain.errors import AppNotFound, PartnerAuthExpired, PartnerUnavailable, ShopNotFound, TokenNotFound
 from domain.ids import ShopId
 from domain.ports import Clock, UnitOfWork
 from domain.shop import ShopStatus
@@ -49,8 +49,11 @@ class ShopSessions:
             async with self._unit_of_work() as uow:
                 shop = await uow.shops.get(shop_id)
                 token = await uow.tokens.get_tiktok(shop_id)
-        except (ShopNotFound, TokenNotFound):
+                app = await uow.apps.get(shop.app_id)
+        except (ShopNotFound, TokenNotFound, AppNotFound):
             return "the shop was deleted or has no TikTok authorization"
+        if app.uninstalled:
+            return "the app was uninstalled from its SHOPLINE store; install it again"
         if shop.status is not ShopStatus.ACTIVE or token.needs_reauthorization(self._clock.now()):
             return "the shop's TikTok authorization was revoked or has expired; re-authorize the shop"
         return ShopSession(
