@@ -1,0 +1,156 @@
+"""What SHOPLINE's webhooks do (reference B2, B6, S6). Each is a hint: stock is read again at the
+app's mapped locations and variants through the incremental refresh, as the periodic jobs do,
+so a late or repeated delivery changes nothing that is not newer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from domain.app import App
+from domain.errors import PriceSyncDisabled, ShopNotFound, TokenNotFound
+from domain.ids import PoolId, ShopId, ShoplineVariantId
+from domain.ports import Clock, UnitOfWork
+from domain.shop import ShopStatus
+from domain.webhooks import WebhookDelivery
+from services.catalog.tasks import CatalogTasks
+from services.catalog.variants import VariantRefresh
+from services.inventory.upkeep import OnHandRefresh
+from services.shared.stale_writes import retry_stale
+from services.shops.management import app_tasks
+from services.webhooks.payloads import json_object, optional_text, text, unix_time
+
+log = logging.getLogger("mcc.webhooks")
+
+
+class ShoplineEventReactions:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        on_hand: OnHandRefresh,
+        variants: VariantRefresh,
+        catalog_tasks: CatalogTasks,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._on_hand = on_hand
+        self._variants = variants
+        self._catalog_tasks = catalog_tasks
+
+    async def inventory_changed(self, delivery: WebhookDelivery) -> None:
+        """``inventory_levels/update``: the pools of the item's variants read their on-hand at the
+        app's mapped locations again; a changed pool writes push rows for every linked SKU."""
+        data = json_object(delivery.body)
+        item = text(data, "inventory_item_id")
+        variant_hint = optional_text(data, "variant_id")
+        app = await self._installed_app(delivery)
+        if app is None:
+            return
+        pools: dict[ShoplineVariantId, PoolId] = {}
+        async with self._unit_of_work() as uow:
+            cached = await uow.shopline_variants.find_by_inventory_item(app.id, item)
+            variant_ids = [v.variant_id for v in cached]
+            if not variant_ids and variant_hint is not None:
+                variant_ids = [ShoplineVariantId(variant_hint)]
+            for variant_id in variant_ids:
+                pool = await uow.inventory_pools.find_by_variant(app.id, variant_id)
+                if pool is not None:
+                    pools[variant_id] = pool.id
+        if not pools:
+            log.debug("stock webhook for a variant without a pool app_id=%s", app.id)
+            return
+        await self._on_hand.refresh_pools(app.id, pools)
+
+    async def products_changed(self, delivery: WebhookDelivery) -> None:
+        """``products/update`` and ``products/delete``: the variant cache is refreshed; shops whose
+        price rule syncs automatically get a price sync when a linked variant's price changed."""
+        json_object(delivery.body)
+        app = await self._installed_app(delivery)
+        if app is None:
+            return
+        report = await self._variants.refresh(app.id)
+        if report.price_changed:
+            for shop_id in await self._shops_syncing_automatically(app, report.price_changed):
+                try:
+                    await self._catalog_tasks.start_price_sync(app.id, shop_id)
+                except (PriceSyncDisabled, ShopNotFound):
+                    continue  # changed or removed meanwhile
+
+    async def app_uninstalled(self, delivery: WebhookDelivery) -> None:
+        """``apps/installed_uninstalled``: on UNINSTALL the app is marked uninstalled, its SHOPLINE
+        token is revoked and its unfinished tasks cancelled; the periodic jobs skip it from then
+        on. A re-installation (the OAuth flow) brings it back with its data. A notice sent
+        before the latest installation is stale and changes nothing."""
+        data = json_object(delivery.body)
+        operate = text(data, "operate").upper()
+        if operate != "UNINSTALL":
+            log.debug("app installation notice ignored operate=%s", operate)
+            return
+        sent_at = unix_time(data, "timestamp", millis=True) if data.get("timestamp") is not None else None
+        now = self._clock.now()
+
+        async def write() -> None:
+            async with self._unit_of_work() as uow:
+                app = await self._find_app(uow, delivery)
+                if app is None or (sent_at is not None and sent_at < app.installed_at):
+                    return
+                if not app.uninstall(now):
+                    return  # a redelivery
+                await uow.apps.update(app)
+                try:
+                    token = await uow.tokens.get_shopline(app.id)
+                except TokenNotFound:
+                    token = None
+                if token is not None:
+                    token.revoke(now)
+                    await uow.tokens.save_shopline(token)
+                for task in await app_tasks(uow, app.id):
+                    if not task.state.finished:
+                        task.cancel(now)
+                        await uow.tasks.update(task)
+                await uow.commit()
+                log.info("app uninstalled from its SHOPLINE store app_id=%s", app.id)
+
+        await retry_stale(write)
+
+    async def acknowledged(self, delivery: WebhookDelivery) -> None:
+        """Stored by the inbox and acknowledged; nothing to do yet."""
+        log.debug("webhook acknowledged topic=%s key=%s", delivery.topic, delivery.delivery_key)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _installed_app(self, delivery: WebhookDelivery) -> App | None:
+        async with self._unit_of_work() as uow:
+            app = await self._find_app(uow, delivery)
+        if app is not None and app.uninstalled:
+            log.info("webhook dropped: app_id=%s is uninstalled topic=%s", app.id, delivery.topic)
+            return None
+        return app
+
+    @staticmethod
+    async def _find_app(uow: UnitOfWork, delivery: WebhookDelivery) -> App | None:
+        app = await uow.apps.find_by_handle(delivery.account) if delivery.account else None
+        if app is None:
+            log.info("webhook dropped: unknown store topic=%s key=%s", delivery.topic, delivery.delivery_key)
+        return app
+
+    async def _shops_syncing_automatically(
+        self, app: App, variant_ids: frozenset[ShoplineVariantId]
+    ) -> list[ShopId]:
+        async with self._unit_of_work() as uow:
+            linked: set[ShopId] = set()
+            for variant_id in sorted(variant_ids):
+                pool = await uow.inventory_pools.find_by_variant(app.id, variant_id)
+                if pool is not None:
+                    linked.update(sku.shop_id for sku in pool.linked_skus.values())
+            chosen = []
+            for shop_id in sorted(linked):
+                try:
+                    shop = await uow.shops.get(shop_id)
+                except ShopNotFound:
+                    continue
+                rule = shop.effective_price_rule(app.settings.default_price_rule)
+                if shop.status is ShopStatus.ACTIVE and rule.syncs_automatically:
+                    chosen.append(shop_id)
+            return chosen
