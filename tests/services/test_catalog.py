@@ -206,6 +206,20 @@ async def test_the_app_default_applies_until_the_shop_gets_its_own_rule() -> Non
     assert world.database.state.shops[SHOP].price_rule == updated.rule
 
 
+async def test_automatic_price_sync_is_switched_on_and_off_through_its_own_mask_path() -> None:
+    world = await world_with_catalog()
+    assert not (await world.price_rules.get(APP, SHOP)).rule.auto_sync
+    updated = await world.price_rules.update(
+        APP, SHOP, PriceRuleChanges(auto_sync=True, markup=Decimal("0.5")), ["auto_sync"]
+    )
+    assert (updated.rule.auto_sync, updated.rule.markup) == (True, 0)
+    assert world.database.state.shops[SHOP].price_rule == updated.rule
+    kept = await world.price_rules.update(APP, SHOP, PriceRuleChanges(markup=Decimal("0.1")), ["markup"])
+    assert kept.rule.auto_sync
+    off = await world.price_rules.update(APP, SHOP, PriceRuleChanges(auto_sync=False), ["auto_sync"])
+    assert not off.rule.auto_sync
+
+
 async def test_an_exchange_rate_converts_from_the_store_currency_read_from_shopline() -> None:
     world = CatalogWorld()
     await world.install(currency="SGD")

@@ -127,7 +127,12 @@ def price_rule_changes_from_proto(rule: common_pb2.PriceRule, paths: list[str]) 
             raise InvalidArgument("price_rule.rounding", f"{rule.rounding} is not a PriceRounding")
         rounding = _ROUNDING_FROM_PROTO[rule.rounding]
     return PriceRuleChanges(
-        enabled=rule.enabled, markup=markup, fixed_amount=fixed, exchange_rate=rate, rounding=rounding
+        enabled=rule.enabled,
+        markup=markup,
+        fixed_amount=fixed,
+        exchange_rate=rate,
+        rounding=rounding,
+        auto_sync=rule.auto_sync,
     )
 
 

@@ -57,6 +57,8 @@ def app_view_to_proto(view: AppView) -> app_pb2.App:
             if view.installed
             else app_pb2.INSTALLATION_STATE_NEEDS_REINSTALL
         )
+    if view.app.uninstalled:
+        message.installation_state = app_pb2.INSTALLATION_STATE_UNINSTALLED
     return message
 
 
@@ -79,6 +81,7 @@ def price_rule_to_proto(rule: PriceRule) -> common_pb2.PriceRule:
         fixed_amount=common_pb2.Money(currency_code=rule.target_currency, amount=str(rule.fixed)),
         target_currency_code=rule.target_currency,
         rounding=common_pb2.PriceRounding.Value(f"PRICE_ROUNDING_{rule.rounding.value}"),
+        auto_sync=rule.auto_sync,
     )
     if rule.exchange_rate is not None:
         message.exchange_rate = str(rule.exchange_rate.rate)
@@ -230,6 +233,7 @@ def price_rule_from_proto(message: common_pb2.PriceRule, field: str) -> PriceRul
         target_currency=currency,
         markup=decimal_field(message.markup or "0", f"{field}.markup"),
         fixed=decimal_field(message.fixed_amount.amount or "0", f"{field}.fixed_amount.amount"),
+        auto_sync=message.auto_sync,
     )
 
 

@@ -31,7 +31,7 @@ class Money(_message.Message):
     def __init__(self, currency_code: _Optional[str] = ..., amount: _Optional[str] = ...) -> None: ...
 
 class PriceRule(_message.Message):
-    __slots__ = ("name", "enabled", "markup", "fixed_amount", "exchange_rate", "target_currency_code", "rounding", "update_time")
+    __slots__ = ("name", "enabled", "markup", "fixed_amount", "exchange_rate", "target_currency_code", "rounding", "update_time", "auto_sync")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ENABLED_FIELD_NUMBER: _ClassVar[int]
     MARKUP_FIELD_NUMBER: _ClassVar[int]
@@ -40,6 +40,7 @@ class PriceRule(_message.Message):
     TARGET_CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
     ROUNDING_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    AUTO_SYNC_FIELD_NUMBER: _ClassVar[int]
     name: str
     enabled: bool
     markup: str
@@ -48,4 +49,5 @@ class PriceRule(_message.Message):
     target_currency_code: str
     rounding: PriceRounding
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., enabled: _Optional[bool] = ..., markup: _Optional[str] = ..., fixed_amount: _Optional[_Union[Money, _Mapping]] = ..., exchange_rate: _Optional[str] = ..., target_currency_code: _Optional[str] = ..., rounding: _Optional[_Union[PriceRounding, str]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    auto_sync: bool
+    def __init__(self, name: _Optional[str] = ..., enabled: _Optional[bool] = ..., markup: _Optional[str] = ..., fixed_amount: _Optional[_Union[Money, _Mapping]] = ..., exchange_rate: _Optional[str] = ..., target_currency_code: _Optional[str] = ..., rounding: _Optional[_Union[PriceRounding, str]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., auto_sync: _Optional[bool] = ...) -> None: ...

@@ -23,7 +23,7 @@ class AppView:
 
     @property
     def installed(self) -> bool:
-        return self.token_expires_at is not None and not self.token_revoked
+        return self.token_expires_at is not None and not self.token_revoked and not self.app.uninstalled
 
 
 class AppQueries:

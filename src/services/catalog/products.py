@@ -47,6 +47,7 @@ _PRICE_RULE_PATHS = {
     "fixed_amount": ("fixed",),
     "exchange_rate": ("exchange_rate",),
     "rounding": ("rounding",),
+    "auto_sync": ("auto_sync",),
 }
 
 
@@ -112,6 +113,7 @@ class PriceRuleChanges:
     exchange_rate: Decimal | None = None
     """Units of the shop currency per unit of the store currency; None means no conversion."""
     rounding: PriceRounding = PriceRounding.HALF_UP
+    auto_sync: bool = False
 
 
 async def product_views(
@@ -330,6 +332,8 @@ class PriceRules:
             values["markup"] = changes.markup
         if "rounding" in fields:
             values["rounding"] = changes.rounding
+        if "auto_sync" in fields:
+            values["auto_sync"] = changes.auto_sync
         if "fixed" in fields:
             fixed = changes.fixed_amount
             if fixed is not None and fixed.currency != shop.currency:

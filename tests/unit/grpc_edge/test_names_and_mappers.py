@@ -10,12 +10,23 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.grpc.mappers import task_kind_from_proto, task_state_from_proto, task_to_proto, timestamp
+from adapters.grpc.catalog_mappers import price_rule_changes_from_proto
+from adapters.grpc.mappers import (
+    app_view_to_proto,
+    price_rule_to_proto,
+    task_kind_from_proto,
+    task_state_from_proto,
+    task_to_proto,
+    timestamp,
+)
 from adapters.grpc.names import parse_app_name, parse_shop_name, parse_task_name, shop_name, task_name
+from domain.app import App
 from domain.errors import InvalidArgument
 from domain.ids import AppId, ShopId, TaskId
+from domain.pricing import PriceRule
 from domain.task import Task, TaskKind, TaskState
-from multichannel.v1 import task_pb2
+from multichannel.v1 import app_pb2, common_pb2, task_pb2
+from services.apps.queries import AppView
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
@@ -79,3 +90,26 @@ def test_timestamps_match_protobufs_own_conversion(value: datetime) -> None:
         seconds=calendar.timegm(value.replace(tzinfo=None).timetuple()), nanos=value.microsecond * 1000
     )
     assert timestamp(None) is None
+
+
+@pytest.mark.parametrize(
+    ("revoked", "uninstalled", "state"),
+    [
+        (False, False, "INSTALLATION_STATE_INSTALLED"),
+        (True, False, "INSTALLATION_STATE_NEEDS_REINSTALL"),
+        (True, True, "INSTALLATION_STATE_UNINSTALLED"),
+    ],
+)
+def test_an_uninstalled_app_shows_as_uninstalled(revoked: bool, uninstalled: bool, state: str) -> None:
+    app = App.install(AppId("a1"), "open001", NOW)
+    if uninstalled:
+        app.uninstall(NOW + timedelta(hours=1))
+    message = app_view_to_proto(AppView(app, NOW + timedelta(hours=10), revoked))
+    assert message.installation_state == app_pb2.InstallationState.Value(state)
+
+
+def test_the_automatic_price_sync_setting_crosses_the_edge_both_ways() -> None:
+    assert price_rule_to_proto(PriceRule("USD", auto_sync=True)).auto_sync
+    assert not price_rule_to_proto(PriceRule("USD")).auto_sync
+    changes = price_rule_changes_from_proto(common_pb2.PriceRule(auto_sync=True), ["auto_sync"])
+    assert changes.auto_sync
