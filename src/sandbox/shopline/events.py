@@ -29,7 +29,7 @@ def emit(
         [(url, APP_LEVEL_VERSION, None)]
         if url
         else [
-            (hook["address"], hook["api_version"], hook["id"])
+            (hook["address"], hook["api_version"], str(hook["id"]))
             for hook in store.webhooks.values()
             if hook["topic"] == topic
         ]

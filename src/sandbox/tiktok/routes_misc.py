@@ -11,6 +11,7 @@ from sandbox.tiktok import errors
 from sandbox.tiktok.events import SUBSCRIBABLE_EVENT_TYPES
 from sandbox.tiktok.gateway import Call, Route
 
+
 async def get_warehouses(call: Call) -> dict[str, Any]:
     assert call.shop is not None
     shop = call.shop
