@@ -119,7 +119,7 @@ async def start_sandbox(
     clock = clock or SandboxClock()
     spec = resolve_spec(size)
     faults = FaultInjector(seed)
-    dispatcher = WebhookDispatcher(clock)
+    dispatcher = WebhookDispatcher(clock, seed=seed)
     tiktok = TikTokState(
         clock,
         TikTokApp(credentials.tiktok_app_key, credentials.tiktok_app_secret, credentials.tiktok_service_id),

@@ -35,6 +35,7 @@ from domain.ids import (
 from domain.money import Money
 from domain.secret import Secret
 from domain.tokens import ShoplineGrant
+from domain.webhook_subscriptions import WebhookSubscription
 from tests.fakes.faults import FaultInjection
 from tests.fakes.runtime import EPOCH, FakeClock
 
@@ -50,6 +51,8 @@ class _ShoplineStore:
     orders: dict[ShoplineOrderId, tuple[NewShoplineOrder, ShoplineOrderRef]] = field(default_factory=dict)
     store_orders: dict[ShoplineOrderId, StoreOrder] = field(default_factory=dict)
     """Orders as `store_orders_updated` reports them (web orders, or imports with their marker)."""
+    webhooks: dict[str, WebhookSubscription] = field(default_factory=dict)
+    """Webhook subscriptions by id."""
 
 
 class FakeShoplineApi(FaultInjection):
@@ -182,6 +185,43 @@ class FakeShoplineApi(FaultInjection):
         self._call("locations")
         return list(self._store_for(credentials).locations)
 
+    # --- webhook subscriptions --------------------------------------------------------------
+
+    async def subscribe_webhook(
+        self, credentials: ShoplineCredentials, topic: str, address: str, api_version: str
+    ) -> WebhookSubscription:
+        self._call("subscribe_webhook")
+        store = self._store_for(credentials)
+        if api_version < "v20240601":
+            raise PartnerRejected(
+                SHOPLINE, "422", "Only event versions v20240601 and later can be subscribed"
+            )
+        if "/" not in topic:
+            raise PartnerRejected(SHOPLINE, "422", "topic is invalid")
+        _check_address(address)
+        subscription = WebhookSubscription(topic, address, str(4_100_000_000 + next(self._ids)), api_version)
+        store.webhooks[subscription.subscription_id] = subscription
+        return subscription
+
+    async def webhook_subscriptions(self, credentials: ShoplineCredentials) -> list[WebhookSubscription]:
+        self._call("webhook_subscriptions")
+        return list(self._store_for(credentials).webhooks.values())
+
+    async def update_webhook_address(
+        self, credentials: ShoplineCredentials, subscription_id: str, address: str
+    ) -> None:
+        self._call("update_webhook_address")
+        store = self._store_for(credentials)
+        _check_address(address)
+        if subscription_id not in store.webhooks:
+            raise PartnerRejected(SHOPLINE, "404", "The webhook does not exist.")
+        store.webhooks[subscription_id] = replace(store.webhooks[subscription_id], address=address)
+
+    async def delete_webhook(self, credentials: ShoplineCredentials, subscription_id: str) -> None:
+        self._call("delete_webhook")
+        if self._store_for(credentials).webhooks.pop(subscription_id, None) is None:
+            raise PartnerRejected(SHOPLINE, "404", "The webhook does not exist.")
+
     # --- orders -----------------------------------------------------------------------------
 
     async def create_order(
@@ -289,3 +329,8 @@ class FakeShoplineApi(FaultInjection):
             key[0], key[1], variant.variant_id, 0, self._clock.now()
         )
         store.levels[key] = replace(level, available=level.available + delta, updated_at=self._clock.now())
+
+
+def _check_address(address: str) -> None:
+    if not address or len(address) > 255:
+        raise PartnerRejected(SHOPLINE, "422", "address must be a URL of at most 255 characters")

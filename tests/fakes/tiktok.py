@@ -37,8 +37,32 @@ from domain.ids import (
 )
 from domain.secret import Secret
 from domain.tokens import TikTokGrant
+from domain.webhook_subscriptions import WebhookSubscription
 from tests.fakes.faults import FaultInjection
 from tests.fakes.runtime import FakeClock
+
+# The Event API's event types (reference W5).
+SUBSCRIBABLE_EVENT_TYPES = frozenset(
+    {
+        "ORDER_STATUS_CHANGE",
+        "RECIPIENT_ADDRESS_UPDATE",
+        "PACKAGE_UPDATE",
+        "PRODUCT_STATUS_CHANGE",
+        "SELLER_DEAUTHORIZATION",
+        "UPCOMING_AUTHORIZATION_EXPIRATION",
+        "CANCELLATION_STATUS_CHANGE",
+        "RETURN_STATUS_CHANGE",
+        "NEW_CONVERSATION",
+        "NEW_MESSAGE",
+        "PRODUCT_INFORMATION_CHANGE",
+        "PRODUCT_CREATION",
+        "PRODUCT_CATEGORY_CHANGE",
+        "NEW_MESSAGE_LISTENER",
+        "INVOICE_STATUS_CHANGE",
+        "PRODUCT_AUDIT_STATUS_CHANGE",
+        "REVERSE_STATUS_UPDATE",
+    }
+)
 
 
 @dataclass
@@ -68,6 +92,8 @@ class TikTokShopData:
         ]
     )
     """What aftersale eligibility offers for a seller cancellation of any of the shop's orders."""
+    webhooks: dict[str, str] = field(default_factory=dict)
+    """Event API subscriptions: event type -> address."""
 
 
 @dataclass
@@ -289,6 +315,27 @@ class FakeTikTokChannelApi(FaultInjection):
     async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]:
         self._call("warehouses")
         return list(self._shop_for(credentials).warehouses)
+
+    # --- webhook subscriptions (Event API) ---------------------------------------------------
+
+    async def subscribe_webhook(self, credentials: ShopCredentials, event_type: str, address: str) -> None:
+        self._call("subscribe_webhook")
+        shop = self._shop_for(credentials)
+        if event_type not in SUBSCRIBABLE_EVENT_TYPES:
+            raise PartnerRejected(TIKTOK, "36009004", "Unknown 'event_type'.")
+        if not address or len(address) > 255:
+            raise PartnerRejected(TIKTOK, "36009004", "The 'address' must be at most 255 characters.")
+        shop.webhooks[event_type] = address
+
+    async def webhook_subscriptions(self, credentials: ShopCredentials) -> list[WebhookSubscription]:
+        self._call("webhook_subscriptions")
+        return [WebhookSubscription(t, a) for t, a in self._shop_for(credentials).webhooks.items()]
+
+    async def unsubscribe_webhook(self, credentials: ShopCredentials, event_type: str) -> None:
+        self._call("unsubscribe_webhook")
+        if event_type not in SUBSCRIBABLE_EVENT_TYPES:
+            raise PartnerRejected(TIKTOK, "36009004", "Unknown 'event_type'.")
+        self._shop_for(credentials).webhooks.pop(event_type, None)
 
     # --- helpers ----------------------------------------------------------------------------
 

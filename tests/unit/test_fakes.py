@@ -429,3 +429,27 @@ async def test_shopline_orders_decrement_and_restock() -> None:
     assert (await api.inventory_levels(credentials, ["item-1"], []))[0].available == 10
     with pytest.raises(PartnerRejected):
         await api.cancel_order(credentials, ShoplineOrderId("missing"), restock=True, reason="x")
+
+
+async def test_tiktok_webhook_subscriptions_follow_the_event_api() -> None:
+    _clock, api, credentials, _refresh = await _tiktok()
+    await api.subscribe_webhook(credentials, "ORDER_STATUS_CHANGE", "https://a.example/h")
+    await api.subscribe_webhook(credentials, "ORDER_STATUS_CHANGE", "https://b.example/h")
+    assert [s.address for s in await api.webhook_subscriptions(credentials)] == ["https://b.example/h"]
+    with pytest.raises(PartnerRejected):
+        await api.subscribe_webhook(credentials, "INVENTORY_STATUS_CHANGE", "https://a.example/h")
+    await api.unsubscribe_webhook(credentials, "PRODUCT_CREATION")
+    await api.unsubscribe_webhook(credentials, "ORDER_STATUS_CHANGE")
+    assert await api.webhook_subscriptions(credentials) == []
+
+
+async def test_shopline_webhook_subscriptions_have_ids() -> None:
+    _clock, api, credentials = await _shopline()
+    created = await api.subscribe_webhook(credentials, "products/update", "https://a.example/h", "v20251201")
+    await api.update_webhook_address(credentials, created.subscription_id, "https://b.example/h")
+    assert [s.address for s in await api.webhook_subscriptions(credentials)] == ["https://b.example/h"]
+    with pytest.raises(PartnerRejected):
+        await api.subscribe_webhook(credentials, "products/update", "x" * 256, "v20251201")
+    await api.delete_webhook(credentials, created.subscription_id)
+    with pytest.raises(PartnerRejected):
+        await api.delete_webhook(credentials, created.subscription_id)

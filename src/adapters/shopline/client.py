@@ -14,7 +14,7 @@ import httpx
 
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.retry import RetryPolicy
-from adapters.shopline import mapping, orders, products, signing, store_orders
+from adapters.shopline import mapping, orders, products, signing, store_orders, webhooks
 from adapters.shopline.auth import ShoplineAuth
 from adapters.shopline.transport import (
     DEFAULT_API_VERSION,
@@ -38,6 +38,7 @@ from domain.errors import PartnerRejected
 from domain.ids import ShoplineOrderId, ShoplineVariantId
 from domain.money import Money
 from domain.tokens import ShoplineGrant
+from domain.webhook_subscriptions import WebhookSubscription
 
 T = TypeVar("T")
 
@@ -192,6 +193,43 @@ class ShoplineClient:
             self.transport, credentials.store_handle, credentials.access_token.reveal()
         )
         return _mapped(mapping.locations, data)
+
+    # ------------------------------------------------------------------ webhook subscriptions
+
+    async def subscribe_webhook(
+        self, credentials: ShoplineCredentials, topic: str, address: str, api_version: str
+    ) -> WebhookSubscription:
+        data = await webhooks.create(
+            self.transport,
+            credentials.store_handle,
+            credentials.access_token.reveal(),
+            topic,
+            address,
+            api_version,
+        )
+        return _mapped(lambda d: webhooks.subscription(d["webhook"]), data)
+
+    async def webhook_subscriptions(self, credentials: ShoplineCredentials) -> list[WebhookSubscription]:
+        data = await webhooks.list_all(
+            self.transport, credentials.store_handle, credentials.access_token.reveal()
+        )
+        return _mapped(webhooks.subscriptions, data)
+
+    async def update_webhook_address(
+        self, credentials: ShoplineCredentials, subscription_id: str, address: str
+    ) -> None:
+        await webhooks.update_address(
+            self.transport,
+            credentials.store_handle,
+            credentials.access_token.reveal(),
+            subscription_id,
+            address,
+        )
+
+    async def delete_webhook(self, credentials: ShoplineCredentials, subscription_id: str) -> None:
+        await webhooks.delete(
+            self.transport, credentials.store_handle, credentials.access_token.reveal(), subscription_id
+        )
 
     # ------------------------------------------------------------------ orders
 

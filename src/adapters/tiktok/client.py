@@ -21,7 +21,7 @@ import httpx
 
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.retry import RetryPolicy
-from adapters.tiktok import cancellations, mapping, orders, products, signing
+from adapters.tiktok import cancellations, mapping, orders, products, signing, webhooks
 from adapters.tiktok.auth import TikTokAuthClient
 from adapters.tiktok.replies import closed_product_refusals, mapped
 from adapters.tiktok.shop_tokens import SharedShopRefresh, ShopTokens
@@ -45,6 +45,7 @@ from domain.ids import ChannelProductId, OrderId
 from domain.ports import AccessTokenRefresher
 from domain.secret import Secret
 from domain.tokens import TikTokGrant
+from domain.webhook_subscriptions import WebhookSubscription
 
 log = logging.getLogger("adapters.tiktok")
 
@@ -253,6 +254,24 @@ class TikTokChannelClient:
     async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]:
         data = await orders.get_warehouses(self.transport, self._tokens(credentials), credentials.shop_cipher)
         return mapped(mapping.warehouses, data)
+
+    # ------------------------------------------------------------------ webhook subscriptions
+
+    async def subscribe_webhook(self, credentials: ShopCredentials, event_type: str, address: str) -> None:
+        await webhooks.put_webhook(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, event_type, address
+        )
+
+    async def webhook_subscriptions(self, credentials: ShopCredentials) -> list[WebhookSubscription]:
+        data = await webhooks.list_webhooks(
+            self.transport, self._tokens(credentials), credentials.shop_cipher
+        )
+        return mapped(webhooks.subscriptions, data)
+
+    async def unsubscribe_webhook(self, credentials: ShopCredentials, event_type: str) -> None:
+        await webhooks.delete_webhook(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, event_type
+        )
 
     # ------------------------------------------------------------------ cancellations
 

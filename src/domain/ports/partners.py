@@ -35,6 +35,7 @@ from domain.ids import (
 from domain.money import Money
 from domain.secret import Secret
 from domain.tokens import ShoplineGrant, TikTokGrant
+from domain.webhook_subscriptions import WebhookSubscription
 
 
 @runtime_checkable
@@ -130,6 +131,19 @@ class TikTokChannelApi(Protocol):
 
     async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]: ...
 
+    async def subscribe_webhook(self, credentials: ShopCredentials, event_type: str, address: str) -> None:
+        """Sends the shop's events of ``event_type`` (an Event API name) to ``address`` from now on,
+        replacing the address held for that type."""
+        ...
+
+    async def webhook_subscriptions(self, credentials: ShopCredentials) -> list[WebhookSubscription]:
+        """The shop's own subscriptions (the app-level URL of Partner Center is not listed)."""
+        ...
+
+    async def unsubscribe_webhook(self, credentials: ShopCredentials, event_type: str) -> None:
+        """Succeeds when nothing is subscribed for ``event_type``."""
+        ...
+
 
 @runtime_checkable
 class ShoplineApi(Protocol):
@@ -182,6 +196,20 @@ class ShoplineApi(Protocol):
     def orders_updated(
         self, credentials: ShoplineCredentials, window: TimeWindow
     ) -> AsyncIterator[Sequence[ShoplineOrderRef]]: ...
+
+    async def subscribe_webhook(
+        self, credentials: ShoplineCredentials, topic: str, address: str, api_version: str
+    ) -> WebhookSubscription:
+        """One topic per call; ``api_version`` is the event version (v20240601 or later)."""
+        ...
+
+    async def webhook_subscriptions(self, credentials: ShoplineCredentials) -> list[WebhookSubscription]: ...
+    async def update_webhook_address(
+        self, credentials: ShoplineCredentials, subscription_id: str, address: str
+    ) -> None: ...
+    async def delete_webhook(self, credentials: ShoplineCredentials, subscription_id: str) -> None:
+        """``PartnerRejected`` when SHOPLINE has no such subscription."""
+        ...
 
     def store_orders_updated(
         self, credentials: ShoplineCredentials, window: TimeWindow

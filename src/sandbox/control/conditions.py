@@ -50,9 +50,18 @@ class ConditionsControl(ControlBase):
     # ------------------------------------------------------------------ webhooks
 
     def configure_webhooks(
-        self, tiktok_url: str | None = None, shopline_url: str | None = None, handle: str | None = None
+        self,
+        tiktok_url: str | None = None,
+        shopline_url: str | None = None,
+        handle: str | None = None,
+        retry_scale: float | None = None,
     ) -> dict[str, Any]:
-        """App-level receivers: every TikTok event, and every SHOPLINE topic of `handle`."""
+        """App-level receivers: every TikTok event, and every SHOPLINE topic of `handle`
+        (an empty URL removes one); `retry_scale` compresses the retry delays (0.001: 12 h → 43 s)."""
+        if retry_scale is not None:
+            if retry_scale < 0:
+                raise ValueError("retry_scale must not be negative")
+            self.dispatcher.retry_scale = float(retry_scale)
         if tiktok_url is not None:
             self.tiktok.webhook_url = tiktok_url or None
         if shopline_url is not None:
@@ -61,7 +70,11 @@ class ConditionsControl(ControlBase):
                 self.shopline.webhook_urls[target] = shopline_url
             else:
                 self.shopline.webhook_urls.pop(target, None)
-        return {"tiktok_url": self.tiktok.webhook_url, "shopline_urls": dict(self.shopline.webhook_urls)}
+        return {
+            "tiktok_url": self.tiktok.webhook_url,
+            "shopline_urls": dict(self.shopline.webhook_urls),
+            "retry_scale": self.dispatcher.retry_scale,
+        }
 
     def emit_tiktok_webhook(
         self, shop_id: str, type: int, data: dict[str, Any], url: str | None = None
@@ -78,3 +91,15 @@ class ConditionsControl(ControlBase):
 
     def webhook_log(self) -> dict[str, Any]:
         return self.dispatcher.summary()
+
+    def add_webhook_fault(self, kind: str, fraction: float = 1.0, count: int | None = None) -> dict[str, Any]:
+        """`drop`, `duplicate`, `corrupt` (the signature) or `hold` outgoing webhooks: a seeded
+        `fraction` of them, at most `count` (fraction 1 and count N: the next N)."""
+        return self.dispatcher.faults.add(kind, float(fraction), count).to_dict()
+
+    def clear_webhook_faults(self) -> None:
+        self.dispatcher.faults.clear()
+
+    def release_webhooks(self, order: str = "reverse") -> int:
+        """Sends the held webhooks out of order: `reverse`, `shuffled` (seeded) or `fifo`."""
+        return self.dispatcher.release_held(order)

@@ -87,6 +87,7 @@ class ShoplineControl(ControlBase):
                 "operate": "UNINSTALL",
                 "handle": handle,
                 "store_id": store.id,
+                "merchant_id": store.id,
                 "appkey": self.shopline.app.app_key,
                 "timestamp": self.clock.now_ms(),
             },
@@ -104,17 +105,7 @@ class ShoplineControl(ControlBase):
         store.levels[key] = available
         store.level_updated[key] = self.clock.now_s()
         self.shopline.touch(handle)
-        shopline_events.emit(
-            self.shopline,
-            store,
-            "inventory_levels/update",
-            {
-                "inventory_item_id": key[0],
-                "location_id": key[1],
-                "available": available,
-                "variant_id": variant_id,
-            },
-        )
+        shopline_events.level_updated(self.shopline, store, *key)
         return available
 
     def set_variant_price(self, handle: str, variant_id: str, price: str) -> str:
@@ -123,6 +114,7 @@ class ShoplineControl(ControlBase):
         variant.price, variant.updated_at = price, self.clock.now_s()
         store.products[variant.product_id].updated_at = variant.updated_at
         self.shopline.touch(handle)
+        shopline_events.product_updated(self.shopline, store, variant.product_id)
         return price
 
     def set_variant_sku(self, handle: str, variant_id: str, sku: str) -> str:
@@ -131,7 +123,39 @@ class ShoplineControl(ControlBase):
         variant.sku, variant.updated_at = sku, self.clock.now_s()
         store.products[variant.product_id].updated_at = variant.updated_at
         self.shopline.touch(handle)
+        shopline_events.product_updated(self.shopline, store, variant.product_id)
         return sku
+
+    def delete_shopline_product(self, handle: str, product_id: str) -> None:
+        """The merchant deletes a product with its variants and their inventory levels."""
+        store = self.shopline.store(handle)
+        product = store.products.pop(product_id)
+        for variant_id in product.variant_ids:
+            variant = store.variants.pop(variant_id)
+            store.variant_by_item.pop(variant.inventory_item_id, None)
+            for key in [key for key in store.levels if key[0] == variant.inventory_item_id]:
+                del store.levels[key]
+                store.level_updated.pop(key, None)
+        self.shopline.touch(handle)
+        shopline_events.emit(self.shopline, store, "products/delete", {"id": product_id})
+
+    def emit_redact(
+        self, handle: str, topic: str = "customers/redact", customer_ids: list[str] | None = None
+    ) -> int:
+        """A GDPR request: `customers/redact` names customers, `merchants/redact` the whole store."""
+        if topic not in ("customers/redact", "merchants/redact"):
+            raise ValueError("topic must be customers/redact or merchants/redact")
+        store = self.shopline.store(handle)
+        payload: dict[str, Any] = {"store_id": store.id, "handle": handle}
+        if topic == "customers/redact":
+            ids = customer_ids or []
+            payload["customers"] = [{"id": customer_id} for customer_id in ids]
+            payload["orders_to_redact"] = [
+                order.id
+                for order in store.orders.values()
+                if order.payload.get("customer", {}).get("id") in ids
+            ]
+        return len(shopline_events.emit(self.shopline, store, topic, payload))
 
     def set_store_currency(self, handle: str, currency: str) -> str:
         """The store's settlement currency; variant prices keep their amounts."""
@@ -204,7 +228,11 @@ class ShoplineControl(ControlBase):
         store.next_order_number += 1
         store.orders[order_id] = order
         self.shopline.touch(handle)
-        return order_json(store, order)
+        rendered = order_json(store, order)
+        shopline_events.emit(self.shopline, store, "orders/create", rendered)
+        if cancelled:
+            shopline_events.emit(self.shopline, store, "orders/cancelled", rendered)
+        return rendered
 
 
 def _authorize_query(authorization_url: str) -> dict[str, str]:

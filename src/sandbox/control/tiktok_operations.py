@@ -7,7 +7,12 @@ from typing import Any
 from sandbox.control.base import ControlBase
 from sandbox.tiktok import events as tiktok_events
 from sandbox.tiktok import operations
+from sandbox.tiktok.models import Product, Sku
 from sandbox.tiktok.render import shop_summary
+
+# TikTok documents no event for every stock or price edit (type 27 fires only on low stock), so the
+# sandbox reports a seller's SKU edits as type 15, which makes a receiver read the product again.
+SKU_EDIT_FIELDS = ["skus"]
 
 
 class TikTokControl(ControlBase):
@@ -80,6 +85,23 @@ class TikTokControl(ControlBase):
                 )
         return revoked
 
+    def warn_authorization_expiry(self, shop_id: str, days_left: int = 30) -> bool:
+        """Type 7, as TikTok sends it 30 days before the authorization ends and then daily."""
+        expires_at = self.clock.now_s() + days_left * 86_400
+        return (
+            tiktok_events.emit(
+                self.tiktok,
+                self.dispatcher,
+                shop_id,
+                7,
+                {
+                    "message": f"The authorization of shop {shop_id} expires in {days_left} days.",
+                    "expiration_time": str(expires_at),
+                },
+            )
+            is not None
+        )
+
     def expire_tokens(self, shop_id: str | None = None, *, refresh: bool = False) -> int:
         """Make TikTok access tokens (and refresh tokens too, with `refresh`) expired now."""
         count = self.tiktok.auth.expire_access_tokens(shop_id)
@@ -98,6 +120,7 @@ class TikTokControl(ControlBase):
                 raise KeyError(f"warehouse {wid} is not a warehouse of SKU {sku_id}")
             sku.inventory[wid] = quantity
         self.tiktok.touch(shop_id)
+        self._emit_sku_edit(shop_id, sku.product_id)
         return dict(sku.inventory)
 
     def set_price(self, shop_id: str, sku_id: str, amount: str) -> str:
@@ -106,7 +129,52 @@ class TikTokControl(ControlBase):
         sku.sale_price = amount
         data.products[sku.product_id].update_time = self.clock.now_s()
         self.tiktok.touch(shop_id)
+        self._emit_sku_edit(shop_id, sku.product_id)
         return amount
+
+    def _emit_sku_edit(self, shop_id: str, product_id: str) -> None:
+        tiktok_events.emit(
+            self.tiktok,
+            self.dispatcher,
+            shop_id,
+            15,
+            {
+                "product_id": int(product_id),
+                "changed_fields": SKU_EDIT_FIELDS,
+                "update_time": self.clock.now_s(),
+            },
+        )
+
+    def create_product(
+        self,
+        shop_id: str,
+        seller_skus: list[str],
+        price: str = "10.00",
+        quantity: int = 0,
+        title: str = "Sandbox product",
+    ) -> dict[str, Any]:
+        """A product the seller lists in Seller Center, active at once, one SKU per seller SKU."""
+        shop, data = self.tiktok.shop(shop_id), self.tiktok.data(shop_id)
+        if not seller_skus:
+            raise ValueError("a product needs at least one seller SKU")
+        newest = max((int(p) for p in data.products), default=1_729_000_000_000_000_000)
+        product_id, now = str(newest + 64), self.clock.now_s()
+        product = Product(product_id, title, "ACTIVATE", now, now, [])
+        for n, seller_sku in enumerate(seller_skus):
+            sku_id = str(int(product_id) + 1 + n)
+            inventory = dict.fromkeys(shop.warehouse_ids, quantity)
+            data.skus[sku_id] = Sku(sku_id, product_id, seller_sku, price, "Black", inventory)
+            product.sku_ids.append(sku_id)
+        data.products[product_id] = product
+        self.tiktok.touch(shop_id)
+        tiktok_events.emit(
+            self.tiktok,
+            self.dispatcher,
+            shop_id,
+            16,
+            {"product_id": int(product_id), "product_type": ["NORMAL"], "update_time": now},
+        )
+        return {"id": product_id, "sku_ids": list(product.sku_ids)}
 
     def set_product_status(self, shop_id: str, product_id: str, status: str) -> str:
         product = self.tiktok.data(shop_id).products[product_id]

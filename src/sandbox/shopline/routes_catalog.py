@@ -130,6 +130,7 @@ async def update_variant(call: SlCall) -> Reply:
     variant.updated_at = call.now
     call.store.products[variant.product_id].updated_at = call.now
     call.touch()
+    events.product_updated(call.state, call.store, variant.product_id)
     return Reply({"variant": variant_json(call.store, variant)})
 
 

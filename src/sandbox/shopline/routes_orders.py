@@ -318,6 +318,7 @@ def cancel(call: SlCall, order: Order, restock: bool, reason: str | None) -> Non
                 store.levels[key] = store.levels.get(key, 0) + line.quantity
                 store.level_updated[key] = now
                 line.decremented = False
+                events.level_updated(call.state, store, *key)
     order.status, order.cancelled_at, order.updated_at = "cancelled", now, now
     order.cancel_reason = reason or "other"
     call.touch()

@@ -55,6 +55,7 @@ class ShoplineState:
         self.webhook_urls: dict[str, str] = {}  # handle -> URL receiving every topic (set by control)
         self._trace = itertools.count(1)
         self._ids = itertools.count(1)
+        self._webhook_ids = itertools.count(4_100_000_001)
 
     def add_store(self, handle: str, spec: DatasetSpec | None = None) -> Store:
         if handle in self.stores:
@@ -75,6 +76,10 @@ class ShoplineState:
 
     def trace_id(self) -> str:
         return f"sbx-{next(self._trace):016x}"
+
+    def new_webhook_id(self) -> int:
+        """Webhook subscription ids are integers (reference S6)."""
+        return next(self._webhook_ids)
 
     def new_id(self, prefix: str) -> str:
         """26-digit string ids, as SHOPLINE returns them."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from sandbox.signing import tiktok_webhook_signature
 from sandbox.tiktok.state import TikTokState
-from sandbox.webhooks import TIKTOK_RETRY_DELAYS, Delivery, WebhookDispatcher
+from sandbox.webhooks import TIKTOK_FINAL_STATUSES, TIKTOK_RETRY_DELAYS, Delivery, WebhookDispatcher
 
 EVENT_TYPES: dict[int, str] = {
     1: "ORDER_STATUS_CHANGE",
@@ -24,6 +24,30 @@ EVENT_TYPES: dict[int, str] = {
     15: "PRODUCT_INFORMATION_CHANGE",
     16: "PRODUCT_CREATION",
 }
+
+# What the Event API takes as `event_type` (reference W5: exactly these 17); other types are
+# subscribed in Partner Center only.
+SUBSCRIBABLE_EVENT_TYPES = frozenset(
+    {
+        "ORDER_STATUS_CHANGE",
+        "RECIPIENT_ADDRESS_UPDATE",
+        "PACKAGE_UPDATE",
+        "PRODUCT_STATUS_CHANGE",
+        "SELLER_DEAUTHORIZATION",
+        "UPCOMING_AUTHORIZATION_EXPIRATION",
+        "CANCELLATION_STATUS_CHANGE",
+        "RETURN_STATUS_CHANGE",
+        "NEW_CONVERSATION",
+        "NEW_MESSAGE",
+        "PRODUCT_INFORMATION_CHANGE",
+        "PRODUCT_CREATION",
+        "PRODUCT_CATEGORY_CHANGE",
+        "NEW_MESSAGE_LISTENER",
+        "INVOICE_STATUS_CHANGE",
+        "PRODUCT_AUDIT_STATUS_CHANGE",
+        "REVERSE_STATUS_UPDATE",
+    }
+)
 
 _notification_ids = itertools.count(7_380_066_284_010_030_890)
 
@@ -47,10 +71,12 @@ def emit(
     data: dict[str, Any],
     url: str | None = None,
 ) -> Delivery | None:
-    """Queue a signed webhook to the shop's subscription for this event, else the app-level URL."""
+    """Queue a signed webhook to the shop's subscription for this event, else the app-level URL
+    (the reference leaves their precedence open; the more specific one wins here)."""
     if dispatcher is None:
         return None
-    subscribed = state.data(shop_id).webhooks.get(EVENT_TYPES.get(event_type, ""))
+    name = EVENT_TYPES.get(event_type, f"TYPE_{event_type}")
+    subscribed = state.data(shop_id).webhooks.get(name)
     target = url or (subscribed[0] if subscribed else None) or state.webhook_url
     if not target:
         return None
@@ -59,4 +85,12 @@ def emit(
         "Content-Type": "application/json",
         "Authorization": tiktok_webhook_signature(state.app.app_key, state.app.app_secret, body),
     }
-    return dispatcher.enqueue(target, body, headers, TIKTOK_RETRY_DELAYS)
+    return dispatcher.enqueue(
+        target,
+        body,
+        headers,
+        TIKTOK_RETRY_DELAYS,
+        label=f"tiktok:{name}",
+        signature_header="Authorization",
+        final_statuses=TIKTOK_FINAL_STATUSES,
+    )

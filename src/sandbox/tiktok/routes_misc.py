@@ -1,14 +1,15 @@
-"""Warehouses (reference §3.13) and per-shop webhook subscriptions (§3.14)."""
+"""Warehouses (reference §3.13) and per-shop webhook subscriptions (§3.14, W5): `shop_cipher`
+required, one of the 17 Event API types, address at most 255 characters; `DELETE` succeeds even
+when nothing is configured. (TikTok also wants https on a domain without a port, W4; the sandbox
+takes loopback http addresses so local receivers can subscribe.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sandbox.tiktok import errors
-from sandbox.tiktok.events import EVENT_TYPES
+from sandbox.tiktok.events import SUBSCRIBABLE_EVENT_TYPES
 from sandbox.tiktok.gateway import Call, Route
-
-_EVENT_NAMES = frozenset(EVENT_TYPES.values())
 
 
 async def get_warehouses(call: Call) -> dict[str, Any]:
@@ -43,7 +44,7 @@ async def list_webhooks(call: Call) -> dict[str, Any]:
 
 def _event_type(body: dict[str, Any]) -> str:
     event = body.get("event_type")
-    if event not in _EVENT_NAMES:
+    if event not in SUBSCRIBABLE_EVENT_TYPES:
         raise errors.invalid_param("Unknown 'event_type'.")
     return str(event)
 
