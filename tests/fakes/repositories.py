@@ -7,6 +7,7 @@ They hand out copies: a change is only kept after ``update``/``add`` (and a comm
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from domain.analytics import (
@@ -241,6 +242,28 @@ class FakeStoreOrderRepository:
     async def delete_many(self, app_id: AppId, order_ids: Iterable[ShoplineOrderId]) -> int:
         rows = self._state().store_orders
         return sum(1 for order_id in set(order_ids) if rows.pop((app_id, order_id), None) is not None)
+
+    async def forget_buyers(
+        self, app_id: AppId, buyer_keys: Iterable[str], order_ids: Iterable[ShoplineOrderId]
+    ) -> int:
+        keys, ids = set(buyer_keys), set(order_ids)
+        rows = self._state().store_orders
+        named = [
+            key
+            for key, order in rows.items()
+            if key[0] == app_id and order.buyer_key and (order.buyer_key in keys or order.order_id in ids)
+        ]
+        for key in named:
+            rows[key] = replace(rows[key], buyer_key="")
+        return len(named)
+
+    async def delete_for_app(self, app_id: AppId) -> int:
+        rows = self._state().store_orders
+        mine = [key for key in rows if key[0] == app_id]
+        for key in mine:
+            del rows[key]
+        self._state().store_orders_synced_until.pop(app_id, None)
+        return len(mine)
 
     async def count(self, app_id: AppId) -> int:
         return sum(1 for a, _ in self._state().store_orders if a == app_id)

@@ -115,6 +115,12 @@ class FakeShoplineVariantRepository:
     def _rows(self) -> dict[tuple[AppId, ShoplineVariantId], ShoplineVariant]:
         return self._state().shopline_variants
 
+    async def delete_for_app(self, app_id: AppId) -> int:
+        mine = [key for key in self._rows() if key[0] == app_id]
+        for key in mine:
+            del self._rows()[key]
+        return len(mine)
+
     async def upsert_many(self, app_id: AppId, variants: Sequence[ShoplineVariant]) -> None:
         for variant in variants:
             held = self._rows().get((app_id, variant.variant_id))

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.analytics import StoreOrder
 from domain.channel import (
     BuyerInfo,
     CancellationStatus,
@@ -18,7 +19,7 @@ from domain.channel import (
     TikTokLineItem,
     TikTokOrderData,
 )
-from domain.ids import ChannelProductId, ChannelSkuId, OrderId, ShoplineVariantId
+from domain.ids import ChannelProductId, ChannelSkuId, OrderId, ShoplineOrderId, ShoplineVariantId
 from domain.money import Money
 from domain.order import CancellationState, OrderStatus
 from domain.pricing import PriceRule
@@ -325,3 +326,66 @@ async def test_an_install_notice_changes_nothing() -> None:
     w = await linked_world()
     await w.shopline_event("apps/installed_uninstalled", {"operate": "INSTALL", "handle": HANDLE})
     assert w.database.state.apps[APP].uninstalled_at is None
+
+
+def _store_order(order_id: str, buyer_key: str) -> StoreOrder:
+    return StoreOrder(
+        order_id=ShoplineOrderId(order_id),
+        created_at=NOW,
+        updated_at=NOW,
+        currency="GBP",
+        paid=True,
+        cancelled=False,
+        gross_e4=100_000,
+        discount_e4=0,
+        buyer_key=buyer_key,
+        lines=(),
+    )
+
+
+async def _store_orders(w: WebhookWorld, *orders: StoreOrder) -> None:
+    async with w.uow() as uow:
+        await uow.store_orders.upsert_many(APP, list(orders))
+        await uow.commit()
+
+
+async def test_a_customer_redaction_blanks_the_buyer_of_their_store_orders_and_keeps_the_figures() -> None:
+    w = await linked_world()
+    await _store_orders(
+        w,
+        _store_order("so-1", "id:cust-9"),
+        _store_order("so-2", "email:someone@example.com"),
+        _store_order("so-3", "id:cust-1"),
+    )
+    request = {"customers": [{"id": "cust-9"}], "orders_to_redact": ["so-2"], "handle": HANDLE}
+    await w.shopline_event("customers/redact", request)
+    await w.shopline_event("customers/redact", request)  # redelivered: nothing more to blank
+
+    held = {order_id: order for (app, order_id), order in w.database.state.store_orders.items() if app == APP}
+    assert {order_id: order.buyer_key for order_id, order in held.items()} == {
+        "so-1": "",
+        "so-2": "",
+        "so-3": "id:cust-1",
+    }
+    assert all(order.gross_e4 == 100_000 for order in held.values())
+
+
+async def test_a_merchant_redaction_forgets_the_store_data_and_stops_the_app() -> None:
+    w = await linked_world()
+    await _store_orders(w, _store_order("so-1", "id:cust-9"))
+    assert any(app == APP for app, _ in w.database.state.shopline_variants)
+
+    await w.shopline_event("merchants/redact", {"handle": HANDLE})
+
+    assert not any(app == APP for app, _ in w.database.state.store_orders)
+    assert not any(app == APP for app, _ in w.database.state.shopline_variants)
+    assert w.database.state.apps[APP].uninstalled_at is not None
+    assert w.database.state.shopline_tokens[APP].revoked
+    assert w.database.state.shops[SHOP].status is ShopStatus.ACTIVE  # TikTok-side data stays
+
+
+async def test_a_redaction_for_an_unknown_store_is_dropped() -> None:
+    w = await linked_world()
+    await _store_orders(w, _store_order("so-1", "id:cust-9"))
+    await w.shopline_event("customers/redact", {"customers": [{"id": "cust-9"}]}, handle="another-store")
+    assert w.database.state.store_orders[(APP, ShoplineOrderId("so-1"))].buyer_key == "id:cust-9"

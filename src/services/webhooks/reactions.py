@@ -59,6 +59,8 @@ class WebhookReactions:
             "products/update": shopline.products_changed,
             "products/delete": shopline.products_changed,
             "apps/installed_uninstalled": shopline.app_uninstalled,
+            "customers/redact": shopline.customers_redacted,
+            "merchants/redact": shopline.merchant_redacted,
             **{topic: shopline.acknowledged for topic in SHOPLINE_ORDER_TOPICS},
         }
         self._reactions: dict[tuple[WebhookSource, str], Reaction] = {

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from domain.app import App
 from domain.errors import PriceSyncDisabled, ShopNotFound, TokenNotFound
-from domain.ids import PoolId, ShopId, ShoplineVariantId
+from domain.ids import PoolId, ShopId, ShoplineOrderId, ShoplineVariantId
 from domain.ports import Clock, UnitOfWork
 from domain.shop import ShopStatus
 from domain.webhooks import WebhookDelivery
@@ -95,24 +96,58 @@ class ShoplineEventReactions:
                 app = await self._find_app(uow, delivery)
                 if app is None or (sent_at is not None and sent_at < app.installed_at):
                     return
-                if not app.uninstall(now):
+                if not await _stop_app(uow, app, now):
                     return  # a redelivery
-                await uow.apps.update(app)
-                try:
-                    token = await uow.tokens.get_shopline(app.id)
-                except TokenNotFound:
-                    token = None
-                if token is not None:
-                    token.revoke(now)
-                    await uow.tokens.save_shopline(token)
-                for task in await app_tasks(uow, app.id):
-                    if not task.state.finished:
-                        task.cancel(now)
-                        await uow.tasks.update(task)
                 await uow.commit()
                 log.info("app uninstalled from its SHOPLINE store app_id=%s", app.id)
 
         await retry_stale(write)
+
+    async def customers_redacted(self, delivery: WebhookDelivery) -> None:
+        """``customers/redact``: the named customers' store orders keep their figures but lose the
+        buyer (a customer id or e-mail), so they no longer count toward anyone's repeat buys."""
+        data = json_object(delivery.body)
+        customers = data.get("customers")
+        orders = data.get("orders_to_redact")
+        buyer_keys = [
+            f"id:{customer['id']}"
+            for customer in (customers if isinstance(customers, list) else [])
+            if isinstance(customer, dict) and customer.get("id") not in (None, "")
+        ]
+        order_ids = [ShoplineOrderId(str(order)) for order in (orders if isinstance(orders, list) else [])]
+
+        async def write() -> int:
+            async with self._unit_of_work() as uow:
+                app = await self._find_app(uow, delivery)
+                if app is None:
+                    return 0
+                forgotten = await uow.store_orders.forget_buyers(app.id, buyer_keys, order_ids)
+                await uow.commit()
+                return forgotten
+
+        forgotten = await retry_stale(write)
+        log.info("customer data redacted store orders=%d key=%s", forgotten, delivery.delivery_key)
+
+    async def merchant_redacted(self, delivery: WebhookDelivery) -> None:
+        """``merchants/redact``: the store's own data held here goes (its orders read for analytics
+        and the variant cache) and the app stops as on uninstall; TikTok-side data of the app's
+        shops and the import ledger stay (see README, Privacy)."""
+        json_object(delivery.body)
+        now = self._clock.now()
+
+        async def write() -> bool:
+            async with self._unit_of_work() as uow:
+                app = await self._find_app(uow, delivery)
+                if app is None:
+                    return False
+                await uow.store_orders.delete_for_app(app.id)
+                await uow.shopline_variants.delete_for_app(app.id)
+                await _stop_app(uow, app, now)
+                await uow.commit()
+                return True
+
+        if await retry_stale(write):
+            log.info("store data redacted key=%s", delivery.delivery_key)
 
     async def acknowledged(self, delivery: WebhookDelivery) -> None:
         """Stored by the inbox and acknowledged; nothing to do yet."""
@@ -154,3 +189,23 @@ class ShoplineEventReactions:
                 if shop.status is ShopStatus.ACTIVE and rule.syncs_automatically:
                     chosen.append(shop_id)
             return chosen
+
+
+async def _stop_app(uow: UnitOfWork, app: App, now: datetime) -> bool:
+    """Marks the app uninstalled, revokes its SHOPLINE token and cancels its unfinished tasks;
+    False when it was uninstalled already."""
+    if not app.uninstall(now):
+        return False
+    await uow.apps.update(app)
+    try:
+        token = await uow.tokens.get_shopline(app.id)
+    except TokenNotFound:
+        token = None
+    if token is not None:
+        token.revoke(now)
+        await uow.tokens.save_shopline(token)
+    for task in await app_tasks(uow, app.id):
+        if not task.state.finished:
+            task.cancel(now)
+            await uow.tasks.update(task)
+    return True

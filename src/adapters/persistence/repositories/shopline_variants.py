@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.column_types import UtcDateTime
@@ -25,6 +25,12 @@ _IN_CHUNK = 500
 class SqlAlchemyShoplineVariantRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def delete_for_app(self, app_id: AppId) -> int:
+        result: Any = await self._session.execute(
+            delete(shopline_variants).where(shopline_variants.c.app_id == app_id)
+        )
+        return int(result.rowcount or 0)
 
     async def upsert_many(self, app_id: AppId, variants: Sequence[ShoplineVariant]) -> None:
         newest: dict[ShoplineVariantId, ShoplineVariant] = {}

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import delete, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.repositories.common import upsert_insert
@@ -62,6 +62,26 @@ class SqlAlchemyStoreOrderRepository:
             )
             removed += result.rowcount or 0
         return removed
+
+    async def forget_buyers(
+        self, app_id: AppId, buyer_keys: Iterable[str], order_ids: Iterable[ShoplineOrderId]
+    ) -> int:
+        keys, ids = sorted(set(buyer_keys)), sorted(set(order_ids))
+        if not keys and not ids:
+            return 0
+        named = or_(store_orders.c.buyer_key.in_(keys), store_orders.c.order_id.in_(ids))
+        result: Any = await self._session.execute(
+            update(store_orders)
+            .where(store_orders.c.app_id == app_id, store_orders.c.buyer_key != "", named)
+            .values(buyer_key="")
+        )
+        return int(result.rowcount or 0)
+
+    async def delete_for_app(self, app_id: AppId) -> int:
+        await self._session.execute(delete(store_order_lines).where(store_order_lines.c.app_id == app_id))
+        result: Any = await self._session.execute(delete(store_orders).where(store_orders.c.app_id == app_id))
+        await self._session.execute(delete(store_order_sync).where(store_order_sync.c.app_id == app_id))
+        return int(result.rowcount or 0)
 
     async def count(self, app_id: AppId) -> int:
         query = select(func.count()).select_from(store_orders).where(store_orders.c.app_id == app_id)
