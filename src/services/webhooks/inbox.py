@@ -42,9 +42,7 @@ class InboxWakeup:
 
 
 class WebhookIntake:
-    def __init__(
-        self, unit_of_work: Callable[[], UnitOfWork], wakeup: InboxWakeup | None = None
-    ) -> None:
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork], wakeup: InboxWakeup | None = None) -> None:
         self._unit_of_work = unit_of_work
         self._wakeup = wakeup
 

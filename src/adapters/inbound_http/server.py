@@ -1,0 +1,42 @@
+"""Starting and stopping the HTTP edge on its listen address."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from aiohttp import web
+
+
+class HttpListenUnavailable(OSError):
+    """The HTTP edge's address cannot be bound: another process serves it, or it is not this host's."""
+
+    def __init__(self, address: str, cause: str) -> None:
+        super().__init__(f"cannot listen on {address} ({cause})")
+        self.address = address
+        self.cause = cause
+
+
+@dataclasses.dataclass
+class RunningHttpEdge:
+    runner: web.AppRunner
+    port: int
+
+    async def stop(self) -> None:
+        """Stops taking connections, lets requests in flight finish (up to the shutdown grace)."""
+        await self.runner.cleanup()
+
+
+async def start_http_edge(app: web.Application, address: str, *, grace_seconds: float) -> RunningHttpEdge:
+    host, _, port = address.rpartition(":")
+    # No aiohttp access log: callback URLs carry one-time codes and states.
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=grace_seconds)
+    await runner.setup()
+    site = web.TCPSite(runner, host.strip("[]"), int(port))
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        cause = (error.strerror or str(error)).lower()
+        raise HttpListenUnavailable(address, cause) from None
+    bound = runner.addresses[0][1]
+    return RunningHttpEdge(runner, int(bound))
