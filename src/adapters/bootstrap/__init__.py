@@ -3,7 +3,8 @@
 ``core`` (settings, clock, ids), ``persistence`` (database, units of work, the event reactions),
 ``partners`` (the TikTok and SHOPLINE clients and token upkeep), ``jobs`` (the use cases that run
 in the background, the task worker, the runner and the periodic jobs), ``api`` (the gRPC
-servicers and server) and ``http`` (the inbound HTTP edge: webhooks, OAuth callbacks, probes). Each takes the ones before it; nothing else picks an adapter.
+servicers and server) and ``http`` (the inbound HTTP edge: webhooks, OAuth callbacks, probes).
+Each takes the ones before it; nothing else picks an adapter.
 """
 
 from __future__ import annotations
