@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import socket
 
 from aiohttp import web
 
@@ -36,7 +38,11 @@ async def start_http_edge(app: web.Application, address: str, *, grace_seconds: 
         await site.start()
     except OSError as error:
         await runner.cleanup()
-        cause = (error.strerror or str(error)).lower()
+        # asyncio's message repeats the address; the errno's own words are enough.
+        if isinstance(error, socket.gaierror) or not error.errno:
+            cause = str(error.strerror or error).lower()
+        else:
+            cause = os.strerror(error.errno).lower()
         raise HttpListenUnavailable(address, cause) from None
     bound = runner.addresses[0][1]
     return RunningHttpEdge(runner, int(bound))
