@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import RowMapping, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.repositories.common import upsert_insert
@@ -66,7 +65,7 @@ def _to_row(delivery: WebhookDelivery) -> dict[str, Any]:
     }
 
 
-def _from_row(row: Mapping[str, Any]) -> WebhookDelivery:
+def _from_row(row: RowMapping) -> WebhookDelivery:
     return WebhookDelivery(
         source=WebhookSource(row["source"]),
         delivery_key=row["delivery_key"],
