@@ -316,7 +316,12 @@ async def _measure(url: str, runs: int) -> list[dict[str, Any]]:
     from multichannel.v1 import analytics_pb2, analytics_pb2_grpc
 
     settings = load_settings(
-        {"MCC_DATABASE_URL": url, "MCC_TOKEN_KEY": TOKEN_KEY, "MCC_LISTEN": "127.0.0.1:0"}
+        {
+            "MCC_DATABASE_URL": url,
+            "MCC_TOKEN_KEY": TOKEN_KEY,
+            "MCC_LISTEN": "127.0.0.1:0",
+            "MCC_HTTP_LISTEN": "127.0.0.1:0",
+        }
     )
     container = build_container(settings)
     service = await start_service(container, background_work=False)

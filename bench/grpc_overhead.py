@@ -214,7 +214,9 @@ async def child_service(sandbox: dict[str, Any], database_url: str) -> None:
     from adapters.persistence.engine import create_engine
     from adapters.persistence.migrator import upgrade_to_head
 
-    settings = sandbox_settings(sandbox, database_url).with_overrides(listen="127.0.0.1:0")
+    settings = sandbox_settings(sandbox, database_url).with_overrides(
+        listen="127.0.0.1:0", http_listen="127.0.0.1:0"
+    )
     engine = create_engine(settings.database_url)
     await upgrade_to_head(engine)
     await engine.dispose()

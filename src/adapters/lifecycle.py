@@ -1,4 +1,5 @@
-"""Starting and stopping the whole service: database check, job runner, periodic jobs, gRPC server."""
+"""Starting and stopping the whole service: database check, job runner, periodic jobs, gRPC server
+and HTTP edge."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 from adapters.bootstrap import Container
 from adapters.grpc.server import RunningServer
+from adapters.inbound_http.server import RunningHttpEdge
 from adapters.jobs.runner import EmbeddedJobRunner
 from adapters.jobs.scheduler import PeriodicScheduler
 from adapters.persistence.migrator import ensure_migrated
@@ -16,6 +18,7 @@ from adapters.persistence.migrator import ensure_migrated
 class RunningService:
     container: Container
     server: RunningServer
+    http: RunningHttpEdge
     runner: EmbeddedJobRunner
     periodic: PeriodicScheduler
 
@@ -23,9 +26,14 @@ class RunningService:
     def port(self) -> int:
         return self.server.port
 
+    @property
+    def http_port(self) -> int:
+        return self.http.port
+
     async def stop(self, grace_seconds: float) -> None:
         # Stop taking calls first, then let running tasks reach a checkpoint, then close pools.
         try:
+            await self.http.stop()
             await self.server.stop(grace_seconds)
             await self.periodic.stop()
             await self.runner.stop(timedelta(seconds=grace_seconds))
@@ -37,21 +45,25 @@ async def start_service(container: Container, *, background_work: bool = True) -
     """Raises ``DatabaseNotMigrated`` before anything starts when the schema is behind."""
     await container.init_resources()
     server: RunningServer | None = None
+    http: RunningHttpEdge | None = None
     try:
         await ensure_migrated(container.persistence.engine())
         runner = container.jobs.job_runner()
         periodic = container.jobs.periodic_jobs()
-        # The address first: a server that cannot listen never starts background work.
+        # The addresses first: a server that cannot listen never starts background work.
         server = await container.api.grpc_server()
+        http = await container.http.http_edge()
         if background_work:
             await runner.start()
             await periodic.start()
     except BaseException:
+        if http is not None:
+            await http.stop()
         if server is not None:
             await server.stop(0)
         await shutdown_resources(container)
         raise
-    return RunningService(container=container, server=server, runner=runner, periodic=periodic)
+    return RunningService(container=container, server=server, http=http, runner=runner, periodic=periodic)
 
 
 async def shutdown_resources(container: Container) -> None:

@@ -55,7 +55,7 @@ async def serve(settings: Settings, *, sandbox: bool = False) -> int:
         require_serving_settings(settings)
         container = build_container(settings)
         service = await start_service(container)
-        _print_banner(settings, service.port, running_sandbox)
+        _print_banner(settings, service.port, service.http_port, running_sandbox)
         await _wait_for_stop_signal()
         log.info("shutting down grace_seconds=%s", settings.shutdown_grace_seconds)
         await service.stop(settings.shutdown_grace_seconds)
@@ -79,13 +79,19 @@ async def _wait_for_stop_signal() -> None:
                 loop.remove_signal_handler(sig)
 
 
-def _print_banner(settings: Settings, port: int, running_sandbox: Any) -> None:
-    host = settings.listen.rpartition(":")[0].strip("[]") or "127.0.0.1"
+def _reachable(listen: str, port: int) -> str:
+    host = listen.rpartition(":")[0].strip("[]") or "127.0.0.1"
     if host in ("0.0.0.0", "::"):  # noqa: S104 - only to print a reachable address
         host = "127.0.0.1"
-    target = f"{host}:{port}"
+    return f"{host}:{port}"
+
+
+def _print_banner(settings: Settings, port: int, http_port: int, running_sandbox: Any) -> None:
+    target = _reachable(settings.listen, port)
     lines = [
         f"mcc: serving gRPC on {target} (database {redact_url(settings.database_url)})",
+        f"mcc: HTTP edge on http://{_reachable(settings.http_listen, http_port)} "
+        "(webhooks, OAuth callbacks, /healthz, /readyz)",
     ]
     if running_sandbox is not None:
         lines.append(

@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/mcc.db"
 DEFAULT_LISTEN = "127.0.0.1:50051"
+DEFAULT_HTTP_LISTEN = "127.0.0.1:8080"
+SHOPLINE_CALLBACK_PATH = "/oauth/shopline/callback"
+TIKTOK_CALLBACK_PATH = "/oauth/tiktok/callback"
 DEFAULT_TIKTOK_API_URL = "https://open-api.tiktokglobalshop.com"
 DEFAULT_TIKTOK_AUTH_URL = "https://auth.tiktok-shops.com"
 DEFAULT_SHOPLINE_URL_TEMPLATE = "https://{handle}.myshopline.com"
@@ -40,6 +43,9 @@ class ConfigError(Exception):
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     listen: str = DEFAULT_LISTEN
+    http_listen: str = DEFAULT_HTTP_LISTEN
+    public_url: str | None = None
+    """Where partners reach the HTTP edge from outside (webhooks, OAuth redirects)."""
     log_level: str = "INFO"
     shutdown_grace_seconds: float = 5.0
     max_message_bytes: int = 8 * 1024 * 1024
@@ -101,6 +107,8 @@ def load_settings(
     readers: dict[str, Callable[[], object]] = {
         "database_url": lambda: _database_url(get("MCC_DATABASE_URL") or DEFAULT_DATABASE_URL),
         "listen": lambda: _listen(get("MCC_LISTEN") or DEFAULT_LISTEN),
+        "http_listen": lambda: _listen(get("MCC_HTTP_LISTEN") or DEFAULT_HTTP_LISTEN, "MCC_HTTP_LISTEN"),
+        "public_url": lambda: _optional(get("MCC_PUBLIC_URL"), _public_url),
         "log_level": lambda: _choice("MCC_LOG_LEVEL", (get("MCC_LOG_LEVEL") or "INFO").upper(), LOG_LEVELS),
         "shutdown_grace_seconds": lambda: _non_negative_float(
             "MCC_SHUTDOWN_GRACE_SECONDS", get("MCC_SHUTDOWN_GRACE_SECONDS"), 5.0
@@ -128,8 +136,8 @@ def load_settings(
             get("MCC_SHOPLINE_API_VERSION") or DEFAULT_SHOPLINE_API_VERSION
         ),
         "shopline_scopes": lambda: _scopes(get("MCC_SHOPLINE_SCOPES") or DEFAULT_SHOPLINE_SCOPES),
-        "shopline_redirect_uri": lambda: _http_url(
-            "MCC_SHOPLINE_REDIRECT_URI", get("MCC_SHOPLINE_REDIRECT_URI") or DEFAULT_SHOPLINE_REDIRECT_URI
+        "shopline_redirect_uri": lambda: _shopline_redirect_uri(
+            get("MCC_SHOPLINE_REDIRECT_URI"), get("MCC_PUBLIC_URL")
         ),
         "job_concurrency": lambda: _positive_int("MCC_JOB_CONCURRENCY", get("MCC_JOB_CONCURRENCY"), 4),
         "sandbox_port": lambda: _port("MCC_SANDBOX_PORT", get("MCC_SANDBOX_PORT"), 8701),
@@ -148,11 +156,32 @@ def _database_url(value: str) -> str:
     )
 
 
-def _listen(value: str) -> str:
+def _listen(value: str, variable: str = "MCC_LISTEN") -> str:
     host, sep, port = value.rpartition(":")
     if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ConfigError("MCC_LISTEN", "HOST:PORT with a port from 0 to 65535", value)
+        raise ConfigError(variable, "HOST:PORT with a port from 0 to 65535", value)
     return value
+
+
+def _optional(value: str | None, check: Callable[[str], str]) -> str | None:
+    return None if value is None else check(value)
+
+
+def _public_url(value: str) -> str:
+    url = _http_url("MCC_PUBLIC_URL", value)
+    parts = urlsplit(url)
+    if parts.query or parts.fragment:
+        raise ConfigError("MCC_PUBLIC_URL", "a base URL like https://mcc.example.com, without ? or #", value)
+    return url
+
+
+def _shopline_redirect_uri(explicit: str | None, public_url: str | None) -> str:
+    """An explicit MCC_SHOPLINE_REDIRECT_URI wins; else the HTTP edge's callback when it is public."""
+    if explicit is not None:
+        return _http_url("MCC_SHOPLINE_REDIRECT_URI", explicit)
+    if public_url is not None:
+        return _public_url(public_url) + SHOPLINE_CALLBACK_PATH
+    return DEFAULT_SHOPLINE_REDIRECT_URI
 
 
 def _choice(variable: str, value: str, allowed: tuple[str, ...]) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from adapters.crypto.token_cipher import UnknownTokenKey
 from adapters.grpc.server import ListenAddressUnavailable
+from adapters.inbound_http.server import HttpListenUnavailable
 from adapters.persistence.engine import DatabaseUnreachable
 from adapters.persistence.migrator import DatabaseNotMigrated
 from adapters.sandbox_wiring import SandboxPortUnavailable
@@ -41,6 +42,13 @@ def _listen_unavailable(error: ListenAddressUnavailable) -> str:
     )
 
 
+def _http_listen_unavailable(error: HttpListenUnavailable) -> str:
+    return (
+        f"cannot serve HTTP on {error.address} ({error.cause}); "
+        "set MCC_HTTP_LISTEN to a free HOST:PORT of this host"
+    )
+
+
 def _sandbox_port_unavailable(error: SandboxPortUnavailable) -> str:
     return (
         f"cannot start the partner sandbox: port {error.port} is not available ({error.cause}); "
@@ -53,6 +61,7 @@ FAILURE_TABLE: tuple[tuple[type[BaseException], int, Callable[[Any], str]], ...]
     (DatabaseUnreachable, START_FAILURE_EXIT_CODE, _database_unreachable),
     (DatabaseNotMigrated, START_FAILURE_EXIT_CODE, str),
     (ListenAddressUnavailable, START_FAILURE_EXIT_CODE, _listen_unavailable),
+    (HttpListenUnavailable, START_FAILURE_EXIT_CODE, _http_listen_unavailable),
     (SandboxPortUnavailable, START_FAILURE_EXIT_CODE, _sandbox_port_unavailable),
     (UnknownTokenKey, START_FAILURE_EXIT_CODE, str),
 )

@@ -55,6 +55,11 @@ class Harness:
     def target(self) -> str:
         return f"127.0.0.1:{self.service.port}"
 
+    @property
+    def http_url(self) -> str:
+        """The HTTP edge: webhooks, OAuth callbacks, probes."""
+        return f"http://127.0.0.1:{self.service.http_port}"
+
 
 @pytest.fixture
 def sandbox_size() -> str:
@@ -110,6 +115,7 @@ async def running_harness(
     environment = {
         "MCC_DATABASE_URL": database_url,
         "MCC_LISTEN": "127.0.0.1:0",
+        "MCC_HTTP_LISTEN": "127.0.0.1:0",
         "MCC_TOKEN_KEY": TEST_TOKEN_KEY,
     }
     settings = apply_sandbox(load_settings(environment), sandbox, environment)

@@ -23,6 +23,7 @@ def mcc_env(tmp_path: Path, *, partners: bool = True, **extra: str) -> dict[str,
     """This process's environment (PYTHONPATH included) without its MCC_* variables, plus these."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MCC_")}
     env["MCC_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/mcc.db"
+    env["MCC_HTTP_LISTEN"] = "127.0.0.1:0"  # concurrent runs never race for the default port
     if partners:
         env.update(PARTNER_ENV)
     env.update(extra)

@@ -127,6 +127,15 @@ def test_a_taken_grpc_address_is_one_line_naming_it(tmp_path: Path) -> None:
         assert "--listen" in line
 
 
+def test_a_taken_http_edge_address_is_one_line_naming_it(tmp_path: Path) -> None:
+    env = _migrated_env(tmp_path, MCC_LISTEN=f"127.0.0.1:{free_port()}")
+    with listening_socket() as held:
+        address = f"127.0.0.1:{held.getsockname()[1]}"
+        line = _one_line_failure(_run(["serve"], {**env, "MCC_HTTP_LISTEN": address}))
+    assert line.startswith(f"mcc: cannot serve HTTP on {address} (address already in use)")
+    assert "MCC_HTTP_LISTEN" in line
+
+
 def test_a_second_server_on_a_served_address_fails_to_start(tmp_path: Path) -> None:
     env = _migrated_env(tmp_path)
     address = f"127.0.0.1:{free_port()}"

@@ -38,6 +38,24 @@ def test_valid_values_are_taken() -> None:
     assert settings.log_level == "DEBUG"
 
 
+def test_the_http_edge_listens_on_loopback_by_default_and_is_not_public() -> None:
+    settings = load_settings({})
+    assert settings.http_listen == "127.0.0.1:8080"
+    assert settings.public_url is None
+    assert settings.shopline_redirect_uri == "http://localhost/mcc/shopline/callback"
+    assert load_settings({"MCC_HTTP_LISTEN": "0.0.0.0:0"}).http_listen == "0.0.0.0:0"
+
+
+def test_a_public_url_makes_the_edge_the_shopline_redirect_unless_one_is_set() -> None:
+    public = load_settings({"MCC_PUBLIC_URL": "https://mcc.example.com/"})
+    assert public.public_url == "https://mcc.example.com"
+    assert public.shopline_redirect_uri == "https://mcc.example.com/oauth/shopline/callback"
+    explicit = load_settings(
+        {"MCC_PUBLIC_URL": "https://mcc.example.com", "MCC_SHOPLINE_REDIRECT_URI": "https://x.example/cb"}
+    )
+    assert explicit.shopline_redirect_uri == "https://x.example/cb"
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
@@ -54,6 +72,10 @@ def test_valid_values_are_taken() -> None:
         ("MCC_TIKTOK_AUTH_URL", "not a url", "http:// or https://"),
         ("MCC_SHOPLINE_URL_TEMPLATE", "https://store.example.com", "{handle}"),
         ("MCC_SHOPLINE_API_VERSION", "2025-12", "v20251201"),
+        ("MCC_HTTP_LISTEN", "8080", "HOST:PORT"),
+        ("MCC_HTTP_LISTEN", "127.0.0.1:65536", "HOST:PORT"),
+        ("MCC_PUBLIC_URL", "mcc.example.com", "http:// or https://"),
+        ("MCC_PUBLIC_URL", "https://mcc.example.com/?x=1", "without ? or #"),
     ],
 )
 def test_each_invalid_variable_gives_one_line_naming_it(variable: str, value: str, expected: str) -> None:

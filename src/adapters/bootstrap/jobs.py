@@ -28,6 +28,8 @@ from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
 from services.shops.history_import import HistoryImportHandler
 from services.tasks.jobs import TaskWorker
+from services.webhooks.handler import UnhandledTopics
+from services.webhooks.inbox import InboxDrain, InboxWakeup
 
 TOKEN_UPKEEP_EVERY = timedelta(minutes=10)
 ORDER_SYNC_EVERY = timedelta(minutes=5)
@@ -37,6 +39,7 @@ PRODUCT_REFRESH_EVERY = timedelta(minutes=15)
 STOCK_PUSH_SWEEP_EVERY = timedelta(seconds=30)
 STOCK_RECONCILE_EVERY = timedelta(minutes=15)
 ON_HAND_REFRESH_EVERY = timedelta(minutes=5)
+WEBHOOK_INBOX_SWEEP_EVERY = timedelta(seconds=30)
 
 
 async def _pusher_stopped_at_shutdown(pusher: StockPusher) -> AsyncIterator[StockPusher]:
@@ -54,6 +57,13 @@ async def _observing_linked_pools(
         yield observer
     finally:
         await observer.stop()
+
+
+async def _drain_stopped_at_shutdown(drain: InboxDrain) -> AsyncIterator[InboxDrain]:
+    try:
+        yield drain
+    finally:
+        await drain.stop()
 
 
 def _worker_name() -> str:
@@ -113,6 +123,13 @@ class Jobs(containers.DeclarativeContainer):
     )
     store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
 
+    # --- webhooks -----------------------------------------------------------------------------
+    # What reacts to a delivery; topics without a reaction are logged and marked done.
+    webhook_handler = providers.Singleton(UnhandledTopics)
+    inbox_wakeup = providers.Singleton(InboxWakeup)
+    inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock, wakeup=inbox_wakeup)
+    inbox_drain_lifecycle = providers.Resource(_drain_stopped_at_shutdown, inbox_drain)
+
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
         TaskWorker,
@@ -144,5 +161,6 @@ class Jobs(containers.DeclarativeContainer):
             _every("stock-reconcile", STOCK_RECONCILE_EVERY, stock_reconciliation.provided.run),
             _every("on-hand-refresh", ON_HAND_REFRESH_EVERY, on_hand_refresh.provided.run),
             _every("store-order-sync", STORE_ORDER_SYNC_EVERY, store_order_sync.provided.run),
+            _every("webhook-inbox-sweep", WEBHOOK_INBOX_SWEEP_EVERY, inbox_drain.provided.sweep),
         ),
     )

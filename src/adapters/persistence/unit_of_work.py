@@ -28,6 +28,7 @@ from adapters.persistence.repositories.shops import SqlAlchemyShopRegistry, SqlA
 from adapters.persistence.repositories.store_orders import SqlAlchemyStoreOrderRepository
 from adapters.persistence.repositories.tasks import SqlAlchemyTaskRepository
 from adapters.persistence.repositories.tokens import SqlAlchemyTokenRepository
+from adapters.persistence.repositories.webhook_inbox import SqlAlchemyWebhookInbox
 from domain.events import DomainEvent
 from domain.ports import EventPublisher
 
@@ -105,6 +106,10 @@ class SqlAlchemyUnitOfWork:
     @property
     def import_ledger(self) -> SqlAlchemyImportLedger:
         return self._repository("import_ledger", SqlAlchemyImportLedger)
+
+    @property
+    def webhook_inbox(self) -> SqlAlchemyWebhookInbox:
+        return self._repository("webhook_inbox", SqlAlchemyWebhookInbox)
 
     @property
     def shop_registry(self) -> SqlAlchemyShopRegistry:

@@ -25,6 +25,7 @@ from adapters.persistence.tables.inventory import (
 )
 from adapters.persistence.tables.schema import metadata
 from adapters.persistence.tables.tasks_and_requests import completed_requests, tasks
+from adapters.persistence.tables.webhooks import webhook_inbox
 
 SHOP_OWNED_TABLES = (
     tiktok_tokens,
@@ -64,4 +65,5 @@ __all__ = [
     "store_orders",
     "tasks",
     "tiktok_tokens",
+    "webhook_inbox",
 ]

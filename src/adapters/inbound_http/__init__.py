@@ -1,0 +1,1 @@
+"""The inbound HTTP edge: partner webhooks, the OAuth redirects, and the health probes."""

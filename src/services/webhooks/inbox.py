@@ -1,0 +1,181 @@
+"""Taking verified webhook deliveries into the inbox, and draining it after the answer.
+
+The edge only verifies, stores and wakes: ``WebhookIntake.receive`` is one short transaction, so
+a burst is answered within the partners' deadlines. ``InboxDrain`` then hands each pending
+delivery to the ``WebhookHandler``, at least once: woken right after a delivery is stored, and by
+a periodic sweep that retries failures and catches wake-ups lost to a restart. A failure leaves
+the delivery pending with its reason; after ``MAX_ATTEMPTS`` it is given up (done, with the
+error kept) and logged, so one poisoned delivery cannot hold the inbox forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
+from domain.errors import DomainError
+from domain.ports import Clock, UnitOfWork
+from domain.webhooks import WebhookDelivery, WebhookSource
+from services.webhooks.handler import WebhookHandler
+
+log = logging.getLogger("mcc.webhooks")
+
+MAX_ATTEMPTS = 8
+"""With the sweep every 30 s a delivery is retried for a few minutes; polling covers the rest."""
+
+
+class InboxWakeup:
+    """Wakes the drain after a delivery is stored; the drain attaches itself when it is built,
+    so the edge does not depend on the background work (and works without it)."""
+
+    def __init__(self) -> None:
+        self._wake: Callable[[], None] | None = None
+
+    def attach(self, wake: Callable[[], None]) -> None:
+        self._wake = wake
+
+    def delivery_stored(self) -> None:
+        if self._wake is not None:
+            self._wake()
+
+
+class WebhookIntake:
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork], wakeup: InboxWakeup | None = None) -> None:
+        self._unit_of_work = unit_of_work
+        self._wakeup = wakeup
+
+    async def receive(self, delivery: WebhookDelivery) -> bool:
+        """Stores a verified delivery in one transaction; False (a no-op) for a redelivery."""
+        async with self._unit_of_work() as uow:
+            new = await uow.webhook_inbox.add(delivery)
+            await uow.commit()
+        if new and self._wakeup is not None:
+            self._wakeup.delivery_stored()
+        return new
+
+
+class InboxDrain:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        handler: WebhookHandler,
+        clock: Clock,
+        *,
+        wakeup: InboxWakeup | None = None,
+        batch: int = 200,
+        concurrency: int = 8,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._handler = handler
+        self._clock = clock
+        self._batch = batch
+        self._slots = asyncio.Semaphore(concurrency)
+        self._max_attempts = max_attempts
+        self._wake = asyncio.Event()
+        self._drainer: asyncio.Task[int] | None = None
+        if wakeup is not None:
+            wakeup.attach(self.wake)
+
+    # --- waking -----------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.ensure_future(self._drain_logged())
+
+    async def idle(self) -> None:
+        """Waits until the current drain (if any) has nothing left to do."""
+        while self._drainer is not None and not self._drainer.done():
+            await asyncio.wait([self._drainer])
+
+    async def stop(self) -> None:
+        if self._drainer is not None and not self._drainer.done():
+            self._drainer.cancel()
+            await asyncio.gather(self._drainer, return_exceptions=True)
+        self._drainer = None
+
+    async def sweep(self) -> None:
+        """Periodic: retries failed deliveries and takes any whose wake-up was lost."""
+        self.wake()
+        await self.idle()
+
+    async def _drain_logged(self) -> int:
+        try:
+            return await self.drain()
+        except Exception:
+            log.exception("webhook inbox drain failed")
+            return 0
+
+    # --- processing -------------------------------------------------------------------------
+
+    async def drain(self) -> int:
+        """Processes pending deliveries until none is left; returns how many were attempted.
+
+        Each delivery is attempted once per drain (a failure waits for the next one). Deliveries
+        about one account go in the order received; different accounts are processed side by side.
+        """
+        attempted: set[tuple[WebhookSource, str]] = set()
+        while True:
+            self._wake.clear()
+            async with self._unit_of_work() as uow:
+                pending = await uow.webhook_inbox.pending(limit=self._batch + len(attempted))
+            fresh = [d for d in pending if (d.source, d.delivery_key) not in attempted][: self._batch]
+            if not fresh:
+                if self._wake.is_set():
+                    continue
+                return len(attempted)
+            attempted.update((d.source, d.delivery_key) for d in fresh)
+            by_account: dict[tuple[WebhookSource, str], list[WebhookDelivery]] = {}
+            for delivery in fresh:
+                by_account.setdefault((delivery.source, delivery.account), []).append(delivery)
+            outcomes = await asyncio.gather(*(self._in_order(group) for group in by_account.values()))
+            async with self._unit_of_work() as uow:
+                for group in outcomes:
+                    for outcome in group:
+                        await uow.webhook_inbox.save(outcome)
+                await uow.commit()
+
+    async def _in_order(self, deliveries: list[WebhookDelivery]) -> list[WebhookDelivery]:
+        async with self._slots:
+            return [await self._process(delivery) for delivery in deliveries]
+
+    async def _process(self, delivery: WebhookDelivery) -> WebhookDelivery:
+        try:
+            await self._handler.handle(delivery)
+        except DomainError as error:
+            return self._failed(delivery, str(error))
+        except Exception as error:
+            # A bug in one reaction must not stop the inbox; the delivery is retried like any failure.
+            log.exception(
+                "webhook reaction raised source=%s topic=%s delivery=%s",
+                delivery.source.value,
+                delivery.topic,
+                delivery.delivery_key,
+            )
+            return self._failed(delivery, f"unexpected {type(error).__name__}")
+        return delivery.done(self._clock.now())
+
+    def _failed(self, delivery: WebhookDelivery, reason: str) -> WebhookDelivery:
+        failed = delivery.failed(reason)
+        if failed.attempts < self._max_attempts:
+            log.warning(
+                "webhook delivery failed, will retry source=%s topic=%s delivery=%s attempts=%d reason=%s",
+                delivery.source.value,
+                delivery.topic,
+                delivery.delivery_key,
+                failed.attempts,
+                reason,
+            )
+            return failed
+        log.error(
+            "webhook delivery given up source=%s topic=%s delivery=%s attempts=%d reason=%s",
+            delivery.source.value,
+            delivery.topic,
+            delivery.delivery_key,
+            failed.attempts,
+            reason,
+        )
+        return replace(failed, processed_at=self._clock.now())  # done, the error kept

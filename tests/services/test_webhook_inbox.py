@@ -1,0 +1,156 @@
+"""Webhook intake and the inbox drain over the fakes: stored once, processed at least once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+
+from domain.errors import PartnerUnavailable
+from domain.webhooks import WebhookDelivery, WebhookSource
+from services.webhooks.handler import UnhandledTopics
+from services.webhooks.inbox import InboxDrain, InboxWakeup, WebhookIntake
+from tests.fakes import FakeDatabase, FakeUnitOfWork
+from tests.fakes.runtime import FakeClock
+
+
+def delivery(key: str, account: str = "shop-1", minutes: int = 0) -> WebhookDelivery:
+    return WebhookDelivery(
+        source=WebhookSource.TIKTOK,
+        delivery_key=key,
+        topic="ORDER_STATUS_CHANGE",
+        account=account,
+        body="{}",
+        received_at=FakeClock().now() + timedelta(minutes=minutes),
+    )
+
+
+class RecordingHandler:
+    """Acts on deliveries; ``failures`` says which keys fail, and how."""
+
+    def __init__(self) -> None:
+        self.handled: list[str] = []
+        self.failures: dict[str, Exception] = {}
+
+    async def handle(self, delivery: WebhookDelivery) -> None:
+        self.handled.append(delivery.delivery_key)
+        failure = self.failures.get(delivery.delivery_key)
+        if failure is not None:
+            raise failure
+
+
+class World:
+    def __init__(self, *, woken: bool = True) -> None:
+        """``woken``: stored deliveries wake ``drain`` (else the test drains by hand)."""
+        self.database = FakeDatabase()
+        self.clock = FakeClock()
+        self.handler = RecordingHandler()
+        self.wakeup = InboxWakeup()
+        self.intake = WebhookIntake(self.uow, self.wakeup if woken else None)
+        self.drain = InboxDrain(self.uow, self.handler, self.clock, wakeup=self.wakeup, max_attempts=3)
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.database)
+
+    def stored(self, key: str) -> WebhookDelivery:
+        return self.database.state.webhook_inbox[(WebhookSource.TIKTOK, key)]
+
+
+async def test_a_delivery_is_stored_once_and_a_redelivery_is_a_no_op() -> None:
+    world = World()
+    assert await world.intake.receive(delivery("n-1")) is True
+    assert await world.intake.receive(delivery("n-1", minutes=3)) is False
+    assert list(world.database.state.webhook_inbox) == [(WebhookSource.TIKTOK, "n-1")]
+    assert world.stored("n-1").received_at == FakeClock().now()
+
+
+async def test_a_stored_delivery_wakes_the_drain_which_processes_it_once() -> None:
+    world = World()
+    await world.intake.receive(delivery("n-1"))
+    await world.drain.idle()
+    assert world.handler.handled == ["n-1"]
+    assert world.stored("n-1").processed_at == world.clock.now()
+    assert world.stored("n-1").attempts == 1
+    await world.intake.receive(delivery("n-1"))  # redelivered after processing
+    await world.drain.sweep()
+    assert world.handler.handled == ["n-1"]
+
+
+async def test_a_failure_stays_pending_with_its_reason_and_is_retried_by_the_next_drain() -> None:
+    world = World()
+    world.handler.failures["n-1"] = PartnerUnavailable("TikTok", "TIMEOUT", "timed out")
+    await world.intake.receive(delivery("n-1"))
+    await world.intake.receive(delivery("n-2", minutes=1))
+    await world.drain.idle()
+    assert world.handler.handled == ["n-1", "n-2"]  # once each in one drain
+    failed = world.stored("n-1")
+    assert (failed.processed, failed.attempts) == (False, 1)
+    assert failed.last_error is not None and "timed out" in failed.last_error
+    assert world.stored("n-2").processed
+
+    del world.handler.failures["n-1"]
+    await world.drain.sweep()
+    assert world.handler.handled == ["n-1", "n-2", "n-1"]
+    retried = world.stored("n-1")
+    assert (retried.processed, retried.attempts, retried.last_error) == (True, 2, None)
+
+
+async def test_after_the_last_attempt_a_delivery_is_given_up_with_its_error_kept(caplog) -> None:  # type: ignore[no-untyped-def]
+    world = World()
+    world.handler.failures["n-1"] = PartnerUnavailable("TikTok", "TIMEOUT", "timed out")
+    await world.intake.receive(delivery("n-1"))
+    await world.drain.idle()
+    with caplog.at_level(logging.ERROR, logger="mcc.webhooks"):
+        await world.drain.sweep()
+        await world.drain.sweep()
+    given_up = world.stored("n-1")
+    assert (given_up.processed, given_up.attempts) == (True, 3)
+    assert given_up.last_error is not None and "timed out" in given_up.last_error
+    assert any("given up" in record.getMessage() for record in caplog.records)
+    await world.drain.sweep()
+    assert world.handler.handled == ["n-1"] * 3
+
+
+async def test_an_unexpected_exception_is_logged_and_does_not_stop_the_drain(caplog) -> None:  # type: ignore[no-untyped-def]
+    world = World()
+    world.handler.failures["n-1"] = KeyError("order_id")
+    for key, minutes in (("n-1", 0), ("n-2", 1)):
+        await world.intake.receive(delivery(key, account="shop-1", minutes=minutes))
+    await world.intake.receive(delivery("n-3", account="shop-2", minutes=2))
+    with caplog.at_level(logging.ERROR, logger="mcc.webhooks"):
+        await world.drain.idle()
+    assert sorted(world.handler.handled) == ["n-1", "n-2", "n-3"]
+    assert world.stored("n-1").last_error == "unexpected KeyError"
+    assert not world.stored("n-1").processed
+    assert world.stored("n-2").processed and world.stored("n-3").processed
+    assert any(record.exc_info for record in caplog.records)
+
+
+async def test_deliveries_about_one_account_are_handled_in_the_order_received() -> None:
+    world = World(woken=False)
+    for minutes, key in enumerate(("a", "b", "c", "d")):
+        await world.intake.receive(delivery(key, minutes=minutes))
+    await world.drain.drain()
+    assert world.handler.handled == ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 50])
+async def test_one_drain_takes_everything_pending_whatever_its_batch(batch: int) -> None:
+    world = World(woken=False)
+    drain = InboxDrain(world.uow, world.handler, world.clock, batch=batch)
+    world.handler.failures["k0"] = PartnerUnavailable("TikTok", "TIMEOUT", "timed out")
+    for minutes in range(5):
+        await world.intake.receive(delivery(f"k{minutes}", account=f"shop-{minutes}", minutes=minutes))
+    assert await drain.drain() == 5
+    assert sorted(world.handler.handled) == [f"k{i}" for i in range(5)]
+
+
+async def test_topics_without_a_reaction_are_marked_done(caplog) -> None:  # type: ignore[no-untyped-def]
+    world = World(woken=False)
+    drain = InboxDrain(world.uow, UnhandledTopics(), world.clock)
+    await world.intake.receive(delivery("n-1"))
+    with caplog.at_level(logging.INFO, logger="mcc.webhooks"):
+        await drain.drain()
+    assert world.stored("n-1").processed
+    assert any("no reaction for topic" in record.getMessage() for record in caplog.records)
