@@ -9,7 +9,6 @@ import pytest
 
 from domain.errors import PartnerUnavailable
 from domain.webhooks import WebhookDelivery, WebhookSource
-from services.webhooks.handler import UnhandledTopics
 from services.webhooks.inbox import InboxDrain, InboxWakeup, WebhookIntake
 from tests.fakes import FakeDatabase, FakeUnitOfWork
 from tests.fakes.runtime import FakeClock
@@ -144,13 +143,3 @@ async def test_one_drain_takes_everything_pending_whatever_its_batch(batch: int)
         await world.intake.receive(delivery(f"k{minutes}", account=f"shop-{minutes}", minutes=minutes))
     assert await drain.drain() == 5
     assert sorted(world.handler.handled) == [f"k{i}" for i in range(5)]
-
-
-async def test_topics_without_a_reaction_are_marked_done(caplog) -> None:  # type: ignore[no-untyped-def]
-    world = World(woken=False)
-    drain = InboxDrain(world.uow, UnhandledTopics(), world.clock)
-    await world.intake.receive(delivery("n-1"))
-    with caplog.at_level(logging.INFO, logger="mcc.webhooks"):
-        await drain.drain()
-    assert world.stored("n-1").processed
-    assert any("no reaction for topic" in record.getMessage() for record in caplog.records)

@@ -17,6 +17,7 @@ from services.catalog.auto_link import AutoLinkHandler
 from services.catalog.links import PoolLinks
 from services.catalog.price_sync import PriceSyncHandler
 from services.catalog.product_refresh import ProductRefresh
+from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
 from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher
@@ -28,8 +29,10 @@ from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
 from services.shops.history_import import HistoryImportHandler
 from services.tasks.jobs import TaskWorker
-from services.webhooks.handler import UnhandledTopics
 from services.webhooks.inbox import InboxDrain, InboxWakeup
+from services.webhooks.reactions import WebhookReactions
+from services.webhooks.shopline_events import ShoplineEventReactions
+from services.webhooks.tiktok_events import TikTokEventReactions
 
 TOKEN_UPKEEP_EVERY = timedelta(minutes=10)
 ORDER_SYNC_EVERY = timedelta(minutes=5)
@@ -123,13 +126,6 @@ class Jobs(containers.DeclarativeContainer):
     )
     store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
 
-    # --- webhooks -----------------------------------------------------------------------------
-    # What reacts to a delivery; topics without a reaction are logged and marked done.
-    webhook_handler = providers.Singleton(UnhandledTopics)
-    inbox_wakeup = providers.Singleton(InboxWakeup)
-    inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock, wakeup=inbox_wakeup)
-    inbox_drain_lifecycle = providers.Resource(_drain_stopped_at_shutdown, inbox_drain)
-
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
         TaskWorker,
@@ -149,6 +145,22 @@ class Jobs(containers.DeclarativeContainer):
     job_runner = providers.Singleton(
         EmbeddedJobRunner, task_worker, concurrency=core.settings.provided.job_concurrency
     )
+
+    # --- webhooks -----------------------------------------------------------------------------
+    tiktok_events = providers.Singleton(
+        TikTokEventReactions, unit_of_work, clock, tiktok_api, order_intake, order_importer, product_refresh
+    )
+    catalog_tasks = providers.Factory(CatalogTasks, unit_of_work, clock, core.id_generator, job_runner)
+    shopline_events = providers.Singleton(
+        ShoplineEventReactions, unit_of_work, clock, on_hand_refresh, variant_refresh, catalog_tasks
+    )
+    # What reacts to a delivery: one table from source and topic to a reaction.
+    webhook_handler = providers.Singleton(WebhookReactions, tiktok_events, shopline_events)
+    inbox_wakeup = providers.Singleton(InboxWakeup)
+    inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock, wakeup=inbox_wakeup)
+    inbox_drain_lifecycle = providers.Resource(_drain_stopped_at_shutdown, inbox_drain)
+
+    # --- timers -------------------------------------------------------------------------------
     order_syncs = providers.Factory(OrderSyncs, unit_of_work, clock, core.id_generator, job_runner)
     periodic_jobs = providers.Singleton(
         PeriodicScheduler,

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Protocol
 
 from domain.webhooks import WebhookDelivery
-
-log = logging.getLogger("mcc.webhooks")
 
 
 class WebhookHandler(Protocol):
@@ -15,16 +12,3 @@ class WebhookHandler(Protocol):
         """Acts on one delivery; returns normally when it is done (including "unknown shop/app:
         dropped with a log line"), raises a ``DomainError`` for a failure worth retrying later."""
         ...
-
-
-class UnhandledTopics:
-    """Topics nothing reacts to (yet): acknowledged, stored, logged and marked done."""
-
-    async def handle(self, delivery: WebhookDelivery) -> None:
-        log.info(
-            "no reaction for topic source=%s topic=%s account=%s delivery=%s",
-            delivery.source.value,
-            delivery.topic,
-            delivery.account,
-            delivery.delivery_key,
-        )

@@ -9,7 +9,7 @@ from adapters.persistence.tables.schema import metadata
 
 DELIVERY_KEY_LENGTH = 128
 
-# 0011_webhook_inbox: the primary key is the de-duplication key, so a redelivery inserts nothing.
+# 0012_webhook_inbox: the primary key is the de-duplication key, so a redelivery inserts nothing.
 webhook_inbox = Table(
     "webhook_inbox",
     metadata,

@@ -1,7 +1,7 @@
 """The webhook inbox: verified deliveries, unique per (source, delivery key), until processed.
 
-Revision ID: 0011_webhook_inbox
-Revises: 0010_open_order_lines
+Revision ID: 0012_webhook_inbox
+Revises: 0011_app_uninstall
 Create Date: 2026-12-10
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from adapters.persistence.column_types import UtcDateTime, ordered_key
 
-revision: str = "0011_webhook_inbox"
-down_revision: str | None = "0010_open_order_lines"
+revision: str = "0012_webhook_inbox"
+down_revision: str | None = "0011_app_uninstall"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
