@@ -22,6 +22,7 @@ from domain.events import PoolAvailabilityChanged, PoolLinksChanged
 from domain.ids import ChannelProductId, ChannelSkuId, PoolId, ShopId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.stock_push import CLOSED_PRODUCT_RETRY_DELAY, PUSH_LEASE, PushResult, PushState, inventory_update
+from services.shared.concurrency import BackgroundDrain, Wakeup
 
 log = logging.getLogger("mcc.inventory")
 
@@ -41,26 +42,19 @@ class PushUnavailable(Exception):
     """This SKU cannot be pushed right now (reason in the message); recorded as a failed push."""
 
 
-class PushWakeup:
-    """Wakes the pusher after a committed pool change.
-
-    Separate from the pusher so the publisher (which the pusher's units of work use) does not
-    depend on the pusher: the pusher attaches itself when it is built.
-    """
-
-    def __init__(self) -> None:
-        self._wake: Callable[[], None] | None = None
-
-    def attach(self, wake: Callable[[], None]) -> None:
-        self._wake = wake
+class PushWakeup(Wakeup):
+    """Wakes the pusher after a committed pool change; separate from the pusher so the publisher
+    (which the pusher's units of work use) does not depend on it."""
 
     async def pools_changed(self, events: Sequence[PoolAvailabilityChanged | PoolLinksChanged]) -> None:
         """Reaction to committed pool changes: pushes are due."""
-        if self._wake is not None and events:
-            self._wake()
+        if events:
+            self.wake()
 
 
-class StockPusher:
+class StockPusher(BackgroundDrain):
+    failure_message = "stock push round failed"
+
     def __init__(
         self,
         unit_of_work: Callable[[], UnitOfWork],
@@ -74,6 +68,7 @@ class StockPusher:
     ) -> None:
         """``owner`` names this pusher in the leases that keep pushers of other processes off
         the SKUs it is pushing."""
+        super().__init__(wakeup)
         self._unit_of_work = unit_of_work
         self._tiktok = tiktok
         self._clock = clock
@@ -83,40 +78,6 @@ class StockPusher:
         self._locks: dict[tuple[PoolId, ChannelSkuId], asyncio.Lock] = {}
         self._users: dict[tuple[PoolId, ChannelSkuId], int] = {}
         self._targets: dict[tuple[ShopId, ChannelSkuId], SkuTarget] = {}
-        self._wake = asyncio.Event()
-        self._drainer: asyncio.Task[int] | None = None
-        if wakeup is not None:
-            wakeup.attach(self.wake)
-
-    # --- waking -----------------------------------------------------------------------------
-
-    def wake(self) -> None:
-        self._wake.set()
-        if self._drainer is None or self._drainer.done():
-            self._drainer = asyncio.ensure_future(self._drain_logged())
-
-    async def idle(self) -> None:
-        """Waits until the current drain (if any) has nothing left to do."""
-        while self._drainer is not None and not self._drainer.done():
-            await asyncio.wait([self._drainer])
-
-    async def stop(self) -> None:
-        if self._drainer is not None and not self._drainer.done():
-            self._drainer.cancel()
-            await asyncio.gather(self._drainer, return_exceptions=True)
-        self._drainer = None
-
-    async def sweep(self) -> None:
-        """Periodic: pushes whatever is due (retries whose back-off ran out, missed wake-ups)."""
-        self.wake()
-        await self.idle()
-
-    async def _drain_logged(self) -> int:
-        try:
-            return await self.drain()
-        except Exception:
-            log.exception("stock push round failed")
-            return 0
 
     # --- pushing ----------------------------------------------------------------------------
 
@@ -126,12 +87,12 @@ class StockPusher:
         The SKUs of one TikTok product go in one call, and their outcomes in one transaction."""
         pushed = 0
         while True:
-            self._wake.clear()
+            self.begin_round()
             async with self._unit_of_work() as uow:
                 due = await uow.push_states.due(self._clock.now(), limit=self._batch)
             ready = [s for s in due if not self._busy(s.key)]
             if not ready:
-                if self._wake.is_set():
+                if self.woken_meanwhile:
                     continue
                 return pushed
             claimed = await self._claim([s.key for s in ready])  # the round's rows, in one go

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Sequence
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
+
+log = logging.getLogger("mcc.background")
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -78,3 +81,71 @@ class ReadAhead(Generic[P]):
         with contextlib.suppress(asyncio.CancelledError):
             await self._filler
         await self._source.aclose()
+
+
+class Wakeup:
+    """Lets whoever notices new work (the event reactions, the webhook edge) wake a drain that is
+    built after it: the drain attaches itself, so neither side depends on the other."""
+
+    def __init__(self) -> None:
+        self._wake: Callable[[], None] | None = None
+
+    def attach(self, wake: Callable[[], None]) -> None:
+        self._wake = wake
+
+    def wake(self) -> None:
+        if self._wake is not None:
+            self._wake()
+
+
+class BackgroundDrain:
+    """Runs ``drain`` in a background task when woken, one at a time. A wake-up during a drain
+    makes it look again before it ends (see ``begin_round`` and ``woken_meanwhile``)."""
+
+    failure_message = "background drain failed"
+
+    def __init__(self, wakeup: Wakeup | None = None) -> None:
+        self._woken = asyncio.Event()
+        self._drainer: asyncio.Task[int] | None = None
+        if wakeup is not None:
+            wakeup.attach(self.wake)
+
+    async def drain(self) -> int:
+        raise NotImplementedError
+
+    def wake(self) -> None:
+        self._woken.set()
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.ensure_future(self._drain_logged())
+
+    async def idle(self) -> None:
+        """Waits until the current drain (if any) has nothing left to do."""
+        while self._drainer is not None and not self._drainer.done():
+            await asyncio.wait([self._drainer])
+
+    async def stop(self) -> None:
+        if self._drainer is not None and not self._drainer.done():
+            self._drainer.cancel()
+            await asyncio.gather(self._drainer, return_exceptions=True)
+        self._drainer = None
+
+    async def sweep(self) -> None:
+        """Periodic: drains whatever is due (retries whose time came, wake-ups that were lost)."""
+        self.wake()
+        await self.idle()
+
+    def begin_round(self) -> None:
+        """Called by ``drain`` before it reads the next work."""
+        self._woken.clear()
+
+    @property
+    def woken_meanwhile(self) -> bool:
+        """Whether a wake-up came since the round began: read again before ending."""
+        return self._woken.is_set()
+
+    async def _drain_logged(self) -> int:
+        try:
+            return await self.drain()
+        except Exception:
+            log.exception(self.failure_message)
+            return 0

@@ -18,6 +18,7 @@ from dataclasses import replace
 from domain.errors import DomainError
 from domain.ports import Clock, UnitOfWork
 from domain.webhooks import WebhookDelivery, WebhookSource
+from services.shared.concurrency import BackgroundDrain, Wakeup
 from services.webhooks.handler import WebhookHandler
 
 log = logging.getLogger("mcc.webhooks")
@@ -26,19 +27,12 @@ MAX_ATTEMPTS = 8
 """With the sweep every 30 s a delivery is retried for a few minutes; polling covers the rest."""
 
 
-class InboxWakeup:
-    """Wakes the drain after a delivery is stored; the drain attaches itself when it is built,
-    so the edge does not depend on the background work (and works without it)."""
-
-    def __init__(self) -> None:
-        self._wake: Callable[[], None] | None = None
-
-    def attach(self, wake: Callable[[], None]) -> None:
-        self._wake = wake
+class InboxWakeup(Wakeup):
+    """Wakes the drain after a delivery is stored, so the edge does not depend on the background
+    work (and works without it)."""
 
     def delivery_stored(self) -> None:
-        if self._wake is not None:
-            self._wake()
+        self.wake()
 
 
 class WebhookIntake:
@@ -56,7 +50,9 @@ class WebhookIntake:
         return new
 
 
-class InboxDrain:
+class InboxDrain(BackgroundDrain):
+    failure_message = "webhook inbox drain failed"
+
     def __init__(
         self,
         unit_of_work: Callable[[], UnitOfWork],
@@ -68,46 +64,13 @@ class InboxDrain:
         concurrency: int = 8,
         max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
+        super().__init__(wakeup)
         self._unit_of_work = unit_of_work
         self._handler = handler
         self._clock = clock
         self._batch = batch
         self._slots = asyncio.Semaphore(concurrency)
         self._max_attempts = max_attempts
-        self._wake = asyncio.Event()
-        self._drainer: asyncio.Task[int] | None = None
-        if wakeup is not None:
-            wakeup.attach(self.wake)
-
-    # --- waking -----------------------------------------------------------------------------
-
-    def wake(self) -> None:
-        self._wake.set()
-        if self._drainer is None or self._drainer.done():
-            self._drainer = asyncio.ensure_future(self._drain_logged())
-
-    async def idle(self) -> None:
-        """Waits until the current drain (if any) has nothing left to do."""
-        while self._drainer is not None and not self._drainer.done():
-            await asyncio.wait([self._drainer])
-
-    async def stop(self) -> None:
-        if self._drainer is not None and not self._drainer.done():
-            self._drainer.cancel()
-            await asyncio.gather(self._drainer, return_exceptions=True)
-        self._drainer = None
-
-    async def sweep(self) -> None:
-        """Periodic: retries failed deliveries and takes any whose wake-up was lost."""
-        self.wake()
-        await self.idle()
-
-    async def _drain_logged(self) -> int:
-        try:
-            return await self.drain()
-        except Exception:
-            log.exception("webhook inbox drain failed")
-            return 0
 
     # --- processing -------------------------------------------------------------------------
 
@@ -119,12 +82,12 @@ class InboxDrain:
         """
         attempted: set[tuple[WebhookSource, str]] = set()
         while True:
-            self._wake.clear()
+            self.begin_round()
             async with self._unit_of_work() as uow:
                 pending = await uow.webhook_inbox.pending(limit=self._batch + len(attempted))
             fresh = [d for d in pending if (d.source, d.delivery_key) not in attempted][: self._batch]
             if not fresh:
-                if self._wake.is_set():
+                if self.woken_meanwhile:
                     continue
                 return len(attempted)
             attempted.update((d.source, d.delivery_key) for d in fresh)
