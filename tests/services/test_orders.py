@@ -690,6 +690,17 @@ async def test_the_periodic_sync_starts_one_task_per_active_shop() -> None:
     assert [(t.kind, t.shop_id, t.state) for t in tasks] == [(TaskKind.ORDER_SYNC, SHOP, TaskState.PENDING)]
 
 
+async def test_the_periodic_sync_leaves_the_shops_of_an_uninstalled_app_alone() -> None:
+    w = await world(auto_import=False)
+    async with w.uow() as uow:
+        app = await uow.apps.get(APP)
+        app.uninstall(NOW)
+        await uow.apps.update(app)
+        await uow.commit()
+    assert await w.syncs.start_for_active_shops() == 0
+    assert w.database.state.tasks == {}
+
+
 async def test_the_history_import_reserves_stock_for_orders_still_in_the_warehouse() -> None:
     w = await world(auto_import=False)
     await linked_pool(w)

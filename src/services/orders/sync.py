@@ -117,6 +117,8 @@ class OrderSyncs:
             async with self._unit_of_work() as uow:
                 apps = await uow.apps.list(page_size=SCAN_PAGE, after=after_app)
             for app in apps.items:
+                if app.uninstalled:
+                    continue  # its work stopped with the uninstall
                 after_shop: str | None = None
                 while True:
                     async with self._unit_of_work() as uow:
