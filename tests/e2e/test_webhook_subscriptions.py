@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 
 from multichannel.v1 import app_pb2, app_pb2_grpc, shop_pb2, shop_pb2_grpc
@@ -61,6 +62,44 @@ async def test_installation_and_authorization_subscribe_the_partners_to_the_edge
     assert {event: address for event, (address, *_times) in events.items()} == dict.fromkeys(
         TIKTOK_EVENT_TYPES, f"{public.http_url}/webhooks/tiktok"
     )
+
+
+async def test_a_delivery_to_the_subscribed_address_shows_in_webhook_health(public: Harness) -> None:
+    app = await _install(public)
+    shop = await _authorize(public, app)
+    await _subscribed(public)
+    shops = shop_pb2_grpc.ShopServiceStub(public.channel)
+    before = (await shops.GetShop(shop_pb2.GetShopRequest(name=shop.name))).shop.webhook_health
+    assert before.subscribed and before.events_last_hour == 0 and not before.HasField("last_event_time")
+
+    async with aiohttp.ClientSession() as http:
+        tiktok_edge = f"{public.http_url}/webhooks/tiktok"
+        async with http.post(tiktok_edge, data=b"{}", headers={"Authorization": "0"}) as reply:
+            assert reply.status == 401
+    control = public.sandbox.control
+    assert control.emit_tiktok_webhook(shop.tiktok_shop_id, 7, {"message": "expires soon"})
+    assert await control.deliver_webhooks() == 1
+
+    after = (await shops.GetShop(shop_pb2.GetShopRequest(name=shop.name))).shop.webhook_health
+    assert after.subscribed and after.events_last_hour == 1
+    assert after.HasField("last_event_time") and after.HasField("last_signature_failure_time")
+    apps = app_pb2_grpc.AppServiceStub(public.channel)
+    app_health = (await apps.GetApp(app_pb2.GetAppRequest(name=app))).app.webhook_health
+    assert app_health.subscribed and app_health.events_last_hour == 0
+    assert not app_health.HasField("last_signature_failure_time")  # the failure was TikTok's
+
+
+async def test_the_periodic_repair_restores_a_removed_subscription(public: Harness) -> None:
+    app = await _install(public)
+    await _authorize(public, app)
+    await _subscribed(public)
+    store = public.sandbox.control.shopline.store(public.sandbox.shopline_handle)
+    store.webhooks.clear()  # e.g. SHOPLINE deleted them after repeated failures
+
+    report = await public.container.jobs.webhook_subscriptions().repair_all()
+
+    assert (report.apps_checked, report.shops_checked, report.changed) == (1, 1, len(SHOPLINE_TOPICS))
+    assert {hook["topic"] for hook in store.webhooks.values()} == set(SHOPLINE_TOPICS)
 
 
 async def test_without_a_public_url_nothing_is_subscribed(harness: Harness) -> None:

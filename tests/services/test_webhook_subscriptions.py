@@ -160,7 +160,7 @@ async def test_a_reauthorized_shop_is_subscribed_again() -> None:
 
 async def test_a_partner_failure_is_logged_and_left_to_the_repair(caplog: pytest.LogCaptureFixture) -> None:
     h = Harness()
-    app_id, [first, second] = await _app_with_shops(h, 1, 2)
+    _app_id, [first, second] = await _app_with_shops(h, 1, 2)
     scheduler = SubscriptionScheduler()
     scheduler.attach(subscriptions(h))
     h.tiktok.fail_next(PartnerUnavailable(TIKTOK, "36009003", "busy"))

@@ -45,7 +45,11 @@ class AppQueries:
         async with self._unit_of_work() as uow:
             view = await _view(uow, await uow.apps.get(app_id))
             health = await webhook_health(
-                uow, WebhookSource.SHOPLINE, view.app.store_handle, self._clock.now(), self._signature_failures
+                uow,
+                WebhookSource.SHOPLINE,
+                view.app.store_handle,
+                self._clock.now(),
+                self._signature_failures,
             )
         return replace(view, webhook_health=health)
 
