@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 
 from domain.errors import InvalidSetting, InvalidStoreHandle
-from domain.events import AppSettingsChanged, RecordsEvents
+from domain.events import AppInstalled, AppSettingsChanged, RecordsEvents
 from domain.ids import AppId
 from domain.money import check_currency_code
 from domain.pricing import PriceRule
@@ -74,12 +74,14 @@ class App(RecordsEvents):
     def install(
         cls, app_id: AppId, store_handle: str, now: datetime, settings: AppSettings | None = None
     ) -> App:
-        return cls(
+        app = cls(
             app_id=app_id,
             store_handle=check_store_handle(store_handle),
             settings=settings or AppSettings(),
             created_at=now,
         )
+        app._record(AppInstalled(app_id, now))
+        return app
 
     @property
     def id(self) -> AppId:
@@ -115,6 +117,7 @@ class App(RecordsEvents):
         """The merchant completed the installation again; settings and shops stay as they are."""
         self._installed_at = now
         self._uninstalled_at = None
+        self._record(AppInstalled(self._id, now))
 
     def uninstall(self, now: datetime) -> bool:
         """The merchant removed the app from the store: its work stops, its data is kept for a

@@ -55,6 +55,14 @@ class AppSettingsChanged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class AppInstalled(DomainEvent):
+    """The merchant completed the installation: the first one or a re-installation."""
+
+    app_id: AppId
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
 class ShopAuthorized(DomainEvent):
     shop_id: ShopId
     app_id: AppId

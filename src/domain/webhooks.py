@@ -20,6 +20,18 @@ class WebhookSource(Enum):
 
 
 @dataclass(frozen=True)
+class WebhookActivity:
+    """How one account's (TikTok shop's, SHOPLINE store's) webhooks are doing."""
+
+    subscribed_at: datetime | None
+    """When a subscribe or repair last found (or left) every event subscribed; None if never."""
+    last_received_at: datetime | None
+    """The newest delivery received for the account."""
+    received_since: int
+    """Deliveries received since the time asked for."""
+
+
+@dataclass(frozen=True)
 class WebhookDelivery:
     source: WebhookSource
     delivery_key: str

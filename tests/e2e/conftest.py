@@ -7,6 +7,7 @@ Every ``harness`` test runs on SQLite and, when ``MCC_TEST_POSTGRES_URL`` is set
 from __future__ import annotations
 
 import base64
+import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -104,20 +105,33 @@ async def sandbox(sandbox_size: str) -> AsyncIterator[RunningSandbox]:
         await running.close()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @asynccontextmanager
 async def running_harness(
     database_url: str,
     sandbox: RunningSandbox,
     *,
     clock: MovableClock | None = None,
+    public: bool = False,
 ) -> AsyncIterator[Harness]:
-    """The service on an already migrated database, with a clock the test can move."""
+    """The service on an already migrated database, with a clock the test can move.
+
+    ``public``: the HTTP edge listens on a port chosen beforehand and is the public URL, so the
+    service subscribes the partners' webhooks to it."""
+    http_listen = f"127.0.0.1:{_free_port()}" if public else "127.0.0.1:0"
     environment = {
         "MCC_DATABASE_URL": database_url,
         "MCC_LISTEN": "127.0.0.1:0",
-        "MCC_HTTP_LISTEN": "127.0.0.1:0",
+        "MCC_HTTP_LISTEN": http_listen,
         "MCC_TOKEN_KEY": TEST_TOKEN_KEY,
     }
+    if public:
+        environment["MCC_PUBLIC_URL"] = f"http://{http_listen}"
     settings = apply_sandbox(load_settings(environment), sandbox, environment)
     # The sandbox on loopback takes far more than production's 10 calls a second per shop.
     settings = replace(settings, tiktok_rate_limit_qps=LOOPBACK_QPS)

@@ -70,6 +70,7 @@ class FakeState:
     store_orders: dict[tuple[AppId, ShoplineOrderId], StoreOrder] = field(default_factory=dict)
     store_orders_synced_until: dict[AppId, datetime] = field(default_factory=dict)
     webhook_inbox: dict[tuple[WebhookSource, str], WebhookDelivery] = field(default_factory=dict)
+    webhook_subscribed: dict[tuple[WebhookSource, str], datetime] = field(default_factory=dict)
 
 
 def _detached(aggregate: V) -> V:

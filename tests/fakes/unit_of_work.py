@@ -30,7 +30,7 @@ from domain.order import (
 from domain.paging import Page
 from domain.ports import CompletedRequest, ShopCounts, ShopOverview
 from domain.shop import Shop, ShopStatus
-from domain.webhooks import WebhookDelivery
+from domain.webhooks import WebhookActivity, WebhookDelivery, WebhookSource
 from tests.fakes.repositories import (
     FakeAppRepository,
     FakeOrderRepository,
@@ -261,3 +261,18 @@ class FakeWebhookInbox:
 
     async def save(self, delivery: WebhookDelivery) -> None:
         self._state().webhook_inbox[(delivery.source, delivery.delivery_key)] = delivery
+
+    async def record_subscribed(self, source: WebhookSource, account: str, at: datetime) -> None:
+        self._state().webhook_subscribed[(source, account)] = at
+
+    async def activity(self, source: WebhookSource, account: str, since: datetime) -> WebhookActivity:
+        received = [
+            d.received_at
+            for d in self._state().webhook_inbox.values()
+            if d.source is source and d.account == account
+        ]
+        return WebhookActivity(
+            subscribed_at=self._state().webhook_subscribed.get((source, account)),
+            last_received_at=max(received, default=None),
+            received_since=sum(1 for at in received if at >= since),
+        )

@@ -6,7 +6,9 @@ import pytest
 
 from domain.channel import SHOPLINE, TIKTOK, ShoplineCredentials
 from domain.errors import PartnerUnavailable, ShopNotFound
+from domain.events import AppInstalled, DomainEvent, ShopAuthorized, ShopReauthorized
 from domain.ids import AppId, ShopId
+from services.webhooks.subscribing import SubscriptionScheduler
 from services.webhooks.subscriptions import SHOPLINE_TOPICS, TIKTOK_EVENT_TYPES, WebhookSubscriptions
 from tests.services.support_auth import Harness, tiktok_shop
 
@@ -115,3 +117,74 @@ async def test_a_tiktok_failure_propagates_from_subscribe_shop() -> None:
     h.tiktok.fail_next(PartnerUnavailable(TIKTOK, "36009003", "busy"))
     with pytest.raises(PartnerUnavailable):
         await subscriptions(h).subscribe_shop(app_id, shop_id)
+
+
+# --- subscribing as a reaction to authorization and installation ---------------------------
+
+
+def _published(h: Harness, *kinds: type[DomainEvent]) -> list[DomainEvent]:
+    return [event for event in h.publisher.published if isinstance(event, kinds)]
+
+
+async def test_an_installed_app_and_an_authorized_shop_are_subscribed_in_the_background() -> None:
+    h = Harness()
+    app_id, [shop_id] = await _app_with_shops(h, 1)
+    scheduler = SubscriptionScheduler()
+    scheduler.attach(subscriptions(h))
+    assert _published(h, AppInstalled) == [AppInstalled(app_id, h.clock.now())]
+
+    await scheduler.apps_installed(_published(h, AppInstalled))
+    await scheduler.shops_authorized(_published(h, ShopAuthorized, ShopReauthorized))
+    await scheduler.idle()
+
+    assert shopline_held(h) == dict.fromkeys(SHOPLINE_TOPICS, SHOPLINE_ADDRESS)
+    assert tiktok_held(h, 1) == dict.fromkeys(TIKTOK_EVENT_TYPES, TIKTOK_ADDRESS)
+    assert _published(h, ShopAuthorized)[0].shop_id == shop_id
+
+
+async def test_a_reauthorized_shop_is_subscribed_again() -> None:
+    h = Harness()
+    app_id, [shop_id] = await _app_with_shops(h, 1)
+    tiktok_held(h, 1).clear()
+    h.publisher.published.clear()
+    await h.authorize(app_id, tiktok_shop(1), reauthorize=shop_id)
+    scheduler = SubscriptionScheduler()
+    scheduler.attach(subscriptions(h))
+
+    await scheduler.shops_authorized(_published(h, ShopAuthorized, ShopReauthorized))
+    await scheduler.idle()
+
+    assert _published(h, ShopReauthorized)
+    assert tiktok_held(h, 1) == dict.fromkeys(TIKTOK_EVENT_TYPES, TIKTOK_ADDRESS)
+
+
+async def test_a_partner_failure_is_logged_and_left_to_the_repair(caplog: pytest.LogCaptureFixture) -> None:
+    h = Harness()
+    _app_id, [first, second] = await _app_with_shops(h, 1, 2)
+    scheduler = SubscriptionScheduler()
+    scheduler.attach(subscriptions(h))
+    h.tiktok.fail_next(PartnerUnavailable(TIKTOK, "36009003", "busy"))
+
+    await scheduler.shops_authorized(_published(h, ShopAuthorized))
+    await scheduler.idle()
+
+    # one shop failed and waits for the repair; the other was subscribed all the same
+    assert sorted(len(tiktok_held(h, n)) for n in (1, 2)) == [0, len(TIKTOK_EVENT_TYPES)]
+    assert "the periodic repair tries again" in caplog.text
+    await subscriptions(h).repair_all()
+    assert tiktok_held(h, 1) == tiktok_held(h, 2) == dict.fromkeys(TIKTOK_EVENT_TYPES, TIKTOK_ADDRESS)
+    assert {first, second} == {e.shop_id for e in _published(h, ShopAuthorized)}
+
+
+async def test_nothing_is_scheduled_without_a_public_url_or_before_attaching() -> None:
+    h = Harness()
+    app_id, _ = await _app_with_shops(h, 1)
+    calls = (len(h.tiktok.calls), len(h.shopline.calls))
+    for attached in (None, subscriptions(h, None)):
+        scheduler = SubscriptionScheduler()
+        if attached is not None:
+            scheduler.attach(attached)
+        await scheduler.shops_authorized(_published(h, ShopAuthorized))
+        await scheduler.apps_installed([AppInstalled(app_id, h.clock.now())])
+        await scheduler.idle()
+    assert (len(h.tiktok.calls), len(h.shopline.calls)) == calls

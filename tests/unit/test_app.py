@@ -8,7 +8,7 @@ import pytest
 
 from domain.app import App, AppSettings, ImportScope
 from domain.errors import InvalidMoney, InvalidSetting, InvalidStoreHandle
-from domain.events import AppSettingsChanged
+from domain.events import AppInstalled, AppSettingsChanged
 from domain.ids import AppId
 from domain.pricing import PriceRule
 from tests.unit.builders import T0, at
@@ -36,6 +36,7 @@ def test_settings_validate_safety_stock_and_locations() -> None:
 
 def test_changing_settings_is_announced_only_when_something_changes() -> None:
     app = App.install(AppId("a"), "open001", T0)
+    assert app.pull_events() == [AppInstalled(AppId("a"), T0)]
     rule = PriceRule("USD", Decimal("0.1"))
     app.change_settings(AppSettings(True, ImportScope.ALL_ORDERS, 2, ("loc-1",), rule), at(hours=1))
     app.change_settings(AppSettings(True, ImportScope.ALL_ORDERS, 2, ("loc-1",), rule), at(hours=2))
@@ -62,3 +63,10 @@ def test_install_time_is_the_first_install_until_the_merchant_installs_again() -
     assert (app.created_at, app.installed_at) == (T0, at(days=3))
     stored = App(app_id=AppId("a"), store_handle="open001", settings=AppSettings(), created_at=T0)
     assert stored.installed_at == T0  # a row from before install times were kept
+
+
+def test_installing_and_installing_again_are_announced() -> None:
+    app = App.install(AppId("a"), "open001", T0)
+    app.uninstall(at(hours=1))
+    app.reinstall(at(hours=2))
+    assert app.pull_events() == [AppInstalled(AppId("a"), T0), AppInstalled(AppId("a"), at(hours=2))]

@@ -14,7 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from domain.app import App, AppSettings, ImportScope
 from domain.errors import InvalidMoney, InvalidSetting, InvalidStoreHandle
-from domain.events import AppSettingsChanged, DomainEvent
+from domain.events import AppInstalled, AppSettingsChanged, DomainEvent
 from domain.ids import AppId
 from domain.pricing import PriceRule
 from tests.unit.builders import T0
@@ -71,6 +71,7 @@ class AppMachine(RuleBasedStateMachine):
     def install(self, handle: str) -> None:
         self.app = App.install(APP, handle, T0)
         self.handle = handle
+        self.model_events = [AppInstalled(APP, T0)]
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -139,6 +140,7 @@ class AppMachine(RuleBasedStateMachine):
         now = self._now()
         self.app.reinstall(now)
         self.model_installed_at, self.model_uninstalled_at = now, None
+        self.model_events.append(AppInstalled(APP, now))
 
     @rule()
     def commit(self) -> None:

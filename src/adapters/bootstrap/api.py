@@ -47,7 +47,12 @@ class Api(containers.DeclarativeContainer):
     page_tokens = providers.Singleton(PageTokenCodec, key=providers.Callable(_page_token_key, core.settings))
 
     # --- use cases ----------------------------------------------------------------------------
-    app_queries = providers.Factory(AppQueries, unit_of_work=persistence.query_unit_of_work.provider)
+    app_queries = providers.Factory(
+        AppQueries,
+        persistence.query_unit_of_work.provider,
+        core.clock,
+        signature_failures=core.webhook_stats,
+    )
     installation = providers.Factory(
         Installation,
         persistence.unit_of_work.provider,
@@ -75,6 +80,7 @@ class Api(containers.DeclarativeContainer):
         persistence.unit_of_work.provider,
         core.clock,
         queries=persistence.query_unit_of_work.provider,
+        signature_failures=core.webhook_stats,
     )
     task_service = providers.Factory(
         TaskService, persistence.unit_of_work.provider, core.clock, persistence.task_changes, jobs.job_runner

@@ -7,7 +7,6 @@ from dependency_injector import containers, providers
 from adapters.inbound_http.app import HttpEdge, WebhookSecrets
 from adapters.inbound_http.readiness import DatabaseReadiness
 from adapters.inbound_http.server import start_http_edge
-from adapters.inbound_http.stats import WebhookStats
 from services.webhooks.inbox import WebhookIntake
 
 
@@ -17,7 +16,7 @@ class Http(containers.DeclarativeContainer):
     jobs = providers.DependenciesContainer()
     api = providers.DependenciesContainer()
 
-    webhook_stats = providers.Singleton(WebhookStats)
+    webhook_stats = core.webhook_stats
     webhook_intake = providers.Singleton(WebhookIntake, persistence.unit_of_work.provider, jobs.inbox_wakeup)
     edge = providers.Singleton(
         HttpEdge,

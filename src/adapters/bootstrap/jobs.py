@@ -32,6 +32,8 @@ from services.tasks.jobs import TaskWorker
 from services.webhooks.inbox import InboxDrain, InboxWakeup
 from services.webhooks.reactions import WebhookReactions
 from services.webhooks.shopline_events import ShoplineEventReactions
+from services.webhooks.subscribing import SubscriptionScheduler
+from services.webhooks.subscriptions import WebhookSubscriptions
 from services.webhooks.tiktok_events import TikTokEventReactions
 
 TOKEN_UPKEEP_EVERY = timedelta(minutes=10)
@@ -43,6 +45,7 @@ STOCK_PUSH_SWEEP_EVERY = timedelta(seconds=30)
 STOCK_RECONCILE_EVERY = timedelta(minutes=15)
 ON_HAND_REFRESH_EVERY = timedelta(minutes=5)
 WEBHOOK_INBOX_SWEEP_EVERY = timedelta(seconds=30)
+WEBHOOK_SUBSCRIPTION_REPAIR_EVERY = timedelta(minutes=30)
 
 
 async def _pusher_stopped_at_shutdown(pusher: StockPusher) -> AsyncIterator[StockPusher]:
@@ -67,6 +70,16 @@ async def _drain_stopped_at_shutdown(drain: InboxDrain) -> AsyncIterator[InboxDr
         yield drain
     finally:
         await drain.stop()
+
+
+async def _subscribing_on_authorization(
+    scheduler: SubscriptionScheduler, subscriptions: WebhookSubscriptions
+) -> AsyncIterator[SubscriptionScheduler]:
+    scheduler.attach(subscriptions)
+    try:
+        yield scheduler
+    finally:
+        await scheduler.stop()
 
 
 def _worker_name() -> str:
@@ -159,6 +172,12 @@ class Jobs(containers.DeclarativeContainer):
     inbox_wakeup = providers.Singleton(InboxWakeup)
     inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock, wakeup=inbox_wakeup)
     inbox_drain_lifecycle = providers.Resource(_drain_stopped_at_shutdown, inbox_drain)
+    webhook_subscriptions = providers.Singleton(
+        WebhookSubscriptions, unit_of_work, tiktok_api, shopline_api, clock, core.settings.provided.public_url
+    )
+    webhook_subscribing_lifecycle = providers.Resource(
+        _subscribing_on_authorization, persistence.webhook_subscribing, webhook_subscriptions
+    )
 
     # --- timers -------------------------------------------------------------------------------
     order_syncs = providers.Factory(OrderSyncs, unit_of_work, clock, core.id_generator, job_runner)
@@ -166,6 +185,11 @@ class Jobs(containers.DeclarativeContainer):
         PeriodicScheduler,
         providers.List(
             _every("token-upkeep", TOKEN_UPKEEP_EVERY, partners.token_upkeep.provided.run),
+            _every(
+                "webhook-subscription-repair",
+                WEBHOOK_SUBSCRIPTION_REPAIR_EVERY,
+                webhook_subscriptions.provided.repair_all,
+            ),
             _every("order-sync", ORDER_SYNC_EVERY, order_syncs.provided.start_for_active_shops),
             _every("variant-refresh", VARIANT_REFRESH_EVERY, variant_refresh.provided.refresh_all),
             _every("product-refresh", PRODUCT_REFRESH_EVERY, product_refresh.provided.refresh_all),

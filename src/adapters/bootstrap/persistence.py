@@ -14,13 +14,24 @@ from adapters.persistence.engine import create_engine, query_session_factory, se
 from adapters.persistence.sales_reports import SqlSalesReports
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.settings import Settings
-from domain.events import PoolAvailabilityChanged, PoolLinksChanged, TaskChanged
+from domain.events import (
+    AppInstalled,
+    PoolAvailabilityChanged,
+    PoolLinksChanged,
+    ShopAuthorized,
+    ShopReauthorized,
+    TaskChanged,
+)
 from services.inventory.push import PushWakeup
 from services.inventory.upkeep import LinkedPoolObserver
+from services.webhooks.subscribing import SubscriptionScheduler
 
 
 def event_reactions(
-    task_changes: InProcessTaskChangeFeed, stock_push: PushWakeup, linked_pools: LinkedPoolObserver
+    task_changes: InProcessTaskChangeFeed,
+    stock_push: PushWakeup,
+    linked_pools: LinkedPoolObserver,
+    webhook_subscribing: SubscriptionScheduler,
 ) -> ReactionTable:
     """Which in-process reaction runs on which committed domain event; add a reaction here."""
     return ReactionTable(
@@ -28,6 +39,9 @@ def event_reactions(
             TaskChanged: [task_changes.tasks_changed],
             PoolAvailabilityChanged: [stock_push.pools_changed],
             PoolLinksChanged: [stock_push.pools_changed, linked_pools.links_changed],
+            AppInstalled: [webhook_subscribing.apps_installed],
+            ShopAuthorized: [webhook_subscribing.shops_authorized],
+            ShopReauthorized: [webhook_subscribing.shops_authorized],
         }
     )
 
@@ -58,7 +72,10 @@ class Persistence(containers.DeclarativeContainer):
     task_changes = providers.Singleton(InProcessTaskChangeFeed)
     stock_push_wakeup = providers.Singleton(PushWakeup)
     linked_pool_observer = providers.Singleton(LinkedPoolObserver)
-    events = providers.Singleton(event_reactions, task_changes, stock_push_wakeup, linked_pool_observer)
+    webhook_subscribing = providers.Singleton(SubscriptionScheduler)
+    events = providers.Singleton(
+        event_reactions, task_changes, stock_push_wakeup, linked_pool_observer, webhook_subscribing
+    )
 
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)
     query_sessions = providers.Singleton(query_session_factory, engine)

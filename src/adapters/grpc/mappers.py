@@ -18,6 +18,7 @@ from multichannel.v1 import app_pb2, common_pb2, shop_pb2, task_pb2
 from services.apps.queries import AppView
 from services.shops.authorization import SkippedShop, SkipReason
 from services.shops.management import ShopView
+from services.webhooks.health import WebhookHealth
 
 _IMPORT_SCOPE_TO_PROTO = {
     ImportScope.ONLY_LINKED: app_pb2.ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED,
@@ -59,7 +60,18 @@ def app_view_to_proto(view: AppView) -> app_pb2.App:
         )
     if view.app.uninstalled:
         message.installation_state = app_pb2.INSTALLATION_STATE_UNINSTALLED
+    if view.webhook_health is not None:
+        message.webhook_health.CopyFrom(webhook_health_to_proto(view.webhook_health))
     return message
+
+
+def webhook_health_to_proto(health: WebhookHealth) -> common_pb2.WebhookHealth:
+    return common_pb2.WebhookHealth(
+        subscribed=health.subscribed,
+        last_event_time=timestamp(health.last_event_at),
+        events_last_hour=health.events_last_hour,
+        last_signature_failure_time=timestamp(health.last_signature_failure_at),
+    )
 
 
 def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:
@@ -149,7 +161,7 @@ _SKIP_REASON_TO_PROTO = {
 
 def shop_view_to_proto(view: ShopView) -> shop_pb2.Shop:
     shop = view.shop
-    return shop_pb2.Shop(
+    message = shop_pb2.Shop(
         name=shop_name(shop.app_id, shop.id),
         tiktok_shop_id=shop.tiktok_shop_id,
         display_name=str(shop.display_name),
@@ -171,6 +183,9 @@ def shop_view_to_proto(view: ShopView) -> shop_pb2.Shop:
         linked_sku_count=view.counts.linked_skus,
         sku_count=view.counts.skus,
     )
+    if view.webhook_health is not None:
+        message.webhook_health.CopyFrom(webhook_health_to_proto(view.webhook_health))
+    return message
 
 
 def shop_status_from_proto(value: int) -> ShopStatus | None:

@@ -30,6 +30,9 @@ class WebhookStats:
         stats.redelivered += 0 if new else 1
         stats.last_received_at = at
 
+    def last_signature_failure(self, source: WebhookSource) -> datetime | None:
+        return self._by_source[source].last_signature_failure_at
+
     def signature_failed(self, source: WebhookSource, at: datetime) -> None:
         stats = self._by_source[source]
         stats.signature_failures += 1

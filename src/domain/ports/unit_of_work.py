@@ -27,7 +27,7 @@ from domain.ports.repositories import (
     TaskRepository,
     TokenRepository,
 )
-from domain.webhooks import WebhookDelivery
+from domain.webhooks import WebhookActivity, WebhookDelivery, WebhookSource
 
 
 @runtime_checkable
@@ -44,6 +44,14 @@ class WebhookInbox(Protocol):
 
     async def save(self, delivery: WebhookDelivery) -> None:
         """Records a processing outcome (``WebhookDelivery.done`` / ``failed``)."""
+        ...
+
+    async def record_subscribed(self, source: WebhookSource, account: str, at: datetime) -> None:
+        """Every event of the account was found (or made) subscribed to this service at ``at``."""
+        ...
+
+    async def activity(self, source: WebhookSource, account: str, since: datetime) -> WebhookActivity:
+        """The account's subscription check and the deliveries received for it."""
         ...
 
 

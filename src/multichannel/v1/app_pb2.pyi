@@ -33,7 +33,7 @@ INSTALLATION_STATE_NEEDS_REINSTALL: InstallationState
 INSTALLATION_STATE_UNINSTALLED: InstallationState
 
 class App(_message.Message):
-    __slots__ = ("name", "store_handle", "create_time", "update_time", "settings", "installation_state", "token_expire_time", "install_time", "granted_scopes")
+    __slots__ = ("name", "store_handle", "create_time", "update_time", "settings", "installation_state", "token_expire_time", "install_time", "granted_scopes", "webhook_health")
     NAME_FIELD_NUMBER: _ClassVar[int]
     STORE_HANDLE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -43,6 +43,7 @@ class App(_message.Message):
     TOKEN_EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     INSTALL_TIME_FIELD_NUMBER: _ClassVar[int]
     GRANTED_SCOPES_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_HEALTH_FIELD_NUMBER: _ClassVar[int]
     name: str
     store_handle: str
     create_time: _timestamp_pb2.Timestamp
@@ -52,7 +53,8 @@ class App(_message.Message):
     token_expire_time: _timestamp_pb2.Timestamp
     install_time: _timestamp_pb2.Timestamp
     granted_scopes: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., store_handle: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settings: _Optional[_Union[AppSettings, _Mapping]] = ..., installation_state: _Optional[_Union[InstallationState, str]] = ..., token_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., install_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., granted_scopes: _Optional[_Iterable[str]] = ...) -> None: ...
+    webhook_health: _common_pb2.WebhookHealth
+    def __init__(self, name: _Optional[str] = ..., store_handle: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settings: _Optional[_Union[AppSettings, _Mapping]] = ..., installation_state: _Optional[_Union[InstallationState, str]] = ..., token_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., install_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., granted_scopes: _Optional[_Iterable[str]] = ..., webhook_health: _Optional[_Union[_common_pb2.WebhookHealth, _Mapping]] = ...) -> None: ...
 
 class AppSettings(_message.Message):
     __slots__ = ("auto_import_orders", "order_import_scope", "default_safety_stock", "shopline_location_ids", "default_price_rule")

@@ -25,17 +25,19 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmultichannel/v1/common.proto\x12\x0fmultichannel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\".\n\x05Money\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\"\x93\x02\n\tPriceRule\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x65nabled\x18\x02 \x01(\x08\x12\x0e\n\x06markup\x18\x03 \x01(\t\x12,\n\x0c\x66ixed_amount\x18\x04 \x01(\x0b\x32\x16.multichannel.v1.Money\x12\x15\n\rexchange_rate\x18\x05 \x01(\t\x12\x1c\n\x14target_currency_code\x18\x06 \x01(\t\x12\x30\n\x08rounding\x18\x07 \x01(\x0e\x32\x1e.multichannel.v1.PriceRounding\x12/\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tauto_sync\x18\t \x01(\x08*\x99\x01\n\rPriceRounding\x12\x1e\n\x1aPRICE_ROUNDING_UNSPECIFIED\x10\x00\x12\x1a\n\x16PRICE_ROUNDING_HALF_UP\x10\x01\x12\x1c\n\x18PRICE_ROUNDING_HALF_EVEN\x10\x02\x12\x15\n\x11PRICE_ROUNDING_UP\x10\x03\x12\x17\n\x13PRICE_ROUNDING_DOWN\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmultichannel/v1/common.proto\x12\x0fmultichannel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\".\n\x05Money\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\"\x93\x02\n\tPriceRule\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x65nabled\x18\x02 \x01(\x08\x12\x0e\n\x06markup\x18\x03 \x01(\t\x12,\n\x0c\x66ixed_amount\x18\x04 \x01(\x0b\x32\x16.multichannel.v1.Money\x12\x15\n\rexchange_rate\x18\x05 \x01(\t\x12\x1c\n\x14target_currency_code\x18\x06 \x01(\t\x12\x30\n\x08rounding\x18\x07 \x01(\x0e\x32\x1e.multichannel.v1.PriceRounding\x12/\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tauto_sync\x18\t \x01(\x08\"\xb3\x01\n\rWebhookHealth\x12\x12\n\nsubscribed\x18\x01 \x01(\x08\x12\x33\n\x0flast_event_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10\x65vents_last_hour\x18\x03 \x01(\x03\x12?\n\x1blast_signature_failure_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\x99\x01\n\rPriceRounding\x12\x1e\n\x1aPRICE_ROUNDING_UNSPECIFIED\x10\x00\x12\x1a\n\x16PRICE_ROUNDING_HALF_UP\x10\x01\x12\x1c\n\x18PRICE_ROUNDING_HALF_EVEN\x10\x02\x12\x15\n\x11PRICE_ROUNDING_UP\x10\x03\x12\x17\n\x13PRICE_ROUNDING_DOWN\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'multichannel.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PRICEROUNDING']._serialized_start=409
-  _globals['_PRICEROUNDING']._serialized_end=562
+  _globals['_PRICEROUNDING']._serialized_start=591
+  _globals['_PRICEROUNDING']._serialized_end=744
   _globals['_MONEY']._serialized_start=82
   _globals['_MONEY']._serialized_end=128
   _globals['_PRICERULE']._serialized_start=131
   _globals['_PRICERULE']._serialized_end=406
+  _globals['_WEBHOOKHEALTH']._serialized_start=409
+  _globals['_WEBHOOKHEALTH']._serialized_end=588
 # @@protoc_insertion_point(module_scope)

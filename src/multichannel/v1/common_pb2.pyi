@@ -51,3 +51,15 @@ class PriceRule(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     auto_sync: bool
     def __init__(self, name: _Optional[str] = ..., enabled: _Optional[bool] = ..., markup: _Optional[str] = ..., fixed_amount: _Optional[_Union[Money, _Mapping]] = ..., exchange_rate: _Optional[str] = ..., target_currency_code: _Optional[str] = ..., rounding: _Optional[_Union[PriceRounding, str]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., auto_sync: _Optional[bool] = ...) -> None: ...
+
+class WebhookHealth(_message.Message):
+    __slots__ = ("subscribed", "last_event_time", "events_last_hour", "last_signature_failure_time")
+    SUBSCRIBED_FIELD_NUMBER: _ClassVar[int]
+    LAST_EVENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_LAST_HOUR_FIELD_NUMBER: _ClassVar[int]
+    LAST_SIGNATURE_FAILURE_TIME_FIELD_NUMBER: _ClassVar[int]
+    subscribed: bool
+    last_event_time: _timestamp_pb2.Timestamp
+    events_last_hour: int
+    last_signature_failure_time: _timestamp_pb2.Timestamp
+    def __init__(self, subscribed: _Optional[bool] = ..., last_event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., events_last_hour: _Optional[int] = ..., last_signature_failure_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

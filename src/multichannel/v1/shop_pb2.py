@@ -24,51 +24,52 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from multichannel.v1 import common_pb2 as multichannel_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amultichannel/v1/shop.proto\x12\x0fmultichannel.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x06\n\x04Shop\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x16\n\x0etiktok_shop_id\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x18\n\x10tiktok_shop_name\x18\x04 \x01(\t\x12\'\n\x06region\x18\x05 \x01(\x0e\x32\x17.multichannel.v1.Region\x12\x30\n\x0bseller_type\x18\x06 \x01(\x0e\x32\x1b.multichannel.v1.SellerType\x12\x15\n\rcurrency_code\x18\x07 \x01(\t\x12+\n\x06status\x18\x08 \x01(\x0e\x32\x1b.multichannel.v1.ShopStatus\x12\x15\n\rstatus_reason\x18\t \x01(\t\x12<\n\x18\x61\x63\x63\x65ss_token_expire_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x11grant_expire_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rexpiring_soon\x18\x0c \x01(\x08\x12\x32\n\x0e\x61uthorize_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10reauthorize_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x16last_product_sync_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x14last_order_sync_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rproduct_count\x18\x11 \x01(\x03\x12\x13\n\x0border_count\x18\x12 \x01(\x03\x12\x18\n\x10linked_sku_count\x18\x13 \x01(\x03\x12\x11\n\tsku_count\x18\x14 \x01(\x03\x12/\n\x0bupdate_time\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x99\x01\n\x0bSkippedShop\x12\x16\n\x0etiktok_shop_id\x18\x01 \x01(\t\x12\x18\n\x10tiktok_shop_name\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x32\n\x06reason\x18\x04 \x01(\x0e\x32\".multichannel.v1.SkippedShopReason\x12\x0f\n\x07message\x18\x05 \x01(\t\"d\n\x19StartAuthorizationRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x0c\n\x04shop\x18\x04 \x01(\t\"w\n\x1aStartAuthorizationResponse\x12\x19\n\x11\x61uthorization_url\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"K\n\x1c\x43ompleteAuthorizationRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t\"\x98\x01\n\x1d\x43ompleteAuthorizationResponse\x12$\n\x05shops\x18\x01 \x03(\x0b\x32\x15.multichannel.v1.Shop\x12\x33\n\rskipped_shops\x18\x02 \x03(\x0b\x32\x1c.multichannel.v1.SkippedShop\x12\x1c\n\x14history_import_tasks\x18\x03 \x03(\t\"v\n\x10ListShopsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12+\n\x06status\x18\x04 \x01(\x0e\x32\x1b.multichannel.v1.ShopStatus\"R\n\x11ListShopsResponse\x12$\n\x05shops\x18\x01 \x03(\x0b\x32\x15.multichannel.v1.Shop\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x1e\n\x0eGetShopRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"6\n\x0fGetShopResponse\x12#\n\x04shop\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Shop\"}\n\x11UpdateShopRequest\x12#\n\x04shop\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Shop\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"9\n\x12UpdateShopResponse\x12#\n\x04shop\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Shop\"5\n\x11\x44\x65leteShopRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"\x14\n\x12\x44\x65leteShopResponse*k\n\x06Region\x12\x16\n\x12REGION_UNSPECIFIED\x10\x00\x12\r\n\tREGION_SG\x10\x01\x12\r\n\tREGION_MY\x10\x02\x12\r\n\tREGION_JP\x10\x03\x12\r\n\tREGION_GB\x10\x04\x12\r\n\tREGION_US\x10\x05*^\n\nSellerType\x12\x1b\n\x17SELLER_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11SELLER_TYPE_LOCAL\x10\x01\x12\x1c\n\x18SELLER_TYPE_CROSS_BORDER\x10\x02*\x86\x01\n\nShopStatus\x12\x1b\n\x17SHOP_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12SHOP_STATUS_ACTIVE\x10\x01\x12%\n!SHOP_STATUS_NEEDS_REAUTHORIZATION\x10\x02\x12\x1c\n\x18SHOP_STATUS_DEAUTHORIZED\x10\x03*\xc6\x01\n\x11SkippedShopReason\x12#\n\x1fSKIPPED_SHOP_REASON_UNSPECIFIED\x10\x00\x12*\n&SKIPPED_SHOP_REASON_UNSUPPORTED_REGION\x10\x01\x12-\n)SKIPPED_SHOP_REASON_LINKED_TO_ANOTHER_APP\x10\x02\x12\x31\n-SKIPPED_SHOP_REASON_NOT_THE_REAUTHORIZED_SHOP\x10\x03\x32\xc4\x04\n\x0bShopService\x12m\n\x12StartAuthorization\x12*.multichannel.v1.StartAuthorizationRequest\x1a+.multichannel.v1.StartAuthorizationResponse\x12v\n\x15\x43ompleteAuthorization\x12-.multichannel.v1.CompleteAuthorizationRequest\x1a..multichannel.v1.CompleteAuthorizationResponse\x12R\n\tListShops\x12!.multichannel.v1.ListShopsRequest\x1a\".multichannel.v1.ListShopsResponse\x12L\n\x07GetShop\x12\x1f.multichannel.v1.GetShopRequest\x1a .multichannel.v1.GetShopResponse\x12U\n\nUpdateShop\x12\".multichannel.v1.UpdateShopRequest\x1a#.multichannel.v1.UpdateShopResponse\x12U\n\nDeleteShop\x12\".multichannel.v1.DeleteShopRequest\x1a#.multichannel.v1.DeleteShopResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amultichannel/v1/shop.proto\x12\x0fmultichannel.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmultichannel/v1/common.proto\"\xc0\x06\n\x04Shop\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x16\n\x0etiktok_shop_id\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x18\n\x10tiktok_shop_name\x18\x04 \x01(\t\x12\'\n\x06region\x18\x05 \x01(\x0e\x32\x17.multichannel.v1.Region\x12\x30\n\x0bseller_type\x18\x06 \x01(\x0e\x32\x1b.multichannel.v1.SellerType\x12\x15\n\rcurrency_code\x18\x07 \x01(\t\x12+\n\x06status\x18\x08 \x01(\x0e\x32\x1b.multichannel.v1.ShopStatus\x12\x15\n\rstatus_reason\x18\t \x01(\t\x12<\n\x18\x61\x63\x63\x65ss_token_expire_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x11grant_expire_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rexpiring_soon\x18\x0c \x01(\x08\x12\x32\n\x0e\x61uthorize_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10reauthorize_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x16last_product_sync_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x14last_order_sync_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rproduct_count\x18\x11 \x01(\x03\x12\x13\n\x0border_count\x18\x12 \x01(\x03\x12\x18\n\x10linked_sku_count\x18\x13 \x01(\x03\x12\x11\n\tsku_count\x18\x14 \x01(\x03\x12/\n\x0bupdate_time\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x0ewebhook_health\x18\x16 \x01(\x0b\x32\x1e.multichannel.v1.WebhookHealth\"\x99\x01\n\x0bSkippedShop\x12\x16\n\x0etiktok_shop_id\x18\x01 \x01(\t\x12\x18\n\x10tiktok_shop_name\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x32\n\x06reason\x18\x04 \x01(\x0e\x32\".multichannel.v1.SkippedShopReason\x12\x0f\n\x07message\x18\x05 \x01(\t\"d\n\x19StartAuthorizationRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x0c\n\x04shop\x18\x04 \x01(\t\"w\n\x1aStartAuthorizationResponse\x12\x19\n\x11\x61uthorization_url\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"K\n\x1c\x43ompleteAuthorizationRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t\"\x98\x01\n\x1d\x43ompleteAuthorizationResponse\x12$\n\x05shops\x18\x01 \x03(\x0b\x32\x15.multichannel.v1.Shop\x12\x33\n\rskipped_shops\x18\x02 \x03(\x0b\x32\x1c.multichannel.v1.SkippedShop\x12\x1c\n\x14history_import_tasks\x18\x03 \x03(\t\"v\n\x10ListShopsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12+\n\x06status\x18\x04 \x01(\x0e\x32\x1b.multichannel.v1.ShopStatus\"R\n\x11ListShopsResponse\x12$\n\x05shops\x18\x01 \x03(\x0b\x32\x15.multichannel.v1.Shop\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x1e\n\x0eGetShopRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"6\n\x0fGetShopResponse\x12#\n\x04shop\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Shop\"}\n\x11UpdateShopRequest\x12#\n\x04shop\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Shop\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"9\n\x12UpdateShopResponse\x12#\n\x04shop\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Shop\"5\n\x11\x44\x65leteShopRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"\x14\n\x12\x44\x65leteShopResponse*k\n\x06Region\x12\x16\n\x12REGION_UNSPECIFIED\x10\x00\x12\r\n\tREGION_SG\x10\x01\x12\r\n\tREGION_MY\x10\x02\x12\r\n\tREGION_JP\x10\x03\x12\r\n\tREGION_GB\x10\x04\x12\r\n\tREGION_US\x10\x05*^\n\nSellerType\x12\x1b\n\x17SELLER_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11SELLER_TYPE_LOCAL\x10\x01\x12\x1c\n\x18SELLER_TYPE_CROSS_BORDER\x10\x02*\x86\x01\n\nShopStatus\x12\x1b\n\x17SHOP_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12SHOP_STATUS_ACTIVE\x10\x01\x12%\n!SHOP_STATUS_NEEDS_REAUTHORIZATION\x10\x02\x12\x1c\n\x18SHOP_STATUS_DEAUTHORIZED\x10\x03*\xc6\x01\n\x11SkippedShopReason\x12#\n\x1fSKIPPED_SHOP_REASON_UNSPECIFIED\x10\x00\x12*\n&SKIPPED_SHOP_REASON_UNSUPPORTED_REGION\x10\x01\x12-\n)SKIPPED_SHOP_REASON_LINKED_TO_ANOTHER_APP\x10\x02\x12\x31\n-SKIPPED_SHOP_REASON_NOT_THE_REAUTHORIZED_SHOP\x10\x03\x32\xc4\x04\n\x0bShopService\x12m\n\x12StartAuthorization\x12*.multichannel.v1.StartAuthorizationRequest\x1a+.multichannel.v1.StartAuthorizationResponse\x12v\n\x15\x43ompleteAuthorization\x12-.multichannel.v1.CompleteAuthorizationRequest\x1a..multichannel.v1.CompleteAuthorizationResponse\x12R\n\tListShops\x12!.multichannel.v1.ListShopsRequest\x1a\".multichannel.v1.ListShopsResponse\x12L\n\x07GetShop\x12\x1f.multichannel.v1.GetShopRequest\x1a .multichannel.v1.GetShopResponse\x12U\n\nUpdateShop\x12\".multichannel.v1.UpdateShopRequest\x1a#.multichannel.v1.UpdateShopResponse\x12U\n\nDeleteShop\x12\".multichannel.v1.DeleteShopRequest\x1a#.multichannel.v1.DeleteShopResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'multichannel.v1.shop_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REGION']._serialized_start=2059
-  _globals['_REGION']._serialized_end=2166
-  _globals['_SELLERTYPE']._serialized_start=2168
-  _globals['_SELLERTYPE']._serialized_end=2262
-  _globals['_SHOPSTATUS']._serialized_start=2265
-  _globals['_SHOPSTATUS']._serialized_end=2399
-  _globals['_SKIPPEDSHOPREASON']._serialized_start=2402
-  _globals['_SKIPPEDSHOPREASON']._serialized_end=2600
-  _globals['_SHOP']._serialized_start=115
-  _globals['_SHOP']._serialized_end=891
-  _globals['_SKIPPEDSHOP']._serialized_start=894
-  _globals['_SKIPPEDSHOP']._serialized_end=1047
-  _globals['_STARTAUTHORIZATIONREQUEST']._serialized_start=1049
-  _globals['_STARTAUTHORIZATIONREQUEST']._serialized_end=1149
-  _globals['_STARTAUTHORIZATIONRESPONSE']._serialized_start=1151
-  _globals['_STARTAUTHORIZATIONRESPONSE']._serialized_end=1270
-  _globals['_COMPLETEAUTHORIZATIONREQUEST']._serialized_start=1272
-  _globals['_COMPLETEAUTHORIZATIONREQUEST']._serialized_end=1347
-  _globals['_COMPLETEAUTHORIZATIONRESPONSE']._serialized_start=1350
-  _globals['_COMPLETEAUTHORIZATIONRESPONSE']._serialized_end=1502
-  _globals['_LISTSHOPSREQUEST']._serialized_start=1504
-  _globals['_LISTSHOPSREQUEST']._serialized_end=1622
-  _globals['_LISTSHOPSRESPONSE']._serialized_start=1624
-  _globals['_LISTSHOPSRESPONSE']._serialized_end=1706
-  _globals['_GETSHOPREQUEST']._serialized_start=1708
-  _globals['_GETSHOPREQUEST']._serialized_end=1738
-  _globals['_GETSHOPRESPONSE']._serialized_start=1740
-  _globals['_GETSHOPRESPONSE']._serialized_end=1794
-  _globals['_UPDATESHOPREQUEST']._serialized_start=1796
-  _globals['_UPDATESHOPREQUEST']._serialized_end=1921
-  _globals['_UPDATESHOPRESPONSE']._serialized_start=1923
-  _globals['_UPDATESHOPRESPONSE']._serialized_end=1980
-  _globals['_DELETESHOPREQUEST']._serialized_start=1982
-  _globals['_DELETESHOPREQUEST']._serialized_end=2035
-  _globals['_DELETESHOPRESPONSE']._serialized_start=2037
-  _globals['_DELETESHOPRESPONSE']._serialized_end=2057
-  _globals['_SHOPSERVICE']._serialized_start=2603
-  _globals['_SHOPSERVICE']._serialized_end=3183
+  _globals['_REGION']._serialized_start=2145
+  _globals['_REGION']._serialized_end=2252
+  _globals['_SELLERTYPE']._serialized_start=2254
+  _globals['_SELLERTYPE']._serialized_end=2348
+  _globals['_SHOPSTATUS']._serialized_start=2351
+  _globals['_SHOPSTATUS']._serialized_end=2485
+  _globals['_SKIPPEDSHOPREASON']._serialized_start=2488
+  _globals['_SKIPPEDSHOPREASON']._serialized_end=2686
+  _globals['_SHOP']._serialized_start=145
+  _globals['_SHOP']._serialized_end=977
+  _globals['_SKIPPEDSHOP']._serialized_start=980
+  _globals['_SKIPPEDSHOP']._serialized_end=1133
+  _globals['_STARTAUTHORIZATIONREQUEST']._serialized_start=1135
+  _globals['_STARTAUTHORIZATIONREQUEST']._serialized_end=1235
+  _globals['_STARTAUTHORIZATIONRESPONSE']._serialized_start=1237
+  _globals['_STARTAUTHORIZATIONRESPONSE']._serialized_end=1356
+  _globals['_COMPLETEAUTHORIZATIONREQUEST']._serialized_start=1358
+  _globals['_COMPLETEAUTHORIZATIONREQUEST']._serialized_end=1433
+  _globals['_COMPLETEAUTHORIZATIONRESPONSE']._serialized_start=1436
+  _globals['_COMPLETEAUTHORIZATIONRESPONSE']._serialized_end=1588
+  _globals['_LISTSHOPSREQUEST']._serialized_start=1590
+  _globals['_LISTSHOPSREQUEST']._serialized_end=1708
+  _globals['_LISTSHOPSRESPONSE']._serialized_start=1710
+  _globals['_LISTSHOPSRESPONSE']._serialized_end=1792
+  _globals['_GETSHOPREQUEST']._serialized_start=1794
+  _globals['_GETSHOPREQUEST']._serialized_end=1824
+  _globals['_GETSHOPRESPONSE']._serialized_start=1826
+  _globals['_GETSHOPRESPONSE']._serialized_end=1880
+  _globals['_UPDATESHOPREQUEST']._serialized_start=1882
+  _globals['_UPDATESHOPREQUEST']._serialized_end=2007
+  _globals['_UPDATESHOPRESPONSE']._serialized_start=2009
+  _globals['_UPDATESHOPRESPONSE']._serialized_end=2066
+  _globals['_DELETESHOPREQUEST']._serialized_start=2068
+  _globals['_DELETESHOPREQUEST']._serialized_end=2121
+  _globals['_DELETESHOPRESPONSE']._serialized_start=2123
+  _globals['_DELETESHOPRESPONSE']._serialized_end=2143
+  _globals['_SHOPSERVICE']._serialized_start=2689
+  _globals['_SHOPSERVICE']._serialized_end=3269
 # @@protoc_insertion_point(module_scope)

@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from multichannel.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -58,7 +59,7 @@ SKIPPED_SHOP_REASON_LINKED_TO_ANOTHER_APP: SkippedShopReason
 SKIPPED_SHOP_REASON_NOT_THE_REAUTHORIZED_SHOP: SkippedShopReason
 
 class Shop(_message.Message):
-    __slots__ = ("name", "tiktok_shop_id", "display_name", "tiktok_shop_name", "region", "seller_type", "currency_code", "status", "status_reason", "access_token_expire_time", "grant_expire_time", "expiring_soon", "authorize_time", "reauthorize_time", "last_product_sync_time", "last_order_sync_time", "product_count", "order_count", "linked_sku_count", "sku_count", "update_time")
+    __slots__ = ("name", "tiktok_shop_id", "display_name", "tiktok_shop_name", "region", "seller_type", "currency_code", "status", "status_reason", "access_token_expire_time", "grant_expire_time", "expiring_soon", "authorize_time", "reauthorize_time", "last_product_sync_time", "last_order_sync_time", "product_count", "order_count", "linked_sku_count", "sku_count", "update_time", "webhook_health")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIKTOK_SHOP_ID_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -80,6 +81,7 @@ class Shop(_message.Message):
     LINKED_SKU_COUNT_FIELD_NUMBER: _ClassVar[int]
     SKU_COUNT_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_HEALTH_FIELD_NUMBER: _ClassVar[int]
     name: str
     tiktok_shop_id: str
     display_name: str
@@ -101,7 +103,8 @@ class Shop(_message.Message):
     linked_sku_count: int
     sku_count: int
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., tiktok_shop_id: _Optional[str] = ..., display_name: _Optional[str] = ..., tiktok_shop_name: _Optional[str] = ..., region: _Optional[_Union[Region, str]] = ..., seller_type: _Optional[_Union[SellerType, str]] = ..., currency_code: _Optional[str] = ..., status: _Optional[_Union[ShopStatus, str]] = ..., status_reason: _Optional[str] = ..., access_token_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., grant_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiring_soon: _Optional[bool] = ..., authorize_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reauthorize_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_product_sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_order_sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., product_count: _Optional[int] = ..., order_count: _Optional[int] = ..., linked_sku_count: _Optional[int] = ..., sku_count: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    webhook_health: _common_pb2.WebhookHealth
+    def __init__(self, name: _Optional[str] = ..., tiktok_shop_id: _Optional[str] = ..., display_name: _Optional[str] = ..., tiktok_shop_name: _Optional[str] = ..., region: _Optional[_Union[Region, str]] = ..., seller_type: _Optional[_Union[SellerType, str]] = ..., currency_code: _Optional[str] = ..., status: _Optional[_Union[ShopStatus, str]] = ..., status_reason: _Optional[str] = ..., access_token_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., grant_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiring_soon: _Optional[bool] = ..., authorize_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reauthorize_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_product_sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_order_sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., product_count: _Optional[int] = ..., order_count: _Optional[int] = ..., linked_sku_count: _Optional[int] = ..., sku_count: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., webhook_health: _Optional[_Union[_common_pb2.WebhookHealth, _Mapping]] = ...) -> None: ...
 
 class SkippedShop(_message.Message):
     __slots__ = ("tiktok_shop_id", "tiktok_shop_name", "region_code", "reason", "message")

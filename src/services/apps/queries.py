@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.app import App
 from domain.errors import TokenNotFound
 from domain.ids import AppId
 from domain.paging import Page
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
+from domain.webhooks import WebhookSource
+from services.webhooks.health import SignatureFailures, WebhookHealth, webhook_health
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class AppView:
     app: App
     token_expires_at: datetime | None
     token_revoked: bool
+    webhook_health: WebhookHealth | None = None
+    """Read by ``get_app`` only."""
 
     @property
     def installed(self) -> bool:
@@ -27,12 +31,27 @@ class AppView:
 
 
 class AppQueries:
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork]) -> None:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        signature_failures: SignatureFailures | None = None,
+    ) -> None:
         self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._signature_failures = signature_failures
 
     async def get_app(self, app_id: AppId) -> AppView:
         async with self._unit_of_work() as uow:
-            return await _view(uow, await uow.apps.get(app_id))
+            view = await _view(uow, await uow.apps.get(app_id))
+            health = await webhook_health(
+                uow,
+                WebhookSource.SHOPLINE,
+                view.app.store_handle,
+                self._clock.now(),
+                self._signature_failures,
+            )
+        return replace(view, webhook_health=health)
 
     async def list_apps(
         self, *, page_size: int, after: str | None, store_handle: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.authorization import ShopLinking
@@ -14,8 +14,10 @@ from domain.ports import Clock, ShopCounts, ShopOverview, UnitOfWork
 from domain.shop import DisplayName, Shop, ShopStatus
 from domain.task import Task
 from domain.tokens import TikTokToken, TokenState
+from domain.webhooks import WebhookSource
 from services.shared.requests import ClientRequest
 from services.shared.update_mask import masked_fields
+from services.webhooks.health import SignatureFailures, WebhookHealth, webhook_health
 
 PAGE_SIZE_FOR_SCANS = 100
 DELETE_SHOP = "DeleteShop"
@@ -45,6 +47,8 @@ class ShopView:
     token_state: TokenState | None
     expiring_soon: bool
     counts: ShopCounts
+    webhook_health: WebhookHealth | None = None
+    """Read by ``get_shop`` only."""
 
     @classmethod
     def of(cls, overview: ShopOverview, now: datetime) -> ShopView:
@@ -133,11 +137,13 @@ class ShopManagement:
         unit_of_work: Callable[[], UnitOfWork],
         clock: Clock,
         queries: Callable[[], UnitOfWork] | None = None,
+        signature_failures: SignatureFailures | None = None,
     ) -> None:
         """``queries`` opens the read-only units of work of ``list_shops`` and ``get_shop``."""
         self._unit_of_work = unit_of_work
         self._queries = queries or unit_of_work
         self._clock = clock
+        self._signature_failures = signature_failures
 
     async def list_shops(
         self, app_id: AppId, *, page_size: int, after: str | None, status: ShopStatus | None = None
@@ -155,9 +161,12 @@ class ShopManagement:
                 overview = await uow.shop_overviews.get(shop_id)
             except ShopNotFound:
                 overview = None
-        if overview is None or overview.shop.app_id != app_id:
-            raise ShopNotFound(f"apps/{app_id}/shops/{shop_id}")
-        return ShopView.of(overview, now)
+            if overview is None or overview.shop.app_id != app_id:
+                raise ShopNotFound(f"apps/{app_id}/shops/{shop_id}")
+            health = await webhook_health(
+                uow, WebhookSource.TIKTOK, overview.shop.tiktok_shop_id, now, self._signature_failures
+            )
+        return replace(ShopView.of(overview, now), webhook_health=health)
 
     async def update_shop(
         self,

@@ -19,6 +19,7 @@ from domain.ids import AppId, ShopId
 from domain.ports import Clock, ShoplineApi, TikTokChannelApi, UnitOfWork
 from domain.shop import ShopStatus
 from domain.webhook_subscriptions import WebhookSubscription
+from domain.webhooks import WebhookSource
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class WebhookSubscriptions:
         must be re-authorized first; partner failures propagate."""
         if self.tiktok_address is None:
             return 0
-        credentials = await self._shop_credentials(app_id, shop_id)
+        account, credentials = await self._shop_credentials(app_id, shop_id)
         held = {s.topic: s.address for s in await self._tiktok.webhook_subscriptions(credentials)}
         changed = 0
         for event_type in TIKTOK_EVENT_TYPES:
@@ -108,6 +109,7 @@ class WebhookSubscriptions:
                 changed += 1
         if changed:
             log.info("shop %s: %d TikTok webhook subscription(s) set", shop_id, changed)
+        await self._record_subscribed(WebhookSource.TIKTOK, account)
         return changed
 
     async def subscribe_app(self, app_id: AppId) -> int:
@@ -137,6 +139,7 @@ class WebhookSubscriptions:
             changed += 1
         if changed:
             log.info("app %s: %d SHOPLINE webhook subscription(s) set", app_id, changed)
+        await self._record_subscribed(WebhookSource.SHOPLINE, credentials.store_handle)
         return changed
 
     async def repair_all(self) -> RepairReport:
@@ -180,7 +183,13 @@ class WebhookSubscriptions:
             report.deferred += 1
             log.warning("%s: webhook subscriptions not repaired (%s); next round tries again", what, exc)
 
-    async def _shop_credentials(self, app_id: AppId, shop_id: ShopId) -> ShopCredentials:
+    async def _record_subscribed(self, source: WebhookSource, account: str) -> None:
+        async with self._unit_of_work() as uow:
+            await uow.webhook_inbox.record_subscribed(source, account, self._clock.now())
+            await uow.commit()
+
+    async def _shop_credentials(self, app_id: AppId, shop_id: ShopId) -> tuple[str, ShopCredentials]:
+        """The shop's TikTok shop id (its webhooks' account) and its credentials."""
         async with self._unit_of_work() as uow:
             shop = await uow.shops.get(shop_id)
             if shop.app_id != app_id:
@@ -188,7 +197,7 @@ class WebhookSubscriptions:
             token = await uow.tokens.get_tiktok(shop_id)
         if shop.status is not ShopStatus.ACTIVE or token.needs_reauthorization(self._clock.now()):
             raise TokenRevoked(f"apps/{app_id}/shops/{shop_id}/token", "the shop must be re-authorized")
-        return ShopCredentials(shop.cipher, token.access_token)
+        return shop.tiktok_shop_id, ShopCredentials(shop.cipher, token.access_token)
 
     async def _app_credentials(self, app_id: AppId) -> ShoplineCredentials:
         async with self._unit_of_work() as uow:

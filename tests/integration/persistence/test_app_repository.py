@@ -138,6 +138,8 @@ async def test_events_are_published_only_after_commit(engine) -> None:  # type: 
     async with SqlAlchemyUnitOfWork(sessions, Recorder()) as uow:
         await uow.apps.add(_app())
         await uow.commit()
+    assert [type(event).__name__ for event in published] == ["AppInstalled"]
+    published.clear()
     async with SqlAlchemyUnitOfWork(sessions, Recorder()) as uow:
         app = await uow.apps.get(AppId("a1"))
         app.set_auto_import(True, NOW)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from domain.webhooks import WebhookDelivery, WebhookSource
+from domain.webhooks import WebhookActivity, WebhookDelivery, WebhookSource
 from tests.integration.persistence.builders import at
 
 
@@ -90,3 +90,38 @@ async def test_concurrent_inserts_of_one_key_store_it_once(sql_backend) -> None:
     assert sorted(results) == [False] * 4 + [True]
     async with sql_backend.new_uow() as uow:
         assert len(await uow.webhook_inbox.pending(limit=10)) == 1
+
+
+# --- webhook health: an account's activity and subscription check ---------------------------
+
+
+async def test_activity_counts_an_accounts_deliveries_since_a_time_and_knows_the_newest(backend) -> None:  # type: ignore[no-untyped-def]
+    other_account = WebhookDelivery(**{**delivery("x-1", 9).__dict__, "account": "someone-else"})
+    async with backend.new_uow() as uow:
+        for added in (delivery("n-1", 1), delivery("n-2", 5), delivery("n-3", 3), other_account):
+            await uow.webhook_inbox.add(added)
+        await uow.webhook_inbox.add(delivery("s-1", 7, WebhookSource.SHOPLINE))
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        activity = await uow.webhook_inbox.activity(WebhookSource.TIKTOK, "7495540735365777507", at(3))
+    assert activity == WebhookActivity(subscribed_at=None, last_received_at=at(5), received_since=2)
+
+
+async def test_an_account_without_deliveries_has_no_activity(backend) -> None:  # type: ignore[no-untyped-def]
+    async with backend.new_uow() as uow:
+        activity = await uow.webhook_inbox.activity(WebhookSource.SHOPLINE, "open001", at(0))
+    assert activity == WebhookActivity(subscribed_at=None, last_received_at=None, received_since=0)
+
+
+async def test_the_latest_subscription_check_is_kept_per_account(backend) -> None:  # type: ignore[no-untyped-def]
+    async with backend.new_uow() as uow:
+        await uow.webhook_inbox.record_subscribed(WebhookSource.SHOPLINE, "open001", at(1))
+        await uow.webhook_inbox.record_subscribed(WebhookSource.TIKTOK, "open001", at(2))
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        await uow.webhook_inbox.record_subscribed(WebhookSource.SHOPLINE, "open001", at(4))
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        shopline = await uow.webhook_inbox.activity(WebhookSource.SHOPLINE, "open001", at(0))
+        tiktok = await uow.webhook_inbox.activity(WebhookSource.TIKTOK, "open001", at(0))
+    assert (shopline.subscribed_at, tiktok.subscribed_at) == (at(4), at(2))

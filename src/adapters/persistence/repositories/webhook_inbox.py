@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.repositories.common import upsert_insert
-from adapters.persistence.tables import webhook_inbox
-from domain.webhooks import WebhookDelivery, WebhookSource
+from adapters.persistence.tables import webhook_inbox, webhook_subscription_checks
+from domain.webhooks import WebhookActivity, WebhookDelivery, WebhookSource
 
 
 class SqlAlchemyWebhookInbox:
@@ -49,6 +50,30 @@ class SqlAlchemyWebhookInbox:
                 last_error=delivery.last_error,
             )
         )
+
+    async def record_subscribed(self, source: WebhookSource, account: str, at: datetime) -> None:
+        checks = webhook_subscription_checks
+        statement = upsert_insert(self._session, checks).values(
+            source=source.value, account=account, subscribed_at=at
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[checks.c.source, checks.c.account], set_={"subscribed_at": at}
+            )
+        )
+
+    async def activity(self, source: WebhookSource, account: str, since: datetime) -> WebhookActivity:
+        inbox, checks = webhook_inbox, webhook_subscription_checks
+        of_account = (inbox.c.source == source.value) & (inbox.c.account == account)
+        newest = select(func.max(inbox.c.received_at)).where(of_account).scalar_subquery()
+        recent = select(func.count()).where(of_account & (inbox.c.received_at >= since)).scalar_subquery()
+        subscribed = (
+            select(checks.c.subscribed_at)
+            .where((checks.c.source == source.value) & (checks.c.account == account))
+            .scalar_subquery()
+        )
+        row = (await self._session.execute(select(subscribed, newest, recent))).one()
+        return WebhookActivity(subscribed_at=row[0], last_received_at=row[1], received_since=row[2])
 
 
 def _to_row(delivery: WebhookDelivery) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from adapters.persistence.tables.inventory import (
 )
 from adapters.persistence.tables.schema import metadata
 from adapters.persistence.tables.tasks_and_requests import completed_requests, tasks
-from adapters.persistence.tables.webhooks import webhook_inbox
+from adapters.persistence.tables.webhooks import webhook_inbox, webhook_subscription_checks
 
 SHOP_OWNED_TABLES = (
     tiktok_tokens,
@@ -66,4 +66,5 @@ __all__ = [
     "tasks",
     "tiktok_tokens",
     "webhook_inbox",
+    "webhook_subscription_checks",
 ]

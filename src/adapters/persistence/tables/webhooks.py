@@ -30,4 +30,15 @@ webhook_inbox = Table(
         postgresql_where=text("processed_at IS NULL"),
         sqlite_where=text("processed_at IS NULL"),
     ),
+    # 0013_webhook_health: an account's newest deliveries, for its webhook health.
+    Index("ix_webhook_inbox_account", "source", "account", "received_at"),
+)
+
+# 0013_webhook_health: when each account's subscriptions were last found complete.
+webhook_subscription_checks = Table(
+    "webhook_subscription_checks",
+    metadata,
+    Column("source", String(16), primary_key=True),
+    Column("account", String(255), primary_key=True),
+    Column("subscribed_at", UtcDateTime, nullable=False),
 )
