@@ -20,12 +20,14 @@ from adapters.bootstrap import Container, build_container
 from adapters.lifecycle import RunningService, start_service
 from adapters.persistence.engine import create_engine
 from adapters.persistence.migrator import upgrade_to_head
-from adapters.sandbox_wiring import apply_sandbox
+from adapters.sandbox_wiring import apply_sandbox, deliver_sandbox_webhooks_to
 from adapters.settings import Settings, load_settings
 from sandbox.runner import RunningSandbox, start_sandbox
 from tests.postgres import admin_url_or_skip, throwaway_database
 
 LOOPBACK_QPS = 200.0
+# Partner retry delays in webhook tests: TikTok's 12 h becomes 43 s of sandbox clock.
+WEBHOOK_RETRY_SCALE = 0.001
 TEST_TOKEN_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
 
 
@@ -64,6 +66,13 @@ class Harness:
 @pytest.fixture
 def sandbox_size() -> str:
     return "empty"
+
+
+@pytest.fixture
+def webhooks_to_edge() -> bool:
+    """Whether the sandbox sends its webhooks to the service's HTTP edge (override to turn on);
+    the test sends them with ``sandbox.control.deliver_webhooks()``, nothing in the background."""
+    return False
 
 
 @pytest.fixture(scope="session")
@@ -110,8 +119,10 @@ async def running_harness(
     sandbox: RunningSandbox,
     *,
     clock: MovableClock | None = None,
+    webhooks_to_edge: bool = False,
 ) -> AsyncIterator[Harness]:
-    """The service on an already migrated database, with a clock the test can move."""
+    """The service on an already migrated database, with a clock the test can move; with
+    ``webhooks_to_edge`` the sandbox addresses its webhooks to the service's HTTP edge."""
     environment = {
         "MCC_DATABASE_URL": database_url,
         "MCC_LISTEN": "127.0.0.1:0",
@@ -126,6 +137,9 @@ async def running_harness(
     container.core.clock.override(providers.Object(clock))
     service = await start_service(container)
     channel = aio.insecure_channel(f"127.0.0.1:{service.port}")
+    if webhooks_to_edge:
+        deliver_sandbox_webhooks_to(sandbox, f"http://127.0.0.1:{service.http_port}")
+        sandbox.control.configure_webhooks(retry_scale=WEBHOOK_RETRY_SCALE)
     try:
         yield Harness(
             container=container,
@@ -141,6 +155,8 @@ async def running_harness(
 
 
 @pytest.fixture
-async def harness(database_url: str, sandbox: RunningSandbox) -> AsyncIterator[Harness]:
-    async with running_harness(database_url, sandbox) as running:
+async def harness(
+    database_url: str, sandbox: RunningSandbox, webhooks_to_edge: bool
+) -> AsyncIterator[Harness]:
+    async with running_harness(database_url, sandbox, webhooks_to_edge=webhooks_to_edge) as running:
         yield running
