@@ -4,19 +4,25 @@ test runs a poll itself; every step is awaited, never timed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from google.protobuf import field_mask_pb2
 from sqlalchemy import text
 
 from domain.webhooks import WebhookSource
 from multichannel.v1 import (
     app_pb2,
     app_pb2_grpc,
+    catalog_pb2,
+    common_pb2,
     inventory_pb2,
     inventory_pb2_grpc,
     shop_pb2,
     shop_pb2_grpc,
+    task_pb2,
+    task_pb2_grpc,
 )
 from sandbox.tiktok.operations import approve_cancellation
 from tests.e2e.test_catalog import Catalog, _ready
@@ -66,13 +72,33 @@ async def inbox(harness) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def
         return [dict(row) for row in rows.mappings()]
 
 
+def tick(harness, seconds: int) -> None:  # type: ignore[no-untyped-def]
+    """Both clocks move together, so what the partners stamp is never in the service's future."""
+    harness.sandbox.control.advance_clock(seconds)
+    harness.clock.advance(timedelta(seconds=seconds))
+
+
 async def stocked_pool(harness, catalog: Catalog, on_hand: int) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
     """A pool of two linked SKUs whose on-hand came in through the SHOPLINE stock webhook."""
     variant, skus = await _linked_pool(catalog)
-    harness.sandbox.control.advance_clock(2)  # SHOPLINE versions levels by the second
+    tick(harness, 2)  # SHOPLINE versions levels by the second
     harness.sandbox.control.set_shopline_inventory(catalog.handle, variant, on_hand)
     await delivered(harness)
     return variant, skus
+
+
+async def tasks_of(harness, catalog: Catalog, kind: int) -> list[task_pb2.Task]:  # type: ignore[no-untyped-def]
+    stub = task_pb2_grpc.TaskServiceStub(harness.channel)
+    listed = await stub.ListTasks(task_pb2.ListTasksRequest(parent=catalog.app, kind=kind, page_size=100))
+    return list(listed.tasks)
+
+
+async def order_sync_ran(harness, catalog: Catalog) -> None:  # type: ignore[no-untyped-def]
+    """One run of the periodic order sync, awaited to the end of every task it started."""
+    assert await harness.container.jobs.order_syncs().start_for_active_shops() >= 1
+    for task in await tasks_of(harness, catalog, task_pb2.TASK_KIND_ORDER_SYNC):
+        finished = await catalog.run(task)
+        assert finished.state == task_pb2.TASK_STATE_SUCCEEDED, finished.failure_reason
 
 
 def sale(harness, catalog: Catalog, sku_id: str, quantity: int) -> str:  # type: ignore[no-untyped-def]
@@ -134,7 +160,7 @@ async def test_deauthorization_then_reauthorization_brings_the_shop_back_with_it
     assert revoked.status == shop_pb2.SHOP_STATUS_DEAUTHORIZED
     assert revoked.status_reason
 
-    harness.sandbox.control.advance_clock(1)  # events are stamped in whole seconds
+    tick(harness, 1)  # events are stamped in whole seconds
     shops = shop_pb2_grpc.ShopServiceStub(harness.channel)
     started = await shops.StartAuthorization(
         shop_pb2.StartAuthorizationRequest(parent=catalog.app, region_code="US", shop=catalog.shop)
@@ -163,12 +189,55 @@ async def test_an_upcoming_authorization_expiry_shows_on_the_shop(harness) -> No
 async def test_a_shopline_stock_change_reaches_the_pool_and_every_linked_tiktok_sku(harness) -> None:  # type: ignore[no-untyped-def]
     catalog = await ready(harness)
     variant, skus = await stocked_pool(harness, catalog, 17)
-    harness.sandbox.control.advance_clock(2)
+    tick(harness, 2)
     harness.sandbox.control.set_shopline_inventory(catalog.handle, variant, 9)
     await delivered(harness)
     changed = await pool(harness, catalog, variant)
     assert (changed.on_hand, changed.available) == (9, 9)
     assert [_shown(catalog, sku) for sku in skus] == [9, 9]
+
+
+async def test_a_shopline_price_change_starts_a_price_sync_when_the_shop_syncs_automatically(
+    harness,
+) -> None:  # type: ignore[no-untyped-def]
+    catalog = await ready(harness)
+    variant, (sku, _other) = await stocked_pool(harness, catalog, 5)
+    await catalog.stub.UpdatePriceRule(
+        catalog_pb2.UpdatePriceRuleRequest(
+            price_rule=common_pb2.PriceRule(name=f"{catalog.shop}/priceRule", enabled=True, auto_sync=True),
+            update_mask=field_mask_pb2.FieldMask(paths=["enabled", "auto_sync"]),
+        )
+    )
+    assert await tasks_of(harness, catalog, task_pb2.TASK_KIND_PRICE_SYNC) == []
+    tick(harness, 2)
+    harness.sandbox.control.set_variant_price(catalog.handle, variant, "19.99")
+    await delivered(harness)
+    (started,) = await tasks_of(harness, catalog, task_pb2.TASK_KIND_PRICE_SYNC)
+    assert started.shop == catalog.shop
+    finished = await catalog.run(started)
+    assert finished.state == task_pb2.TASK_STATE_SUCCEEDED, finished.failure_reason
+    assert catalog.tiktok.skus[sku].sale_price == "19.99"
+
+
+async def test_customers_redact_forgets_the_buyer_of_their_store_orders(harness) -> None:  # type: ignore[no-untyped-def]
+    catalog = await ready(harness)
+    control = harness.sandbox.control
+    variant = sorted(catalog.store.variants)[0]
+    control.create_store_order(catalog.handle, [[variant, 1]], customer_id="redact-me")
+    control.create_store_order(catalog.handle, [[variant, 1]], customer_id="keep-me")
+    await delivered(harness)
+    await harness.container.jobs.store_order_sync().run()
+
+    async def buyers() -> list[str]:
+        async with harness.container.persistence.engine().connect() as conn:
+            rows = await conn.execute(text("SELECT buyer_key FROM store_orders WHERE buyer_key LIKE 'id:%'"))
+            return sorted(row[0] for row in rows)
+
+    assert {"id:redact-me", "id:keep-me"} <= set(await buyers())
+    assert control.emit_redact(catalog.handle, "customers/redact", customer_ids=["redact-me"]) == 1
+    await delivered(harness)
+    assert "id:redact-me" not in await buyers()
+    assert "id:keep-me" in await buyers()
 
 
 async def test_the_app_uninstalled_in_shopline_is_marked_uninstalled(harness) -> None:  # type: ignore[no-untyped-def]
@@ -199,7 +268,7 @@ async def test_a_hold_and_its_release_delivered_in_reverse_end_at_the_newest_sta
     control = harness.sandbox.control
     control.add_webhook_fault("hold")
     order_id = sale(harness, catalog, sold, 4)
-    control.advance_clock(1)
+    tick(harness, 1)
     buyer_cancels(harness, catalog, order_id)
     assert await delivered(harness) == 0
     assert control.release_webhooks("reverse") >= 2
@@ -222,3 +291,21 @@ async def test_an_event_for_a_shop_the_service_does_not_know_is_acknowledged_and
     (row,) = [r for r in await inbox(harness) if r["account"] == stranger]
     assert row["processed_at"] is not None
     assert (await shop(harness, catalog)).order_count == orders_before
+
+
+async def test_a_corrupted_signature_is_refused_stores_nothing_and_the_order_sync_catches_up(harness) -> None:  # type: ignore[no-untyped-def]
+    catalog = await ready(harness)
+    variant, (sold, other) = await stocked_pool(harness, catalog, 17)
+    stored_before = len(await inbox(harness))
+    harness.sandbox.control.add_webhook_fault("corrupt", count=1)
+    sale(harness, catalog, sold, 2)
+    assert await delivered(harness) == 1
+    assert harness.sandbox.control.webhook_log()["finished"][-1]["history"][-1][1] == 401
+    assert len(await inbox(harness)) == stored_before
+    assert harness.container.http.webhook_stats().of(WebhookSource.TIKTOK).signature_failures == 1
+    assert (await pool(harness, catalog, variant)).held == 0
+
+    await order_sync_ran(harness, catalog)
+    await harness.container.jobs.stock_pusher().sweep()
+    assert (await pool(harness, catalog, variant)).held == 2
+    assert _shown(catalog, other) == 15
