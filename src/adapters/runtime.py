@@ -21,7 +21,12 @@ from adapters.logging_setup import configure_logging
 from adapters.persistence.engine import create_engine, session_factory
 from adapters.persistence.migrator import ensure_migrated, upgrade_to_head
 from adapters.persistence.token_rotation import rotate
-from adapters.sandbox_wiring import sandbox_ports, start_sandbox_for, unavailable_sandbox_port
+from adapters.sandbox_wiring import (
+    deliver_sandbox_webhooks_to,
+    sandbox_ports,
+    start_sandbox_for,
+    unavailable_sandbox_port,
+)
 from adapters.settings import Settings, redact_url, require_serving_settings, require_token_key
 
 log = logging.getLogger("mcc")
@@ -55,6 +60,9 @@ async def serve(settings: Settings, *, sandbox: bool = False) -> int:
         require_serving_settings(settings)
         container = build_container(settings)
         service = await start_service(container)
+        if running_sandbox is not None:
+            edge = f"http://{_reachable(settings.http_listen, service.http_port)}"
+            deliver_sandbox_webhooks_to(running_sandbox, edge)
         _print_banner(settings, service.port, service.http_port, running_sandbox)
         await _wait_for_stop_signal()
         log.info("shutting down grace_seconds=%s", settings.shutdown_grace_seconds)
@@ -96,7 +104,8 @@ def _print_banner(settings: Settings, port: int, http_port: int, running_sandbox
     if running_sandbox is not None:
         lines.append(
             f"mcc: partner sandbox: TikTok API {running_sandbox.tiktok_api_url}, "
-            f"TikTok auth {running_sandbox.tiktok_auth_url}, SHOPLINE {running_sandbox.shopline_url()}"
+            f"TikTok auth {running_sandbox.tiktok_auth_url}, SHOPLINE {running_sandbox.shopline_url()}; "
+            "its webhooks go to the HTTP edge"
         )
     lines += [
         "Try:",

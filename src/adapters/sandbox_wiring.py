@@ -68,6 +68,17 @@ def _lookup(source: Any, path: str) -> str:
     return str(source)
 
 
+def deliver_sandbox_webhooks_to(sandbox: Any, edge_url: str) -> dict[str, Any]:
+    """Both simulators send every webhook (all TikTok events, every topic of the sandbox store) to
+    this process's HTTP edge, so a partner-side change reaches the service without a poll."""
+    configured: dict[str, Any] = sandbox.control.configure_webhooks(
+        tiktok_url=f"{edge_url}/webhooks/tiktok",
+        shopline_url=f"{edge_url}/webhooks/shopline",
+        handle=sandbox.shopline_handle,
+    )
+    return configured
+
+
 def apply_sandbox(settings: Settings, sandbox: Any, environ: Mapping[str, str]) -> Settings:
     changes = {
         field: _lookup(sandbox, attribute)

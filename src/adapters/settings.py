@@ -10,7 +10,9 @@ import base64
 import binascii
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Collection, Mapping
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +30,13 @@ DEFAULT_SHOPLINE_SCOPES = (
 )
 DEFAULT_SHOPLINE_REDIRECT_URI = "http://localhost/mcc/shopline/callback"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Webhooks carry changes as they happen; these polls only catch what a webhook missed.
+DEFAULT_ORDER_SYNC_INTERVAL = timedelta(minutes=30)
+DEFAULT_ON_HAND_REFRESH_INTERVAL = timedelta(minutes=30)
+DEFAULT_PRODUCT_REFRESH_INTERVAL = timedelta(minutes=60)
+DEFAULT_VARIANT_REFRESH_INTERVAL = timedelta(minutes=60)
+_DURATION = re.compile(r"(\d+)([smh]?)")
+_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
 
 class ConfigError(Exception):
@@ -66,6 +75,10 @@ class Settings:
     shopline_redirect_uri: str = DEFAULT_SHOPLINE_REDIRECT_URI
     job_concurrency: int = 4
     sandbox_port: int = 8701
+    order_sync_interval: timedelta = DEFAULT_ORDER_SYNC_INTERVAL
+    on_hand_refresh_interval: timedelta = DEFAULT_ON_HAND_REFRESH_INTERVAL
+    product_refresh_interval: timedelta = DEFAULT_PRODUCT_REFRESH_INTERVAL
+    variant_refresh_interval: timedelta = DEFAULT_VARIANT_REFRESH_INTERVAL
 
     def __repr__(self) -> str:
         # Secrets stay out of logs and tracebacks.
@@ -141,6 +154,24 @@ def load_settings(
         ),
         "job_concurrency": lambda: _positive_int("MCC_JOB_CONCURRENCY", get("MCC_JOB_CONCURRENCY"), 4),
         "sandbox_port": lambda: _port("MCC_SANDBOX_PORT", get("MCC_SANDBOX_PORT"), 8701),
+        "order_sync_interval": lambda: _interval(
+            "MCC_ORDER_SYNC_INTERVAL", get("MCC_ORDER_SYNC_INTERVAL"), DEFAULT_ORDER_SYNC_INTERVAL
+        ),
+        "on_hand_refresh_interval": lambda: _interval(
+            "MCC_ON_HAND_REFRESH_INTERVAL",
+            get("MCC_ON_HAND_REFRESH_INTERVAL"),
+            DEFAULT_ON_HAND_REFRESH_INTERVAL,
+        ),
+        "product_refresh_interval": lambda: _interval(
+            "MCC_PRODUCT_REFRESH_INTERVAL",
+            get("MCC_PRODUCT_REFRESH_INTERVAL"),
+            DEFAULT_PRODUCT_REFRESH_INTERVAL,
+        ),
+        "variant_refresh_interval": lambda: _interval(
+            "MCC_VARIANT_REFRESH_INTERVAL",
+            get("MCC_VARIANT_REFRESH_INTERVAL"),
+            DEFAULT_VARIANT_REFRESH_INTERVAL,
+        ),
     }
     names = readers.keys() if only is None else only
     return Settings(**{name: readers[name]() for name in names})  # type: ignore[arg-type]
@@ -208,6 +239,17 @@ def _positive_int(variable: str, value: str | None, default: int) -> int:
     if not value.isdigit() or int(value) <= 0:
         raise ConfigError(variable, "a positive whole number", value)
     return int(value)
+
+
+def _interval(variable: str, value: str | None, default: timedelta) -> timedelta:
+    """Seconds (``1800``) or one unit (``90s``, ``30m``, ``1h``); at least a second."""
+    if value is None:
+        return default
+    matched = _DURATION.fullmatch(value.lower())
+    seconds = int(matched[1]) * _DURATION_UNITS[matched[2]] if matched else 0
+    if seconds <= 0:
+        raise ConfigError(variable, "a positive duration: seconds, or a number with s, m or h (30m)", value)
+    return timedelta(seconds=seconds)
 
 
 def _http_url(variable: str, value: str) -> str:

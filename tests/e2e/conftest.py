@@ -21,12 +21,14 @@ from adapters.bootstrap import Container, build_container
 from adapters.lifecycle import RunningService, start_service
 from adapters.persistence.engine import create_engine
 from adapters.persistence.migrator import upgrade_to_head
-from adapters.sandbox_wiring import apply_sandbox
+from adapters.sandbox_wiring import apply_sandbox, deliver_sandbox_webhooks_to
 from adapters.settings import Settings, load_settings
 from sandbox.runner import RunningSandbox, start_sandbox
 from tests.postgres import admin_url_or_skip, throwaway_database
 
 LOOPBACK_QPS = 200.0
+# Partner retry delays in webhook tests: TikTok's 12 h becomes 43 s of sandbox clock.
+WEBHOOK_RETRY_SCALE = 0.001
 TEST_TOKEN_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
 
 
@@ -65,6 +67,13 @@ class Harness:
 @pytest.fixture
 def sandbox_size() -> str:
     return "empty"
+
+
+@pytest.fixture
+def webhooks_to_edge() -> bool:
+    """Whether the sandbox sends its webhooks to the service's HTTP edge (override to turn on);
+    the test sends them with ``sandbox.control.deliver_webhooks()``, nothing in the background."""
+    return False
 
 
 @pytest.fixture(scope="session")
@@ -118,11 +127,13 @@ async def running_harness(
     *,
     clock: MovableClock | None = None,
     public: bool = False,
+    webhooks_to_edge: bool = False,
 ) -> AsyncIterator[Harness]:
     """The service on an already migrated database, with a clock the test can move.
 
     ``public``: the HTTP edge listens on a port chosen beforehand and is the public URL, so the
-    service subscribes the partners' webhooks to it."""
+    service subscribes the partners' webhooks to it. ``webhooks_to_edge``: the sandbox addresses
+    its webhooks to the service's HTTP edge."""
     http_listen = f"127.0.0.1:{_free_port()}" if public else "127.0.0.1:0"
     environment = {
         "MCC_DATABASE_URL": database_url,
@@ -140,6 +151,9 @@ async def running_harness(
     container.core.clock.override(providers.Object(clock))
     service = await start_service(container)
     channel = aio.insecure_channel(f"127.0.0.1:{service.port}")
+    if webhooks_to_edge:
+        deliver_sandbox_webhooks_to(sandbox, f"http://127.0.0.1:{service.http_port}")
+        sandbox.control.configure_webhooks(retry_scale=WEBHOOK_RETRY_SCALE)
     try:
         yield Harness(
             container=container,
@@ -155,6 +169,8 @@ async def running_harness(
 
 
 @pytest.fixture
-async def harness(database_url: str, sandbox: RunningSandbox) -> AsyncIterator[Harness]:
-    async with running_harness(database_url, sandbox) as running:
+async def harness(
+    database_url: str, sandbox: RunningSandbox, webhooks_to_edge: bool
+) -> AsyncIterator[Harness]:
+    async with running_harness(database_url, sandbox, webhooks_to_edge=webhooks_to_edge) as running:
         yield running

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 import signal
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import grpc
@@ -110,6 +113,44 @@ def test_sandbox_flag_starts_the_simulators(tmp_path: Path) -> None:
     assert "partner sandbox: TikTok API http://127.0.0.1:" in out
     assert "sandbox-tiktok-app-secret" not in out + err
     assert PARTNER_ENV["MCC_TOKEN_KEY"] not in out + err
+
+
+def _banner_addresses(server: subprocess.Popen[str]) -> tuple[str, str]:
+    """The HTTP edge and the TikTok API sandbox, from the lines ``serve --sandbox`` prints."""
+    assert server.stdout is not None
+    edge = sandbox = ""
+    while not (edge and sandbox):
+        line = server.stdout.readline()
+        assert line, "the server stopped before printing its addresses"
+        if found := re.search(r"HTTP edge on (http://\S+)", line):
+            edge = found[1]
+        if found := re.search(r"TikTok API (http://[^,\s]+)", line):
+            sandbox = found[1]
+    return edge, sandbox
+
+
+def test_serve_with_the_sandbox_has_its_webhooks_delivered_to_the_http_edge(tmp_path: Path) -> None:
+    env = mcc_env(tmp_path, partners=False, MCC_TOKEN_KEY=PARTNER_ENV["MCC_TOKEN_KEY"], MCC_SANDBOX_PORT="0")
+    subprocess.run([*MCC, "migrate"], capture_output=True, env=env, timeout=60, check=True)
+    server = subprocess.Popen(
+        [*MCC, "serve", "--sandbox", "--listen", f"127.0.0.1:{free_port()}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        edge, sandbox = _banner_addresses(server)
+        asked = urllib.request.Request(f"{sandbox}/_sandbox/configure_webhooks", data=b"{}", method="POST")
+        with urllib.request.urlopen(asked, timeout=30) as reply:
+            configured = json.load(reply)["result"]
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert configured["tiktok_url"] == f"{edge}/webhooks/tiktok"
+    assert list(configured["shopline_urls"].values()) == [f"{edge}/webhooks/shopline"]
 
 
 def test_generate_key_writes_a_private_key_file_once(tmp_path: Path) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 
 import pytest
 
+from adapters.bootstrap import build_container
 from adapters.settings import ConfigError, load_settings
 
 GOOD_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
@@ -76,6 +78,10 @@ def test_a_public_url_makes_the_edge_the_shopline_redirect_unless_one_is_set() -
         ("MCC_HTTP_LISTEN", "127.0.0.1:65536", "HOST:PORT"),
         ("MCC_PUBLIC_URL", "mcc.example.com", "http:// or https://"),
         ("MCC_PUBLIC_URL", "https://mcc.example.com/?x=1", "without ? or #"),
+        ("MCC_ORDER_SYNC_INTERVAL", "0", "positive duration"),
+        ("MCC_ON_HAND_REFRESH_INTERVAL", "5 minutes", "positive duration"),
+        ("MCC_PRODUCT_REFRESH_INTERVAL", "-60", "positive duration"),
+        ("MCC_VARIANT_REFRESH_INTERVAL", "1d", "positive duration"),
     ],
 )
 def test_each_invalid_variable_gives_one_line_naming_it(variable: str, value: str, expected: str) -> None:
@@ -132,3 +138,36 @@ def test_only_the_named_settings_are_read_and_the_rest_keep_their_defaults() -> 
     assert settings.listen == "127.0.0.1:50051"
     assert settings.token_key is None
     assert load_settings(environ, only=()) == load_settings({})
+
+
+def test_the_safety_net_polls_run_every_half_hour_or_hour_unless_set() -> None:
+    defaults = load_settings({})
+    assert (
+        defaults.order_sync_interval,
+        defaults.on_hand_refresh_interval,
+        defaults.product_refresh_interval,
+        defaults.variant_refresh_interval,
+    ) == (timedelta(minutes=30), timedelta(minutes=30), timedelta(hours=1), timedelta(hours=1))
+    chosen = load_settings(
+        {
+            "MCC_ORDER_SYNC_INTERVAL": "600",
+            "MCC_ON_HAND_REFRESH_INTERVAL": "90s",
+            "MCC_PRODUCT_REFRESH_INTERVAL": "2h",
+            "MCC_VARIANT_REFRESH_INTERVAL": "45M",
+        }
+    )
+    assert (
+        chosen.order_sync_interval,
+        chosen.on_hand_refresh_interval,
+        chosen.product_refresh_interval,
+        chosen.variant_refresh_interval,
+    ) == (timedelta(minutes=10), timedelta(seconds=90), timedelta(hours=2), timedelta(minutes=45))
+
+
+def test_the_scheduler_runs_the_polls_at_the_configured_intervals() -> None:
+    settings = load_settings({"MCC_ORDER_SYNC_INTERVAL": "7m", "MCC_ON_HAND_REFRESH_INTERVAL": "11m"})
+    scheduler = build_container(settings).jobs.periodic_jobs()
+    every = {job.name: job.every for job in scheduler.jobs}
+    assert every["order-sync"] == timedelta(minutes=7)
+    assert every["on-hand-refresh"] == timedelta(minutes=11)
+    assert every["product-refresh"] == every["variant-refresh"] == timedelta(hours=1)

@@ -37,13 +37,9 @@ from services.webhooks.subscriptions import WebhookSubscriptions
 from services.webhooks.tiktok_events import TikTokEventReactions
 
 TOKEN_UPKEEP_EVERY = timedelta(minutes=10)
-ORDER_SYNC_EVERY = timedelta(minutes=5)
 STORE_ORDER_SYNC_EVERY = timedelta(minutes=5)
-VARIANT_REFRESH_EVERY = timedelta(minutes=15)
-PRODUCT_REFRESH_EVERY = timedelta(minutes=15)
 STOCK_PUSH_SWEEP_EVERY = timedelta(seconds=30)
 STOCK_RECONCILE_EVERY = timedelta(minutes=15)
-ON_HAND_REFRESH_EVERY = timedelta(minutes=5)
 WEBHOOK_INBOX_SWEEP_EVERY = timedelta(seconds=30)
 WEBHOOK_SUBSCRIPTION_REPAIR_EVERY = timedelta(minutes=30)
 
@@ -86,7 +82,9 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{secrets.token_hex(4)}"
 
 
-def _every(name: str, interval: timedelta, run: providers.Provider[object]) -> providers.Factory[PeriodicJob]:
+def _every(
+    name: str, interval: timedelta | providers.Provider[timedelta], run: providers.Provider[object]
+) -> providers.Factory[PeriodicJob]:
     return providers.Factory(PeriodicJob, name, interval, run)
 
 
@@ -180,6 +178,8 @@ class Jobs(containers.DeclarativeContainer):
     )
 
     # --- timers -------------------------------------------------------------------------------
+    # The polls webhooks now cover run at the operator's (longer) intervals: they are the safety net.
+    settings = core.settings
     order_syncs = providers.Factory(OrderSyncs, unit_of_work, clock, core.id_generator, job_runner)
     periodic_jobs = providers.Singleton(
         PeriodicScheduler,
@@ -190,12 +190,26 @@ class Jobs(containers.DeclarativeContainer):
                 WEBHOOK_SUBSCRIPTION_REPAIR_EVERY,
                 webhook_subscriptions.provided.repair_all,
             ),
-            _every("order-sync", ORDER_SYNC_EVERY, order_syncs.provided.start_for_active_shops),
-            _every("variant-refresh", VARIANT_REFRESH_EVERY, variant_refresh.provided.refresh_all),
-            _every("product-refresh", PRODUCT_REFRESH_EVERY, product_refresh.provided.refresh_all),
+            _every(
+                "order-sync",
+                settings.provided.order_sync_interval,
+                order_syncs.provided.start_for_active_shops,
+            ),
+            _every(
+                "variant-refresh",
+                settings.provided.variant_refresh_interval,
+                variant_refresh.provided.refresh_all,
+            ),
+            _every(
+                "product-refresh",
+                settings.provided.product_refresh_interval,
+                product_refresh.provided.refresh_all,
+            ),
             _every("stock-push-sweep", STOCK_PUSH_SWEEP_EVERY, stock_pusher.provided.sweep),
             _every("stock-reconcile", STOCK_RECONCILE_EVERY, stock_reconciliation.provided.run),
-            _every("on-hand-refresh", ON_HAND_REFRESH_EVERY, on_hand_refresh.provided.run),
+            _every(
+                "on-hand-refresh", settings.provided.on_hand_refresh_interval, on_hand_refresh.provided.run
+            ),
             _every("store-order-sync", STORE_ORDER_SYNC_EVERY, store_order_sync.provided.run),
             _every("webhook-inbox-sweep", WEBHOOK_INBOX_SWEEP_EVERY, inbox_drain.provided.sweep),
         ),

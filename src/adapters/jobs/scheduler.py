@@ -40,6 +40,10 @@ class PeriodicScheduler:
         self._run_at_start = run_at_start
         self._tasks: list[asyncio.Task[None]] = []
 
+    @property
+    def jobs(self) -> tuple[PeriodicJob, ...]:
+        return tuple(self._jobs)
+
     async def start(self) -> None:
         self._tasks = [
             asyncio.create_task(self._repeat(job), name=f"periodic:{job.name}") for job in self._jobs
