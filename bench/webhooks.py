@@ -60,20 +60,23 @@ def _p50_p99(values: list[float]) -> dict[str, float]:
 
 def measure(skus: int, burst: int, database: str, rounds: int) -> dict[str, Any]:
     products = math.ceil(skus * 1.25 / SKUS_PER_PRODUCT)  # a margin for products TikTok froze
-    with sandbox_process(products, SKUS_PER_PRODUCT, 1) as sandbox, throwaway_database(database) as url:
-        with bare_server() as bare_url:
-            child = run_child(
-                "bench.webhooks",
-                [
-                    "--child",
-                    f"--sandbox={json.dumps(sandbox)}",
-                    f"--database-url={url}",
-                    f"--skus={skus}",
-                    f"--burst={burst}",
-                    f"--rounds={rounds}",
-                    f"--bare-url={bare_url}",
-                ],
-            )
+    with (
+        sandbox_process(products, SKUS_PER_PRODUCT, 1) as sandbox,
+        throwaway_database(database) as url,
+        bare_server() as bare_url,
+    ):
+        child = run_child(
+            "bench.webhooks",
+            [
+                "--child",
+                f"--sandbox={json.dumps(sandbox)}",
+                f"--database-url={url}",
+                f"--skus={skus}",
+                f"--burst={burst}",
+                f"--rounds={rounds}",
+                f"--bare-url={bare_url}",
+            ],
+        )
     f = child.figures
     stock, direct = _p50_p99(f["stock"]), _p50_p99(f["direct"])
     pushed, imported = _p50_p99(f["order_to_pushed"]), _p50_p99(f["order_to_imported"])
