@@ -52,7 +52,13 @@ def _count_the_reactions(container: Any) -> Any:
 
 
 async def child(
-    sandbox: dict[str, Any], database_url: str, skus: int, burst: int, rounds: int, bare_url: str
+    sandbox: dict[str, Any],
+    database_url: str,
+    skus: int,
+    burst: int,
+    rounds: int,
+    bare_url: str,
+    rate_limit: float = 0.0,
 ) -> dict[str, Any]:
     import httpx
 
@@ -61,7 +67,11 @@ async def child(
     from adapters.persistence.engine import create_engine
     from adapters.persistence.migrator import upgrade_to_head
 
-    settings = sandbox_settings(sandbox, database_url).with_overrides(http_listen="127.0.0.1:0")
+    # As in stock propagation: the client's own limit off unless asked for (at the default 10
+    # calls per second, 1,000 SKUs alone take 33 s), the sandbox's raised out of the way.
+    settings = sandbox_settings(sandbox, database_url).with_overrides(
+        http_listen="127.0.0.1:0", tiktok_rate_limit_qps=rate_limit
+    )
     engine = create_engine(settings.database_url)
     await upgrade_to_head(engine)
     await engine.dispose()

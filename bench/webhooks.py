@@ -58,7 +58,7 @@ def _p50_p99(values: list[float]) -> dict[str, float]:
     return {"p50": round(statistics.median(values), 3), "p99": round(percentile(values, 0.99), 3)}
 
 
-def measure(skus: int, burst: int, database: str, rounds: int) -> dict[str, Any]:
+def measure(skus: int, burst: int, database: str, rounds: int, rate_limit: float) -> dict[str, Any]:
     products = math.ceil(skus * 1.25 / SKUS_PER_PRODUCT)  # a margin for products TikTok froze
     with (
         sandbox_process(products, SKUS_PER_PRODUCT, 1) as sandbox,
@@ -75,6 +75,7 @@ def measure(skus: int, burst: int, database: str, rounds: int) -> dict[str, Any]
                 f"--burst={burst}",
                 f"--rounds={rounds}",
                 f"--bare-url={bare_url}",
+                f"--rate-limit={rate_limit}",
             ],
         )
     f = child.figures
@@ -87,6 +88,7 @@ def measure(skus: int, burst: int, database: str, rounds: int) -> dict[str, Any]
         "database": database,
         "linked_skus": f["linked_skus"],
         "rounds": rounds,
+        "rate_limit_qps": rate_limit or None,
         "stock_to_last_p50_s": stock["p50"],
         "stock_to_last_p99_s": stock["p99"],
         "stock_all_shown": f["stock_all_shown"],
@@ -138,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skus", type=int, help="linked SKUs, instead of --size")
     parser.add_argument("--burst", type=int, help="deliveries in the burst, instead of --size")
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rate-limit", type=float, default=0.0, help="the client's TikTok calls per second")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sandbox", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -149,14 +152,22 @@ def main(argv: list[str] | None = None) -> int:
         from bench.webhook_service import child
 
         figures = asyncio.run(
-            child(json.loads(args.sandbox), args.database_url, skus, burst, args.rounds, args.bare_url)
+            child(
+                json.loads(args.sandbox),
+                args.database_url,
+                skus,
+                burst,
+                args.rounds,
+                args.bare_url,
+                args.rate_limit,
+            )
         )
         print(json.dumps(figures))
         return 0
     if args.database == "postgresql" and not postgres_available(postgres_admin_url()):
         print(json.dumps({"benchmark": "webhooks", "skipped": "PostgreSQL unreachable"}))
         return 0
-    print(json.dumps(measure(skus, burst, args.database, args.rounds)))
+    print(json.dumps(measure(skus, burst, args.database, args.rounds, args.rate_limit)))
     return 0
 
 
