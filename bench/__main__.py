@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.machine import describe_machine
-from bench.report import save_run, update_readme
+from bench.report import merged_with_latest, save_run, update_readme
 from bench.support import REPOSITORY
 
 BENCHMARKS: dict[str, str] = {
@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, str] = {
     "stock_propagation": "bench.stock_propagation",
     "analytics": "bench.analytics",
     "catalog": "bench.catalog",
+    "webhooks": "bench.webhooks",
 }
 
 
@@ -80,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             "machine": describe_machine(),
             "results": results,
         }
+        if args.names:  # some benchmarks only: the other rows come from the newest run of the suite
+            run = merged_with_latest(run, args.names)
         saved = save_run(run)
         update_readme(run)
         print(f"# figures saved to {saved}; the table in bench/README.md is updated", file=sys.stderr)

@@ -38,6 +38,26 @@ def save_run(run: dict[str, Any]) -> Path:
     return path
 
 
+def latest_run(suite: str) -> dict[str, Any] | None:
+    """The newest results file of the given suite (``full`` or ``quick``), with its file name."""
+    for path in sorted(RESULTS.glob("*.json"), reverse=True):
+        run: dict[str, Any] = json.loads(path.read_text())
+        if run.get("suite") == suite:
+            return run | {"file": path.name}
+    return None
+
+
+def merged_with_latest(run: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """A run of some benchmarks only, with the other benchmarks' figures from the newest run of the
+    same suite, so the table stays whole; ``merged_from`` names where those come from."""
+    earlier = latest_run(run["suite"])
+    if earlier is None:
+        return run
+    ran = set(names)
+    kept = [r for r in earlier["results"] if r.get("benchmark") not in ran]
+    return run | {"results": kept + run["results"], "merged_from": earlier["file"], "ran": sorted(ran)}
+
+
 def update_readme(run: dict[str, Any]) -> None:
     section = render(run)
     text = README.read_text() if README.exists() else "# Benchmarks\n"
@@ -57,6 +77,14 @@ def render(run: dict[str, Any]) -> str:
         START,
         f"## Latest run ({run['suite']} suite, {run['started_at']}, {run['wall_seconds']} s)",
         "",
+        *(
+            [
+                f"Only {', '.join(run['ran'])} ran then; the other rows are from `{run['merged_from']}`.",
+                "",
+            ]
+            if run.get("merged_from")
+            else []
+        ),
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
         f"{machine['os']}; Python {machine['python']}, grpcio {machine['grpcio']}, "
         f"SQLAlchemy {machine['sqlalchemy']}, SQLite {machine['sqlite']}, "
@@ -256,6 +284,66 @@ def _catalog(result: dict[str, Any]) -> list[Headline]:
     ]
 
 
+def _webhooks(result: dict[str, Any]) -> list[Headline]:
+    where = f"webhooks, {result['database']}"
+    burst = result["burst"]
+    all_200 = result["burst_statuses"] == {"200": burst} and result["burst_2x_all_200"]
+    none_lost = (
+        result["burst_inbox_rows"] == result["burst_unique_deliveries"] == result["burst_processed"]
+        and result["burst_2x_inbox_rows_match"]
+    )
+    once = result["burst_processed_twice"] == 0
+    return [
+        Headline(
+            f"{where}, {result['linked_skus']:,} linked SKUs: SHOPLINE stock webhook to the last SKU "
+            "vs the same calls sent directly",
+            f"p50 {result['stock_to_last_p50_s']} s, p99 {result['stock_to_last_p99_s']} s "
+            f"({result['rounds']} rounds)",
+            f"direct calls p50 {result['direct_to_last_p50_s']} s",
+            result["stock_ratio_to_direct"],
+            "p99 < 1 s",
+            result["stock_to_last_p99_s"] < 1 and bool(result["stock_all_shown"]),
+        ),
+        Headline(
+            f"{where}, {result['linked_skus']:,} linked SKUs: TikTok order webhook to every linked SKU's "
+            "new quantity vs one order sync run",
+            f"p50 {result['order_to_pushed_p50_s']} s, p99 {result['order_to_pushed_p99_s']} s",
+            f"order sync run p50 {result['poll_to_pushed_p50_s']} s (plus the poll interval)",
+            result["order_ratio_to_poll_run"],
+            "p99 < 2 s",
+            result["order_to_pushed_p99_s"] < 2 and bool(result["orders_all_pushed_and_imported"]),
+        ),
+        Headline(
+            f"{where}: TikTok order webhook to the SHOPLINE import (auto-import on) vs one order sync run",
+            f"p50 {result['order_to_imported_p50_s']} s, p99 {result['order_to_imported_p99_s']} s",
+            f"order sync run p50 {result['poll_to_imported_p50_s']} s (plus the poll interval)",
+            round(result["order_to_imported_p50_s"] / result["poll_to_imported_p50_s"], 2),
+            "p99 < 5 s",
+            result["order_to_imported_p99_s"] < 5 and bool(result["orders_all_pushed_and_imported"]),
+        ),
+        Headline(
+            f"{where}: burst of {burst:,} signed deliveries, time to answer all vs a bare aiohttp handler",
+            f"{result['burst_seconds']} s, answer p50 {result['burst_answer_p50_ms']:,} ms, "
+            f"p99 {result['burst_answer_p99_ms']:,} ms; {result['burst_inbox_rows']:,} inbox rows for "
+            f"{result['burst_unique_deliveries']:,} deliveries, {result['burst_processed_twice']} "
+            f"processed twice, drained in {result['burst_drain_seconds']} s",
+            f"bare {result['bare_seconds']} s, p99 {result['bare_answer_p99_ms']:,} ms",
+            result["burst_ratio_to_bare"],
+            "all 200, p99 < 1 s, none lost, none twice",
+            all_200 and result["burst_answer_p99_ms"] < 1000 and none_lost and once,
+        ),
+        Headline(
+            f"{where}: peak RSS after a burst of {2 * burst:,} / after {burst:,}",
+            f"{result['rss_after_2x_mib']} MiB (answer p99 {result['burst_2x_answer_p99_ms']:,} ms, "
+            f"drained in {result['burst_2x_drain_seconds']} s)",
+            f"{result['rss_after_1x_mib']} MiB ({result['rss_before_burst_mib']} MiB before)",
+            result["rss_ratio_2x_to_1x"],
+            "<= 1.2 (flat)",
+            _at_most(result["rss_ratio_2x_to_1x"], 1.2),
+        ),
+    ]
+
+
 def _generic(result: dict[str, Any]) -> list[Headline]:
     """A benchmark without its own renderer: every ratio it reports."""
     name = result.get("benchmark", "?")
@@ -278,4 +366,5 @@ _RENDERERS: dict[str, Callable[[dict[str, Any]], list[Headline]]] = {
     "stock_propagation": _stock_propagation,
     "analytics": _analytics,
     "catalog": _catalog,
+    "webhooks": _webhooks,
 }

@@ -186,7 +186,7 @@ async def child(
                 to_last.append(max(done))
                 per_sku.extend(done)
             pusher_calls = calls[0]
-            direct = await _direct_pushes(container, shop, linked, rounds)
+            direct = await direct_pushes(container, shop, linked, rounds)
         return {
             "linked_skus": len(linked),
             "to_last": to_last,
@@ -199,7 +199,7 @@ async def child(
         await shutdown_resources(container)
 
 
-async def _direct_pushes(container: Any, shop: Any, linked: list[Any], rounds: int) -> list[float]:
+async def direct_pushes(container: Any, shop: Any, linked: list[Any], rounds: int) -> list[float]:
     """The reference: the same ``update_inventory`` calls (a product's SKUs in one call, as many
     in flight as the pusher allows) sent straight through the TikTok client, with the warehouses
     known beforehand: no database, no on-hand read, no push rows. Seconds per round."""

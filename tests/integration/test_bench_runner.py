@@ -61,3 +61,31 @@ def test_every_registered_benchmark_has_a_full_and_a_quick_suite() -> None:
         for quick in (False, True):
             runs = module.suite(quick)
             assert runs and all(isinstance(argument, str) for run in runs for argument in run), module_name
+
+
+def test_a_run_of_some_benchmarks_keeps_the_other_rows_of_the_newest_run(
+    scratch_outputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        runner,
+        "BENCHMARKS",
+        {"echo": "tests.integration.bench_echo", "other": "tests.integration.bench_echo"},
+    )
+    earlier = {
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "suite": "full",
+        "results": [{"benchmark": "other", "ratio_to_nothing": 0.5}, {"benchmark": "echo", "stale": 1}],
+    }
+    (scratch_outputs / "results").mkdir()
+    (scratch_outputs / "results" / "20260101T000000Z.json").write_text(json.dumps(earlier))
+
+    assert runner.main(["echo"]) == 0
+
+    [saved] = [p for p in (scratch_outputs / "results").glob("*.json") if p.name != "20260101T000000Z.json"]
+    run = json.loads(saved.read_text())
+    assert run["merged_from"] == "20260101T000000Z.json" and run["ran"] == ["echo"]
+    assert [r["benchmark"] for r in run["results"]] == ["other", "echo", "echo"]
+    assert all("stale" not in r for r in run["results"])
+    readme = (scratch_outputs / "README.md").read_text()
+    assert "Only echo ran then; the other rows are from `20260101T000000Z.json`." in readme
+    assert "| other: ratio_to_nothing |" in readme

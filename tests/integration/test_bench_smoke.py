@@ -84,3 +84,13 @@ def test_catalog() -> None:
     figures = figures_of("bench.catalog", "--size=smoke", "--database=sqlite")
     assert figures["benchmark"] == "catalog" and figures["task_states"] == ["SUCCEEDED", "SUCCEEDED"]
     assert figures["shop_skus"] == 30 and figures["links_created"] > 0 and figures["prices_pushed"] > 0
+
+
+def test_webhooks_reach_the_other_channel_and_a_burst_is_stored_once() -> None:
+    figures = figures_of("bench.webhooks", "--size=smoke", "--rounds=2", "--database=sqlite")
+    assert figures["benchmark"] == "webhooks" and figures["linked_skus"] == 12
+    assert figures["stock_all_shown"] is True and figures["orders_all_pushed_and_imported"] is True
+    assert figures["burst_statuses"] == {"200": figures["burst"]} and figures["burst_2x_all_200"] is True
+    assert figures["burst_inbox_rows"] == figures["burst_unique_deliveries"] == figures["burst_processed"]
+    assert figures["burst_2x_inbox_rows_match"] is True and figures["burst_processed_twice"] == 0
+    assert figures["stock_ratio_to_direct"] > 0 and figures["burst_ratio_to_bare"] > 0
