@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -143,3 +144,38 @@ async def test_one_drain_takes_everything_pending_whatever_its_batch(batch: int)
         await world.intake.receive(delivery(f"k{minutes}", account=f"shop-{minutes}", minutes=minutes))
     assert await drain.drain() == 5
     assert sorted(world.handler.handled) == [f"k{i}" for i in range(5)]
+
+
+async def test_deliveries_arriving_together_share_one_transaction_and_each_learns_its_outcome() -> None:
+    database = FakeDatabase()
+    units: list[FakeUnitOfWork] = []
+
+    def counted() -> FakeUnitOfWork:
+        units.append(FakeUnitOfWork(database))
+        return units[-1]
+
+    intake = WebhookIntake(counted)
+    keys = [f"n-{n}" for n in range(50)] + ["n-7"]  # one redelivered within the burst
+    outcomes = await asyncio.gather(*(intake.receive(delivery(key)) for key in keys))
+
+    assert len(units) == 1 and units[0].commits == 1
+    assert outcomes == [True] * 50 + [False]
+    assert len(database.state.webhook_inbox) == 50
+
+
+async def test_a_failed_group_write_fails_every_caller_of_the_group_and_the_next_one_is_written() -> None:
+    database = FakeDatabase()
+    broken = [True]
+
+    class Unreachable(Exception):
+        pass
+
+    def flaky() -> FakeUnitOfWork:
+        if broken.pop() if broken else False:
+            raise Unreachable("database unreachable")
+        return FakeUnitOfWork(database)
+
+    intake = WebhookIntake(flaky)
+    with pytest.raises(Unreachable):
+        await intake.receive(delivery("n-1"))
+    assert await intake.receive(delivery("n-1")) is True  # the partner's redelivery is stored

@@ -23,6 +23,8 @@ from services.webhooks.handler import WebhookHandler
 
 log = logging.getLogger("mcc.webhooks")
 
+GROUP_COMMIT_MAX = 200
+"""Deliveries written in one transaction at most."""
 MAX_ATTEMPTS = 8
 """With the sweep every 30 s a delivery is retried for a few minutes; polling covers the rest."""
 
@@ -36,18 +38,49 @@ class InboxWakeup(Wakeup):
 
 
 class WebhookIntake:
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork], wakeup: InboxWakeup | None = None) -> None:
+    """Stores verified deliveries. Deliveries arriving together share one transaction (a group
+    commit): under a burst they are written at the pace of commits, not of one connection each,
+    and each caller still learns whether its own delivery was new once it is durable."""
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        wakeup: InboxWakeup | None = None,
+        *,
+        max_group: int = GROUP_COMMIT_MAX,
+    ) -> None:
         self._unit_of_work = unit_of_work
         self._wakeup = wakeup
+        self._max_group = max_group
+        self._waiting: list[tuple[WebhookDelivery, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def receive(self, delivery: WebhookDelivery) -> bool:
-        """Stores a verified delivery in one transaction; False (a no-op) for a redelivery."""
-        async with self._unit_of_work() as uow:
-            new = await uow.webhook_inbox.add(delivery)
-            await uow.commit()
-        if new and self._wakeup is not None:
-            self._wakeup.delivery_stored()
-        return new
+        """Returns once the delivery is committed; False (a no-op) for a redelivery."""
+        stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((delivery, stored))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write_groups())
+        return await asyncio.shield(stored)
+
+    async def _write_groups(self) -> None:
+        while self._waiting:
+            group = self._waiting[: self._max_group]
+            del self._waiting[: self._max_group]
+            try:
+                async with self._unit_of_work() as uow:
+                    new = [await uow.webhook_inbox.add(delivery) for delivery, _ in group]
+                    await uow.commit()
+            except Exception as error:  # the callers answer an error; the partner delivers again
+                for _, stored in group:
+                    if not stored.done():
+                        stored.set_exception(error)
+                continue
+            for (_, stored), is_new in zip(group, new, strict=True):
+                if not stored.done():
+                    stored.set_result(is_new)
+            if any(new) and self._wakeup is not None:
+                self._wakeup.delivery_stored()
 
 
 class InboxDrain(BackgroundDrain):
