@@ -8,6 +8,8 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
+from domain.ports import UnitOfWork
+
 log = logging.getLogger("mcc.background")
 
 T = TypeVar("T")
@@ -149,3 +151,55 @@ class BackgroundDrain:
         except Exception:
             log.exception(self.failure_message)
             return 0
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class GroupCommit(Generic[Item, Result]):
+    """Writes the items that callers submit together in one transaction (a group commit): under
+    load they are written at the pace of commits, not one transaction each, and each caller
+    returns once its own item is durable, with its own result. A failed group fails each of its
+    callers; the next group is written anyway."""
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        write: Callable[[UnitOfWork, list[Item]], Awaitable[list[Result]]],
+        *,
+        max_group: int,
+        after_commit: Callable[[list[Result]], None] | None = None,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._write = write
+        self._max_group = max_group
+        self._after_commit = after_commit
+        self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, item: Item) -> Result:
+        done: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write_groups())
+        return await asyncio.shield(done)
+
+    async def _write_groups(self) -> None:
+        while self._waiting:
+            group = self._waiting[: self._max_group]
+            del self._waiting[: self._max_group]
+            try:
+                async with self._unit_of_work() as uow:
+                    results = await self._write(uow, [item for item, _ in group])
+                    await uow.commit()
+            except Exception as error:
+                for _, done in group:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            for (_, done), result in zip(group, results, strict=True):
+                if not done.done():
+                    done.set_result(result)
+            if self._after_commit is not None:
+                self._after_commit(results)

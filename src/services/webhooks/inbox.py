@@ -18,7 +18,7 @@ from dataclasses import replace
 from domain.errors import DomainError
 from domain.ports import Clock, UnitOfWork
 from domain.webhooks import WebhookDelivery, WebhookSource
-from services.shared.concurrency import BackgroundDrain, Wakeup
+from services.shared.concurrency import BackgroundDrain, GroupCommit, Wakeup
 from services.webhooks.handler import WebhookHandler
 
 log = logging.getLogger("mcc.webhooks")
@@ -49,38 +49,20 @@ class WebhookIntake:
         *,
         max_group: int = GROUP_COMMIT_MAX,
     ) -> None:
-        self._unit_of_work = unit_of_work
         self._wakeup = wakeup
-        self._max_group = max_group
-        self._waiting: list[tuple[WebhookDelivery, asyncio.Future[bool]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._group = GroupCommit(unit_of_work, _add_all, max_group=max_group, after_commit=self._stored)
 
     async def receive(self, delivery: WebhookDelivery) -> bool:
         """Returns once the delivery is committed; False (a no-op) for a redelivery."""
-        stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._waiting.append((delivery, stored))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.ensure_future(self._write_groups())
-        return await asyncio.shield(stored)
+        return await self._group.submit(delivery)
 
-    async def _write_groups(self) -> None:
-        while self._waiting:
-            group = self._waiting[: self._max_group]
-            del self._waiting[: self._max_group]
-            try:
-                async with self._unit_of_work() as uow:
-                    new = [await uow.webhook_inbox.add(delivery) for delivery, _ in group]
-                    await uow.commit()
-            except Exception as error:  # the callers answer an error; the partner delivers again
-                for _, stored in group:
-                    if not stored.done():
-                        stored.set_exception(error)
-                continue
-            for (_, stored), is_new in zip(group, new, strict=True):
-                if not stored.done():
-                    stored.set_result(is_new)
-            if any(new) and self._wakeup is not None:
-                self._wakeup.delivery_stored()
+    def _stored(self, new: list[bool]) -> None:
+        if any(new) and self._wakeup is not None:
+            self._wakeup.delivery_stored()
+
+
+async def _add_all(uow: UnitOfWork, deliveries: list[WebhookDelivery]) -> list[bool]:
+    return [await uow.webhook_inbox.add(delivery) for delivery in deliveries]
 
 
 class InboxDrain(BackgroundDrain):
