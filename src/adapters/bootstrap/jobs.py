@@ -6,6 +6,7 @@ import secrets
 import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any, Protocol
 
 from dependency_injector import containers, providers
 
@@ -23,7 +24,7 @@ from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher
 from services.inventory.push_task import InventoryPushHandler
 from services.inventory.stock_effects import StockEffects
-from services.inventory.upkeep import LinkedPoolObserver, OnHandRefresh, StockReconciliation
+from services.inventory.upkeep import OnHandRefresh, StockReconciliation
 from services.orders.intake import OrderIntake
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
@@ -32,7 +33,6 @@ from services.tasks.jobs import TaskWorker
 from services.webhooks.inbox import InboxDrain, InboxWakeup
 from services.webhooks.reactions import WebhookReactions
 from services.webhooks.shopline_events import ShoplineEventReactions
-from services.webhooks.subscribing import SubscriptionScheduler
 from services.webhooks.subscriptions import WebhookSubscriptions
 from services.webhooks.tiktok_events import TikTokEventReactions
 
@@ -44,38 +44,29 @@ WEBHOOK_INBOX_SWEEP_EVERY = timedelta(seconds=30)
 WEBHOOK_SUBSCRIPTION_REPAIR_EVERY = timedelta(minutes=30)
 
 
-async def _pusher_stopped_at_shutdown(pusher: StockPusher) -> AsyncIterator[StockPusher]:
+class _Stoppable(Protocol):
+    async def stop(self) -> None: ...
+
+
+class _Attaching(_Stoppable, Protocol):
+    def attach(self, target: Any) -> None: ...
+
+
+async def _stopped_at_shutdown(worker: _Stoppable) -> AsyncIterator[_Stoppable]:
+    """A background worker the container stops when it shuts down."""
     try:
-        yield pusher
+        yield worker
     finally:
-        await pusher.stop()
+        await worker.stop()
 
 
-async def _observing_linked_pools(
-    observer: LinkedPoolObserver, refresh: OnHandRefresh
-) -> AsyncIterator[LinkedPoolObserver]:
-    observer.attach(refresh)
+async def _attached_then_stopped(worker: _Attaching, target: object) -> AsyncIterator[_Attaching]:
+    """A reaction that drives ``target``, built after the reaction table it is listed in."""
+    worker.attach(target)
     try:
-        yield observer
+        yield worker
     finally:
-        await observer.stop()
-
-
-async def _drain_stopped_at_shutdown(drain: InboxDrain) -> AsyncIterator[InboxDrain]:
-    try:
-        yield drain
-    finally:
-        await drain.stop()
-
-
-async def _subscribing_on_authorization(
-    scheduler: SubscriptionScheduler, subscriptions: WebhookSubscriptions
-) -> AsyncIterator[SubscriptionScheduler]:
-    scheduler.attach(subscriptions)
-    try:
-        yield scheduler
-    finally:
-        await scheduler.stop()
+        await worker.stop()
 
 
 def _worker_name() -> str:
@@ -116,10 +107,10 @@ class Jobs(containers.DeclarativeContainer):
         wakeup=persistence.stock_push_wakeup,
         owner=providers.Callable(_worker_name),
     )
-    stock_pusher_lifecycle = providers.Resource(_pusher_stopped_at_shutdown, stock_pusher)
+    stock_pusher_lifecycle = providers.Resource(_stopped_at_shutdown, stock_pusher)
     on_hand_refresh = providers.Singleton(OnHandRefresh, unit_of_work, on_hand_reader, clock)
     linked_pool_observer_lifecycle = providers.Resource(
-        _observing_linked_pools, persistence.linked_pool_observer, on_hand_refresh
+        _attached_then_stopped, persistence.linked_pool_observer, on_hand_refresh
     )
     stock_reconciliation = providers.Singleton(StockReconciliation, unit_of_work, tiktok_api, stock_pusher)
     inventory_push = providers.Factory(
@@ -169,12 +160,12 @@ class Jobs(containers.DeclarativeContainer):
     webhook_handler = providers.Singleton(WebhookReactions, tiktok_events, shopline_events)
     inbox_wakeup = providers.Singleton(InboxWakeup)
     inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock, wakeup=inbox_wakeup)
-    inbox_drain_lifecycle = providers.Resource(_drain_stopped_at_shutdown, inbox_drain)
+    inbox_drain_lifecycle = providers.Resource(_stopped_at_shutdown, inbox_drain)
     webhook_subscriptions = providers.Singleton(
         WebhookSubscriptions, unit_of_work, tiktok_api, shopline_api, clock, core.settings.provided.public_url
     )
     webhook_subscribing_lifecycle = providers.Resource(
-        _subscribing_on_authorization, persistence.webhook_subscribing, webhook_subscriptions
+        _attached_then_stopped, persistence.webhook_subscribing, webhook_subscriptions
     )
 
     # --- timers -------------------------------------------------------------------------------
