@@ -275,13 +275,20 @@ class InventoryPool(RecordsEvents):
         """The order was imported into SHOPLINE. The hold ends together with the on-hand
         observation that includes SHOPLINE's decrement, so the units are counted exactly once.
 
-        Without an observation (SHOPLINE's levels could not be read) the decrement is applied to
-        the on-hand held here; the next observation, which includes it, replaces the estimate."""
+        Without an observation (SHOPLINE's levels could not be read), or with one of the same
+        version as the one held (SHOPLINE versions levels by the second, so it cannot tell whether
+        the decrement is in it), the decrement is applied to the on-hand held here: counting the
+        units twice for a moment is safe, never counting them would offer them again. An older
+        observation changes nothing: the newer one held was read after the import. The next newer
+        observation replaces the estimate."""
         reservation = self.reservation(key)
         if reservation.state is ReservationState.RELEASED:
             raise ReservationAlreadyReleased(
                 f"reservations/{key}", "a released reservation cannot be committed"
             )
+        held_version = self._on_hand_version
+        fresh = observation is not None and (held_version is None or observation.version > held_version)
+        stale = observation is not None and held_version is not None and observation.version < held_version
         with self._tracking_availability():
             if reservation.state is ReservationState.HELD:
                 reservation = replace(
@@ -289,11 +296,9 @@ class InventoryPool(RecordsEvents):
                 )
                 self._reservations[key] = reservation
                 self._committed += reservation.quantity
-                if observation is None:
+                if not fresh and not stale:
                     self._on_hand = max(0, self._on_hand - reservation.quantity)
-            if observation is not None and (
-                self._on_hand_version is None or observation.version > self._on_hand_version
-            ):
+            if fresh and observation is not None:
                 self._on_hand = observation.quantity
                 self._on_hand_version = observation.version
         return reservation

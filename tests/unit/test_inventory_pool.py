@@ -131,6 +131,18 @@ def test_commit_ignores_an_observation_older_than_the_one_held() -> None:
     assert (p.on_hand, p.available) == (7, 7)
 
 
+def test_commit_with_an_observation_as_new_as_the_one_held_estimates_the_decrement() -> None:
+    """SHOPLINE versions levels by the second: a read in the same second as the one held may not
+    carry the import's decrement yet, so the units are taken off here rather than offered again."""
+    p = pool(on_hand=10)
+    p.reserve(key(), 3, T0)
+    p.observe_on_hand(OnHandObservation(10, at(hours=1)))
+    p.commit(key(), OnHandObservation(10, at(hours=1)))
+    assert (p.on_hand, p.held, p.available) == (7, 0, 7)
+    p.observe_on_hand(OnHandObservation(7, at(hours=2)))  # the next read replaces the estimate
+    assert (p.on_hand, p.available) == (7, 7)
+
+
 def test_a_reservation_beyond_availability_is_recorded_as_oversold() -> None:
     p = pool(on_hand=3, safety=1)
     p.reserve(key("o1"), 2, T0)

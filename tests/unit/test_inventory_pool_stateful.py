@@ -148,9 +148,13 @@ class InventoryPoolMachine(RuleBasedStateMachine):
             with pytest.raises(ReservationAlreadyReleased):
                 self.pool.commit(key, observation)
         else:
+            was_held = existing.state is ReservationState.HELD
+            same_version = self.version == version
             self.pool.commit(key, observation, self.now)
             self._finish_commit(existing)
-            self._observe(quantity, version)
+            if not self._observe(quantity, version) and was_held and same_version:
+                # As new as what is held: the import's decrement is estimated here.
+                self.on_hand = max(0, self.on_hand - existing.quantity)
 
     def _finish_commit(self, reservation: ModelReservation) -> None:
         if reservation.state is ReservationState.HELD:
