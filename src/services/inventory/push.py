@@ -22,7 +22,7 @@ from domain.events import PoolAvailabilityChanged, PoolLinksChanged
 from domain.ids import ChannelProductId, ChannelSkuId, PoolId, ShopId
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.stock_push import CLOSED_PRODUCT_RETRY_DELAY, PUSH_LEASE, PushResult, PushState, inventory_update
-from services.shared.concurrency import BackgroundDrain, Wakeup
+from services.shared.concurrency import BackgroundDrain, GroupCommit, Wakeup
 
 log = logging.getLogger("mcc.inventory")
 
@@ -70,6 +70,7 @@ class StockPusher(BackgroundDrain):
         the SKUs it is pushing."""
         super().__init__(wakeup)
         self._unit_of_work = unit_of_work
+        self._outcomes = GroupCommit(unit_of_work, _record_outcomes, max_group=OUTCOME_GROUP_MAX)
         self._tiktok = tiktok
         self._clock = clock
         self._batch = batch
@@ -182,10 +183,8 @@ class StockPusher(BackgroundDrain):
         return taken
 
     async def _record(self, outcomes: Sequence[tuple[PushState, int]]) -> None:
-        async with self._unit_of_work() as uow:
-            for outcome, seq in outcomes:
-                await uow.push_states.record(outcome, seq)
-            await uow.commit()
+        """The outcomes of one call; those of calls ending together commit in one transaction."""
+        await self._outcomes.submit(list(outcomes))
 
     async def _send(
         self, states: Sequence[PushState], credentials: dict[ShopId, ShopCredentials | str]
@@ -275,3 +274,14 @@ class StockPusher(BackgroundDrain):
             raise PushUnavailable("the shop has no enabled sales warehouse")
         target = self._targets[cache_key] = SkuTarget(product_id, warehouses)
         return target
+
+
+OUTCOME_GROUP_MAX = 100
+"""Push calls whose outcomes are recorded in one transaction at most."""
+
+
+async def _record_outcomes(uow: UnitOfWork, calls: list[list[tuple[PushState, int]]]) -> list[None]:
+    # In (pool, SKU) order, the order pool writers update these rows in: no lock cycle with them.
+    for outcome, seq in sorted((o for call in calls for o in call), key=lambda o: o[0].key):
+        await uow.push_states.record(outcome, seq)
+    return [None] * len(calls)
