@@ -45,9 +45,7 @@ def _count_the_reactions(container: Any) -> Any:
 
     jobs = container.jobs
     counting = providers.Singleton(CountingHandler, jobs.webhook_handler)
-    jobs.inbox_drain.override(
-        providers.Singleton(InboxDrain, jobs.unit_of_work, counting, jobs.clock, wakeup=jobs.inbox_wakeup)
-    )
+    jobs.inbox_drain.override(providers.Singleton(InboxDrain, jobs.unit_of_work, counting, jobs.clock))
     return counting
 
 

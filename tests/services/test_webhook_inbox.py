@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import PartnerUnavailable
+from domain.ports import Job
 from domain.webhooks import WebhookDelivery, WebhookSource
-from services.webhooks.inbox import InboxDrain, InboxWakeup, WebhookIntake
+from services.webhooks.inbox import PROCESS_WEBHOOKS, InboxDrain, WebhookIntake
 from tests.fakes import FakeDatabase, FakeUnitOfWork
 from tests.fakes.runtime import FakeClock
 
@@ -40,15 +41,28 @@ class RecordingHandler:
             raise failure
 
 
+class DrainingQueue:
+    """The job port as the runner serves it: a ``process_webhooks`` job wakes the drain."""
+
+    def __init__(self, drain: InboxDrain) -> None:
+        self.drain = drain
+        self.jobs: list[Job] = []
+
+    async def enqueue(self, job: Job) -> None:
+        self.jobs.append(job)
+        if job.name == PROCESS_WEBHOOKS:
+            self.drain.wake()
+
+
 class World:
     def __init__(self, *, woken: bool = True) -> None:
         """``woken``: stored deliveries wake ``drain`` (else the test drains by hand)."""
         self.database = FakeDatabase()
         self.clock = FakeClock()
         self.handler = RecordingHandler()
-        self.wakeup = InboxWakeup()
-        self.intake = WebhookIntake(self.uow, self.wakeup if woken else None)
-        self.drain = InboxDrain(self.uow, self.handler, self.clock, wakeup=self.wakeup, max_attempts=3)
+        self.drain = InboxDrain(self.uow, self.handler, self.clock, max_attempts=3)
+        self.jobs = DrainingQueue(self.drain)
+        self.intake = WebhookIntake(self.uow, self.jobs if woken else None)
 
     def uow(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.database)
@@ -179,3 +193,12 @@ async def test_a_failed_group_write_fails_every_caller_of_the_group_and_the_next
     with pytest.raises(Unreachable):
         await intake.receive(delivery("n-1"))
     assert await intake.receive(delivery("n-1")) is True  # the partner's redelivery is stored
+
+
+async def test_a_new_delivery_is_processed_through_the_job_port_and_a_redelivery_queues_nothing() -> None:
+    world = World()
+    await world.intake.receive(delivery("n-1"))
+    await world.intake.receive(delivery("n-1"))
+    assert [job.name for job in world.jobs.jobs] == [PROCESS_WEBHOOKS]
+    await world.drain.idle()
+    assert world.handler.handled == ["n-1"]

@@ -17,7 +17,7 @@ class Http(containers.DeclarativeContainer):
     api = providers.DependenciesContainer()
 
     webhook_stats = core.webhook_stats
-    webhook_intake = providers.Singleton(WebhookIntake, persistence.unit_of_work.provider, jobs.inbox_wakeup)
+    webhook_intake = providers.Singleton(WebhookIntake, persistence.unit_of_work.provider, jobs.job_runner)
     edge = providers.Singleton(
         HttpEdge,
         intake=webhook_intake,

@@ -30,7 +30,7 @@ from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
 from services.shops.history_import import HistoryImportHandler
 from services.tasks.jobs import TaskWorker
-from services.webhooks.inbox import InboxDrain, InboxWakeup
+from services.webhooks.inbox import PROCESS_WEBHOOKS, InboxDrain
 from services.webhooks.reactions import WebhookReactions
 from services.webhooks.shopline_events import ShoplineEventReactions
 from services.webhooks.subscriptions import WebhookSubscriptions
@@ -67,6 +67,17 @@ async def _attached_then_stopped(worker: _Attaching, target: object) -> AsyncIte
         yield worker
     finally:
         await worker.stop()
+
+
+async def _drained_through_the_job_port(
+    runner: EmbeddedJobRunner, drain: InboxDrain
+) -> AsyncIterator[InboxDrain]:
+    """``process_webhooks`` jobs wake the inbox drain; it stops at shutdown."""
+    runner.drains(PROCESS_WEBHOOKS, drain.wake)
+    try:
+        yield drain
+    finally:
+        await drain.stop()
 
 
 def _worker_name() -> str:
@@ -158,9 +169,8 @@ class Jobs(containers.DeclarativeContainer):
     )
     # What reacts to a delivery: one table from source and topic to a reaction.
     webhook_handler = providers.Singleton(WebhookReactions, tiktok_events, shopline_events)
-    inbox_wakeup = providers.Singleton(InboxWakeup)
-    inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock, wakeup=inbox_wakeup)
-    inbox_drain_lifecycle = providers.Resource(_stopped_at_shutdown, inbox_drain)
+    inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock)
+    inbox_drain_lifecycle = providers.Resource(_drained_through_the_job_port, job_runner, inbox_drain)
     webhook_subscriptions = providers.Singleton(
         WebhookSubscriptions, unit_of_work, tiktok_api, shopline_api, clock, core.settings.provided.public_url
     )

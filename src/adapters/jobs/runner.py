@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from domain.ids import TaskId
@@ -41,6 +42,7 @@ class EmbeddedJobRunner:
         self._stopping = False
         self._loop_task: asyncio.Task[None] | None = None
         self._running: dict[TaskId, tuple[TaskRun, asyncio.Task[None]]] = {}
+        self._drains: dict[str, Callable[[], None]] = {}
 
     @property
     def running(self) -> set[TaskId]:
@@ -49,10 +51,17 @@ class EmbeddedJobRunner:
     # --- JobQueue port ----------------------------------------------------------------------
 
     async def enqueue(self, job: Job) -> None:
-        if job.name != RUN_TASK:
+        if job.name == RUN_TASK:
+            self._wake.set()  # the task row is the durable record; just look sooner
+        elif job.name in self._drains:
+            self._drains[job.name]()  # so are the drain's rows: it only has to look
+        else:
             log.error("no handler for job name=%s", job.name)
-            return
-        self._wake.set()  # the task row is the durable record; just look sooner
+
+    def drains(self, name: str, wake: Callable[[], None]) -> None:
+        """Jobs named ``name`` wake a drain of a table of durable work (one in-process wake-up
+        stands for any number of queued jobs)."""
+        self._drains[name] = wake
 
     # --- lifecycle --------------------------------------------------------------------------
 

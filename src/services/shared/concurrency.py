@@ -169,7 +169,7 @@ class GroupCommit(Generic[Item, Result]):
         write: Callable[[UnitOfWork, list[Item]], Awaitable[list[Result]]],
         *,
         max_group: int,
-        after_commit: Callable[[list[Result]], None] | None = None,
+        after_commit: Callable[[list[Result]], Awaitable[None]] | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._write = write
@@ -202,4 +202,4 @@ class GroupCommit(Generic[Item, Result]):
                 if not done.done():
                     done.set_result(result)
             if self._after_commit is not None:
-                self._after_commit(results)
+                await self._after_commit(results)

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from domain.errors import DomainError
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, Job, JobQueue, UnitOfWork
 from domain.webhooks import WebhookDelivery, WebhookSource
-from services.shared.concurrency import BackgroundDrain, GroupCommit, Wakeup
+from services.shared.concurrency import BackgroundDrain, GroupCommit
 from services.webhooks.handler import WebhookHandler
 
 log = logging.getLogger("mcc.webhooks")
@@ -29,12 +29,12 @@ MAX_ATTEMPTS = 8
 """With the sweep every 30 s a delivery is retried for a few minutes; polling covers the rest."""
 
 
-class InboxWakeup(Wakeup):
-    """Wakes the drain after a delivery is stored, so the edge does not depend on the background
-    work (and works without it)."""
+PROCESS_WEBHOOKS = "process_webhooks"
+"""Job name: process the inbox's pending deliveries (the rows are the durable record)."""
 
-    def delivery_stored(self) -> None:
-        self.wake()
+
+def process_webhooks_job() -> Job:
+    return Job(PROCESS_WEBHOOKS, dedupe_key=PROCESS_WEBHOOKS)
 
 
 class WebhookIntake:
@@ -45,20 +45,21 @@ class WebhookIntake:
     def __init__(
         self,
         unit_of_work: Callable[[], UnitOfWork],
-        wakeup: InboxWakeup | None = None,
+        jobs: JobQueue | None = None,
         *,
         max_group: int = GROUP_COMMIT_MAX,
     ) -> None:
-        self._wakeup = wakeup
+        self._jobs = jobs
         self._group = GroupCommit(unit_of_work, _add_all, max_group=max_group, after_commit=self._stored)
 
     async def receive(self, delivery: WebhookDelivery) -> bool:
         """Returns once the delivery is committed; False (a no-op) for a redelivery."""
         return await self._group.submit(delivery)
 
-    def _stored(self, new: list[bool]) -> None:
-        if any(new) and self._wakeup is not None:
-            self._wakeup.delivery_stored()
+    async def _stored(self, new: list[bool]) -> None:
+        """New deliveries are processed after the answer, through the job port."""
+        if any(new) and self._jobs is not None:
+            await self._jobs.enqueue(process_webhooks_job())
 
 
 async def _add_all(uow: UnitOfWork, deliveries: list[WebhookDelivery]) -> list[bool]:
@@ -74,12 +75,11 @@ class InboxDrain(BackgroundDrain):
         handler: WebhookHandler,
         clock: Clock,
         *,
-        wakeup: InboxWakeup | None = None,
         batch: int = 200,
         concurrency: int = 8,
         max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
-        super().__init__(wakeup)
+        super().__init__()
         self._unit_of_work = unit_of_work
         self._handler = handler
         self._clock = clock

@@ -201,6 +201,18 @@ async def test_a_job_other_than_run_task_is_logged_and_dropped(caplog) -> None: 
     assert (await world.task("t00")).state is TaskState.PENDING  # nothing was started
 
 
+async def test_a_job_of_a_registered_drain_wakes_it() -> None:
+    world = World()
+    jobs = runner(world, Handler())
+    woken: list[str] = []
+    jobs.drains("process_webhooks", lambda: woken.append("inbox"))
+
+    await jobs.enqueue(Job("process_webhooks"))
+    await jobs.enqueue(Job("process_webhooks"))
+
+    assert woken == ["inbox", "inbox"]
+
+
 async def test_periodic_jobs_repeat_and_survive_a_failing_run() -> None:
     runs: list[str] = []
 
