@@ -1,9 +1,10 @@
 """Taking verified webhook deliveries into the inbox, and draining it after the answer.
 
-The edge only verifies, stores and wakes: ``WebhookIntake.receive`` is one short transaction, so
-a burst is answered within the partners' deadlines. ``InboxDrain`` then hands each pending
-delivery to the ``WebhookHandler``, at least once: woken right after a delivery is stored, and by
-a periodic sweep that retries failures and catches wake-ups lost to a restart. A failure leaves
+The edge only verifies and stores: ``WebhookIntake.receive`` commits deliveries arriving together
+in one short transaction, so a burst is answered within the partners' deadlines, then enqueues a
+``process_webhooks`` job through the job port. ``InboxDrain`` hands each pending delivery to the
+``WebhookHandler``, at least once: when that job runs, and by a periodic sweep that retries
+failures and catches jobs lost to a restart. A failure leaves
 the delivery pending with its reason; after ``MAX_ATTEMPTS`` it is given up (done, with the
 error kept) and logged, so one poisoned delivery cannot hold the inbox forever.
 """
