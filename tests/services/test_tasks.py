@@ -6,8 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import RequestIdReused, TaskNotFound, TaskNotRetryable, TaskNotRunning
-from domain.ids import ShopId, TaskId
+from domain.errors import (
+    AppNotFound,
+    RequestIdReused,
+    ShopNotFound,
+    TaskNotFound,
+    TaskNotRetryable,
+    TaskNotRunning,
+)
+from domain.ids import AppId, ShopId, TaskId
 from domain.task import Task, TaskCounts, TaskKind, TaskState
 from services.tasks.center import TaskHeartbeat, TaskService, TaskWatchEvent
 from services.tasks.jobs import RUN_TASK
@@ -48,6 +55,7 @@ async def change(world: World, task_id: str, *, notify: bool = True, **progress:
 
 
 async def seeded_tasks(world: World) -> None:
+    await world.add_shop(SHOP)  # and its app
     await world.add_task("t1", kind=TaskKind.HISTORY_IMPORT, created_at=NOW - timedelta(hours=5))
     await world.add_task("t2", kind=TaskKind.AUTO_LINK, created_at=NOW - timedelta(hours=4))
     await world.add_task(
@@ -338,3 +346,15 @@ async def test_watch_of_another_apps_task_is_not_found() -> None:
             pass
     assert caught.value.resource_name == f"apps/{APP}/tasks/t1"
     assert world.feed.subscriptions == []
+
+
+async def test_listing_an_unknown_app_or_another_apps_shop_is_not_found() -> None:
+    world = World()
+    await seeded_tasks(world)
+    tasks = service(world)
+    with pytest.raises(AppNotFound) as unknown_app:
+        await tasks.list_tasks(AppId("app-unknown"), page_size=10, after=None)
+    assert unknown_app.value.resource_name == "apps/app-unknown"
+    with pytest.raises(ShopNotFound) as foreign_shop:
+        await tasks.list_tasks(APP, page_size=10, after=None, shop_id=ShopId("shop-2"))
+    assert foreign_shop.value.resource_name == f"apps/{APP}/shops/shop-2"

@@ -15,6 +15,7 @@ from domain.resource_names import task_name
 from domain.task import Task, TaskKind, TaskState
 from services.shared.requests import ClientRequest
 from services.shared.stale_writes import retry_stale
+from services.shops.management import owned_shop
 from services.tasks.jobs import run_task_job
 
 RETRY_TASK = "RetryTask"
@@ -79,8 +80,12 @@ class TaskService:
         kind: TaskKind | None = None,
         state: TaskState | None = None,
     ) -> Page[Task]:
-        """Newest first; filters left at None match anything."""
+        """Newest first; filters left at None match anything. An unknown app, or a shop filter
+        naming a shop that is not the app's, is NOT_FOUND as in the other lists."""
         async with self._unit_of_work() as uow:
+            await uow.apps.get(app_id)
+            if shop_id is not None:
+                await owned_shop(uow, app_id, shop_id)
             return await uow.tasks.list_filtered(
                 app_id, page_size=page_size, after=after, shop_id=shop_id, kind=kind, state=state
             )
