@@ -12,11 +12,11 @@ from domain.ids import AppId, ShopId
 from domain.paging import Page
 from domain.ports import Clock, ShopCounts, ShopOverview, UnitOfWork
 from domain.shop import DisplayName, Shop, ShopStatus
-from domain.task import Task
 from domain.tokens import TikTokToken, TokenState
 from domain.webhooks import WebhookSource
 from services.shared.requests import ClientRequest
 from services.shared.update_mask import masked_fields
+from services.tasks.cancelling import cancel_unfinished_tasks
 from services.webhooks.health import SignatureFailures, WebhookHealth, webhook_health
 
 PAGE_SIZE_FOR_SCANS = 100
@@ -92,25 +92,6 @@ class ShopPurge:
 async def shop_view(uow: UnitOfWork, shop: Shop, now: datetime) -> ShopView:
     """The view of ``shop`` as the open unit of work holds it."""
     return ShopView.of(await uow.shop_overviews.get(shop.id), now)
-
-
-async def shop_tasks(uow: UnitOfWork, shop: Shop) -> list[Task]:
-    """Every task of the shop, finished or not."""
-    return await app_tasks(uow, shop.app_id, shop.id)
-
-
-async def app_tasks(uow: UnitOfWork, app_id: AppId, shop_id: ShopId | None = None) -> list[Task]:
-    """Every task of the app (of one of its shops when ``shop_id`` is given)."""
-    found: list[Task] = []
-    after: str | None = None
-    while True:
-        page = await uow.tasks.list_filtered(
-            app_id, page_size=PAGE_SIZE_FOR_SCANS, after=after, shop_id=shop_id
-        )
-        found.extend(page.items)
-        if page.next_cursor is None:
-            return found
-        after = page.next_cursor
 
 
 async def find_tiktok_token(uow: UnitOfWork, shop_id: ShopId) -> TikTokToken | None:
@@ -208,12 +189,7 @@ class ShopManagement:
                 return ShopPurge(shop_id, 0, 0, 0, 0, 0, replayed=True)
             shop = await owned_shop(uow, app_id, shop_id)
             # Cancelled before deletion so the task stream and any worker see the end of the task.
-            cancelled = 0
-            for task in await shop_tasks(uow, shop):
-                if not task.state.finished:
-                    task.cancel(now)
-                    await uow.tasks.update(task)
-                    cancelled += 1
+            cancelled = await cancel_unfinished_tasks(uow, shop.app_id, now, shop.id)
             pools_touched = await self._forget_in_pools(uow, shop)
             orders = await uow.orders.delete_for_shop(shop.id)
             products = await uow.channel_products.delete_for_shop(shop.id)

@@ -18,7 +18,7 @@ from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
 from services.inventory.upkeep import OnHandRefresh
 from services.shared.stale_writes import retry_stale
-from services.shops.management import app_tasks
+from services.tasks.cancelling import cancel_unfinished_tasks
 from services.webhooks.payloads import json_object, optional_text, text, unix_time
 
 log = logging.getLogger("mcc.webhooks")
@@ -204,8 +204,5 @@ async def _stop_app(uow: UnitOfWork, app: App, now: datetime) -> bool:
     if token is not None:
         token.revoke(now)
         await uow.tokens.save_shopline(token)
-    for task in await app_tasks(uow, app.id):
-        if not task.state.finished:
-            task.cancel(now)
-            await uow.tasks.update(task)
+    await cancel_unfinished_tasks(uow, app.id, now)
     return True

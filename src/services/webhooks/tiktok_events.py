@@ -19,8 +19,9 @@ from services.catalog.product_refresh import ProductRefresh
 from services.orders.intake import OrderIntake
 from services.orders.shopline_import import OrderImporter
 from services.shared.stale_writes import retry_stale
-from services.shops.management import find_tiktok_token, shop_tasks
+from services.shops.management import find_tiktok_token
 from services.shops.sessions import ShopSession, ShopSessions
+from services.tasks.cancelling import cancel_unfinished_tasks
 from services.tasks.jobs import RetryPolicy
 from services.webhooks.payloads import TikTokEvent, text, unix_time
 
@@ -111,10 +112,7 @@ class TikTokEventReactions:
                 if token is not None:
                     await uow.tokens.save_tiktok(token)
                 await uow.shops.update(shop)
-                for task in await shop_tasks(uow, shop):
-                    if not task.state.finished:
-                        task.cancel(now)
-                        await uow.tasks.update(task)
+                await cancel_unfinished_tasks(uow, shop.app_id, now, shop.id)
                 await uow.commit()
                 log.info("shop deauthorized by the seller shop_id=%s", shop.id)
 
