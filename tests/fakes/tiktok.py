@@ -38,31 +38,9 @@ from domain.ids import (
 from domain.secret import Secret
 from domain.tokens import TikTokGrant
 from domain.webhook_subscriptions import WebhookSubscription
+from sandbox.tiktok.events import SUBSCRIBABLE_EVENT_TYPES  # the Event API's types (reference W5)
 from tests.fakes.faults import FaultInjection
 from tests.fakes.runtime import FakeClock
-
-# The Event API's event types (reference W5).
-SUBSCRIBABLE_EVENT_TYPES = frozenset(
-    {
-        "ORDER_STATUS_CHANGE",
-        "RECIPIENT_ADDRESS_UPDATE",
-        "PACKAGE_UPDATE",
-        "PRODUCT_STATUS_CHANGE",
-        "SELLER_DEAUTHORIZATION",
-        "UPCOMING_AUTHORIZATION_EXPIRATION",
-        "CANCELLATION_STATUS_CHANGE",
-        "RETURN_STATUS_CHANGE",
-        "NEW_CONVERSATION",
-        "NEW_MESSAGE",
-        "PRODUCT_INFORMATION_CHANGE",
-        "PRODUCT_CREATION",
-        "PRODUCT_CATEGORY_CHANGE",
-        "NEW_MESSAGE_LISTENER",
-        "INVOICE_STATUS_CHANGE",
-        "PRODUCT_AUDIT_STATUS_CHANGE",
-        "REVERSE_STATUS_UPDATE",
-    }
-)
 
 
 @dataclass
