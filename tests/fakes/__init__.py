@@ -6,6 +6,7 @@ and a commit, as with the database adapter. Every fake is importable from here; 
 group them by port family.
 """
 
+from tests.fakes.fulfillment import FakeShoplineFulfillmentApi, FakeTikTokFulfillmentApi, FakeTikTokOrder
 from tests.fakes.repositories import (
     FakeAppRepository,
     FakeOrderRepository,
@@ -66,12 +67,15 @@ __all__ = [
     "FakeShopRegistry",
     "FakeShopRepository",
     "FakeShoplineApi",
+    "FakeShoplineFulfillmentApi",
     "FakeShoplineVariantRepository",
     "FakeState",
     "FakeStoreOrderRepository",
     "FakeTaskChangeFeed",
     "FakeTaskRepository",
     "FakeTikTokChannelApi",
+    "FakeTikTokFulfillmentApi",
+    "FakeTikTokOrder",
     "FakeTokenRepository",
     "FakeUnitOfWork",
     "FakeWebhookInbox",

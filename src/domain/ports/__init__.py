@@ -5,7 +5,14 @@ from here; the modules group them by family (repositories, the unit of work, rea
 partners, runtime).
 """
 
-from domain.ports.partners import AccessTokenRefresher, ShoplineApi, TikTokChannelApi, TikTokTokenRefresh
+from domain.ports.partners import (
+    AccessTokenRefresher,
+    ShoplineApi,
+    ShoplineFulfillmentApi,
+    TikTokChannelApi,
+    TikTokFulfillmentApi,
+    TikTokTokenRefresh,
+)
 from domain.ports.read_models import CatalogCounts, SalesReports, ShopCounts, ShopOverview, ShopOverviews
 from domain.ports.repositories import (
     AppRepository,
@@ -62,12 +69,14 @@ __all__ = [
     "ShopRegistry",
     "ShopRepository",
     "ShoplineApi",
+    "ShoplineFulfillmentApi",
     "ShoplineVariantRepository",
     "StoreOrderRepository",
     "TaskChangeFeed",
     "TaskChangeSubscription",
     "TaskRepository",
     "TikTokChannelApi",
+    "TikTokFulfillmentApi",
     "TikTokTokenRefresh",
     "TokenRepository",
     "UnitOfWork",
