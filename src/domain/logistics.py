@@ -287,3 +287,4 @@ class ShoplineLineItem:
     sku: str
     quantity: int
     fulfillable_quantity: int
+    title: str = ""

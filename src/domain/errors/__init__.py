@@ -81,6 +81,7 @@ from domain.errors.preconditions import (
     TaskNotRetryable,
     TaskNotRunning,
     TokenRevoked,
+    UnmatchedShipment,
 )
 
 __all__ = [
@@ -146,5 +147,6 @@ __all__ = [
     "TaskNotRunning",
     "TokenNotFound",
     "TokenRevoked",
+    "UnmatchedShipment",
     "UnsupportedRegion",
 ]

@@ -130,3 +130,9 @@ class CancellationNotPending(PreconditionFailed):
 
 class CancellationResponseOverdue(PreconditionFailed):
     reason = "CANCELLATION_RESPONSE_OVERDUE"
+
+
+class UnmatchedShipment(PreconditionFailed):
+    """A package's units cannot be found among the SHOPLINE order's lines."""
+
+    reason = "SHIPMENT_LINES_UNMATCHED"

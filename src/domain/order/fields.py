@@ -14,12 +14,14 @@ from domain.order.cancellation import Cancellation, CancellationState
 from domain.order.imports import PLATFORM, ImportKey, ImportStatus
 from domain.order.lines import OpenOrderLine, OrderLine
 from domain.order.status import OrderStatus, StockState
+from domain.order.tiktok_shipments import ShoplineMirror
 
 # The defaults of a newly seen order; frozen, so one instance serves every order.
 _NO_CANCELLATION = Cancellation()
 _NOT_IMPORTED = ImportStatus()
 _NO_LOGISTICS = OrderLogistics()
 _NO_RECIPIENT = RecipientAddress()
+_NOTHING_MIRRORED = ShoplineMirror()
 
 
 class OrderFields(RecordsEvents):
@@ -50,6 +52,7 @@ class OrderFields(RecordsEvents):
         logistics: OrderLogistics = _NO_LOGISTICS,
         recipient: RecipientAddress = _NO_RECIPIENT,
         line_shipments: tuple[LineShipment, ...] = (),
+        shopline_mirror: ShoplineMirror = _NOTHING_MIRRORED,
     ) -> None:
         """Rebuilds an order from stored state; ``first_seen`` creates one from TikTok data."""
         self._id = order_id
@@ -74,6 +77,7 @@ class OrderFields(RecordsEvents):
         self._logistics = logistics
         self._recipient = recipient
         self._line_shipments = line_shipments
+        self._mirror = shopline_mirror
         self._events = []
 
     # --- read-only state --------------------------------------------------------------------
@@ -175,6 +179,11 @@ class OrderFields(RecordsEvents):
     def line_shipments(self) -> tuple[LineShipment, ...]:
         """Per TikTok line item (one unit): its package and tracking, as TikTok last told."""
         return self._line_shipments
+
+    @property
+    def shopline_mirror(self) -> ShoplineMirror:
+        """TikTok's packages mirrored as SHOPLINE fulfillments (orders whose tracking TikTok issues)."""
+        return self._mirror
 
     @property
     def holds_stock(self) -> bool:
