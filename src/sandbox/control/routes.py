@@ -60,6 +60,9 @@ HTTP_OPERATIONS = (
     "create_store_order",
     "uninstall_shopline",
     "configure_tiktok_redirect",
+    "set_order_logistics",
+    "tiktok_order_shipping",
+    "scan_tiktok_package",
 )
 
 
