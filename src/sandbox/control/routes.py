@@ -63,6 +63,10 @@ HTTP_OPERATIONS = (
     "set_order_logistics",
     "tiktok_order_shipping",
     "scan_tiktok_package",
+    "fulfill_shopline_order",
+    "update_shopline_fulfillment_tracking",
+    "cancel_shopline_fulfillment",
+    "set_shopline_shipment_status",
 )
 
 
