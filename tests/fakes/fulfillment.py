@@ -108,9 +108,11 @@ class FakeTikTokFulfillmentApi(FaultInjection):
         if order.market not in MARK_AS_SHIPPED_MARKETS:
             raise _rejected("21008106", "Region not supported.")
         self._check_seller_shipping(order, tracking_number, shipping_provider_id)
+        if set(line_item_ids) - set(order.line_item_ids):
+            raise _rejected("36009004", "Invalid parameter. A line item ID belongs to another order.")
+        if not line_item_ids and self._shipped_lines(order):
+            raise _rejected("21011048", "The order has multiple packages. Specify the order line items.")
         lines = tuple(line_item_ids) or self._unshipped(order)
-        if set(lines) - set(order.line_item_ids):
-            raise _rejected("21011048", "The order line items do not belong to the order.")
         if set(lines) & set(self._shipped_lines(order)):
             raise _rejected("21011040", "The package has been shipped.")
         package = self._new_package(
