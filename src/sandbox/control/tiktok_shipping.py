@@ -9,6 +9,23 @@ from sandbox.tiktok import logistics
 from sandbox.tiktok.packages import packages_of, scan_package, shipped_lines
 from sandbox.tiktok.render_logistics import package_json
 
+_MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "zpl": "text/plain"}
+
+
+def document_media_type(name: str) -> str:
+    return _MEDIA_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+
+
+def document_bytes(package_id: str, name: str) -> bytes:
+    """A stand-in label naming the package and the document type."""
+    kind = name.rsplit(".", 1)[-1]
+    text = f"{name.rsplit('.', 1)[0]} for package {package_id}"
+    if kind == "zpl":
+        return f"^XA^FO50,50^A0N,40,40^FD{text}^FS^XZ".encode()
+    if kind == "png":
+        return b"\x89PNG\r\n\x1a\n" + text.encode()
+    return f"%PDF-1.4\n% {text}\n%%EOF\n".encode()
+
 
 class TikTokShippingControl(ControlBase):
     def set_order_logistics(

@@ -208,6 +208,10 @@ async def test_sea_packages_exist_from_payment_and_ship_with_self_shipment(sandb
     await seller.ok("POST", f"{F}/packages/{tiktok_package['id']}/ship", body={}, cipher=seller.cipher())
     document = await seller.ok("GET", label, params=params, cipher=seller.cipher())
     assert document["doc_url"].startswith("http") and document["tracking_number"].startswith("TT")
+    label_file = await seller.http.get(document["doc_url"])
+    assert label_file.status_code == 200 and label_file.content.startswith(b"%PDF")
+    sandbox.control.advance_clock(86_401)
+    assert (await seller.http.get(document["doc_url"])).status_code == 403
     sandbox.control.scan_tiktok_package(sg["id"], tiktok_package["id"], "IN_TRANSIT")
     assert await refusal(seller, "GET", label, params=params) == 21042102
 
@@ -316,3 +320,48 @@ async def test_search_and_batch_ship_packages(us, sandbox):
     assert set(ids) <= {p["id"] for p in found["packages"]} and found["total_count"] >= 2
     too_big = {"page_size": "51"}
     assert await refusal(us, "POST", f"{F}/packages/search", 1, params=too_big, body={}) == 36009004
+
+
+async def test_japan_ships_the_package_made_at_payment_and_splits_it_for_some_lines(
+    sandbox, new_tiktok_client
+):
+    sandbox.control.configure_webhooks(tiktok_url=PARKED)
+    jp = sandbox.control.create_shop("JP")
+    seller = new_tiktok_client()
+    await seller.authorize([jp["id"]])
+    option = new_order(sandbox, jp["id"])["delivery_option_id"]
+    providers = await seller.ok(
+        "GET", f"/logistics/202309/delivery_options/{option}/shipping_providers", cipher=seller.cipher()
+    )
+    yamato = next(p["id"] for p in providers["shipping_providers"] if p["name"] == "Yamato Transport")
+    whole = new_order(sandbox, jp["id"], units=1)
+    [made_at_payment] = (await detail(seller, whole["order_id"]))["packages"]
+    shipped = await seller.ok(
+        "POST",
+        f"{F}/orders/{whole['order_id']}/packages",
+        body={"tracking_number": "123456789012", "shipping_provider_id": yamato},
+        cipher=seller.cipher(),
+    )
+    assert shipped["package_id"] == made_at_payment["id"]
+
+    split = new_order(sandbox, jp["id"], units=3)
+    [original] = (await detail(seller, split["order_id"]))["packages"]
+    sandbox.control.dispatcher.pending.clear()
+    first = await seller.ok(
+        "POST",
+        f"{F}/orders/{split['order_id']}/packages",
+        body={
+            "tracking_number": "123456789013",
+            "shipping_provider_id": yamato,
+            "order_line_item_ids": split["line_item_ids"][:1],
+        },
+        cipher=seller.cipher(),
+    )
+    assert first["package_id"] != original["id"]
+    rest = await seller.ok("GET", f"{F}/packages/{original['id']}", cipher=seller.cipher())
+    assert (
+        rest["package_status"] == "TO_FULFILL" and rest["order_line_item_ids"] == split["line_item_ids"][1:]
+    )
+    [update] = pending(sandbox, 4)
+    assert update["sc_type"] == "SPLIT"
+    assert {p["package_id"] for p in update["package_list"]} == {original["id"], first["package_id"]}

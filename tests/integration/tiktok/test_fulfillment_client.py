@@ -4,7 +4,7 @@ rules in the stateful fake."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -177,7 +177,8 @@ async def test_uk_handover_and_sea_self_shipment(sandbox, client, fulfillment):
 
 
 async def test_the_fake_refuses_as_the_sandbox_does():
-    fake = FakeTikTokFulfillmentApi(FakeClock())
+    clock = FakeClock()
+    fake = FakeTikTokFulfillmentApi(clock)
     credentials = ShopCredentials("cipher", Secret("t"))
     order = FakeTikTokOrder(OrderId("1"), "US", ("11", "12"), "opt")
     fake.add_order("cipher", order)
@@ -191,3 +192,7 @@ async def test_the_fake_refuses_as_the_sandbox_does():
     with pytest.raises(PartnerRejected) as special:
         await fake.mark_package_shipped(credentials, order.order_id, ["12"], "AB-1", USPS)
     assert special.value.code == "21004012"
+    clock.advance(timedelta(hours=72, seconds=1))
+    with pytest.raises(PartnerRejected) as late:
+        await fake.update_shipping_info(credentials, order.order_id, USPS_NUMBER, USPS)
+    assert late.value.code == "21011050"
