@@ -20,6 +20,7 @@ from services.catalog.price_sync import PriceSyncHandler
 from services.catalog.product_refresh import ProductRefresh
 from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
+from services.fulfillment.tiktok_shipments import TikTokShipmentMirror
 from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher
 from services.inventory.push_task import InventoryPushHandler
@@ -42,6 +43,7 @@ STOCK_PUSH_SWEEP_EVERY = timedelta(seconds=30)
 STOCK_RECONCILE_EVERY = timedelta(minutes=15)
 WEBHOOK_INBOX_SWEEP_EVERY = timedelta(seconds=30)
 WEBHOOK_SUBSCRIPTION_REPAIR_EVERY = timedelta(minutes=30)
+SHIPMENT_MIRROR_SWEEP_EVERY = timedelta(minutes=1)
 
 
 class _Stoppable(Protocol):
@@ -139,6 +141,17 @@ class Jobs(containers.DeclarativeContainer):
     )
     store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
 
+    # --- fulfillment --------------------------------------------------------------------------
+    shipment_mirror = providers.Singleton(
+        TikTokShipmentMirror,
+        unit_of_work,
+        clock,
+        partners.tiktok_fulfillment,
+        partners.shopline_fulfillment,
+        wakeup=persistence.shipment_mirror_wakeup,
+    )
+    shipment_mirror_lifecycle = providers.Resource(_stopped_at_shutdown, shipment_mirror)
+
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
         TaskWorker,
@@ -213,5 +226,6 @@ class Jobs(containers.DeclarativeContainer):
             ),
             _every("store-order-sync", STORE_ORDER_SYNC_EVERY, store_order_sync.provided.run),
             _every("webhook-inbox-sweep", WEBHOOK_INBOX_SWEEP_EVERY, inbox_drain.provided.sweep),
+            _every("shipment-mirror-sweep", SHIPMENT_MIRROR_SWEEP_EVERY, shipment_mirror.provided.sweep),
         ),
     )
