@@ -79,6 +79,9 @@ class Settings:
     on_hand_refresh_interval: timedelta = DEFAULT_ON_HAND_REFRESH_INTERVAL
     product_refresh_interval: timedelta = DEFAULT_PRODUCT_REFRESH_INTERVAL
     variant_refresh_interval: timedelta = DEFAULT_VARIANT_REFRESH_INTERVAL
+    tls_client_ca: str | None = None
+    """PEM file of the CA that signs client certificates (mTLS); a certificate registered as a key
+    then authenticates its caller."""
 
     def __repr__(self) -> str:
         # Secrets stay out of logs and tracebacks.
@@ -172,6 +175,7 @@ def load_settings(
             get("MCC_VARIANT_REFRESH_INTERVAL"),
             DEFAULT_VARIANT_REFRESH_INTERVAL,
         ),
+        "tls_client_ca": lambda: _optional(get("MCC_TLS_CLIENT_CA"), _readable_file("MCC_TLS_CLIENT_CA")),
     }
     names = readers.keys() if only is None else only
     return Settings(**{name: readers[name]() for name in names})  # type: ignore[arg-type]
@@ -196,6 +200,15 @@ def _listen(value: str, variable: str = "MCC_LISTEN") -> str:
 
 def _optional(value: str | None, check: Callable[[str], str]) -> str | None:
     return None if value is None else check(value)
+
+
+def _readable_file(variable: str) -> Callable[[str], str]:
+    def check(path: str) -> str:
+        if not Path(path).is_file() or not os.access(path, os.R_OK):
+            raise ConfigError(variable, "a readable file", path)
+        return path
+
+    return check
 
 
 def _public_url(value: str) -> str:

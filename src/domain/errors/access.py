@@ -22,18 +22,19 @@ class Unauthenticated(DomainError):
 
 
 class PermissionDenied(DomainError):
-    """The caller is known but its role does not allow the method (PERMISSION_DENIED)."""
+    """The caller is known but may not call the method (PERMISSION_DENIED).
+
+    Decided by the method alone, never by the resource, so it reveals nothing about other apps."""
 
     reason = "PERMISSION_DENIED"
 
-    def __init__(self, method: str, required: str, held: str) -> None:
-        super().__init__(f"{method} needs the {required} role; this key has {held}")
+    def __init__(self, method: str, description: str) -> None:
+        super().__init__(f"{method}: {description}")
         self.method = method
-        self.required = required
-        self.held = held
+        self.description = description
 
     def metadata(self) -> dict[str, str]:
-        return {"method": self.method, "required_role": self.required}
+        return {"method": self.method}
 
 
 class ApiKeyNotFound(NotFound):

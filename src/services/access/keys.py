@@ -7,7 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.api_key import KEY_SCHEME, PREFIX_LENGTH, ApiKey, ApiKeyId, Role, compose_key, hash_key, is_prefix
+from domain.api_key import (
+    KEY_SCHEME,
+    PREFIX_LENGTH,
+    ApiKey,
+    ApiKeyId,
+    KeyState,
+    Role,
+    compose_key,
+    hash_key,
+    is_prefix,
+)
 from domain.authorization_state import SecureRandom
 from domain.errors import ApiKeyAlreadyExists, InvalidApiKey
 from domain.ids import AppId
@@ -84,6 +94,9 @@ class ApiKeys:
                 continue
             return IssuedKey(key, None if secret is None else Secret(secret))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def state(self, key: ApiKey) -> KeyState:
+        return key.state(self._clock.now())
 
     async def list_keys(self, *, page_size: int, after: str | None) -> Page[ApiKey]:
         return await self._keys.list(page_size=page_size, after=after)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -91,7 +90,7 @@ def _to_row(key: ApiKey) -> dict[str, Any]:
     }
 
 
-def _from_row(row: Mapping[str, Any]) -> ApiKey:
+def _from_row(row: Any) -> ApiKey:
     return ApiKey(
         id=ApiKeyId(row["id"]),
         prefix=row["prefix"],
