@@ -79,6 +79,8 @@ class Settings:
     on_hand_refresh_interval: timedelta = DEFAULT_ON_HAND_REFRESH_INTERVAL
     product_refresh_interval: timedelta = DEFAULT_PRODUCT_REFRESH_INTERVAL
     variant_refresh_interval: timedelta = DEFAULT_VARIANT_REFRESH_INTERVAL
+    admin_key_file: str | None = None
+    """Where ``mcc serve`` keeps a local admin key for every app (made when missing; mode 0600)."""
     tls_client_ca: str | None = None
     """PEM file of the CA that signs client certificates (mTLS); a certificate registered as a key
     then authenticates its caller."""
@@ -175,6 +177,7 @@ def load_settings(
             get("MCC_VARIANT_REFRESH_INTERVAL"),
             DEFAULT_VARIANT_REFRESH_INTERVAL,
         ),
+        "admin_key_file": lambda: _optional(get("MCC_ADMIN_KEY_FILE"), _writable_file("MCC_ADMIN_KEY_FILE")),
         "tls_client_ca": lambda: _optional(get("MCC_TLS_CLIENT_CA"), _readable_file("MCC_TLS_CLIENT_CA")),
     }
     names = readers.keys() if only is None else only
@@ -206,6 +209,15 @@ def _readable_file(variable: str) -> Callable[[str], str]:
     def check(path: str) -> str:
         if not Path(path).is_file() or not os.access(path, os.R_OK):
             raise ConfigError(variable, "a readable file", path)
+        return path
+
+    return check
+
+
+def _writable_file(variable: str) -> Callable[[str], str]:
+    def check(path: str) -> str:
+        if Path(path).is_dir():
+            raise ConfigError(variable, "a file path (it is a directory)", path)
         return path
 
     return check

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grpc import aio
 
-from adapters.grpc.access.caller import visible_apps
+from adapters.grpc.access.caller import note_resource, visible_apps
 from adapters.grpc.mappers import app_settings_from_proto, app_to_proto, app_view_to_proto, timestamp
 from adapters.grpc.names import parse_app_name, parse_request_id
 from adapters.grpc.paging import PageTokenCodec
@@ -57,6 +57,7 @@ class AppServicer(app_pb2_grpc.AppServiceServicer):
             params["lang"] = request.lang
         outcome = await self._installation.complete(params)
         app = app_to_proto(outcome.app)
+        note_resource(app.name)
         app.installation_state = app_pb2.INSTALLATION_STATE_INSTALLED
         app.token_expire_time.CopyFrom(timestamp(outcome.token_expires_at))
         app.granted_scopes.extend(outcome.granted_scopes)
