@@ -125,7 +125,7 @@ def _print_banner(settings: Settings, port: int, http_port: int, running_sandbox
         f"  grpcurl -plaintext {target} list",
         f"  grpcurl -plaintext {target} describe multichannel.v1.ShopService",
         f"  grpcurl -plaintext {target} grpc.health.v1.Health/Check",
-        f'  grpcurl -plaintext -H "authorization: Bearer {key}" -d \'{{}}\' {target} '
+        f"  grpcurl -plaintext -H \"authorization: Bearer {key}\" -d '{{}}' {target} "
         f"multichannel.v1.AppService/ListApps   {where}",
     ]
     print("\n".join(lines), flush=True)

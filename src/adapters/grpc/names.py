@@ -70,9 +70,9 @@ def _visible(app_id: str, name: str, missing: Callable[[str], NotFound]) -> AppI
     """``app_id`` when the caller may see it; else the NOT_FOUND of an app that does not exist, so
     another merchant's app stays unseen."""
     app = AppId(app_id)
+    note_resource(name)
     if not may_see(app):
         raise missing(name)
-    note_resource(name)
     return app
 
 

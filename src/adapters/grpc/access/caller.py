@@ -22,10 +22,15 @@ class AuditRecord:
     resource: str = "-"
 
 
-def bind_principal(principal: Principal) -> contextvars.Token[Principal | None]:
+def note_principal(principal: Principal) -> None:
+    """Names the caller in the audit line, also when the call is then refused."""
     record = _audit.get()
     if record is not None:
         record.principal = principal.name
+
+
+def bind_principal(principal: Principal) -> contextvars.Token[Principal | None]:
+    note_principal(principal)
     return _principal.set(principal)
 
 

@@ -15,7 +15,13 @@ from typing import Any
 import grpc
 from grpc import aio
 
-from adapters.grpc.access.caller import bind_principal, end_audit, start_audit, unbind_principal
+from adapters.grpc.access.caller import (
+    bind_principal,
+    end_audit,
+    note_principal,
+    start_audit,
+    unbind_principal,
+)
 from adapters.grpc.access.client_certificates import verified_subject
 from adapters.grpc.access.rules import Rule, rule_for
 from adapters.grpc.call_context import correlation_id
@@ -79,6 +85,7 @@ class AuthenticationInterceptor(aio.ServerInterceptor):
             # Served but without a rule: refused until the table says who may call it.
             raise PermissionDenied(short, "this method has no access rule yet")
         principal = await self._authenticate(context)
+        note_principal(principal)
         if not principal.may(rule.role):
             raise PermissionDenied(
                 short, f"needs the {rule.role.value} role; this key has {principal.role.value}"
