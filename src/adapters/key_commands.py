@@ -7,6 +7,7 @@ works); everything else goes to stderr or the listing. Keys are never logged.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import sys
@@ -89,6 +90,8 @@ def _apps(names: list[str]) -> frozenset[AppId] | None:
 @asynccontextmanager
 async def _key_management(settings: Settings) -> AsyncIterator[ApiKeys]:
     configure_logging(settings.log_level)
+    # The schema check is routine; migration chatter belongs to `mcc migrate`.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     engine = create_engine(settings.database_url)
     try:
         await ensure_migrated(engine)
