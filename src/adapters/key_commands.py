@@ -128,9 +128,10 @@ async def _create(settings: Settings, args: argparse.Namespace) -> int:
         print(issued.secret.reveal(), flush=True)
     scope = ", ".join(f"apps/{app}" for app in sorted(key.apps)) if key.apps else "every app"
     expiry = _when(key.expires_at) if key.expires_at else "never"
+    shown = "; the key is shown only now" if issued.secret is not None else ""
     print(
-        f"mcc: created key {key.display_prefix} (id {key.id}; role {key.role.value}; {scope}; expires {expiry})"
-        + ("; the key is shown only now" if issued.secret is not None else ""),
+        f"mcc: created key {key.display_prefix} (id {key.id}; role {key.role.value}; {scope}; "
+        f"expires {expiry}){shown}",
         file=sys.stderr,
     )
     return 0
@@ -185,18 +186,30 @@ async def ensure_local_admin_key(path: Path, keys: ApiKeys, authenticator: Authe
 
     A key the file already holds is kept while it authenticates as such; otherwise (no file, a
     database made afresh, a revoked key) a new one replaces it."""
-    if path.is_file():
+    held = _read_key(path)
+    if held is not None:
         try:
-            principal = await authenticator.bearer(path.read_text(encoding="ascii").strip())
-        except (Unauthenticated, UnicodeDecodeError):
+            principal = await authenticator.bearer(held)
+        except Unauthenticated:
             principal = None
         if principal is not None and principal.role is Role.ADMIN and principal.apps is None:
             return False
     issued = await keys.create(Role.ADMIN, None)
     assert issued.secret is not None
+    _write_key(path, issued.secret.reveal())
+    return True
+
+
+def _read_key(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_key(path: Path, key: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode on open: make it private too
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(issued.secret.reveal() + "\n")
-    return True
+        handle.write(key + "\n")
