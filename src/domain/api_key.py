@@ -2,9 +2,9 @@
 
 A key is ``mcc_{prefix}_{secret}``. The prefix is public (it names the key in listings and logs);
 the secret is 32 bytes from a CSPRNG. Only SHA-256 of the whole key is stored. A slow password
-KDF (bcrypt, scrypt, Argon2) exists to make guessing *low-entropy* secrets expensive; guessing a
-256-bit random secret is out of reach whatever the hash costs, and a fast hash keeps the check
-on every call cheap. Comparison is constant-time (``hmac.compare_digest``).
+KDF (bcrypt, scrypt, Argon2) exists to make guessing *low-entropy* secrets expensive; guessing
+a secret of 256 unpredictable bits is out of reach whatever the hash costs, and a fast hash keeps
+the check on every call cheap. Comparison is constant-time (``hmac.compare_digest``).
 
 A key may instead stand for a client certificate (mTLS): it then has no secret and is found by
 the certificate's verified subject, with the same role, scope, expiry and revocation.

@@ -12,6 +12,7 @@ from adapters.persistence.repositories.api_keys import SqlAlchemyApiKeyRepositor
 from domain.api_key import ApiKey, ApiKeyId, Role, hash_key
 from domain.errors import ApiKeyAlreadyExists, ApiKeyNotFound
 from domain.ids import AppId
+from domain.ports.access import ApiKeyRepository
 from tests.fakes import FakeApiKeyRepository
 from tests.integration.persistence.builders import at
 
@@ -41,6 +42,10 @@ def key(
         certificate_subject=credential,
         **extra,
     )
+
+
+async def test_both_implement_the_port(keys) -> None:  # type: ignore[no-untyped-def]
+    assert isinstance(keys, ApiKeyRepository)
 
 
 async def test_a_stored_key_reads_back_whole(keys) -> None:  # type: ignore[no-untyped-def]
