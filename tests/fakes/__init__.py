@@ -6,7 +6,6 @@ and a commit, as with the database adapter. Every fake is importable from here; 
 group them by port family.
 """
 
-from tests.fakes.api_keys import FakeApiKeyRepository
 from tests.fakes.repositories import (
     FakeAppRepository,
     FakeOrderRepository,
@@ -48,7 +47,6 @@ from tests.fakes.unit_of_work import (
 __all__ = [
     "EPOCH",
     "FakeAccessTokenRefresher",
-    "FakeApiKeyRepository",
     "FakeAppRepository",
     "FakeAuthorizationStateStore",
     "FakeChannelProductRepository",

@@ -11,7 +11,8 @@ from domain.errors import ApiKeyAlreadyExists, ApiKeyNotFound, InvalidApiKey, Un
 from domain.ids import AppId
 from services.access.authentication import Authenticator
 from services.access.keys import ApiKeys
-from tests.fakes import FakeApiKeyRepository, FakeClock, FakeIdGenerator, FakeSecureRandom
+from tests.fakes import FakeClock, FakeIdGenerator, FakeSecureRandom
+from tests.fakes.api_keys import FakeApiKeyRepository
 
 APP_A = AppId("app-a")
 

@@ -13,7 +13,7 @@ from domain.api_key import ApiKey, ApiKeyId, Role, hash_key
 from domain.errors import ApiKeyAlreadyExists, ApiKeyNotFound
 from domain.ids import AppId
 from domain.ports.access import ApiKeyRepository
-from tests.fakes import FakeApiKeyRepository
+from tests.fakes.api_keys import FakeApiKeyRepository
 from tests.integration.persistence.builders import at
 
 
