@@ -24,6 +24,7 @@ from bench.support import REPOSITORY
 BENCHMARKS: dict[str, str] = {
     "history_import": "bench.history_import",
     "grpc_overhead": "bench.grpc_overhead",
+    "auth_cost": "bench.auth_cost",
     "hot_sku": "bench.hot_sku",
     "stock_propagation": "bench.stock_propagation",
     "analytics": "bench.analytics",

@@ -222,6 +222,26 @@ def _grpc_overhead(result: dict[str, Any]) -> list[Headline]:
     return rows
 
 
+def _auth_cost(result: dict[str, Any]) -> list[Headline]:
+    rows = []
+    for row in result["results"]:
+        at_64 = row["concurrency"] == 64
+        rows.append(
+            Headline(
+                f"gRPC {row['method']} with API key authentication, {result['database']}, "
+                f"concurrency {row['concurrency']}",
+                f"{row['with_rps']:,.0f} calls/s, p50 {row['with_p50_ms']} ms, p99 {row['with_p99_ms']} ms"
+                + (f"; the check alone {result['authenticate_us']} µs a call" if at_64 else ""),
+                f"same server without the check {row['without_rps']:,.0f} calls/s, "
+                f"p50 {row['without_p50_ms']} ms, p99 {row['without_p99_ms']} ms",
+                row["ratio"],
+                ">= 0.9" if at_64 else "",
+                _at_least(row["ratio"], 0.9) if at_64 else None,
+            )
+        )
+    return rows
+
+
 def _hot_sku(result: dict[str, Any]) -> list[Headline]:
     ratio = result["covered_per_s"] / result["baseline_covered_per_s"]
     return [
@@ -362,6 +382,7 @@ def _generic(result: dict[str, Any]) -> list[Headline]:
 _RENDERERS: dict[str, Callable[[dict[str, Any]], list[Headline]]] = {
     "history_import": _history_import,
     "grpc_overhead": _grpc_overhead,
+    "auth_cost": _auth_cost,
     "hot_sku": _hot_sku,
     "stock_propagation": _stock_propagation,
     "analytics": _analytics,

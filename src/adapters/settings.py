@@ -79,6 +79,11 @@ class Settings:
     on_hand_refresh_interval: timedelta = DEFAULT_ON_HAND_REFRESH_INTERVAL
     product_refresh_interval: timedelta = DEFAULT_PRODUCT_REFRESH_INTERVAL
     variant_refresh_interval: timedelta = DEFAULT_VARIANT_REFRESH_INTERVAL
+    admin_key_file: str | None = None
+    """Where ``mcc serve`` keeps a local admin key for every app (made when missing; mode 0600)."""
+    tls_client_ca: str | None = None
+    """PEM file of the CA that signs client certificates (mTLS); a certificate registered as a key
+    then authenticates its caller."""
 
     def __repr__(self) -> str:
         # Secrets stay out of logs and tracebacks.
@@ -172,6 +177,8 @@ def load_settings(
             get("MCC_VARIANT_REFRESH_INTERVAL"),
             DEFAULT_VARIANT_REFRESH_INTERVAL,
         ),
+        "admin_key_file": lambda: _optional(get("MCC_ADMIN_KEY_FILE"), _writable_file("MCC_ADMIN_KEY_FILE")),
+        "tls_client_ca": lambda: _optional(get("MCC_TLS_CLIENT_CA"), _readable_file("MCC_TLS_CLIENT_CA")),
     }
     names = readers.keys() if only is None else only
     return Settings(**{name: readers[name]() for name in names})  # type: ignore[arg-type]
@@ -196,6 +203,24 @@ def _listen(value: str, variable: str = "MCC_LISTEN") -> str:
 
 def _optional(value: str | None, check: Callable[[str], str]) -> str | None:
     return None if value is None else check(value)
+
+
+def _readable_file(variable: str) -> Callable[[str], str]:
+    def check(path: str) -> str:
+        if not Path(path).is_file() or not os.access(path, os.R_OK):
+            raise ConfigError(variable, "a readable file", path)
+        return path
+
+    return check
+
+
+def _writable_file(variable: str) -> Callable[[str], str]:
+    def check(path: str) -> str:
+        if Path(path).is_dir():
+            raise ConfigError(variable, "a file path (it is a directory)", path)
+        return path
+
+    return check
 
 
 def _public_url(value: str) -> str:

@@ -24,6 +24,7 @@ from adapters.persistence.migrator import upgrade_to_head
 from adapters.sandbox_wiring import apply_sandbox, deliver_sandbox_webhooks_to
 from adapters.settings import Settings, load_settings
 from sandbox.runner import RunningSandbox, start_sandbox
+from tests.e2e.bearer import channel_with_key, issue_key
 from tests.postgres import admin_url_or_skip, throwaway_database
 
 LOOPBACK_QPS = 200.0
@@ -53,6 +54,12 @@ class Harness:
     sandbox: RunningSandbox
     settings: Settings
     clock: MovableClock
+    admin_key: str
+    """An admin key for every app; ``channel`` sends it on every call."""
+
+    def open_channel(self, key: str | None = "admin") -> aio.Channel:
+        """Another channel to the service, sending ``key`` ("admin": the admin key; None: none)."""
+        return channel_with_key(self.target, self.admin_key if key == "admin" else key)
 
     @property
     def target(self) -> str:
@@ -150,7 +157,8 @@ async def running_harness(
     clock = clock or MovableClock()
     container.core.clock.override(providers.Object(clock))
     service = await start_service(container)
-    channel = aio.insecure_channel(f"127.0.0.1:{service.port}")
+    admin_key = await issue_key(container)
+    channel = channel_with_key(f"127.0.0.1:{service.port}", admin_key)
     if webhooks_to_edge:
         deliver_sandbox_webhooks_to(sandbox, f"http://127.0.0.1:{service.http_port}")
         sandbox.control.configure_webhooks(retry_scale=WEBHOOK_RETRY_SCALE)
@@ -162,6 +170,7 @@ async def running_harness(
             sandbox=sandbox,
             settings=settings,
             clock=clock,
+            admin_key=admin_key,
         )
     finally:
         await channel.close()

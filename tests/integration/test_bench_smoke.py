@@ -58,6 +58,13 @@ def test_grpc_overhead_compares_both_methods_at_three_concurrencies() -> None:
     assert figures["response_bytes"]["ListOrders"] > figures["response_bytes"]["GetShop"] > 0
 
 
+def test_auth_cost_compares_get_shop_with_and_without_the_key_check() -> None:
+    figures = figures_of("bench.auth_cost", "--size=smoke", "--database=sqlite")
+    assert [row["concurrency"] for row in figures["results"]] == [1, 16, 64]
+    assert all(row["with_rps"] > 0 and row["without_rps"] > 0 for row in figures["results"])
+    assert figures["ratio_at_64"] == figures["results"][-1]["ratio"]
+
+
 def test_hot_sku_covers_exactly_the_stock() -> None:
     figures = figures_of("bench.hot_sku", "--size=smoke", "--database=sqlite", "--streams=8")
     assert figures["stock"] == figures["covered_reservations"] == figures["baseline_covered"] == 20

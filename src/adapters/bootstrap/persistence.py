@@ -11,6 +11,7 @@ from adapters.crypto.token_cipher import TokenCipher
 from adapters.events.reactions import ReactionTable
 from adapters.jobs.change_feed import InProcessTaskChangeFeed
 from adapters.persistence.engine import create_engine, query_session_factory, session_factory
+from adapters.persistence.repositories.api_keys import SqlAlchemyApiKeyRepository
 from adapters.persistence.sales_reports import SqlSalesReports
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.settings import Settings
@@ -83,3 +84,4 @@ class Persistence(containers.DeclarativeContainer):
         SqlAlchemyUnitOfWork, query_sessions, cipher=token_cipher, read_only=True
     )
     sales_reports = providers.Singleton(SqlSalesReports, engine)
+    api_keys = providers.Singleton(SqlAlchemyApiKeyRepository, sessions)

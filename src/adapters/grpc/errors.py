@@ -24,6 +24,8 @@ log = logging.getLogger("mcc.errors")
 
 # Most specific first: the first family an error belongs to decides its status code.
 STATUS_TABLE: tuple[tuple[type[domain_errors.DomainError], grpc.StatusCode], ...] = (
+    (domain_errors.Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
+    (domain_errors.PermissionDenied, grpc.StatusCode.PERMISSION_DENIED),
     (domain_errors.InvalidArgument, grpc.StatusCode.INVALID_ARGUMENT),
     (domain_errors.NotFound, grpc.StatusCode.NOT_FOUND),
     (domain_errors.AlreadyExists, grpc.StatusCode.ALREADY_EXISTS),

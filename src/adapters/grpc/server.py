@@ -13,7 +13,9 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from adapters.grpc.access.interceptors import AuditInterceptor, AuthenticationInterceptor
 from adapters.grpc.interceptors import AccessLogInterceptor, ErrorTranslationInterceptor
+from services.access.authentication import Authenticator
 
 
 class ListenAddressUnavailable(OSError):
@@ -68,10 +70,21 @@ def server_options(max_message_bytes: int) -> list[tuple[str, Any]]:
 
 
 async def create_server(
-    bindings: Sequence[ServiceBinding], address: str, *, max_message_bytes: int = 8 << 20
+    bindings: Sequence[ServiceBinding],
+    address: str,
+    *,
+    authenticator: Authenticator,
+    client_certificates: bool = False,
+    max_message_bytes: int = 8 << 20,
 ) -> RunningServer:
+    """Every method but health and reflection needs a caller ``authenticator`` admits."""
     server = aio.server(
-        interceptors=[AccessLogInterceptor(), ErrorTranslationInterceptor()],
+        interceptors=[
+            AccessLogInterceptor(),
+            AuditInterceptor(),
+            ErrorTranslationInterceptor(),
+            AuthenticationInterceptor(authenticator, client_certificates=client_certificates),
+        ],
         options=server_options(max_message_bytes),
     )
     for binding in bindings:

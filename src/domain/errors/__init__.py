@@ -7,6 +7,13 @@ structured fields. No error message or field ever holds a token or secret value.
 The families are in ``base``; the leaves are grouped by family in the other modules.
 """
 
+from domain.errors.access import (
+    ApiKeyAlreadyExists,
+    ApiKeyNotFound,
+    InvalidApiKey,
+    PermissionDenied,
+    Unauthenticated,
+)
 from domain.errors.base import (
     AlreadyExists,
     ConcurrencyConflict,
@@ -85,6 +92,8 @@ from domain.errors.preconditions import (
 
 __all__ = [
     "AlreadyExists",
+    "ApiKeyAlreadyExists",
+    "ApiKeyNotFound",
     "AppAlreadyExists",
     "AppNotFound",
     "CancellationNotPending",
@@ -96,6 +105,7 @@ __all__ = [
     "ConcurrencyConflict",
     "CurrencyMismatch",
     "DomainError",
+    "InvalidApiKey",
     "InvalidArgument",
     "InvalidDisplayName",
     "InvalidMoney",
@@ -119,6 +129,7 @@ __all__ = [
     "PartnerScopeMissing",
     "PartnerTokenRevoked",
     "PartnerUnavailable",
+    "PermissionDenied",
     "PoolAlreadyExists",
     "PoolNotFound",
     "PreconditionFailed",
@@ -146,5 +157,6 @@ __all__ = [
     "TaskNotRunning",
     "TokenNotFound",
     "TokenRevoked",
+    "Unauthenticated",
     "UnsupportedRegion",
 ]
