@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Column, LargeBinary, String, Table
 from adapters.persistence.column_types import UtcDateTime, ordered_key
 from adapters.persistence.tables.schema import metadata
 
-# 0014_api_keys
+# 0015_api_keys
 api_keys = Table(
     "api_keys",
     metadata,

@@ -1,7 +1,7 @@
 """API keys: who may call the API (SHA-256 of each key, its role, its apps, expiry, revocation).
 
-Revision ID: 0014_api_keys
-Revises: 0013_webhook_health
+Revision ID: 0015_api_keys
+Revises: 0014_order_logistics
 Create Date: 2026-12-04
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from adapters.persistence.column_types import UtcDateTime, ordered_key
 
-revision: str = "0014_api_keys"
-down_revision: str | None = "0013_webhook_health"
+revision: str = "0015_api_keys"
+down_revision: str | None = "0014_order_logistics"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
