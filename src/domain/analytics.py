@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domain.errors import InvalidArgument
+from domain.errors import InvalidArgument, quoted
 from domain.ids import ShopId, ShoplineOrderId, ShoplineVariantId
 from domain.money import Money, check_currency_code
 
@@ -119,11 +119,11 @@ def report_time_zone(name: str) -> str:
     if not name:
         return "UTC"
     if name.startswith("/") or ".." in name or name != name.strip():
-        raise InvalidArgument("time_zone", f"{name!r} is not an IANA time zone")
+        raise InvalidArgument("time_zone", f"{quoted(name)} is not an IANA time zone")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidArgument("time_zone", f"{name!r} is not an IANA time zone") from None
+        raise InvalidArgument("time_zone", f"{quoted(name)} is not an IANA time zone") from None
     return name
 
 
@@ -131,7 +131,7 @@ def report_currency(code: str) -> str:
     try:
         return check_currency_code(code)
     except Exception:
-        raise InvalidArgument("currency_code", f"{code!r} is not an ISO 4217 currency code") from None
+        raise InvalidArgument("currency_code", f"{quoted(code)} is not an ISO 4217 currency code") from None
 
 
 # --- Report rows ----------------------------------------------------------------------------

@@ -19,6 +19,9 @@ from domain import errors as domain_errors
 
 ERROR_DOMAIN = "multichannel.v1"
 INTERNAL_REASON = "INTERNAL"
+MAX_DETAIL_CHARS = 400
+"""Any text of a status is cut to this: trailers stay far below the client's metadata limit, so a
+caller always sees the real code instead of RESOURCE_EXHAUSTED, whatever a message quotes."""
 
 log = logging.getLogger("mcc.errors")
 
@@ -60,14 +63,15 @@ def status_for_exception(exc: BaseException, method: str, correlation_id: str) -
 def domain_status(error: domain_errors.DomainError, method: str = "") -> status_pb2.Status:
     """``method`` (``/package.Service/Method``) places a bad field at its path in that request."""
     code = status_code_for(error)
-    message = str(error)
-    metadata = error.metadata()
+    message = _clip(str(error))
+    metadata = {key: _clip(value) for key, value in error.metadata().items()}
     violation = None
     if isinstance(error, domain_errors.InvalidArgument):
-        field = request_field_path(method, error.field)
-        violation = error_details_pb2.BadRequest.FieldViolation(field=field, description=error.description)
+        field = _clip(request_field_path(method, error.field))
+        description = _clip(error.description)
+        violation = error_details_pb2.BadRequest.FieldViolation(field=field, description=description)
         if field != error.field:
-            message = f"{field}: {error.description}"
+            message = _clip(f"{field}: {description}")
             metadata["field"] = field
     details = [
         _pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=metadata))
@@ -79,8 +83,8 @@ def domain_status(error: domain_errors.DomainError, method: str = "") -> status_
             _pack(
                 error_details_pb2.ResourceInfo(
                     resource_type=error.resource_type,
-                    resource_name=error.resource_name,
-                    description=str(error),
+                    resource_name=_clip(error.resource_name),
+                    description=message,
                 )
             )
         )
@@ -90,7 +94,9 @@ def domain_status(error: domain_errors.DomainError, method: str = "") -> status_
                 error_details_pb2.PreconditionFailure(
                     violations=[
                         error_details_pb2.PreconditionFailure.Violation(
-                            type=error.reason, subject=error.subject, description=error.description
+                            type=error.reason,
+                            subject=_clip(error.subject),
+                            description=_clip(error.description),
                         )
                     ]
                 )
@@ -108,6 +114,10 @@ def internal_status(correlation_id: str) -> status_pb2.Status:
         message=f"internal error (correlation id {correlation_id})",
         details=[_pack(info)],
     )
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_DETAIL_CHARS else text[: MAX_DETAIL_CHARS - 1] + "…"
 
 
 def _pack(message: object) -> any_pb2.Any:

@@ -22,6 +22,7 @@ from adapters.grpc.call_context import (
     set_correlation_id,
 )
 from adapters.grpc.errors import status_for_exception
+from adapters.grpc.request_limits import check_request
 
 access_log = logging.getLogger("mcc.access")
 
@@ -50,7 +51,10 @@ def _wrap_handler(
 
 
 class ErrorTranslationInterceptor(aio.ServerInterceptor):
-    """Turns every exception into a rich ``google.rpc.Status`` through the one error table."""
+    """Turns every exception into a rich ``google.rpc.Status`` through the one error table.
+
+    Requests pass the generic range checks (``request_limits``) first, so a value no use case can
+    hold is INVALID_ARGUMENT naming its field, never a conversion or database error."""
 
     async def intercept_service(
         self,
@@ -67,6 +71,7 @@ class ErrorTranslationInterceptor(aio.ServerInterceptor):
     def _unary(behaviour: Behaviour, method: str) -> Behaviour:
         async def wrapped(request: Any, context: aio.ServicerContext) -> Any:
             try:
+                check_request(request)
                 return await behaviour(request, context)
             except aio.AbortError:
                 raise
@@ -79,6 +84,7 @@ class ErrorTranslationInterceptor(aio.ServerInterceptor):
     def _stream(behaviour: Behaviour, method: str) -> Behaviour:
         async def wrapped(request: Any, context: aio.ServicerContext) -> AsyncIterator[Any]:
             try:
+                check_request(request)
                 async for response in behaviour(request, context):
                     yield response
             except aio.AbortError:

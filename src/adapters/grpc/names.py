@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from domain.errors import InvalidArgument
+from domain.errors import InvalidArgument, quoted
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, OrderId, ShopId, ShoplineVariantId, TaskId
 
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
@@ -55,7 +55,7 @@ def _match(pattern: re.Pattern[str], name: str, field: str, shape: str) -> re.Ma
         raise InvalidArgument(field, f"is required ({shape})")
     match = pattern.fullmatch(name)
     if match is None:
-        raise InvalidArgument(field, f"{name!r} is not a name of the form {shape}")
+        raise InvalidArgument(field, f"{quoted(name)} is not a name of the form {shape}")
     return match
 
 

@@ -15,6 +15,7 @@ from domain.errors.base import (
     NotFound,
     PartnerError,
     PreconditionFailed,
+    quoted,
 )
 from domain.errors.conflicts import (
     AppAlreadyExists,
@@ -70,6 +71,7 @@ from domain.errors.preconditions import (
     OrderNotImportable,
     PriceCurrencyMismatch,
     PriceNotPositive,
+    PriceOutOfRange,
     PriceSyncDisabled,
     ReservationAlreadyCommitted,
     ReservationAlreadyReleased,
@@ -124,6 +126,7 @@ __all__ = [
     "PreconditionFailed",
     "PriceCurrencyMismatch",
     "PriceNotPositive",
+    "PriceOutOfRange",
     "PriceSyncDisabled",
     "RequestIdReused",
     "ReservationAlreadyCommitted",
@@ -147,4 +150,5 @@ __all__ = [
     "TokenNotFound",
     "TokenRevoked",
     "UnsupportedRegion",
+    "quoted",
 ]
