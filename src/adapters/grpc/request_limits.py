@@ -18,10 +18,9 @@ from typing import Any
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
+from adapters.text_limits import MAX_STRING_CHARS, check_text
 from domain.errors import InvalidArgument
 
-MAX_STRING_CHARS = 2048
-"""Longer than any name, token, code or filter the API takes; short enough to quote safely."""
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 # google/protobuf/timestamp.proto: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
 TIMESTAMP_MIN_SECONDS, TIMESTAMP_MAX_SECONDS = -62_135_596_800, 253_402_300_799
@@ -86,14 +85,6 @@ def _check_value(field: FieldDescriptor, value: Any, path: str) -> None:
             raise InvalidArgument(path, f"must be at most {MAX_STRING_CHARS} bytes")
     elif field.type in _INTEGER_TYPES and not INT32_MIN <= value <= INT32_MAX:
         raise InvalidArgument(path, f"must be between {INT32_MIN} and {INT32_MAX}")
-
-
-def check_text(value: str, path: str, *, max_chars: int = MAX_STRING_CHARS) -> None:
-    """The string rules, also for text that reaches us outside a protobuf message (the HTTP edge)."""
-    if len(value) > max_chars:
-        raise InvalidArgument(path, f"must be at most {max_chars} characters")
-    if "\x00" in value:
-        raise InvalidArgument(path, "must not contain NUL characters")
 
 
 def _check_timestamp(stamp: Any, path: str) -> None:
