@@ -45,7 +45,7 @@ class ServerOverloaded(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class AdmissionLimits:
-    max_inflight: int = 32
+    max_inflight: int = 4
     max_queued: int = 64
     max_streams: int = 100
 
