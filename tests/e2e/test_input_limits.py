@@ -172,3 +172,40 @@ async def test_a_long_value_is_quoted_briefly_and_the_caller_sees_invalid_argume
     named, description = _violation(caught.value)
     assert named == "name"
     assert len(description) <= 300 and len(caught.value.details() or "") <= 400
+
+
+@pytest.mark.parametrize("time_zone", ["Pacific/Kiritimati", "Pacific/Niue", ""])
+async def test_the_first_and_last_representable_days_are_answers_not_internal(
+    harness: Harness, time_zone: str
+) -> None:
+    app = await _install(harness)
+    analytics = analytics_pb2_grpc.AnalyticsServiceStub(harness.channel)
+    orders = order_pb2_grpc.OrderServiceStub(harness.channel)
+    first = timestamp_pb2.Timestamp(seconds=-62_135_596_800)
+    last = timestamp_pb2.Timestamp(seconds=YEAR_10000 - 1, nanos=999_999_999)
+    for start, end in (
+        (first, timestamp_pb2.Timestamp(seconds=-62_135_596_800 + 86_400 * 30)),
+        (timestamp_pb2.Timestamp(seconds=YEAR_10000 - 86_400 * 30), last),
+    ):
+        for call in (
+            analytics.GetSalesSummary(
+                analytics_pb2.GetSalesSummaryRequest(
+                    parent=app, start_time=start, end_time=end, time_zone=time_zone
+                )
+            ),
+            analytics.GetCustomerSummary(
+                analytics_pb2.GetCustomerSummaryRequest(parent=app, start_time=start, end_time=end)
+            ),
+            orders.ListOrders(
+                order_pb2.ListOrdersRequest(
+                    parent=f"{app}/shops/-", create_start_time=start, create_end_time=end
+                )
+            ),
+        ):
+            try:
+                await call
+            except grpc.aio.AioRpcError as error:
+                assert error.code() in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND), (
+                    error.code(),
+                    error.details(),
+                )
