@@ -201,7 +201,7 @@ def test_tls_needs_both_files_and_reads_them(tmp_path) -> None:  # type: ignore[
 def test_load_limits_default_for_two_cores_and_are_configurable() -> None:
     defaults = load_settings({})
     assert (defaults.max_inflight_rpcs, defaults.max_queued_rpcs, defaults.max_streams) == (4, 64, 100)
-    assert (defaults.db_pool_size, defaults.db_pool_timeout_seconds) == (10, 5.0)
+    assert (defaults.db_pool_size, defaults.db_pool_timeout_seconds) == (10, 30.0)
     assert not defaults.allow_insecure
     tuned = load_settings(
         {

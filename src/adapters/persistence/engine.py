@@ -53,7 +53,7 @@ logging.getLogger(f"{__name__}.{DeadlineAwareQueuePool.__name__}").setLevel(logg
 
 
 def create_engine(
-    url: str, *, echo: bool = False, pool_size: int = 10, pool_timeout: float = 5.0
+    url: str, *, echo: bool = False, pool_size: int = 10, pool_timeout: float = 30.0
 ) -> AsyncEngine:
     """``pool_size`` connections kept, as many again opened under load; checkouts wait at most
     ``pool_timeout`` seconds (and never past the deadline of the call being served)."""
