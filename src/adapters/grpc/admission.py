@@ -24,7 +24,7 @@ from typing import Any
 import grpc
 from grpc import aio
 
-from adapters.call_deadline import reset_call_deadline, set_call_deadline
+from adapters.call_deadline import ANSWER_MARGIN_SECONDS, reset_call_deadline, set_call_deadline
 from adapters.grpc.handlers import Behaviour, wrap_handler
 
 MAX_ADMISSION_WAIT = 2.0
@@ -102,7 +102,9 @@ class AdmissionInterceptor(aio.ServerInterceptor):
 
     def _wrap_unary(self, behaviour: Behaviour) -> Behaviour:
         async def admitted(request: Any, context: aio.ServicerContext) -> Any:
-            budget = context.time_remaining()
+            remaining = context.time_remaining()
+            # A refusal must reach the caller before its deadline, or it sees DEADLINE_EXCEEDED.
+            budget = None if remaining is None else max(0.0, remaining - ANSWER_MARGIN_SECONDS)
             async with self._unary.held(budget):
                 token = set_call_deadline(context.time_remaining())
                 try:
