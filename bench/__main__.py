@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, str] = {
     "analytics": "bench.analytics",
     "catalog": "bench.catalog",
     "webhooks": "bench.webhooks",
+    "overload": "bench.overload",
 }
 
 

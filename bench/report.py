@@ -364,6 +364,27 @@ def _webhooks(result: dict[str, Any]) -> list[Headline]:
     ]
 
 
+def _overload(result: dict[str, Any]) -> list[Headline]:
+    codes = result["status_codes"]
+    answered = ", ".join(f"{code} {count:,}" for code, count in codes.items())
+    limit = result["max_inflight_rpcs"] or "none"
+    honest = codes.get("INTERNAL", 0) == 0 and result["refusals_with_retry_info"] == result["refusals"]
+    return [
+        Headline(
+            f"overload, {result['database']}: {result['calls']:,} concurrent ListOrders, "
+            f"limit {limit}, deadline {result['deadline_s']:g} s: admitted p50 vs one at a time",
+            f"{answered}; admitted p50 {result['admitted_p50_ms']} ms, p99 {result['admitted_p99_ms']} ms; "
+            f"{result['access_logged']:,} in the access log; RSS {result['service_peak_rss_mib']} MiB",
+            f"one at a time p50 {result['sequential_p50_ms']} ms",
+            round(result["admitted_p50_ms"] / result["sequential_p50_ms"], 1)
+            if result["admitted_p50_ms"] and result["sequential_p50_ms"]
+            else None,
+            "no INTERNAL; every refusal with RetryInfo",
+            honest,
+        )
+    ]
+
+
 def _generic(result: dict[str, Any]) -> list[Headline]:
     """A benchmark without its own renderer: every ratio it reports."""
     name = result.get("benchmark", "?")
@@ -388,4 +409,5 @@ _RENDERERS: dict[str, Callable[[dict[str, Any]], list[Headline]]] = {
     "analytics": _analytics,
     "catalog": _catalog,
     "webhooks": _webhooks,
+    "overload": _overload,
 }

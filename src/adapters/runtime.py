@@ -102,9 +102,13 @@ def _reachable(listen: str, port: int) -> str:
 
 def _print_banner(settings: Settings, port: int, http_port: int, running_sandbox: Any) -> None:
     target = _reachable(settings.listen, port)
+    tls = settings.tls_cert_file is not None
+    scheme, security = ("https", "with TLS") if tls else ("http", "in plaintext")
+    # With TLS, grpcurl checks the certificate (-cacert CA.pem for a private CA).
+    plaintext = "" if tls else "-plaintext "
     lines = [
-        f"mcc: serving gRPC on {target} (database {redact_url(settings.database_url)})",
-        f"mcc: HTTP edge on http://{_reachable(settings.http_listen, http_port)} "
+        f"mcc: serving gRPC {security} on {target} (database {redact_url(settings.database_url)})",
+        f"mcc: HTTP edge on {scheme}://{_reachable(settings.http_listen, http_port)} "
         "(webhooks, OAuth callbacks, /healthz, /readyz)",
     ]
     if running_sandbox is not None:
@@ -122,10 +126,10 @@ def _print_banner(settings: Settings, port: int, http_port: int, running_sandbox
         where = "# MCC_KEY: a key from `mcc api-key create --role admin`"
     lines += [
         "Try:",
-        f"  grpcurl -plaintext {target} list",
-        f"  grpcurl -plaintext {target} describe multichannel.v1.ShopService",
-        f"  grpcurl -plaintext {target} grpc.health.v1.Health/Check",
-        f"  grpcurl -plaintext -H \"authorization: Bearer {key}\" -d '{{}}' {target} "
+        f"  grpcurl {plaintext}{target} list",
+        f"  grpcurl {plaintext}{target} describe multichannel.v1.ShopService",
+        f"  grpcurl {plaintext}{target} grpc.health.v1.Health/Check",
+        f"  grpcurl {plaintext}-H \"authorization: Bearer {key}\" -d '{{}}' {target} "
         f"multichannel.v1.AppService/ListApps   {where}",
     ]
     print("\n".join(lines), flush=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -135,18 +135,23 @@ async def running_harness(
     clock: MovableClock | None = None,
     public: bool = False,
     webhooks_to_edge: bool = False,
+    environment: Mapping[str, str] | None = None,
+    configure: Callable[[Container], None] | None = None,
 ) -> AsyncIterator[Harness]:
     """The service on an already migrated database, with a clock the test can move.
 
     ``public``: the HTTP edge listens on a port chosen beforehand and is the public URL, so the
     service subscribes the partners' webhooks to it. ``webhooks_to_edge``: the sandbox addresses
-    its webhooks to the service's HTTP edge."""
+    its webhooks to the service's HTTP edge. ``environment``: more ``MCC_*`` variables;
+    ``configure``: overrides on the container before the service starts."""
     http_listen = f"127.0.0.1:{_free_port()}" if public else "127.0.0.1:0"
+    extra = dict(environment or {})
     environment = {
         "MCC_DATABASE_URL": database_url,
         "MCC_LISTEN": "127.0.0.1:0",
         "MCC_HTTP_LISTEN": http_listen,
         "MCC_TOKEN_KEY": TEST_TOKEN_KEY,
+        **extra,
     }
     if public:
         environment["MCC_PUBLIC_URL"] = f"http://{http_listen}"
@@ -156,6 +161,8 @@ async def running_harness(
     container = build_container(settings)
     clock = clock or MovableClock()
     container.core.clock.override(providers.Object(clock))
+    if configure is not None:
+        configure(container)
     service = await start_service(container)
     admin_key = await issue_key(container)
     channel = channel_with_key(f"127.0.0.1:{service.port}", admin_key)

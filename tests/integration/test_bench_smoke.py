@@ -101,3 +101,12 @@ def test_webhooks_reach_the_other_channel_and_a_burst_is_stored_once() -> None:
     assert figures["burst_inbox_rows"] == figures["burst_unique_deliveries"] == figures["burst_processed"]
     assert figures["burst_2x_inbox_rows_match"] is True and figures["burst_processed_twice"] == 0
     assert figures["stock_ratio_to_direct"] > 0 and figures["burst_ratio_to_bare"] > 0
+
+
+def test_overload_answers_every_call_of_a_burst_with_a_status_and_no_internal() -> None:
+    figures = figures_of("bench.overload", "--size=smoke", "--database=sqlite", "--limit=1")
+    codes = figures["status_codes"]
+    assert sum(codes.values()) == figures["calls"] and "INTERNAL" not in codes
+    assert codes.get("OK", 0) > 0 and figures["max_inflight_rpcs"] == 1
+    assert figures["refusals_with_retry_info"] == figures["refusals"]
+    assert figures["service_peak_rss_mib"] > 0 and figures["access_logged"] > 0

@@ -7,6 +7,7 @@ import secrets
 
 from dependency_injector import containers, providers
 
+from adapters.grpc.admission import AdmissionLimits
 from adapters.grpc.api import api_bindings
 from adapters.grpc.paging import PageTokenCodec
 from adapters.grpc.server import create_server
@@ -19,6 +20,7 @@ from adapters.grpc.servicers.order import OrderServicer
 from adapters.grpc.servicers.shop import ShopServicer
 from adapters.grpc.servicers.task import TaskServicer
 from adapters.settings import Settings
+from adapters.transport_security import server_tls
 from services.access.authentication import Authenticator
 from services.access.keys import ApiKeys
 from services.analytics.sales import SalesAnalytics
@@ -32,6 +34,14 @@ from services.orders.handling import OrderCommands, OrderQueries
 from services.shops.authorization import ShopAuthorization
 from services.shops.management import ShopManagement
 from services.tasks.center import TaskService
+
+
+def admission_limits(settings: Settings) -> AdmissionLimits:
+    return AdmissionLimits(
+        max_inflight=settings.max_inflight_rpcs,
+        max_queued=settings.max_queued_rpcs,
+        max_streams=settings.max_streams,
+    )
 
 
 def _page_token_key(settings: Settings) -> bytes:
@@ -178,4 +188,6 @@ class Api(containers.DeclarativeContainer):
         authenticator=authenticator,
         client_certificates=providers.Callable(_client_certificates, core.settings),
         max_message_bytes=core.settings.provided.max_message_bytes,
+        limits=providers.Callable(admission_limits, core.settings),
+        tls=providers.Callable(server_tls, core.settings),
     )

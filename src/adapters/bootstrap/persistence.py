@@ -65,7 +65,12 @@ def _token_cipher(settings: Settings) -> TokenCipher | None:
 class Persistence(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
 
-    engine = providers.Singleton(create_engine, core.settings.provided.database_url)
+    engine = providers.Singleton(
+        create_engine,
+        core.settings.provided.database_url,
+        pool_size=core.settings.provided.db_pool_size,
+        pool_timeout=core.settings.provided.db_pool_timeout_seconds,
+    )
     engine_lifecycle = providers.Resource(_disposed_at_shutdown, engine)
     sessions = providers.Singleton(session_factory, engine)
     token_cipher = providers.Singleton(_token_cipher, core.settings)

@@ -21,6 +21,7 @@ from domain.errors import (
     PoolNotFound,
     ShopNotFound,
     TaskNotFound,
+    quoted,
 )
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, OrderId, ShopId, ShoplineVariantId, TaskId
 
@@ -81,7 +82,7 @@ def _match(pattern: re.Pattern[str], name: str, field: str, shape: str) -> re.Ma
         raise InvalidArgument(field, f"is required ({shape})")
     match = pattern.fullmatch(name)
     if match is None:
-        raise InvalidArgument(field, f"{name!r} is not a name of the form {shape}")
+        raise InvalidArgument(field, f"{quoted(name)} is not a name of the form {shape}")
     return match
 
 

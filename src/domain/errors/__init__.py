@@ -22,6 +22,7 @@ from domain.errors.base import (
     NotFound,
     PartnerError,
     PreconditionFailed,
+    quoted,
 )
 from domain.errors.conflicts import (
     AppAlreadyExists,
@@ -77,6 +78,7 @@ from domain.errors.preconditions import (
     OrderNotImportable,
     PriceCurrencyMismatch,
     PriceNotPositive,
+    PriceOutOfRange,
     PriceSyncDisabled,
     ReservationAlreadyCommitted,
     ReservationAlreadyReleased,
@@ -135,6 +137,7 @@ __all__ = [
     "PreconditionFailed",
     "PriceCurrencyMismatch",
     "PriceNotPositive",
+    "PriceOutOfRange",
     "PriceSyncDisabled",
     "RequestIdReused",
     "ReservationAlreadyCommitted",
@@ -159,4 +162,5 @@ __all__ = [
     "TokenRevoked",
     "Unauthenticated",
     "UnsupportedRegion",
+    "quoted",
 ]
