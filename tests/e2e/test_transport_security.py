@@ -85,8 +85,11 @@ def pki(tmp_path: Path) -> Pki:
     return Pki(tmp_path)
 
 
-async def _list_apps(channel: grpc.aio.Channel) -> app_pb2.ListAppsResponse:
-    return await app_pb2_grpc.AppServiceStub(channel).ListApps(app_pb2.ListAppsRequest(), timeout=5)
+async def _list_apps(channel: grpc.aio.Channel, key: str) -> app_pb2.ListAppsResponse:
+    stub = app_pb2_grpc.AppServiceStub(channel)
+    return await stub.ListApps(
+        app_pb2.ListAppsRequest(), timeout=5, metadata=(("authorization", f"Bearer {key}"),)
+    )
 
 
 async def test_tls_serves_grpc_and_the_http_edge(
@@ -95,10 +98,10 @@ async def test_tls_serves_grpc_and_the_http_edge(
     async with running_harness(database_url, sandbox, environment=pki.environment()) as harness:
         target = f"localhost:{harness.service.port}"
         async with grpc.aio.secure_channel(target, grpc.ssl_channel_credentials(pki.ca)) as secure:
-            await _list_apps(secure)
+            await _list_apps(secure, harness.admin_key)
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             async with grpc.aio.insecure_channel(target) as plain:
-                await _list_apps(plain)
+                await _list_apps(plain, harness.admin_key)
         assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
 
         trusting = ssl.create_default_context(cadata=pki.ca.decode())
@@ -116,11 +119,11 @@ async def test_a_client_ca_requires_a_certificate_it_signed(
         anonymous = grpc.ssl_channel_credentials(pki.ca)
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             async with grpc.aio.secure_channel(target, anonymous) as channel:
-                await _list_apps(channel)
+                await _list_apps(channel, harness.admin_key)
         assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
         known = grpc.ssl_channel_credentials(pki.ca, pki.client_key, pki.client_cert)
         async with grpc.aio.secure_channel(target, known) as channel:
-            await _list_apps(channel)
+            await _list_apps(channel, harness.admin_key)
 
 
 @pytest.mark.parametrize(
@@ -163,6 +166,6 @@ async def test_allowed_plaintext_on_a_reachable_address_starts_with_a_warning(
     caplog.set_level(logging.WARNING, logger="mcc")
     environment = {"MCC_LISTEN": "0.0.0.0:0", "MCC_ALLOW_INSECURE": "1"}
     async with running_harness(database_url, sandbox, environment=environment) as harness:
-        await _list_apps(harness.channel)
+        await _list_apps(harness.channel, harness.admin_key)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and r.name == "mcc"]
     assert any("serving plaintext on 0.0.0.0:0" in line for line in warnings), warnings

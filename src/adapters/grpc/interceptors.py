@@ -147,7 +147,3 @@ def _log_call(method: str, context: aio.ServicerContext, started: float, *, canc
         (time.perf_counter() - started) * 1000,
         correlation_id(),
     )
-
-
-# Shared with the access interceptors (adapters.grpc.access), which wrap handlers the same way.
-wrap_handler = _wrap_handler

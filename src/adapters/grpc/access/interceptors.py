@@ -25,7 +25,7 @@ from adapters.grpc.access.caller import (
 from adapters.grpc.access.client_certificates import verified_subject
 from adapters.grpc.access.rules import Rule, rule_for
 from adapters.grpc.call_context import correlation_id
-from adapters.grpc.interceptors import Behaviour, wrap_handler
+from adapters.grpc.handlers import Behaviour, wrap_handler
 from domain.api_key import Principal
 from domain.errors import PermissionDenied, Unauthenticated
 from services.access.authentication import Authenticator
