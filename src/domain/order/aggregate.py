@@ -31,6 +31,7 @@ from domain.order.cancellation import Cancellation, CancellationState
 from domain.order.fields import OrderFields
 from domain.order.imports import ImportLine, ImportState, ImportStatus
 from domain.order.lines import aggregate_lines
+from domain.order.recipient import is_relay_email, platform_shipped
 from domain.order.status import (
     IMPORTABLE,
     LIFECYCLE,
@@ -77,7 +78,8 @@ class Order(OrderFields):
             recipient=data.recipient,
             line_shipments=data.line_shipments,
         )
-        if order._status in STOCK_HOLDING:
+        # TikTok keeps and ships the stock of the orders it fulfills: the shared pools never hold them.
+        if order._status in STOCK_HOLDING and not order.fulfilled_by_tiktok:
             order._stock_state = StockState.RESERVED
             order._record(OrderLinesReserved(app_id, shop_id, order._id, order._line_quantities()))
         return order
@@ -218,6 +220,21 @@ class Order(OrderFields):
                 self._id, "UNLINKED_SKUS", f"{len(unlinked)} SKU(s) are not linked to SHOPLINE variants"
             )
         return tuple(ImportLine(line, linked.get(line.sku_id)) for line in self._lines)
+
+    def shopline_email(self, default_email: str) -> str:
+        """The email the SHOPLINE order gets: the buyer's, or the app's default where TikTok's
+        logistics carry the order and hide the buyer's address. Without a default there is none
+        to give, and the import cannot go on."""
+        if not (platform_shipped(self._logistics) and is_relay_email(self._buyer.email)):
+            return self._buyer.email
+        if not default_email:
+            raise OrderNotImportable(
+                self._id,
+                "DEFAULT_EMAIL_MISSING",
+                "TikTok ships this order and hides the buyer's email; set the app's default email "
+                "(settings.default_email) to import it",
+            )
+        return default_email
 
     def claim_import(self, now: datetime, until: datetime) -> None:
         """Reserves the creation of the SHOPLINE order for one importer until ``until``; a claim

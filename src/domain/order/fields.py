@@ -177,6 +177,12 @@ class OrderFields(RecordsEvents):
         return self._line_shipments
 
     @property
+    def fulfilled_by_tiktok(self) -> bool:
+        """TikTok fulfills the order from its own warehouses (FBT): no unit of the shared pools
+        is ever reserved, deducted or released for it."""
+        return self._logistics.fulfilled_by_tiktok
+
+    @property
     def holds_stock(self) -> bool:
         """Seen in a stock-holding status and neither cancelled nor imported since."""
         return self._stock_state is StockState.RESERVED
