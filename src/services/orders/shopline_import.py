@@ -44,6 +44,7 @@ from domain.ports import Clock, ShoplineApi, UnitOfWork
 from domain.resource_names import order_name
 from services.inventory.on_hand import OnHandReader
 from services.inventory.stock_effects import StockEffects
+from services.orders.recipient_updates import AddressOutcome, follow_recipient_address
 from services.shared.stale_writes import retry_stale
 
 log = logging.getLogger("mcc.orders")
@@ -161,6 +162,10 @@ class OrderImporter:
                 await uow.commit()
 
         await retry_stale(write)
+
+    async def follow_recipient_address(self, order: Order) -> AddressOutcome:
+        """The SHOPLINE order takes the order's current recipient while nothing has shipped."""
+        return await follow_recipient_address(self._unit_of_work, self._shopline, order)
 
     # --- steps ------------------------------------------------------------------------------
 
