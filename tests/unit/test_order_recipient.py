@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.errors import OrderNotImportable
-from domain.events import OrderLinesReserved, OrderReleased
+from domain.events import OrderLinesReserved
 from domain.logistics import (
     AddressPart,
     FulfillmentType,

@@ -228,8 +228,10 @@ def new_order_body(order: NewShoplineOrder, inventory_behaviour: str) -> dict[st
     return {"order": body}
 
 
-def address_body(address: ShoplineAddress) -> dict[str, str]:
-    """``shipping_address`` with the fields that have a value (order create and update, B3)."""
+def address_body(address: ShoplineAddress, *, complete: bool = False) -> dict[str, str]:
+    """``shipping_address`` with the fields that have a value (order create, B3); ``complete``
+    sends the empty ones too, so an update leaves nothing of the old address behind whether
+    SHOPLINE replaces or merges the address it holds."""
     fields = {
         "first_name": address.first_name,
         "last_name": address.last_name,
@@ -244,7 +246,7 @@ def address_body(address: ShoplineAddress) -> dict[str, str]:
         "country_code": address.country_code,
         "zip": address.zip,
     }
-    return {name: value for name, value in fields.items() if value}
+    return {name: value for name, value in fields.items() if value or complete}
 
 
 def has_live_fulfillment(raw: Any) -> bool:

@@ -115,7 +115,7 @@ async def update_shipping_address(
         "PUT",
         f"orders/{order_id}.json",
         WRITE_ORDERS,
-        body={"order": {"id": order_id, "shipping_address": mapping.address_body(address)}},
+        body={"order": {"id": order_id, "shipping_address": mapping.address_body(address, complete=True)}},
         idempotent=True,
     )
     await transport.call(handle, token, call)
