@@ -55,6 +55,12 @@ class Order:
     cancel_time: int | None = None
     cancellation_initiator: str | None = None
     tracking_number: str | None = None
+    # Who fulfills the order (FULFILLMENT_BY_SELLER / _BY_TIKTOK / _BY_DILAYANI_TOKOPEDIA), the
+    # buyer's note, and the address the buyer changed to (None: the generated one).
+    fulfillment_type: str = "FULFILLMENT_BY_SELLER"
+    buyer_message: str = ""
+    recipient_change: dict[str, str] | None = None
+    has_updated_recipient_address: bool = False
 
 
 @dataclass(slots=True)

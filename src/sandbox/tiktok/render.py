@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.money import add_amounts, format_amount
+from sandbox.tiktok import recipients
 from sandbox.tiktok.models import Cancellation, Order, Product, Shop, ShopData, Sku
 
 _LINE_DISPLAY_STATUS = {"ON_HOLD": "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING": "AWAITING_SHIPMENT"}
@@ -20,11 +21,6 @@ _PACKAGE_STATUS = {
     "COMPLETED": "COMPLETED",
     "CANCELLED": "CANCELLED",
 }
-_ADDRESS_HIDDEN = frozenset({"UNPAID", "ON_HOLD"})
-# Country calling codes of the sandbox regions: TikTok masks all but the code and a few digits.
-_CALLING_CODE = {"US": "1", "GB": "44", "SG": "65", "MY": "60", "JP": "81"}
-_FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie")
-_LAST = ("Tan", "Smith", "Lee", "Garcia", "Khan", "Nguyen", "Brown", "Sato")
 
 
 def shop_summary(shop: Shop) -> dict[str, Any]:
@@ -162,20 +158,13 @@ def order_json(shop: Shop, data: ShopData, order: Order) -> dict[str, Any]:
         body["cancellation_initiator"] = order.cancellation_initiator or "SYSTEM"
         body["cancel_reason"] = order.cancel_reason or ""
         body["cancel_time"] = order.cancel_time or order.update_time
-    if order.status not in _ADDRESS_HIDDEN:
-        n = int(order.id) // 1000
-        first, last = _FIRST[n % len(_FIRST)], _LAST[(n // 7) % len(_LAST)]
-        body["buyer_email"] = f"v2{order.buyer_user_id[-8:]}@scs2.tiktok.com"
-        body["recipient_address"] = {
-            "name": f"{first} {last[0]}***",
-            "first_name": first,
-            "last_name": f"{last[0]}***",
-            "phone_number": f"(+{_CALLING_CODE.get(shop.region, '1')}){200 + n % 800}*****{n % 100:02d}",
-            "full_address": f"{shop.region}, Sandbox City, 1** Example Street",
-            "address_detail": "1** Example Street",
-            "postal_code": f"{10000 + n % 89999}",
-            "region_code": shop.region,
-        }
+    body["fulfillment_type"] = order.fulfillment_type
+    body["buyer_message"] = order.buyer_message
+    body["has_updated_recipient_address"] = order.has_updated_recipient_address
+    if order.status not in recipients.HIDDEN_WHILE:
+        body["buyer_email"] = recipients.buyer_email(order)
+        # Every sandbox order travels with TikTok's logistics (or TikTok fulfills it): masked.
+        body["recipient_address"] = recipients.recipient_address(shop, order, masked=True)
     return body
 
 
