@@ -166,3 +166,12 @@ def test_tiktok_shipped_orders_with_a_hidden_email_need_the_default_email() -> N
     assert _order(OrderLogistics(shipping_type=ShippingType.SELLER)).shopline_email("") == ""
     fbt = _order(OrderLogistics(fulfillment_type=FulfillmentType.BY_TIKTOK))
     assert fbt.shopline_email("orders@shop.example") == "orders@shop.example"
+
+
+def test_a_changed_recipient_within_the_same_second_is_applied() -> None:
+    order = _order(OrderLogistics(), email="buyer@example.com")
+    moved = RecipientAddress(name="J*** D***", address_lines=("2*** N*** Road",), postal_code="E1 6AN")
+    same_second = replace(order_data(), recipient=moved)
+    assert order.apply_update(same_second).value == "APPLIED"
+    assert order.recipient == moved
+    assert order.apply_update(same_second).value == "DUPLICATE"

@@ -124,7 +124,10 @@ class Order(OrderFields):
 
     def _later_in_same_second(self, data: TikTokOrderData) -> bool:
         """TikTok's times are whole seconds: a snapshot with the held time but a status further
-        along the lifecycle is a second change within that second, not a repeat."""
+        along the lifecycle, or another recipient (the buyer changed the address), is a second
+        change within that second, not a repeat."""
+        if not data.recipient.empty and data.recipient != self._recipient:
+            return True
         if self._status.terminal:
             return False
         return LIFECYCLE.index(OrderStatus.parse(data.status)) > LIFECYCLE.index(self._status)
