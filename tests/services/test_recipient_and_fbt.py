@@ -22,6 +22,11 @@ from domain.logistics import (
 from domain.order import ImportState, OrderFilter, OrderStatus, StockState
 from domain.order.recipient import BUYER_MESSAGE, DELIVERY_OPTION, RTS_SLA_TIME
 from tests.services import test_orders as orders
+from tests.services.support_tasks import APP as HOOK_APP
+from tests.services.support_tasks import CIPHER as HOOK_CIPHER
+from tests.services.support_tasks import SHOP as HOOK_SHOP
+from tests.services.support_webhooks import HANDLE as HOOK_HANDLE
+from tests.services.support_webhooks import WebhookWorld
 from tests.services.test_orders import HANDLE, NOW, World, linked_pool, ref, world
 
 MASKED = RecipientAddress(
@@ -236,3 +241,26 @@ def test_the_default_email_is_one_address() -> None:
         with pytest.raises(orders.InvalidArgument) as refused:
             AppSettings(default_email=bad)
         assert refused.value.field == "default_email"
+
+
+# --- through the webhook reactions -------------------------------------------------------------
+
+
+async def test_webhook_3_reads_the_order_again_and_moves_the_shopline_address() -> None:
+    w = WebhookWorld()
+    await w.install()
+    app = w.database.state.apps[HOOK_APP]
+    settings = replace(app.settings, auto_import_orders=True, import_scope=orders.ImportScope.ALL_ORDERS)
+    app.change_settings(replace(settings, default_email="orders@shop.example"), NOW)
+    first = tiktok_order(TIKTOK_SHIPPED, email=RELAY_EMAIL, update=w.clock.now() - timedelta(minutes=5))
+    w.tiktok.shop(HOOK_CIPHER).orders[first.order_id] = first
+    await w.tiktok_event(1, {"order_id": first.order_id})
+    imported = w.database.state.orders[(HOOK_SHOP, first.order_id)].import_status.shopline_order_id
+    assert imported is not None
+    assert w.shopline.store(HOOK_HANDLE).shipping_addresses[imported].zip == "SW1A 1AA"
+
+    moved = replace(first, recipient=replace(MASKED, postal_code="E1 6AN"), update_time=w.clock.now())
+    w.tiktok.shop(HOOK_CIPHER).orders[first.order_id] = moved
+    await w.tiktok_event(3, {"order_id": first.order_id, "update_time": 1})
+    address = w.shopline.store(HOOK_HANDLE).shipping_addresses[imported]
+    assert (address.zip, address.email) == ("E1 6AN", "orders@shop.example")
