@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.errors import OrderNotImportable
-from domain.events import OrderLinesReserved
+from domain.events import OrderLinesReserved, OrderReleased
 from domain.logistics import (
     AddressPart,
     FulfillmentType,
@@ -145,9 +145,7 @@ def test_an_order_tiktok_fulfills_reserves_nothing_even_in_a_stock_holding_statu
     assert order.stock_state is StockState.NONE and not order.holds_stock and order.open_lines() == ()
     assert not [e for e in order.pending_events if isinstance(e, OrderLinesReserved)]
     order.apply_update(replace(order_data(status="CANCELLED", update=at(hours=1)), logistics=order.logistics))
-    assert order.pending_events == [] or all(
-        type(e).__name__ != "OrderReleased" for e in order.pending_events
-    )
+    assert not [e for e in order.pending_events if isinstance(e, OrderLinesReserved | OrderReleased)]
 
 
 def test_a_seller_order_still_reserves() -> None:
@@ -175,3 +173,15 @@ def test_a_changed_recipient_within_the_same_second_is_applied() -> None:
     assert order.apply_update(same_second).value == "APPLIED"
     assert order.recipient == moved
     assert order.apply_update(same_second).value == "DUPLICATE"
+
+
+def test_an_order_found_to_be_fulfilled_by_tiktok_later_releases_what_it_held() -> None:
+    order = _order(OrderLogistics(), email="buyer@example.com")
+    assert order.stock_state is StockState.RESERVED
+    order.pull_events()
+    fbt = replace(
+        order_data(update=at(hours=1)), logistics=OrderLogistics(fulfillment_type=FulfillmentType.BY_TIKTOK)
+    )
+    order.apply_update(fbt)
+    assert order.stock_state is StockState.RELEASED and order.open_lines() == ()
+    assert [type(e) for e in order.pending_events] == [OrderReleased]

@@ -110,6 +110,10 @@ class Order(OrderFields):
         # TikTok withholds the buyer's data while UNPAID or ON_HOLD and sends it later.
         self._buyer = self._buyer.updated_by(data.buyer)
         self._logistics = data.logistics
+        if self.fulfilled_by_tiktok and self._stock_state is StockState.RESERVED:
+            # Known as TikTok's to fulfill only now: what the pools held for it goes back.
+            self._stock_state = StockState.RELEASED
+            self._record(OrderReleased(self._app_id, self._shop_id, self._id, self._line_quantities()))
         if not data.recipient.empty:
             self._recipient = data.recipient
         if data.line_shipments:
