@@ -32,6 +32,7 @@ from domain.ids import (
     ShoplineOrderId,
     ShoplineVariantId,
 )
+from domain.logistics import ShoplineAddress
 from domain.money import Money
 from domain.secret import Secret
 from domain.tokens import ShoplineGrant
@@ -53,6 +54,10 @@ class _ShoplineStore:
     """Orders as `store_orders_updated` reports them (web orders, or imports with their marker)."""
     webhooks: dict[str, WebhookSubscription] = field(default_factory=dict)
     """Webhook subscriptions by id."""
+    fulfilled_orders: set[ShoplineOrderId] = field(default_factory=set)
+    """Orders with a fulfillment that is not cancelled (test control: ``mark_fulfilled``)."""
+    shipping_addresses: dict[ShoplineOrderId, ShoplineAddress] = field(default_factory=dict)
+    """The address each order holds now: as created, then as updated."""
 
 
 class FakeShoplineApi(FaultInjection):
@@ -88,6 +93,9 @@ class FakeShoplineApi(FaultInjection):
             store.levels[(variant.inventory_item_id, location_id)] = InventoryLevel(
                 variant.inventory_item_id, location_id, variant.variant_id, quantity, self._clock.now()
             )
+
+    def mark_fulfilled(self, store_handle: str, order_id: ShoplineOrderId) -> None:
+        self.store(store_handle).fulfilled_orders.add(order_id)
 
     def uninstall(self, store_handle: str) -> None:
         self.store(store_handle).token = None
@@ -231,13 +239,33 @@ class FakeShoplineApi(FaultInjection):
         self._call("create_order")
         store = self._store_for(credentials)
         for line in order.lines:
-            if line.variant_id is not None:
+            if line.variant_id is not None and order.decrement_stock:
                 variant = self._variant(store, line.variant_id)
                 self._adjust(store, variant, line.location_id, -line.quantity)
         order_id = ShoplineOrderId(f"sl-order-{next(self._ids)}")
         ref = ShoplineOrderRef(order_id, order.channel_marker, "open", self._clock.now())
         store.orders[order_id] = (order, ref)
+        if order.shipping_address is not None:
+            store.shipping_addresses[order_id] = order.shipping_address
         return ref
+
+    async def order_has_fulfillment(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> bool:
+        self._call("order_has_fulfillment")
+        store = self._store_for(credentials)
+        if order_id not in store.orders:
+            raise PartnerRejected(SHOPLINE, "404", "order not found")
+        return order_id in store.fulfilled_orders
+
+    async def update_order_shipping_address(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, address: ShoplineAddress
+    ) -> None:
+        self._call("update_order_shipping_address")
+        store = self._store_for(credentials)
+        if order_id not in store.orders:
+            raise PartnerRejected(SHOPLINE, "404", "order not found")
+        store.shipping_addresses[order_id] = address
 
     async def find_order_by_channel_marker(
         self, credentials: ShoplineCredentials, channel_marker: str

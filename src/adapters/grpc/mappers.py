@@ -81,6 +81,7 @@ def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:
         order_import_scope=_IMPORT_SCOPE_TO_PROTO[settings.import_scope],
         default_safety_stock=settings.default_safety_stock,
         shopline_location_ids=list(settings.location_ids),
+        default_email=settings.default_email,
     )
     if settings.default_price_rule is not None:
         message.default_price_rule.CopyFrom(price_rule_to_proto(settings.default_price_rule))
@@ -232,6 +233,7 @@ def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) 
         default_safety_stock=message.default_safety_stock if named("default_safety_stock") else 0,
         location_ids=tuple(message.shopline_location_ids) if named("shopline_location_ids") else (),
         default_price_rule=rule,
+        default_email=message.default_email.strip() if named("default_email") else "",
     )
 
 

@@ -13,6 +13,7 @@ from domain.app import ImportScope
 from domain.catalog import LinkKind
 from domain.errors import InvalidArgument
 from domain.ids import AppId
+from domain.logistics import FulfillmentType
 from domain.money import Money, minor_unit_digits
 from domain.order import CancellationState, ImportState, OrderLine, OrderStatus
 from multichannel.v1 import app_pb2, catalog_pb2, common_pb2, order_pb2
@@ -39,6 +40,11 @@ _IMPORT_FROM_PROTO = {value: state for state, value in _IMPORT_TO_PROTO.items()}
 _LINK_TO_PROTO = {
     LinkKind.MANUAL: catalog_pb2.LINK_STATE_LINKED_MANUAL,
     LinkKind.AUTO: catalog_pb2.LINK_STATE_LINKED_AUTO,
+}
+_FULFILLMENT_TYPE_TO_PROTO = {
+    FulfillmentType.BY_SELLER: order_pb2.FULFILLMENT_TYPE_BY_SELLER,
+    FulfillmentType.BY_TIKTOK: order_pb2.FULFILLMENT_TYPE_BY_TIKTOK,
+    FulfillmentType.BY_DILAYANI_TOKOPEDIA: order_pb2.FULFILLMENT_TYPE_BY_DILAYANI_TOKOPEDIA,
 }
 _SCOPE_FROM_PROTO = {
     app_pb2.ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED: ImportScope.ONLY_LINKED,
@@ -109,6 +115,7 @@ def order_to_proto(view: OrderView) -> order_pb2.Order:
             last_attempt_time=timestamp(imported.attempted_at),
         ),
         sync_time=timestamp(order.synced_at),
+        fulfillment_type=_FULFILLMENT_TYPE_TO_PROTO[order.logistics.fulfillment_type],
     )
     return message
 

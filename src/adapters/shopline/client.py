@@ -36,6 +36,7 @@ from domain.channel import (
 )
 from domain.errors import PartnerRejected
 from domain.ids import ShoplineOrderId, ShoplineVariantId
+from domain.logistics import ShoplineAddress
 from domain.money import Money
 from domain.tokens import ShoplineGrant
 from domain.webhook_subscriptions import WebhookSubscription
@@ -267,6 +268,23 @@ class ShoplineClient:
             order_id,
             restock=restock,
             reason=reason,
+        )
+
+    async def order_has_fulfillment(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> bool:
+        try:
+            return await orders.has_fulfillment(
+                self.transport, credentials.store_handle, credentials.access_token.reveal(), order_id
+            )
+        except (mapping.MalformedResponse, AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise PartnerRejected(PARTNER, "malformed_response", str(exc)) from None
+
+    async def update_order_shipping_address(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, address: ShoplineAddress
+    ) -> None:
+        await orders.update_shipping_address(
+            self.transport, credentials.store_handle, credentials.access_token.reveal(), order_id, address
         )
 
     async def orders_updated(

@@ -31,6 +31,7 @@ from domain.order.cancellation import Cancellation, CancellationState
 from domain.order.fields import OrderFields
 from domain.order.imports import ImportLine, ImportState, ImportStatus
 from domain.order.lines import aggregate_lines
+from domain.order.recipient import is_relay_email, platform_shipped
 from domain.order.status import (
     IMPORTABLE,
     LIFECYCLE,
@@ -77,7 +78,8 @@ class Order(OrderFields):
             recipient=data.recipient,
             line_shipments=data.line_shipments,
         )
-        if order._status in STOCK_HOLDING:
+        # TikTok keeps and ships the stock of the orders it fulfills: the shared pools never hold them.
+        if order._status in STOCK_HOLDING and not order.fulfilled_by_tiktok:
             order._stock_state = StockState.RESERVED
             order._record(OrderLinesReserved(app_id, shop_id, order._id, order._line_quantities()))
         return order
@@ -108,6 +110,10 @@ class Order(OrderFields):
         # TikTok withholds the buyer's data while UNPAID or ON_HOLD and sends it later.
         self._buyer = self._buyer.updated_by(data.buyer)
         self._logistics = data.logistics
+        if self.fulfilled_by_tiktok and self._stock_state is StockState.RESERVED:
+            # Known as TikTok's to fulfill only now: what the pools held for it goes back.
+            self._stock_state = StockState.RELEASED
+            self._record(OrderReleased(self._app_id, self._shop_id, self._id, self._line_quantities()))
         if not data.recipient.empty:
             self._recipient = data.recipient
         if data.line_shipments:
@@ -122,7 +128,10 @@ class Order(OrderFields):
 
     def _later_in_same_second(self, data: TikTokOrderData) -> bool:
         """TikTok's times are whole seconds: a snapshot with the held time but a status further
-        along the lifecycle is a second change within that second, not a repeat."""
+        along the lifecycle, or another recipient (the buyer changed the address), is a second
+        change within that second, not a repeat."""
+        if not data.recipient.empty and data.recipient != self._recipient:
+            return True
         if self._status.terminal:
             return False
         return LIFECYCLE.index(OrderStatus.parse(data.status)) > LIFECYCLE.index(self._status)
@@ -218,6 +227,21 @@ class Order(OrderFields):
                 self._id, "UNLINKED_SKUS", f"{len(unlinked)} SKU(s) are not linked to SHOPLINE variants"
             )
         return tuple(ImportLine(line, linked.get(line.sku_id)) for line in self._lines)
+
+    def shopline_email(self, default_email: str) -> str:
+        """The email the SHOPLINE order gets: the buyer's, or the app's default where TikTok's
+        logistics carry the order and hide the buyer's address. Without a default there is none
+        to give, and the import cannot go on."""
+        if not (platform_shipped(self._logistics) and is_relay_email(self._buyer.email)):
+            return self._buyer.email
+        if not default_email:
+            raise OrderNotImportable(
+                self._id,
+                "DEFAULT_EMAIL_MISSING",
+                "TikTok ships this order and hides the buyer's email; set the app's default email "
+                "(settings.default_email) to import it",
+            )
+        return default_email
 
     def claim_import(self, now: datetime, until: datetime) -> None:
         """Reserves the creation of the SHOPLINE order for one importer until ``until``; a claim

@@ -20,6 +20,9 @@ _NO_CANCELLATION = Cancellation()
 _NOT_IMPORTED = ImportStatus()
 _NO_LOGISTICS = OrderLogistics()
 _NO_RECIPIENT = RecipientAddress()
+_UNSHIPPED = frozenset(
+    {OrderStatus.UNPAID, OrderStatus.ON_HOLD, OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION}
+)
 
 
 class OrderFields(RecordsEvents):
@@ -175,6 +178,17 @@ class OrderFields(RecordsEvents):
     def line_shipments(self) -> tuple[LineShipment, ...]:
         """Per TikTok line item (one unit): its package and tracking, as TikTok last told."""
         return self._line_shipments
+
+    @property
+    def unshipped(self) -> bool:
+        """Not a unit of the order has left on TikTok, and it is not cancelled."""
+        return self._status in _UNSHIPPED and not self.cancelled
+
+    @property
+    def fulfilled_by_tiktok(self) -> bool:
+        """TikTok fulfills the order from its own warehouses (FBT): no unit of the shared pools
+        is ever reserved, deducted or released for it."""
+        return self._logistics.fulfilled_by_tiktok
 
     @property
     def holds_stock(self) -> bool:

@@ -45,6 +45,7 @@ from domain.logistics import (
     ShippingDocument,
     ShippingProvider,
     ShippingService,
+    ShoplineAddress,
     ShoplineFulfillment,
     ShoplineLineItem,
     TikTokPackage,
@@ -211,6 +212,17 @@ class ShoplineApi(Protocol):
     async def cancel_order(
         self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, *, restock: bool, reason: str
     ) -> None: ...
+    async def order_has_fulfillment(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> bool:
+        """Whether any of the order's units left in a fulfillment that is not cancelled."""
+        ...
+
+    async def update_order_shipping_address(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, address: ShoplineAddress
+    ) -> None:
+        """``PUT orders/{id}.json`` with the new ``shipping_address`` only."""
+        ...
 
     def orders_updated(
         self, credentials: ShoplineCredentials, window: TimeWindow

@@ -14,6 +14,13 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class FulfillmentType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FULFILLMENT_TYPE_UNSPECIFIED: _ClassVar[FulfillmentType]
+    FULFILLMENT_TYPE_BY_SELLER: _ClassVar[FulfillmentType]
+    FULFILLMENT_TYPE_BY_TIKTOK: _ClassVar[FulfillmentType]
+    FULFILLMENT_TYPE_BY_DILAYANI_TOKOPEDIA: _ClassVar[FulfillmentType]
+
 class CancellationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CANCELLATION_STATE_UNSPECIFIED: _ClassVar[CancellationState]
@@ -42,6 +49,10 @@ class OrderStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORDER_STATUS_DELIVERED: _ClassVar[OrderStatus]
     ORDER_STATUS_COMPLETED: _ClassVar[OrderStatus]
     ORDER_STATUS_CANCELLED: _ClassVar[OrderStatus]
+FULFILLMENT_TYPE_UNSPECIFIED: FulfillmentType
+FULFILLMENT_TYPE_BY_SELLER: FulfillmentType
+FULFILLMENT_TYPE_BY_TIKTOK: FulfillmentType
+FULFILLMENT_TYPE_BY_DILAYANI_TOKOPEDIA: FulfillmentType
 CANCELLATION_STATE_UNSPECIFIED: CancellationState
 CANCELLATION_STATE_NONE: CancellationState
 CANCELLATION_STATE_REQUESTED_BY_BUYER: CancellationState
@@ -64,7 +75,7 @@ ORDER_STATUS_COMPLETED: OrderStatus
 ORDER_STATUS_CANCELLED: OrderStatus
 
 class Order(_message.Message):
-    __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time")
+    __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time", "fulfillment_type")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIKTOK_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     SHOP_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +93,7 @@ class Order(_message.Message):
     CANCELLATION_FIELD_NUMBER: _ClassVar[int]
     SHOPLINE_IMPORT_FIELD_NUMBER: _ClassVar[int]
     SYNC_TIME_FIELD_NUMBER: _ClassVar[int]
+    FULFILLMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     name: str
     tiktok_order_id: str
     shop: str
@@ -99,7 +111,8 @@ class Order(_message.Message):
     cancellation: OrderCancellation
     shopline_import: OrderImport
     sync_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., tiktok_order_id: _Optional[str] = ..., shop: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., lines: _Optional[_Iterable[_Union[OrderLine, _Mapping]]] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., shipping_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., buyer: _Optional[_Union[Buyer, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[OrderCancellation, _Mapping]] = ..., shopline_import: _Optional[_Union[OrderImport, _Mapping]] = ..., sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    fulfillment_type: FulfillmentType
+    def __init__(self, name: _Optional[str] = ..., tiktok_order_id: _Optional[str] = ..., shop: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., lines: _Optional[_Iterable[_Union[OrderLine, _Mapping]]] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., shipping_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., buyer: _Optional[_Union[Buyer, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[OrderCancellation, _Mapping]] = ..., shopline_import: _Optional[_Union[OrderImport, _Mapping]] = ..., sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fulfillment_type: _Optional[_Union[FulfillmentType, str]] = ...) -> None: ...
 
 class OrderLine(_message.Message):
     __slots__ = ("sku", "tiktok_product_id", "tiktok_sku_id", "seller_sku", "product_title", "sku_title", "quantity", "cancelled_quantity", "unit_price", "sale_price", "line_total", "link_state", "shopline_variant_id", "oversold_quantity")

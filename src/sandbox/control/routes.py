@@ -26,6 +26,7 @@ HTTP_OPERATIONS = (
     "set_product_status",
     "set_order_status",
     "create_order",
+    "change_recipient_address",
     "request_buyer_cancellation",
     "complete_cancellations",
     "sample_orders",

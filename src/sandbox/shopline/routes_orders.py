@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sandbox.money import format_amount
-from sandbox.shopline import events
+from sandbox.shopline import events, order_fields
 from sandbox.shopline.errors import ShoplineError
 from sandbox.shopline.gateway import Reply, SlCall, SlRoute
 from sandbox.shopline.models import Order, OrderLine, Store, line_item_id
@@ -150,11 +150,11 @@ async def create_order(call: SlCall) -> Reply:
     behaviour = body.get("inventory_behaviour", DEFAULT_INVENTORY_BEHAVIOUR)
     if behaviour not in INVENTORY_BEHAVIOURS:
         raise ShoplineError(422, f"order.inventory_behaviour must be one of {sorted(INVENTORY_BEHAVIOURS)}")
-    note_attributes = body.get("note_attributes", [])
-    if not isinstance(note_attributes, list) or any(
-        not isinstance(a, dict) or set(a) - {"name", "value"} for a in note_attributes
-    ):
-        raise ShoplineError(422, "order.note_attributes must be a list of {name, value}")
+    order_fields.note_attributes(body.get("note_attributes", []))
+    for address in ("shipping_address", "billing_address"):
+        if address in body:
+            order_fields.shipping_address(body[address], f"order.{address}")
+    order_fields.notes(body)
     lines = _parse_lines(store, body, currency)
     plan = _plan_decrements(store, lines, behaviour)
     now = call.now
@@ -297,9 +297,18 @@ async def update_order(call: SlCall) -> Reply:
     body = call.json().get("order")
     if not isinstance(body, dict):
         raise ShoplineError(400, "body.order is required")
-    for name in ("note", "note_attributes", "tags", "buyer_note", "email"):
+    if "id" in body and str(body["id"]) != order.id:
+        raise ShoplineError(422, "order.id does not match the order in the path")
+    if "note_attributes" in body:
+        order_fields.note_attributes(body["note_attributes"])
+    if "shipping_address" in body:
+        order_fields.shipping_address(body["shipping_address"])
+    order_fields.notes(body)
+    for name in ("note", "note_attributes", "tags", "buyer_note", "email", "phone"):
         if name in body:
             order.payload[name] = body[name]
+    if "shipping_address" in body:
+        order.payload["shipping_address"] = dict(body["shipping_address"])
     order.updated_at = call.now
     call.touch()
     rendered = order_json(call.store, order)

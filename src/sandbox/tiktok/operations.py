@@ -86,6 +86,9 @@ def create_order(
     lines: list[tuple[str, int]],
     status: str = "UNPAID",
     buyer_user_id: str | None = None,
+    *,
+    fulfillment_type: str = "FULFILLMENT_BY_SELLER",
+    buyer_message: str = "",
 ) -> Order:
     """A new order; `lines` are (sku_id, quantity), expanded to one line item per unit."""
     data = state.data(shop_id)
@@ -113,6 +116,8 @@ def create_order(
         shipping_fee="0" if shop.currency in ("JPY", "VND", "IDR", "HUF") else "0.00",
         warehouse_id=shop.warehouse_ids[0],
         paid_time=None if status == "UNPAID" else now,
+        fulfillment_type=fulfillment_type,
+        buyer_message=buyer_message,
     )
     data.orders[order_id] = order
     state.touch(shop_id)

@@ -46,7 +46,7 @@ class WebhookReactions:
     def __init__(self, tiktok: TikTokEventReactions, shopline: ShoplineEventReactions) -> None:
         tiktok_topics: dict[str, Reaction] = {
             "ORDER_STATUS_CHANGE": tiktok.order_changed,  # 1
-            "RECIPIENT_ADDRESS_UPDATE": tiktok.order_changed,  # 3
+            "RECIPIENT_ADDRESS_UPDATE": tiktok.recipient_changed,  # 3
             "PRODUCT_STATUS_CHANGE": tiktok.product_changed,  # 5
             "SELLER_DEAUTHORIZATION": tiktok.seller_deauthorized,  # 6
             "UPCOMING_AUTHORIZATION_EXPIRATION": tiktok.authorization_expiring,  # 7

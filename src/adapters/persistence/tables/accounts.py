@@ -36,6 +36,8 @@ apps = Table(
     Column("installed_at", UtcDateTime, nullable=True),
     # When the merchant uninstalled the app; NULL while installed (0011_app_uninstall).
     Column("uninstalled_at", UtcDateTime, nullable=True),
+    # Email for orders TikTok ships with the buyer's hidden; NULL: none (0016_app_default_email).
+    Column("default_email", String(64), nullable=True),
 )
 
 
