@@ -31,6 +31,8 @@ class AppSettings:
     location_ids: tuple[str, ...] = ()
     """SHOPLINE location ids whose stock feeds the shared pools."""
     default_price_rule: PriceRule | None = None
+    sync_customers: bool = False
+    """Buyers of imported orders are created or matched in SHOPLINE Customers."""
 
     def __post_init__(self) -> None:
         if isinstance(self.default_safety_stock, bool) or self.default_safety_stock < 0:

@@ -26,6 +26,7 @@ from services.inventory.push_task import InventoryPushHandler
 from services.inventory.stock_effects import StockEffects
 from services.inventory.upkeep import OnHandRefresh, StockReconciliation
 from services.orders.intake import OrderIntake
+from services.orders.shopline_cancellation import ShoplineCancellations
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
 from services.shops.history_import import HistoryImportHandler
@@ -33,6 +34,7 @@ from services.tasks.jobs import TaskWorker
 from services.webhooks.inbox import PROCESS_WEBHOOKS, InboxDrain
 from services.webhooks.reactions import WebhookReactions
 from services.webhooks.shopline_events import ShoplineEventReactions
+from services.webhooks.shopline_order_events import ShoplineOrderEventReactions
 from services.webhooks.subscriptions import WebhookSubscriptions
 from services.webhooks.tiktok_events import TikTokEventReactions
 
@@ -137,7 +139,14 @@ class Jobs(containers.DeclarativeContainer):
     order_sync = providers.Factory(
         OrderSyncHandler, unit_of_work, clock, tiktok_api, order_intake, order_importer
     )
-    store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
+    shopline_cancellations = providers.Singleton(ShoplineCancellations, unit_of_work, clock, tiktok_api)
+    store_order_sync = providers.Singleton(
+        StoreOrderSync,
+        unit_of_work,
+        shopline_api,
+        clock,
+        imported_order_cancelled=shopline_cancellations.provided.store_order_cancelled,
+    )
 
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
@@ -168,7 +177,12 @@ class Jobs(containers.DeclarativeContainer):
         ShoplineEventReactions, unit_of_work, clock, on_hand_refresh, variant_refresh, catalog_tasks
     )
     # What reacts to a delivery: one table from source and topic to a reaction.
-    webhook_handler = providers.Singleton(WebhookReactions, tiktok_events, shopline_events)
+    shopline_order_events = providers.Singleton(
+        ShoplineOrderEventReactions, unit_of_work, shopline_cancellations
+    )
+    webhook_handler = providers.Singleton(
+        WebhookReactions, tiktok_events, shopline_events, shopline_order_events
+    )
     inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock)
     inbox_drain_lifecycle = providers.Resource(_drained_through_the_job_port, job_runner, inbox_drain)
     webhook_subscriptions = providers.Singleton(

@@ -76,6 +76,10 @@ orders = Table(
     Column("logistics", JSON(none_as_null=True), nullable=True),
     Column("recipient", JSON(none_as_null=True), nullable=True),
     Column("line_shipments", JSON(none_as_null=True), nullable=True),
+    # 0015_customer_links: the merchant's SHOPLINE cancel of the imported order and its outcome on
+    # TikTok ({state, cancelled_at, reason, partner_code, partner_message, cancel_id, resolved_at});
+    # NULL when the merchant never cancelled it there.
+    Column("shopline_cancellation", JSON(none_as_null=True), nullable=True),
     Index("ix_orders_shop_id_update_time", "shop_id", "update_time"),
     Index("ix_orders_shop_id_create_time", "shop_id", "create_time"),
     Index("ix_orders_app_id_create_time", "app_id", "create_time"),
