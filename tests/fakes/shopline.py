@@ -9,6 +9,7 @@ import itertools
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.analytics import (
     StoreOrder,
@@ -88,6 +89,35 @@ class FakeShoplineApi(FaultInjection):
             store.levels[(variant.inventory_item_id, location_id)] = InventoryLevel(
                 variant.inventory_item_id, location_id, variant.variant_id, quantity, self._clock.now()
             )
+
+    def cancel_in_admin(
+        self, store_handle: str, order_id: ShoplineOrderId, *, restock: bool = True
+    ) -> dict[str, Any]:
+        """The merchant presses Cancel in the SHOPLINE admin; returns the ``orders/cancelled`` body
+        (reference S6: the order with its name and note attributes, which carry the channel marker)."""
+        store = self.store(store_handle)
+        order, ref = store.orders[order_id]
+        if ref.status == "cancelled":
+            raise ValueError(f"order {order_id} is already cancelled")
+        if restock:
+            for line in order.lines:
+                if line.variant_id is not None:
+                    self._adjust(
+                        store, self._variant(store, line.variant_id), line.location_id, line.quantity
+                    )
+        now = self._clock.now()
+        store.orders[order_id] = (order, replace(ref, status="cancelled", updated_at=now))
+        return {
+            "id": order_id,
+            "name": order.name,
+            "status": "cancelled",
+            "cancelled_at": now.isoformat(),
+            "cancel_reason": "customer",
+            "note_attributes": [{"name": "mcc_channel_order", "value": order.channel_marker}],
+            "line_items": [
+                {"variant_id": line.variant_id, "quantity": line.quantity} for line in order.lines
+            ],
+        }
 
     def uninstall(self, store_handle: str) -> None:
         self.store(store_handle).token = None
