@@ -58,6 +58,7 @@ HTTP_OPERATIONS = (
     "shopline_variants",
     "shopline_orders",
     "create_store_order",
+    "cancel_store_order_in_admin",
     "uninstall_shopline",
     "configure_tiktok_redirect",
 )

@@ -11,6 +11,7 @@ from sandbox.shopline import events as shopline_events
 from sandbox.shopline import models as shopline_models
 from sandbox.shopline.auth import DEFAULT_SCOPES as SHOPLINE_SCOPES
 from sandbox.shopline.render import order_json, variant_json
+from sandbox.shopline.routes_orders import cancel as cancel_order
 from sandbox.signing import shopline_get_sign
 
 
@@ -232,6 +233,21 @@ class ShoplineControl(ControlBase):
         shopline_events.emit(self.shopline, store, "orders/create", rendered)
         if cancelled:
             shopline_events.emit(self.shopline, store, "orders/cancelled", rendered)
+        return rendered
+
+    def cancel_store_order_in_admin(
+        self, handle: str, order_id: str, *, restock: bool = True, reason: str = "customer"
+    ) -> dict[str, Any]:
+        """The merchant presses Cancel on an order in the SHOPLINE admin: the order is cancelled
+        (restocking its decremented units when asked, each level announced) and `orders/cancelled`
+        goes out with the order, signed as every delivery (reference B6, S6)."""
+        store = self.shopline.store(handle)
+        order = store.orders.get(str(order_id))
+        if order is None:
+            raise KeyError(f"unknown SHOPLINE order {order_id} in store {handle}")
+        cancel_order(self.shopline, store, order, restock, reason)
+        rendered = order_json(store, order)
+        shopline_events.emit(self.shopline, store, "orders/cancelled", rendered)
         return rendered
 
 

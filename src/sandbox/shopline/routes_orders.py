@@ -15,6 +15,7 @@ from sandbox.shopline.gateway import Reply, SlCall, SlRoute
 from sandbox.shopline.models import Order, OrderLine, Store
 from sandbox.shopline.paging import link_page, time_bound
 from sandbox.shopline.render import order_json, project
+from sandbox.shopline.state import ShoplineState
 
 FINANCIAL_STATUSES = frozenset({"unpaid", "partially_paid", "paid"})
 FULFILLMENT_STATUSES = frozenset({"unshipped", "shipped"})
@@ -306,11 +307,12 @@ async def update_order(call: SlCall) -> Reply:
     return Reply({"order": rendered})
 
 
-def cancel(call: SlCall, order: Order, restock: bool, reason: str | None) -> None:
-    store = call.store
+def cancel(state: ShoplineState, store: Store, order: Order, restock: bool, reason: str | None) -> None:
+    """Cancels the order as SHOPLINE does, through the API or the admin: once only; with restock the
+    decremented units go back to their locations (each level change is announced)."""
     if order.status == "cancelled":
         raise ShoplineError(422, "The order has already been cancelled.")
-    now = call.now
+    now = state.clock.now_s()
     if restock:
         for line in order.lines:
             if line.decremented and line.variant_id and line.location_id:
@@ -318,10 +320,10 @@ def cancel(call: SlCall, order: Order, restock: bool, reason: str | None) -> Non
                 store.levels[key] = store.levels.get(key, 0) + line.quantity
                 store.level_updated[key] = now
                 line.decremented = False
-                events.level_updated(call.state, store, *key)
+                events.level_updated(state, store, *key)
     order.status, order.cancelled_at, order.updated_at = "cancelled", now, now
     order.cancel_reason = reason or "other"
-    call.touch()
+    state.touch(store.handle)
 
 
 async def cancel_order(call: SlCall) -> Reply:
@@ -330,7 +332,7 @@ async def cancel_order(call: SlCall) -> Reply:
     restock = body.get("restock", False)
     if not isinstance(restock, bool):
         raise ShoplineError(422, "restock must be a boolean")
-    cancel(call, order, restock, body.get("cancel_reason"))
+    cancel(call.state, call.store, order, restock, body.get("cancel_reason"))
     rendered = order_json(call.store, order)
     events.emit(call.state, call.store, "orders/cancelled", rendered)
     return Reply({"order": rendered})
