@@ -15,6 +15,7 @@ from domain.ids import (
     ChannelProductId,
     ChannelSkuId,
     OrderId,
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
     TikTokShopId,
@@ -286,6 +287,8 @@ class NewShoplineOrder:
     total: Money
     buyer: BuyerInfo = BuyerInfo()
     paid: bool = True
+    customer_id: ShoplineCustomerId | None = None
+    """The SHOPLINE customer the order is created with (the app syncs customers); None: none."""
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,14 @@ from domain.channel import (
     ShoplineVariant,
     TimeWindow,
 )
+from domain.customers import NewShoplineCustomer, ShoplineCustomer
 from domain.errors import (
     PartnerAuthExpired,
     PartnerRejected,
     PartnerTokenRevoked,
 )
 from domain.ids import (
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
 )
@@ -54,6 +56,8 @@ class _ShoplineStore:
     """Orders as `store_orders_updated` reports them (web orders, or imports with their marker)."""
     webhooks: dict[str, WebhookSubscription] = field(default_factory=dict)
     """Webhook subscriptions by id."""
+    customers: dict[ShoplineCustomerId, NewShoplineCustomer] = field(default_factory=dict)
+    """SHOPLINE Customers by id, as created (email and phone are unique in the store)."""
 
 
 class FakeShoplineApi(FaultInjection):
@@ -260,6 +264,8 @@ class FakeShoplineApi(FaultInjection):
         """Like SHOPLINE, this does not refuse a second order with the same marker: the ledger must."""
         self._call("create_order")
         store = self._store_for(credentials)
+        if order.customer_id is not None and order.customer_id not in store.customers:
+            raise PartnerRejected(SHOPLINE, "422", "order.customer.id does not exist")
         for line in order.lines:
             if line.variant_id is not None:
                 variant = self._variant(store, line.variant_id)
@@ -293,6 +299,57 @@ class FakeShoplineApi(FaultInjection):
                         store, self._variant(store, line.variant_id), line.location_id, line.quantity
                     )
         store.orders[order_id] = (order, replace(ref, status="cancelled", updated_at=self._clock.now()))
+
+    # --- customers (ShoplineCustomers) ------------------------------------------------------
+
+    def add_customer(
+        self, store_handle: str, *, email: str | None = None, phone: str | None = None
+    ) -> ShoplineCustomerId:
+        """A customer the store has already (a web shopper), for tests."""
+        customer_id = ShoplineCustomerId(f"cust-{next(self._ids)}")
+        self.store(store_handle).customers[customer_id] = NewShoplineCustomer(email=email, phone=phone)
+        return customer_id
+
+    async def find_customer_by_email(
+        self, credentials: ShoplineCredentials, email: str
+    ) -> ShoplineCustomer | None:
+        self._call("find_customer_by_email")
+        store = self._store_for(credentials)
+        return next(
+            (_customer(i, c) for i, c in store.customers.items() if (c.email or "").lower() == email.lower()),
+            None,
+        )
+
+    async def find_customer_by_phone(
+        self, credentials: ShoplineCredentials, phone: str
+    ) -> ShoplineCustomer | None:
+        self._call("find_customer_by_phone")
+        store = self._store_for(credentials)
+        return next((_customer(i, c) for i, c in store.customers.items() if c.phone == phone), None)
+
+    async def get_customer(
+        self, credentials: ShoplineCredentials, customer_id: ShoplineCustomerId
+    ) -> ShoplineCustomer | None:
+        self._call("get_customer")
+        found = self._store_for(credentials).customers.get(customer_id)
+        return None if found is None else _customer(customer_id, found)
+
+    async def create_customer(
+        self, credentials: ShoplineCredentials, customer: NewShoplineCustomer
+    ) -> ShoplineCustomer:
+        """Refuses a customer without email and phone, and a taken email or phone, as SHOPLINE does."""
+        self._call("create_customer")
+        store = self._store_for(credentials)
+        if not customer.email and not customer.phone:
+            raise PartnerRejected(SHOPLINE, "422", "customer.email or customer.phone is required")
+        for held in store.customers.values():
+            if customer.email and (held.email or "").lower() == customer.email.lower():
+                raise PartnerRejected(SHOPLINE, "422", "customer.email has already been taken")
+            if customer.phone and held.phone == customer.phone:
+                raise PartnerRejected(SHOPLINE, "422", "customer.phone has already been taken")
+        customer_id = ShoplineCustomerId(f"cust-{next(self._ids)}")
+        store.customers[customer_id] = customer
+        return _customer(customer_id, customer)
 
     async def orders_updated(
         self, credentials: ShoplineCredentials, window: TimeWindow
@@ -359,6 +416,10 @@ class FakeShoplineApi(FaultInjection):
             key[0], key[1], variant.variant_id, 0, self._clock.now()
         )
         store.levels[key] = replace(level, available=level.available + delta, updated_at=self._clock.now())
+
+
+def _customer(customer_id: ShoplineCustomerId, held: NewShoplineCustomer) -> ShoplineCustomer:
+    return ShoplineCustomer(customer_id, held.email or "", held.phone or "")
 
 
 def _check_address(address: str) -> None:

@@ -20,6 +20,7 @@ from services.catalog.price_sync import PriceSyncHandler
 from services.catalog.product_refresh import ProductRefresh
 from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
+from services.customers.matching import CustomerMatching
 from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher
 from services.inventory.push_task import InventoryPushHandler
@@ -131,8 +132,9 @@ class Jobs(containers.DeclarativeContainer):
     )
 
     # --- orders -------------------------------------------------------------------------------
+    customer_matching = providers.Singleton(CustomerMatching, unit_of_work, shopline_api, clock)
     order_importer = providers.Factory(
-        OrderImporter, unit_of_work, shopline_api, clock, stock_effects, on_hand_reader
+        OrderImporter, unit_of_work, shopline_api, clock, stock_effects, on_hand_reader, customer_matching
     )
     order_intake = providers.Singleton(OrderIntake, unit_of_work, clock, stock_effects, order_importer)
     history_import = providers.Factory(HistoryImportHandler, unit_of_work, clock, tiktok_api, order_intake)

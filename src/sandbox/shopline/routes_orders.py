@@ -12,9 +12,10 @@ from sandbox.money import format_amount
 from sandbox.shopline import events
 from sandbox.shopline.errors import ShoplineError
 from sandbox.shopline.gateway import Reply, SlCall, SlRoute
-from sandbox.shopline.models import Order, OrderLine, Store
+from sandbox.shopline.models import Customer, Order, OrderLine, Store
 from sandbox.shopline.paging import link_page, time_bound
 from sandbox.shopline.render import order_json, project
+from sandbox.shopline.routes_customers import customer_json
 from sandbox.shopline.state import ShoplineState
 
 FINANCIAL_STATUSES = frozenset({"unpaid", "partially_paid", "paid"})
@@ -110,6 +111,22 @@ def _parse_lines(store: Store, body: dict[str, Any], currency: str) -> list[Orde
     return lines
 
 
+def _customer(store: Store, body: dict[str, Any]) -> Customer | None:
+    """The existing customer the order names by `customer.id`; an order may also carry only contact
+    fields (kept as sent), or no customer at all."""
+    customer = body.get("customer")
+    if customer is None:
+        return None
+    if not isinstance(customer, dict):
+        raise ShoplineError(422, "order.customer must be an object")
+    if customer.get("id") in (None, ""):
+        return None
+    found = store.customers.get(str(customer["id"]))
+    if found is None:
+        raise ShoplineError(422, "order.customer.id does not exist")
+    return found
+
+
 def _plan_decrements(store: Store, lines: list[OrderLine], behaviour: str) -> list[tuple[OrderLine, str]]:
     """Where each tracked line takes its stock from; refuses the whole order when a `deny` variant
     lacks stock under `decrement_obeying_policy`."""
@@ -156,6 +173,7 @@ async def create_order(call: SlCall) -> Reply:
         not isinstance(a, dict) or set(a) - {"name", "value"} for a in note_attributes
     ):
         raise ShoplineError(422, "order.note_attributes must be a list of {name, value}")
+    buyer = _customer(store, body)
     lines = _parse_lines(store, body, currency)
     plan = _plan_decrements(store, lines, behaviour)
     now = call.now
@@ -179,6 +197,9 @@ async def create_order(call: SlCall) -> Reply:
         for k, v in body.items()
         if k not in ("line_items", "name", "financial_status", "fulfillment_status", "currency")
     }
+    if buyer is not None:
+        buyer.orders_count += 1
+        payload["customer"] = customer_json(buyer)
     order = Order(order_id, str(name), now, now, currency, financial, fulfillment, lines, payload)
     store.orders[order_id] = order
     call.touch()
