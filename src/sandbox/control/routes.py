@@ -59,6 +59,8 @@ HTTP_OPERATIONS = (
     "shopline_orders",
     "create_store_order",
     "cancel_store_order_in_admin",
+    "create_store_customer",
+    "update_store_customer",
     "uninstall_shopline",
     "configure_tiktok_redirect",
 )
