@@ -133,3 +133,13 @@ async def test_a_customer_shopline_refuses_leaves_the_order_imported_without_one
     w.shopline.create_customer = refused  # type: ignore[method-assign, assignment]
     assert await bought(w, "900001") is None
     assert link(w) is None
+
+
+async def test_a_customer_redaction_drops_the_links_to_that_customer() -> None:
+    w = await world()
+    first = await bought(w, "900001")
+    other = await bought(w, "900002", replace(BUYER, user_id="buyer-2", email="v2other@scs2.tiktok.com"))
+    assert first is not None and other is not None
+    await w.shopline_event("customers/redact", {"customers": [{"id": first}], "handle": HANDLE})
+    assert link(w) is None
+    assert link(w, "buyer-2").shopline_customer_id == other
