@@ -197,3 +197,26 @@ async def test_the_store_order_poll_carries_a_cancel_the_webhook_missed() -> Non
     await poll.sync_app(APP)  # the overlap reads it again: nothing more
     assert len(w.tiktok.shop(CIPHER).seller_cancellations) == 1
     assert replace(order(w).shopline_cancellation).cancel_id
+
+
+async def test_a_cancel_still_owed_when_the_webhook_gave_up_is_made_by_the_order_sync() -> None:
+    w = await imported_world()
+    w.tiktok.fail_next(*[PartnerUnavailable("tiktok", "36009003", "Internal error")] * 2)
+    body = await merchant_cancels(w)
+    with pytest.raises(PartnerUnavailable):
+        await w.shopline_event("orders/cancelled", body)  # the inbox retries, then gives up
+    assert order(w).shopline_cancellation.owed
+    cancellations = ShoplineCancellations(w.uow, w.clock, w.tiktok)
+    errors = await cancellations.carry_owed(APP, SHOP, page_size=10)
+    assert errors == [
+        (
+            f"apps/{APP}/shops/{SHOP}/orders/{ORDER}",
+            "TikTok cancel failed: tiktok error 36009003: Internal error",
+        )
+    ]
+    assert order(w).shopline_cancellation.owed  # still down: still owed, the error reported
+    assert await cancellations.carry_owed(APP, SHOP, page_size=10) == []
+    assert order(w).shopline_cancellation.state is ShoplineCancellationState.CANCELLED_ON_TIKTOK
+    assert len(w.tiktok.shop(CIPHER).seller_cancellations) == 1
+    assert await cancellations.carry_owed(APP, SHOP, page_size=10) == []  # nothing owed any more
+    assert len(w.tiktok.shop(CIPHER).seller_cancellations) == 1

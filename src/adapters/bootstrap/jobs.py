@@ -138,10 +138,16 @@ class Jobs(containers.DeclarativeContainer):
     )
     order_intake = providers.Singleton(OrderIntake, unit_of_work, clock, stock_effects, order_importer)
     history_import = providers.Factory(HistoryImportHandler, unit_of_work, clock, tiktok_api, order_intake)
-    order_sync = providers.Factory(
-        OrderSyncHandler, unit_of_work, clock, tiktok_api, order_intake, order_importer
-    )
     shopline_cancellations = providers.Singleton(ShoplineCancellations, unit_of_work, clock, tiktok_api)
+    order_sync = providers.Factory(
+        OrderSyncHandler,
+        unit_of_work,
+        clock,
+        tiktok_api,
+        order_intake,
+        order_importer,
+        shopline_cancellations=shopline_cancellations,
+    )
     store_order_sync = providers.Singleton(
         StoreOrderSync,
         unit_of_work,

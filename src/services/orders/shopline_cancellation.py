@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.channel import ShopCredentials
-from domain.errors import PartnerRejected, ShopNotActive, TokenNotFound
-from domain.ids import AppId, ShoplineOrderId
-from domain.order import CancellationState, ImportKey, Order
+from domain.errors import DomainError, PartnerRejected, ShopNotActive, TokenNotFound
+from domain.ids import AppId, ShopId, ShoplineOrderId
+from domain.order import CancellationState, ImportKey, Order, OrderFilter
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
+from domain.resource_names import order_name
 from domain.shop import Shop, ShopStatus
 from services.shared.stale_writes import retry_stale
 
@@ -76,6 +77,28 @@ class ShoplineCancellations:
         if decision is None or not decision.ask_tiktok:
             return None if decision is None else decision.order
         return await self._cancel_on_tiktok(decision)
+
+    async def carry_owed(self, app_id: AppId, shop_id: ShopId, page_size: int) -> list[tuple[str, str]]:
+        """Asks TikTok again for every cancel of the shop still owed (its webhook's retries ran
+        out while TikTok or the shop was unavailable); returns (order name, error) of those that
+        are still owed."""
+        errors: list[tuple[str, str]] = []
+        owed = OrderFilter(app_id, shop_id, tiktok_cancel_owed=True)
+        after: str | None = None
+        while True:
+            async with self._unit_of_work() as uow:
+                shop = await uow.shops.get(shop_id)
+                page = await uow.orders.search(owed, page_size=page_size, after=after)
+            for order in page.items:
+                try:
+                    await self._cancel_on_tiktok(_Decision(order, shop, ask_tiktok=True))
+                except DomainError as error:
+                    errors.append(
+                        (order_name(app_id, shop_id, order.id), f"TikTok cancel failed: {error.message}")
+                    )
+            after = page.next_cursor
+            if after is None:
+                return errors
 
     async def _decide(self, event: StoreOrderCancelled, key: ImportKey) -> _Decision | None:
         async with self._unit_of_work() as uow:

@@ -90,6 +90,7 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "recipient": recipient_to_json(order.recipient),
         "line_shipments": line_shipments_to_json(order.line_shipments),
         "shopline_cancellation": _shopline_cancellation_to_json(order.shopline_cancellation),
+        "tiktok_cancel_owed": order.shopline_cancellation.owed,
     }
 
 

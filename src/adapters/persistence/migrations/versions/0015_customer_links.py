@@ -25,6 +25,16 @@ def upgrade() -> None:
         "apps", sa.Column("sync_customers", sa.Boolean(), nullable=False, server_default=sa.false())
     )
     op.add_column("orders", sa.Column("shopline_cancellation", sa.JSON(none_as_null=True), nullable=True))
+    op.add_column(
+        "orders", sa.Column("tiktok_cancel_owed", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.create_index(
+        "ix_orders_shop_id_tiktok_cancel_owed",
+        "orders",
+        ["shop_id"],
+        sqlite_where=sa.text("tiktok_cancel_owed = 1"),
+        postgresql_where=sa.text("tiktok_cancel_owed"),
+    )
     op.create_table(
         "customer_links",
         sa.Column("app_id", sa.String(64), nullable=False),
@@ -43,5 +53,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_customer_links_customer", table_name="customer_links")
     op.drop_table("customer_links")
+    op.drop_index("ix_orders_shop_id_tiktok_cancel_owed", table_name="orders")
+    op.drop_column("orders", "tiktok_cancel_owed")
     op.drop_column("orders", "shopline_cancellation")
     op.drop_column("apps", "sync_customers")
