@@ -78,6 +78,7 @@ async def test_a_lost_create_answer_leaves_one_customer(sandbox, client, credent
         "lost_response", service="shopline", pattern="POST /admin/openapi/*/customers.json", count=1
     )
     created = await client.create_customer(credentials, new("lost@example.com"))
+    assert sandbox.control.faults() == []  # its one lost answer happened (the rule is used up)
     store = sandbox.control.shopline.store(sandbox.shopline_handle)
     assert [c.id for c in store.customers.values()] == [created.customer_id]
 
