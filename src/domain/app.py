@@ -37,6 +37,8 @@ class AppSettings:
     default_price_rule: PriceRule | None = None
     default_email: str = ""
     """Given to SHOPLINE for orders TikTok ships whose buyer email TikTok hides; empty: none."""
+    sync_customers: bool = False
+    """Buyers of imported orders are created or matched in SHOPLINE Customers."""
 
     def __post_init__(self) -> None:
         if isinstance(self.default_safety_stock, bool) or self.default_safety_stock < 0:

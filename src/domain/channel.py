@@ -15,6 +15,7 @@ from domain.ids import (
     ChannelProductId,
     ChannelSkuId,
     OrderId,
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
     TikTokShopId,
@@ -301,6 +302,8 @@ class NewShoplineOrder:
     buyer_note: str = field(default="", repr=False)
     decrement_stock: bool = True
     """False for orders TikTok fulfills from its own warehouses: SHOPLINE's stock never held them."""
+    customer_id: ShoplineCustomerId | None = None
+    """The SHOPLINE customer the order is created with (the app syncs customers); None: none."""
 
 
 @dataclass(frozen=True)

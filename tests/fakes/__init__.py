@@ -37,6 +37,7 @@ from tests.fakes.tiktok import FakeAccessTokenRefresher, FakeTikTokChannelApi, T
 from tests.fakes.unit_of_work import (
     FakeAuthorizationStateStore,
     FakeCompletedRequests,
+    FakeCustomerLinks,
     FakeDatabase,
     FakeImportLedger,
     FakeShopOverviews,
@@ -53,6 +54,7 @@ __all__ = [
     "FakeChannelProductRepository",
     "FakeClock",
     "FakeCompletedRequests",
+    "FakeCustomerLinks",
     "FakeDatabase",
     "FakeEventPublisher",
     "FakeIdGenerator",

@@ -81,6 +81,7 @@ FAKE_FOR_PORT = {
     ports.ShopRegistry: fakes.FakeShopRegistry(),
     ports.ShopOverviews: fakes.FakeShopOverviews(),
     ports.CompletedRequests: fakes.FakeCompletedRequests(),
+    ports.CustomerLinkRepository: fakes.FakeCustomerLinks(),
     ports.WebhookInbox: fakes.FakeWebhookInbox(),
     ports.UnitOfWork: fakes.FakeUnitOfWork(),
     ports.EventPublisher: fakes.FakeEventPublisher(),
@@ -93,6 +94,7 @@ FAKE_FOR_PORT = {
     ports.ShoplineApi: fakes.FakeShoplineApi(CLOCK),
     ports.TikTokFulfillmentApi: fakes.FakeTikTokFulfillmentApi(CLOCK),
     ports.ShoplineFulfillmentApi: fakes.FakeShoplineFulfillmentApi(CLOCK),
+    ports.ShoplineCustomers: fakes.FakeShoplineApi(CLOCK),
     ports.TaskChangeFeed: fakes.FakeTaskChangeFeed(),
     ports.TaskChangeSubscription: fakes.FakeTaskChangeFeed().subscribe(TaskId("x")),
 }

@@ -82,6 +82,7 @@ def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:
         default_safety_stock=settings.default_safety_stock,
         shopline_location_ids=list(settings.location_ids),
         default_email=settings.default_email,
+        sync_customers=settings.sync_customers,
     )
     if settings.default_price_rule is not None:
         message.default_price_rule.CopyFrom(price_rule_to_proto(settings.default_price_rule))
@@ -234,6 +235,7 @@ def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) 
         location_ids=tuple(message.shopline_location_ids) if named("shopline_location_ids") else (),
         default_price_rule=rule,
         default_email=message.default_email.strip() if named("default_email") else "",
+        sync_customers=message.sync_customers,
     )
 
 

@@ -218,7 +218,9 @@ def new_order_body(order: NewShoplineOrder, inventory_behaviour: str) -> dict[st
     if rest > 0:
         body["shipping_line"] = {"title": "Channel shipping", "price": format(rest, "f")}
     buyer = order.buyer
-    if buyer.email or buyer.name:
+    if order.customer_id is not None:
+        body["customer"] = {"id": order.customer_id}
+    elif buyer.email or buyer.name:
         customer: dict[str, Any] = {}
         if buyer.email:
             customer["email"] = buyer.email

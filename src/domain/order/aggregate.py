@@ -32,6 +32,12 @@ from domain.order.fields import OrderFields
 from domain.order.imports import ImportLine, ImportState, ImportStatus
 from domain.order.lines import aggregate_lines
 from domain.order.recipient import is_relay_email, platform_shipped
+from domain.order.shopline_cancellation import (
+    ShoplineCancellation,
+    ShoplineCancellationState,
+    seller_cancellable,
+    seller_cancellable_statuses,
+)
 from domain.order.status import (
     IMPORTABLE,
     LIFECYCLE,
@@ -147,6 +153,16 @@ class Order(OrderFields):
             )
         elif self._cancellation.state is CancellationState.NONE and reason:
             self._cancellation = replace(self._cancellation, reason=reason, resolve_time=when)
+        if self._shopline_cancellation.requested:
+            # The merchant cancelled it in SHOPLINE first: nothing is left to undo there.
+            if self._shopline_cancellation.state is not ShoplineCancellationState.CANCELLED_ON_TIKTOK:
+                self._shopline_cancellation = replace(
+                    self._shopline_cancellation,
+                    state=ShoplineCancellationState.CANCELLED_ON_TIKTOK,
+                    reason="",
+                    resolved_at=when,
+                )
+            return
         imported_as = self._import.shopline_order_id
         if self._import.state is ImportState.IMPORTED and imported_as is not None:
             self._shopline_cancel_pending = True
@@ -203,6 +219,76 @@ class Order(OrderFields):
             raise OrderNotCancellable(self._subject, "the order is already being cancelled")
         self._cancellation = Cancellation(
             CancellationState.SELLER_CANCELLED, reason=reason, request_time=now, resolve_time=now
+        )
+
+    # --- cancellation made in SHOPLINE ------------------------------------------------------
+
+    def cancelled_in_shopline(self, now: datetime, region: str) -> bool:
+        """Records that the merchant cancelled the imported order in SHOPLINE; True when TikTok is
+        to be asked to cancel it (again, after a failure that left it owed).
+
+        An order already cancelled on TikTok asks nothing: that is the echo of the SHOPLINE cancel
+        this service made itself, or TikTok got there first. An order TikTok's rules keep the
+        seller from cancelling in its market is marked NOT_CANCELLABLE with the reason.
+        """
+        current = self._shopline_cancellation
+        if current.owed:
+            return True
+        if current.requested or self.cancelled or self._shopline_cancel_pending:
+            return False
+        if self._import.state is not ImportState.IMPORTED:
+            raise OrderNotCancellable(self._subject, "the order was not imported into SHOPLINE")
+        buyer_asked = self._cancellation.state is CancellationState.REQUESTED  # approving it cancels
+        if not buyer_asked and not seller_cancellable(self._status, region):
+            allowed = ", ".join(status.value for status in seller_cancellable_statuses(region))
+            self._shopline_cancellation = ShoplineCancellation(
+                ShoplineCancellationState.NOT_CANCELLABLE,
+                cancelled_at=now,
+                reason=(
+                    f"TikTok lets the seller cancel an order in {region} only while it is {allowed}; "
+                    f"this order is {self._status.value}"
+                ),
+                resolved_at=now,
+            )
+            return False
+        self._shopline_cancellation = ShoplineCancellation(
+            ShoplineCancellationState.PENDING, cancelled_at=now
+        )
+        return True
+
+    def cancelled_on_tiktok_from_shopline(self, cancel_id: str, reason: str, now: datetime) -> None:
+        """TikTok accepted the cancellation asked for the SHOPLINE cancel (or had it already)."""
+        if not self._shopline_cancellation.owed:
+            return
+        self._shopline_cancellation = replace(
+            self._shopline_cancellation,
+            state=ShoplineCancellationState.CANCELLED_ON_TIKTOK,
+            cancel_id=cancel_id,
+            resolved_at=now,
+        )
+        if self._cancellation.state is CancellationState.REQUESTED:
+            self._cancellation = replace(
+                self._cancellation, state=CancellationState.APPROVED, resolve_time=now
+            )
+        elif self._cancellation.state in (CancellationState.NONE, CancellationState.REJECTED):
+            self._cancellation = Cancellation(
+                CancellationState.SELLER_CANCELLED,
+                cancel_id=cancel_id,
+                reason=reason,
+                request_time=now,
+                resolve_time=now,
+            )
+
+    def tiktok_refused_shopline_cancel(self, code: str, message: str, now: datetime) -> None:
+        if not self._shopline_cancellation.owed:
+            return
+        self._shopline_cancellation = replace(
+            self._shopline_cancellation,
+            state=ShoplineCancellationState.REFUSED,
+            reason="TikTok refused the seller cancellation",
+            partner_code=code,
+            partner_message=message,
+            resolved_at=now,
         )
 
     # --- import into SHOPLINE ---------------------------------------------------------------

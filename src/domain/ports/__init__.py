@@ -8,6 +8,7 @@ partners, runtime).
 from domain.ports.partners import (
     AccessTokenRefresher,
     ShoplineApi,
+    ShoplineCustomers,
     ShoplineFulfillmentApi,
     TikTokChannelApi,
     TikTokFulfillmentApi,
@@ -17,6 +18,7 @@ from domain.ports.read_models import CatalogCounts, SalesReports, ShopCounts, Sh
 from domain.ports.repositories import (
     AppRepository,
     ChannelProductRepository,
+    CustomerLinkRepository,
     InventoryPoolRepository,
     OrderRepository,
     PoolFilter,
@@ -53,6 +55,7 @@ __all__ = [
     "Clock",
     "CompletedRequest",
     "CompletedRequests",
+    "CustomerLinkRepository",
     "EventPublisher",
     "IdGenerator",
     "ImportLedger",
@@ -69,6 +72,7 @@ __all__ = [
     "ShopRegistry",
     "ShopRepository",
     "ShoplineApi",
+    "ShoplineCustomers",
     "ShoplineFulfillmentApi",
     "ShoplineVariantRepository",
     "StoreOrderRepository",

@@ -21,6 +21,7 @@ _SETTING_PATHS: dict[str, tuple[str, ...]] = {
     "settings.shopline_location_ids": ("location_ids",),
     "settings.default_price_rule": ("default_price_rule",),
     "settings.default_email": ("default_email",),
+    "settings.sync_customers": ("sync_customers",),
 }
 _SETTING_PATHS["settings"] = tuple(name for names in _SETTING_PATHS.values() for name in names)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -23,6 +23,7 @@ from domain.errors import (
     OrderNotFound,
     OrderNotImportable,
     PartnerError,
+    PartnerRejected,
     PartnerUnavailable,
     ShopNotFound,
 )
@@ -33,6 +34,7 @@ from domain.ids import (
     ChannelSkuId,
     OrderId,
     ShopId,
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
 )
@@ -42,6 +44,7 @@ from domain.order import ImportLine, Order
 from domain.order.recipient import note_attributes, shopline_address
 from domain.ports import Clock, ShoplineApi, UnitOfWork
 from domain.resource_names import order_name
+from services.customers.matching import CustomerMatching
 from services.inventory.on_hand import OnHandReader
 from services.inventory.stock_effects import StockEffects
 from services.orders.recipient_updates import AddressOutcome, follow_recipient_address
@@ -83,12 +86,14 @@ class OrderImporter:
         clock: Clock,
         stock_effects: StockEffects,
         on_hand: OnHandReader,
+        customers: CustomerMatching | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._shopline = shopline
         self._clock = clock
         self._stock_effects = stock_effects
         self._on_hand = on_hand
+        self._customers = customers
 
     async def import_order(
         self, app_id: AppId, shop_id: ShopId, order_id: OrderId, scope: ImportScope | None = None
@@ -215,9 +220,11 @@ class OrderImporter:
                 lines = order.import_lines(
                     scope or prepared.app.settings.import_scope, await self._linked(uow, order)
                 )
+            customer_id = await self._customer(prepared)
             try:
                 created = await self._shopline.create_order(
-                    prepared.credentials, _new_order(order, lines, prepared.email)
+                    prepared.credentials,
+                    replace(_new_order(order, lines, prepared.email), customer_id=customer_id),
                 )
             except PartnerUnavailable:
                 # The order may exist although no reply came back: look before anything else.
@@ -229,6 +236,21 @@ class OrderImporter:
         except PartnerError as error:
             await self._failed(order, error.message)
             raise
+
+    async def _customer(self, prepared: _Prepared) -> ShoplineCustomerId | None:
+        """The buyer as a SHOPLINE customer when the app syncs customers; a customer SHOPLINE
+        refuses leaves the order without one rather than unimported."""
+        if self._customers is None:
+            return None
+        try:
+            return await self._customers.customer_for(prepared.app, prepared.credentials, prepared.order)
+        except PartnerRejected as error:
+            log.warning(
+                "order %s imported without a customer: SHOPLINE refused it (%s)",
+                prepared.order.id,
+                error.code,
+            )
+            return None
 
     async def _failed(self, order: Order, reason: str) -> None:
         async with self._unit_of_work() as uow:

@@ -94,6 +94,7 @@ def app_to_row(app: App) -> dict[str, Any]:
         "location_ids": list(settings.location_ids),
         "default_price_rule": price_rule_to_json(settings.default_price_rule),
         "default_email": settings.default_email or None,
+        "sync_customers": settings.sync_customers,
         "created_at": app.created_at,
         "store_currency": app.store_currency,
         "installed_at": app.installed_at,
@@ -109,6 +110,7 @@ def app_from_row(row: Any) -> App:
         location_ids=tuple(row["location_ids"]),
         default_price_rule=price_rule_from_json(row["default_price_rule"]),
         default_email=row["default_email"] or "",
+        sync_customers=bool(row["sync_customers"]),
     )
     return App(
         app_id=AppId(row["id"]),
