@@ -32,6 +32,7 @@ from domain.ids import (
     TaskId,
     TikTokShopId,
 )
+from domain.fulfillment import CachedProviders, CarrierMapping, SellerShipment
 from domain.inventory_pool import InventoryPool
 from domain.order import (
     ImportKey,
@@ -71,6 +72,10 @@ class FakeState:
     store_orders_synced_until: dict[AppId, datetime] = field(default_factory=dict)
     webhook_inbox: dict[tuple[WebhookSource, str], WebhookDelivery] = field(default_factory=dict)
     webhook_subscribed: dict[tuple[WebhookSource, str], datetime] = field(default_factory=dict)
+    shipments: dict[tuple[ShopId, str], SellerShipment] = field(default_factory=dict)
+    carrier_mappings: dict[ShopId, dict[str, CarrierMapping]] = field(default_factory=dict)
+    shipping_providers: dict[tuple[ShopId, str], CachedProviders] = field(default_factory=dict)
+    own_shopline_fulfillments: dict[tuple[AppId, str], ShoplineOrderId] = field(default_factory=dict)
 
 
 def _detached(aggregate: V) -> V:

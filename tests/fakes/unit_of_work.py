@@ -40,6 +40,12 @@ from tests.fakes.repositories import (
     FakeTokenRepository,
 )
 from tests.fakes.runtime import FakeEventPublisher
+from tests.fakes.shipping import (
+    FakeCarrierMappingRepository,
+    FakeOwnShoplineFulfillments,
+    FakeShipmentRepository,
+    FakeShippingProviderCache,
+)
 from tests.fakes.stock import (
     FakeChannelProductRepository,
     FakeInventoryPoolRepository,
@@ -69,6 +75,10 @@ class _Repositories:
         self.shop_overviews = FakeShopOverviews(state)
         self.completed_requests = FakeCompletedRequests(state)
         self.webhook_inbox = FakeWebhookInbox(state)
+        self.shipments = FakeShipmentRepository(state, seen)
+        self.carrier_mappings = FakeCarrierMappingRepository(state)
+        self.shipping_providers = FakeShippingProviderCache(state)
+        self.own_shopline_fulfillments = FakeOwnShoplineFulfillments(state)
 
 
 class FakeImportLedger:
@@ -121,6 +131,10 @@ class FakeUnitOfWork:
         self.shop_overviews = repositories.shop_overviews
         self.completed_requests = repositories.completed_requests
         self.webhook_inbox = repositories.webhook_inbox
+        self.shipments = repositories.shipments
+        self.carrier_mappings = repositories.carrier_mappings
+        self.shipping_providers = repositories.shipping_providers
+        self.own_shopline_fulfillments = repositories.own_shopline_fulfillments
 
     async def __aenter__(self) -> Self:
         self._begin()

@@ -28,6 +28,13 @@ from domain.errors.conflicts import (
     TaskLeaseHeld,
     TaskLeaseLost,
 )
+from domain.errors.fulfillment import (
+    CarrierMappingNotFound,
+    OrderNotSellerShipped,
+    ShipmentLinesUnavailable,
+    ShipmentStateInvalid,
+    ShippingInfoUpdateRefused,
+)
 from domain.errors.invalid_arguments import (
     InvalidDisplayName,
     InvalidMoney,
@@ -89,6 +96,7 @@ __all__ = [
     "AppNotFound",
     "CancellationNotPending",
     "CancellationResponseOverdue",
+    "CarrierMappingNotFound",
     "ChannelProductAlreadyExists",
     "ChannelProductClosed",
     "ChannelProductNotFound",
@@ -112,6 +120,7 @@ __all__ = [
     "OrderNotCancellable",
     "OrderNotFound",
     "OrderNotImportable",
+    "OrderNotSellerShipped",
     "PartnerAuthExpired",
     "PartnerError",
     "PartnerRateLimited",
@@ -130,6 +139,9 @@ __all__ = [
     "ReservationAlreadyReleased",
     "ReservationConflict",
     "ReservationNotFound",
+    "ShipmentLinesUnavailable",
+    "ShipmentStateInvalid",
+    "ShippingInfoUpdateRefused",
     "ShopAlreadyExists",
     "ShopLinkedToAnotherApp",
     "ShopNotActive",

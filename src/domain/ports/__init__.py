@@ -36,6 +36,12 @@ from domain.ports.runtime import (
     TaskChangeFeed,
     TaskChangeSubscription,
 )
+from domain.ports.shipping import (
+    CarrierMappingRepository,
+    OwnShoplineFulfillments,
+    ShipmentRepository,
+    ShippingProviderCache,
+)
 from domain.ports.unit_of_work import (
     CompletedRequest,
     CompletedRequests,
@@ -48,6 +54,7 @@ from domain.ports.unit_of_work import (
 __all__ = [
     "AccessTokenRefresher",
     "AppRepository",
+    "CarrierMappingRepository",
     "CatalogCounts",
     "ChannelProductRepository",
     "Clock",
@@ -60,9 +67,12 @@ __all__ = [
     "Job",
     "JobQueue",
     "OrderRepository",
+    "OwnShoplineFulfillments",
     "PoolFilter",
     "PushStateRepository",
     "SalesReports",
+    "ShipmentRepository",
+    "ShippingProviderCache",
     "ShopCounts",
     "ShopOverview",
     "ShopOverviews",
