@@ -20,6 +20,7 @@ from domain.channel import (
 from domain.errors import (
     DomainError,
 )
+from domain.fulfillment import CachedProviders, CarrierMapping, SellerShipment
 from domain.ids import (
     AppId,
     ChannelProductId,
@@ -32,7 +33,6 @@ from domain.ids import (
     TaskId,
     TikTokShopId,
 )
-from domain.fulfillment import CachedProviders, CarrierMapping, SellerShipment
 from domain.inventory_pool import InventoryPool
 from domain.order import (
     ImportKey,

@@ -116,6 +116,7 @@ class SellerShipment(RecordsEvents):
         confirmed_at: datetime | None = None,
         updated_at: datetime | None = None,
         tracking_change: TrackingChange | None = None,
+        changed_tracking: str = "",
         version: int = 0,
     ) -> None:
         self.shipment_id = shipment_id
@@ -140,6 +141,8 @@ class SellerShipment(RecordsEvents):
         self.confirmed_at = confirmed_at
         self.updated_at = updated_at or created_at
         self.tracking_change = tracking_change
+        self.changed_tracking = changed_tracking
+        """The tracking number TikTok took in place of the first one (its one change)."""
         self.version = version
         self._events = []
 
@@ -191,10 +194,7 @@ class SellerShipment(RecordsEvents):
     @property
     def tracking_number(self) -> str:
         """The tracking number TikTok has (or is to get): a confirmed change replaces the first."""
-        change = self.tracking_change
-        if change is not None and change.state is TrackingUpdateState.DONE:
-            return change.tracking_number
-        return self.key.tracking_number
+        return self.changed_tracking or self.key.tracking_number
 
     def due(self, now: datetime) -> bool:
         """Ready for a send attempt: pending and past its back-off, or sent with the lease gone
@@ -203,7 +203,16 @@ class SellerShipment(RecordsEvents):
             return self.next_attempt_at is None or self.next_attempt_at <= now
         if self.state is ShipmentState.SENT:
             return self.lease_until is None or self.lease_until <= now
-        return False
+        return self.tracking_change_due(now)
+
+    def tracking_change_due(self, now: datetime) -> bool:
+        """A confirmed shipment's tracking change waits to be sent (past its back-off)."""
+        change = self.tracking_change
+        if self.state is not ShipmentState.CONFIRMED or change is None:
+            return False
+        if change.state is not TrackingUpdateState.PENDING:
+            return False
+        return self.next_attempt_at is None or self.next_attempt_at <= now
 
     @property
     def may_have_reached_tiktok(self) -> bool:
@@ -295,7 +304,7 @@ class SellerShipment(RecordsEvents):
         pending = change is not None and change.state is TrackingUpdateState.PENDING
         if pending and change is not None and change.tracking_number == tracking_number:
             return True
-        if change is not None and change.state is TrackingUpdateState.DONE:
+        if self.changed_tracking:
             raise ShippingInfoUpdateRefused(self._subject, "TikTok takes one tracking change per shipment")
         assert self.confirmed_at is not None
         if now - self.confirmed_at > TRACKING_UPDATE_WINDOW:
@@ -303,12 +312,30 @@ class SellerShipment(RecordsEvents):
                 self._subject, "TikTok takes a tracking change only within 72 hours of shipping"
             )
         self.tracking_change = TrackingChange(tracking_number, carrier_name.strip())
+        self.next_attempt_at = None
         self.updated_at = now
         return True
+
+    def refuse_tracking_change(
+        self, tracking_number: str, carrier_name: str, why: str, now: datetime
+    ) -> None:
+        """Keeps a change TikTok's limits forbid, refused, so the order shows why it was not sent."""
+        self.tracking_change = TrackingChange(
+            tracking_number.strip(), carrier_name.strip(), TrackingUpdateState.REFUSED, "", why
+        )
+        self.updated_at = now
+
+    def tracking_change_later(self, now: datetime) -> None:
+        """TikTok did not answer the change: send it again after a back-off."""
+        self._pending_change()
+        self.attempts += 1
+        self.next_attempt_at = now + retry_delay(self.attempts)
+        self.updated_at = now
 
     def tracking_changed(self, now: datetime) -> None:
         change = self._pending_change()
         self.tracking_change = replace(change, state=TrackingUpdateState.DONE)
+        self.changed_tracking = change.tracking_number
         self.updated_at = now
 
     def tracking_change_refused(self, code: str, message: str, now: datetime) -> None:

@@ -10,13 +10,13 @@ so a failed run is simply read again next time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.channel import ShoplineCredentials, TimeWindow
 from domain.errors import AppNotFound, PartnerError, TokenNotFound
-from domain.ids import AppId
+from domain.ids import AppId, ShoplineOrderId
 from domain.ports import Clock, ShoplineApi, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=10)
 FIRST_READ = timedelta(days=30)
 _APP_PAGE = 100
+
+ImportedOrdersSeen = Callable[[AppId, Sequence[ShoplineOrderId]], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,16 @@ class StoreOrderSync:
         *,
         overlap: timedelta = OVERLAP,
         first_read: timedelta = FIRST_READ,
+        imported_orders_seen: ImportedOrdersSeen | None = None,
     ) -> None:
+        """``imported_orders_seen`` hears of the orders this service imported that the window
+        saw updated (their fulfillments may be new)."""
         self._unit_of_work = unit_of_work
         self._shopline = shopline
         self._clock = clock
         self._overlap = overlap
         self._first_read = first_read
+        self._imported_orders_seen = imported_orders_seen
 
     async def run(self) -> list[StoreSyncReport]:
         reports = []
@@ -85,6 +91,9 @@ class StoreOrderSync:
                 removed += await uow.store_orders.delete_many(app_id, others)
                 await uow.commit()
             stored += len(sales)
+            imported = [order.order_id for order in page if order.channel_marker]
+            if imported and self._imported_orders_seen is not None:
+                await self._imported_orders_seen(app_id, imported)
         async with self._unit_of_work() as uow:
             current = await uow.store_orders.synced_until(app_id)
             if current is None or current < now:

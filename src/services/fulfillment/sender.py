@@ -41,7 +41,6 @@ SEND_SHIPMENTS = "send_shipments"
 """The job that wakes the sender (its rows are the durable record)."""
 MARK_AS_SHIPPED_MARKETS = frozenset({"US", "GB", "ES", "IE", "IT", "DE", "FR", "JP"})
 ALREADY_SHIPPED = frozenset({"21011040", "21008099", "11006021", "21011006", "21011020"})
-UPDATED_ALREADY = frozenset({"21011051"})
 
 
 class ShipmentWakeup(Wakeup):
@@ -190,13 +189,15 @@ class ShipmentSender(BackgroundDrain):
                     await self._ship_package(credentials, package_id, shipment, provider)
                 packages = plan
         except PartnerRejected as error:
-            if error.code not in ALREADY_SHIPPED:
-                raise
+            # "Already shipped" (or no longer awaiting shipment): it counts as shipped when TikTok
+            # shows the lines with this very tracking number.
             shipped = _shipped_with(
                 await self._line_shipments(credentials, shipment), shipment, shipment.tracking_number
             )
             if shipped is None:
-                message = f"{error.partner_message} (shipped on TikTok with another tracking number)"
+                message = error.partner_message
+                if error.code in ALREADY_SHIPPED:
+                    message = f"{message} (shipped on TikTok with another tracking number)"
                 return _Outcome(ShipmentState.FAILED, provider, reason=message, code=error.code)
             packages = shipped
         return _Outcome(ShipmentState.CONFIRMED, provider, packages=packages)
@@ -274,7 +275,7 @@ class ShipmentSender(BackgroundDrain):
                 credentials, shipment.order_id, change.tracking_number, provider_id, package_id=package_id
             )
         except PartnerRejected as error:
-            if package_id is not None and error.code in UPDATED_ALREADY | ALREADY_SHIPPED:
+            if package_id is not None:  # "updated already" after a lost answer: read it back
                 package = await self._fulfillment.package(credentials, package_id)
                 if package.tracking_number.strip() == change.tracking_number:
                     return await self._record_change(shipment, lambda s: s.tracking_changed(now))
@@ -282,6 +283,9 @@ class ShipmentSender(BackgroundDrain):
             return await self._record_change(
                 shipment, lambda s: s.tracking_change_refused(code, message, now)
             )
+        except PartnerError as error:
+            log.info("tracking change retried later shipment_id=%s reason=%s", shipment_id, error.reason)
+            return await self._record_change(shipment, lambda s: s.tracking_change_later(now))
         return await self._record_change(shipment, lambda s: s.tracking_changed(now))
 
     async def _record_change(
