@@ -34,7 +34,7 @@ class FakeShipmentRepository:
         if await self.find_by_key(shipment.key) is not None or (
             (shipment.shop_id, shipment.shipment_id) in self._rows()
         ):
-            raise StaleWrite(f"shipments/{shipment.shipment_id} already exists")
+            raise StaleWrite(f"shipments/{shipment.shipment_id}", "a shipment with the same key exists")
         self._seen(shipment)
         shipment.version = 1
         self._rows()[(shipment.shop_id, shipment.shipment_id)] = _detached(shipment)
@@ -42,7 +42,7 @@ class FakeShipmentRepository:
     async def update(self, shipment: SellerShipment) -> None:
         stored = self._rows().get((shipment.shop_id, shipment.shipment_id))
         if stored is None or stored.version != shipment.version:
-            raise StaleWrite(f"shipments/{shipment.shipment_id} changed meanwhile")
+            raise StaleWrite(f"shipments/{shipment.shipment_id}", "changed since it was read")
         self._seen(shipment)
         shipment.version += 1
         self._rows()[(shipment.shop_id, shipment.shipment_id)] = _detached(shipment)

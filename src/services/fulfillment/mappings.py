@@ -85,7 +85,8 @@ class CarrierMappings:
         if found is None:
             raise InvalidArgument(
                 f"{MAPPING_FIELD}.shipping_provider_id",
-                f"{provider_id!r} is not a shipping provider TikTok offers this shop (see ListShippingProviders)",
+                f"{provider_id!r} is not a shipping provider TikTok offers this shop "
+                "(see ListShippingProviders)",
             )
         return found
 

@@ -245,7 +245,9 @@ async def _views(uow: UnitOfWork, orders: Sequence[Order]) -> list[OrderView]:
         shop_links = links[order.shop_id]
         mine = {line.sku_id: shop_links[line.sku_id] for line in order.lines if line.sku_id in shop_links}
         fulfillment = fulfillment_view(order, shipments[order.shop_id].get(order.id, []))
-        views.append(OrderView(order, mine, _waiting_reason(order, mine, settings.get(order.app_id)), fulfillment))
+        views.append(
+            OrderView(order, mine, _waiting_reason(order, mine, settings.get(order.app_id)), fulfillment)
+        )
     return views
 
 
