@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from adapters.grpc.mappers import timestamp
 from adapters.grpc.names import channel_sku_name, order_name, shop_name
+from adapters.grpc.shipping_mapping import FULFILLMENT_TYPE_TO_PROTO, fulfillment_to_proto
 from domain.app import ImportScope
 from domain.catalog import LinkKind
 from domain.errors import InvalidArgument
@@ -109,6 +110,8 @@ def order_to_proto(view: OrderView) -> order_pb2.Order:
             last_attempt_time=timestamp(imported.attempted_at),
         ),
         sync_time=timestamp(order.synced_at),
+        fulfillment_type=FULFILLMENT_TYPE_TO_PROTO[order.logistics.fulfillment_type],
+        fulfillment=fulfillment_to_proto(order, view.fulfillment),
     )
     return message
 

@@ -32,6 +32,7 @@ from domain.errors.fulfillment import (
     CarrierMappingNotFound,
     OrderNotSellerShipped,
     ShipmentLinesUnavailable,
+    ShipmentRefused,
     ShipmentStateInvalid,
     ShippingInfoUpdateRefused,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "ReservationConflict",
     "ReservationNotFound",
     "ShipmentLinesUnavailable",
+    "ShipmentRefused",
     "ShipmentStateInvalid",
     "ShippingInfoUpdateRefused",
     "ShopAlreadyExists",

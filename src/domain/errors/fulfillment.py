@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from domain.errors.base import NotFound, PreconditionFailed
+from domain.errors.partners import PartnerRejected
+
+PARTNER_MESSAGE_MAX = 300
 
 
 class ShipmentStateInvalid(PreconditionFailed):
@@ -33,3 +36,15 @@ class ShippingInfoUpdateRefused(PreconditionFailed):
 class CarrierMappingNotFound(NotFound):
     reason = "CARRIER_MAPPING_NOT_FOUND"
     resource_type = "CarrierMapping"
+
+
+class ShipmentRefused(PartnerRejected):
+    """TikTok refused a ship call: its code and message travel in the error's metadata, so an
+    operator sees why (a provider not offered for the delivery option, a bad tracking number)."""
+
+    reason = "SHIPMENT_REFUSED"
+
+    def metadata(self) -> dict[str, str]:
+        fields = super().metadata()
+        fields["message"] = self.partner_message[:PARTNER_MESSAGE_MAX]
+        return fields

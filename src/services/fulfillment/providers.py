@@ -61,6 +61,17 @@ class ProviderCatalog:
             return None
         return await self._read_option(shop_id, credentials, cached.delivery_option_id, cached)
 
+    async def listed(
+        self, app_id: AppId, shop_id: ShopId, delivery_option_id: str = ""
+    ) -> list[CachedProviders]:
+        """``ListShippingProviders``: one delivery option, or every option of the shop."""
+        if not delivery_option_id:
+            return await self.for_shop(app_id, shop_id)
+        async with self._unit_of_work() as uow:
+            shop = await shop_of_app(uow, app_id, shop_id)
+            credentials = await shop_credentials(uow, shop, self._clock.now())
+        return [await self.for_option(shop_id, credentials, delivery_option_id)]
+
     async def for_shop(self, app_id: AppId, shop_id: ShopId) -> list[CachedProviders]:
         """Every delivery option of the shop with its providers, refreshed when stale."""
         now = self._clock.now()

@@ -19,8 +19,8 @@ from domain.errors import (
     OrderNotFound,
     OrderNotSellerShipped,
     PartnerError,
-    PartnerRejected,
     ShipmentLinesUnavailable,
+    ShipmentRefused,
     ShippingInfoUpdateRefused,
     ShopNotActive,
 )
@@ -251,8 +251,12 @@ class SellerShipping:
         if send or shipment.due(self._clock.now()):
             shipment = await self._sender.send(shop_id, shipment.shipment_id) or shipment
         if shipment.state is ShipmentState.FAILED and shipment.failure_code:
-            raise PartnerRejected(TIKTOK, shipment.failure_code, shipment.failure_message)
+            raise ShipmentRefused(TIKTOK, shipment.failure_code, shipment.failure_message)
         return shipment
+
+    async def order_of(self, shipment: SellerShipment) -> Order:
+        async with self._unit_of_work() as uow:
+            return await uow.orders.get(shipment.shop_id, shipment.order_id)
 
     # --- records ------------------------------------------------------------------------------
 
