@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.channel import SHOPLINE, TIKTOK, ShopCredentials, ShoplineCredentials
 from domain.errors import PartnerRejected
@@ -43,6 +43,9 @@ from tests.fakes.runtime import FakeClock
 
 MARK_AS_SHIPPED_MARKETS = frozenset({"US", "GB", "ES", "IE", "IT", "DE", "FR", "JP"})
 SHIPPABLE = frozenset({"AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"})
+# One shipping-info change within 72 hours of shipping here; one change anyway elsewhere (T3.6).
+UPDATE_WINDOW_MARKETS = frozenset({"US", "GB", "ID", "TH", "SG", "MY", "VN", "PH"})
+UPDATE_WINDOW = timedelta(hours=72)
 
 
 def _rejected(code: str, message: str) -> PartnerRejected:
@@ -108,9 +111,11 @@ class FakeTikTokFulfillmentApi(FaultInjection):
         if order.market not in MARK_AS_SHIPPED_MARKETS:
             raise _rejected("21008106", "Region not supported.")
         self._check_seller_shipping(order, tracking_number, shipping_provider_id)
+        if set(line_item_ids) - set(order.line_item_ids):
+            raise _rejected("36009004", "Invalid parameter. A line item ID belongs to another order.")
+        if not line_item_ids and self._shipped_lines(order):
+            raise _rejected("21011048", "The order has multiple packages. Specify the order line items.")
         lines = tuple(line_item_ids) or self._unshipped(order)
-        if set(lines) - set(order.line_item_ids):
-            raise _rejected("21011048", "The order line items do not belong to the order.")
         if set(lines) & set(self._shipped_lines(order)):
             raise _rejected("21011040", "The package has been shipped.")
         package = self._new_package(
@@ -164,14 +169,26 @@ class FakeTikTokFulfillmentApi(FaultInjection):
     ) -> None:
         self._call("update_shipping_info")
         order = self._order(credentials, order_id)
+        if order.fulfillment_type is not FulfillmentType.BY_SELLER:
+            raise _rejected("21008025", "The order is fulfilled by TikTok.")
+        if order.shipping_type is not ShippingType.SELLER:
+            raise _rejected("21011004", "The order is not shipped by the seller.")
         shipped = [self.packages[p] for p in order.packages if self.packages[p].shipped_at is not None]
         if not shipped:
             raise _rejected("21011043", "The order has not been shipped yet.")
         if package_id is None and len(shipped) > 1:
             raise _rejected("21011048", "The order has multiple packages; update per package.")
         held = next((p for p in shipped if p.package.package_id == package_id), shipped[0])
+        shipped_at = held.shipped_at
+        if (
+            order.market in UPDATE_WINDOW_MARKETS
+            and shipped_at
+            and self._clock.now() - shipped_at > UPDATE_WINDOW
+        ):
+            raise _rejected("21011050", "Shipping information can only be updated within 72 hours.")
         if held.info_updates >= 1:
             raise _rejected("21011051", "Shipping information can be updated only once.")
+        self._check_tracking(tracking_number)
         self._check_provider(order, shipping_provider_id)
         held.info_updates += 1
         held.package = replace(
@@ -276,9 +293,15 @@ class FakeTikTokFulfillmentApi(FaultInjection):
         self._check_status(order)
         if order.shipping_type is not ShippingType.SELLER:
             raise _rejected("21011004", "The order is not shipped by the seller.")
-        if not tracking or not tracking.isalnum():
-            raise _rejected("21004012", "The tracking number contains special characters.")
+        self._check_tracking(tracking)
         self._check_provider(order, provider_id)
+
+    @staticmethod
+    def _check_tracking(tracking: str) -> None:
+        if not tracking or not tracking.isascii() or not tracking.isalnum():
+            raise _rejected("21004012", "The tracking number contains special characters.")
+        if not 6 <= len(tracking) <= 32:
+            raise _rejected("21011022", "The tracking number is invalid.")
 
     def _check_provider(self, order: FakeTikTokOrder, provider_id: str) -> None:
         if provider_id not in {p.provider_id for p in self.providers.get(order.delivery_option_id, ())}:

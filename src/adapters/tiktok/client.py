@@ -111,6 +111,11 @@ class TikTokChannelClient:
     def _tokens(self, credentials: ShopCredentials) -> ShopTokens:
         return ShopTokens(credentials, self._refresh_shop_token)
 
+    def shop_tokens(self, credentials: ShopCredentials) -> ShopTokens:
+        """The token source of one call of the shop, for adapters sharing this client's transport
+        and its single refresh per expired token."""
+        return self._tokens(credentials)
+
     # ------------------------------------------------------------------ authorization
 
     def authorization_url(self, region: str, state: str | None = None) -> str:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.control.conditions import ConditionsControl
+from sandbox.control.shopline_fulfillment import ShoplineFulfillmentControl
 from sandbox.control.shopline_operations import ShoplineControl
 from sandbox.control.tiktok_operations import TikTokControl
+from sandbox.control.tiktok_shipping import TikTokShippingControl
 
 
-class SandboxControl(TikTokControl, ShoplineControl, ConditionsControl):
+class SandboxControl(
+    TikTokControl, TikTokShippingControl, ShoplineControl, ShoplineFulfillmentControl, ConditionsControl
+):
     """The in-process API; ``control_routes`` serves the same operations over HTTP."""
 
     def state(self) -> dict[str, Any]:

@@ -7,7 +7,16 @@ from collections.abc import Callable
 from aiohttp import web
 
 from sandbox.faults import FaultInjector
-from sandbox.tiktok import routes_auth, routes_misc, routes_orders, routes_products, routes_returns
+from sandbox.tiktok import (
+    routes_auth,
+    routes_fulfillment,
+    routes_logistics,
+    routes_misc,
+    routes_orders,
+    routes_products,
+    routes_returns,
+    routes_tiktok_shipping,
+)
 from sandbox.tiktok.gateway import RouteTable, make_dispatcher
 from sandbox.tiktok.state import TikTokState
 
@@ -17,6 +26,9 @@ ROUTE_TABLE = RouteTable(
     + routes_orders.ROUTES
     + routes_returns.ROUTES
     + routes_misc.ROUTES
+    + routes_fulfillment.ROUTES
+    + routes_tiktok_shipping.ROUTES
+    + routes_logistics.ROUTES
 )
 
 AddRoutes = Callable[[web.Application], None]
