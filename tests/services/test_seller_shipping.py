@@ -109,10 +109,10 @@ async def test_hermes_ships_as_evri_and_a_redelivered_webhook_ships_nothing_more
 ) -> None:
     store_order = await world.imported_order(SHOP, CIPHER, GB_ORDER, market="GB")
     lines = [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)]
-    await fulfil(world, "F1", store_order, lines, "H1234", "Hermes")
-    await fulfil(world, "F1", store_order, lines, "H1234", "Hermes")
+    await fulfil(world, "F1", store_order, lines, "H0001234", "Hermes")
+    await fulfil(world, "F1", store_order, lines, "H0001234", "Hermes")
 
-    assert shipped_packages(world, CIPHER, GB_ORDER) == [("H1234", EVRI.provider_id)]
+    assert shipped_packages(world, CIPHER, GB_ORDER) == [("H0001234", EVRI.provider_id)]
     assert world.fulfillment.calls.count("mark_package_shipped") == 1
 
 
@@ -121,7 +121,7 @@ async def test_an_unmapped_carrier_blocks_the_order_until_it_is_mapped_then_ship
 ) -> None:
     store_order = await world.imported_order(SHOP, CIPHER, GB_ORDER, market="GB")
     lines = [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)]
-    await fulfil(world, "F1", store_order, lines, "YD1234", "Yodel Direct")
+    await fulfil(world, "F1", store_order, lines, "YD001234", "Yodel Direct")
 
     state, reason, carrier = await state_of(world, SHOP, GB_ORDER)
     assert state is FulfillmentState.FULFILLMENT_BLOCKED
@@ -138,7 +138,7 @@ async def test_an_unmapped_carrier_blocks_the_order_until_it_is_mapped_then_ship
     )
     await world.send_due()
 
-    assert shipped_packages(world, CIPHER, GB_ORDER) == [("YD1234", DPD.provider_id)]
+    assert shipped_packages(world, CIPHER, GB_ORDER) == [("YD001234", DPD.provider_id)]
     assert (await state_of(world, SHOP, GB_ORDER))[0] is FulfillmentState.SHIPPED
 
 
@@ -151,15 +151,20 @@ async def test_the_shop_default_provider_ships_an_unknown_carrier(world: Shippin
         MappingUpdate("", DPD.provider_id, ("shipping_provider_id",), allow_missing=True),
     )
     await fulfil(
-        world, "F1", store_order, [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)], "X1", "Other"
+        world,
+        "F1",
+        store_order,
+        [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)],
+        "X0000001",
+        "Other",
     )
 
-    assert shipped_packages(world, CIPHER, GB_ORDER) == [("X1", DPD.provider_id)]
+    assert shipped_packages(world, CIPHER, GB_ORDER) == [("X0000001", DPD.provider_id)]
 
 
 async def test_a_partial_fulfillment_ships_only_the_matching_units(world: ShippingWorld) -> None:
     store_order = await world.imported_order(SHOP, CIPHER, GB_ORDER, market="GB")
-    await fulfil(world, "F1", store_order, [(f"{store_order}-sku-1", 1)], "RM1", "Royal Mail")
+    await fulfil(world, "F1", store_order, [(f"{store_order}-sku-1", 1)], "RM000001", "Royal Mail")
 
     fake = world.fulfillment.orders[(CIPHER, OrderId(GB_ORDER))]
     [first] = fake.packages
@@ -171,12 +176,12 @@ async def test_a_partial_fulfillment_ships_only_the_matching_units(world: Shippi
         "F2",
         store_order,
         [(f"{store_order}-sku-1", 1), (f"{store_order}-sku-2", 1)],
-        "RM2",
+        "RM000002",
         "Royal Mail",
     )
     assert sorted(shipped_packages(world, CIPHER, GB_ORDER)) == [
-        ("RM1", ROYAL_MAIL.provider_id),
-        ("RM2", ROYAL_MAIL.provider_id),
+        ("RM000001", ROYAL_MAIL.provider_id),
+        ("RM000002", ROYAL_MAIL.provider_id),
     ]
     assert (await state_of(world, SHOP, GB_ORDER))[0] is FulfillmentState.SHIPPED
 
@@ -191,14 +196,19 @@ async def test_lost_answers_on_every_ship_call_still_make_exactly_one_shipment(
     world.tiktok_calls = LosingAnswers(world.fulfillment, "mark_package_shipped", "ship_package")
     carrier = {"GB": "Royal Mail", "US": "USPS", "SG": "Ninja Van"}[market]
     await fulfil(
-        world, "F1", store_order, [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)], "TRK1", carrier
+        world,
+        "F1",
+        store_order,
+        [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)],
+        "TRK00001",
+        carrier,
     )
     assert world.tiktok_calls.lost  # TikTok shipped, the answer never came
     world.clock.advance(timedelta(minutes=1))
     await world.send_due()
 
     provider = {"GB": ROYAL_MAIL, "US": USPS, "SG": NINJA}[market]
-    assert shipped_packages(world, cipher, GB_ORDER) == [("TRK1", provider.provider_id)]
+    assert shipped_packages(world, cipher, GB_ORDER) == [("TRK00001", provider.provider_id)]
     shipped_calls = [c for c in world.fulfillment.calls if c in ("mark_package_shipped", "ship_package")]
     assert len(shipped_calls) == 1
     assert (await state_of(world, shop, GB_ORDER))[0] is FulfillmentState.SHIPPED
@@ -210,14 +220,14 @@ async def test_an_already_shipped_answer_with_our_tracking_counts_as_shipped(wor
     # Someone shipped the order on TikTok with the same tracking number before our call.
     units = fake.orders[(CIPHER, OrderId(GB_ORDER))].line_item_ids
     await fake.mark_package_shipped(
-        ShopCredentials(CIPHER, Secret("t")), OrderId(GB_ORDER), units, "RM9", ROYAL_MAIL.provider_id
+        ShopCredentials(CIPHER, Secret("t")), OrderId(GB_ORDER), units, "RM000009", ROYAL_MAIL.provider_id
     )
     await fulfil(
         world,
         "F1",
         store_order,
         [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)],
-        "RM9",
+        "RM000009",
         "Royal Mail",
     )
 
@@ -233,9 +243,9 @@ async def test_already_shipped_with_another_tracking_number_is_a_refusal(
     units = world.fulfillment.orders[(CIPHER, OrderId(GB_ORDER))].line_item_ids
     # The two sku-1 units were shipped on TikTok with another tracking number meanwhile.
     await world.fulfillment.mark_package_shipped(
-        ShopCredentials(CIPHER, Secret("t")), OrderId(GB_ORDER), units[:2], "OTHER1", ROYAL_MAIL.provider_id
+        ShopCredentials(CIPHER, Secret("t")), OrderId(GB_ORDER), units[:2], "OTHER001", ROYAL_MAIL.provider_id
     )
-    await fulfil(world, "F1", store_order, [(f"{store_order}-sku-1", 2)], "RM9", "Royal Mail")
+    await fulfil(world, "F1", store_order, [(f"{store_order}-sku-1", 2)], "RM000009", "Royal Mail")
 
     async with world.uow() as uow:
         [shipment] = await uow.shipments.for_order(ShopId(SHOP), OrderId(GB_ORDER))
@@ -248,19 +258,19 @@ async def test_already_shipped_with_another_tracking_number_is_a_refusal(
 async def test_a_tracking_change_goes_to_tiktok_once(world: ShippingWorld) -> None:
     store_order = await world.imported_order(SHOP, CIPHER, GB_ORDER, market="GB")
     lines = [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)]
-    await fulfil(world, "F1", store_order, lines, "RM1", "Royal Mail")
+    await fulfil(world, "F1", store_order, lines, "RM000001", "Royal Mail")
     world.tiktok_calls = LosingAnswers(world.fulfillment, "update_shipping_info")
-    await fulfil(world, "F1", store_order, lines, "RM2", "Royal Mail", topic="fulfillments/update")
+    await fulfil(world, "F1", store_order, lines, "RM000002", "Royal Mail", topic="fulfillments/update")
     world.clock.advance(timedelta(minutes=1))
     world.tiktok_calls = world.fulfillment
-    await fulfil(world, "F1", store_order, lines, "RM2", "Royal Mail", topic="fulfillments/update")
-    assert shipped_packages(world, CIPHER, GB_ORDER) == [("RM2", ROYAL_MAIL.provider_id)]
+    await fulfil(world, "F1", store_order, lines, "RM000002", "Royal Mail", topic="fulfillments/update")
+    assert shipped_packages(world, CIPHER, GB_ORDER) == [("RM000002", ROYAL_MAIL.provider_id)]
 
-    await fulfil(world, "F1", store_order, lines, "RM3", "Royal Mail", topic="fulfillments/update")
-    assert shipped_packages(world, CIPHER, GB_ORDER) == [("RM2", ROYAL_MAIL.provider_id)]
+    await fulfil(world, "F1", store_order, lines, "RM000003", "Royal Mail", topic="fulfillments/update")
+    assert shipped_packages(world, CIPHER, GB_ORDER) == [("RM000002", ROYAL_MAIL.provider_id)]
     async with world.uow() as uow:
         [shipment] = await uow.shipments.for_order(ShopId(SHOP), OrderId(GB_ORDER))
-    assert shipment.tracking_number == "RM2"
+    assert shipment.tracking_number == "RM000002"
     assert (
         shipment.tracking_change is not None and shipment.tracking_change.state is TrackingUpdateState.REFUSED
     )
@@ -279,7 +289,7 @@ async def test_tiktok_shipping_and_fbt_orders_are_left_alone(world: ShippingWorl
     )
     for store_order in (tiktok_shipped, fbt):
         await fulfil(
-            world, f"F-{store_order}", store_order, [(f"{store_order}-sku-1", 1)], "RM1", "Royal Mail"
+            world, f"F-{store_order}", store_order, [(f"{store_order}-sku-1", 1)], "RM000001", "Royal Mail"
         )
     assert "mark_package_shipped" not in world.fulfillment.calls
     async with world.uow() as uow:
@@ -291,7 +301,7 @@ async def test_our_own_fulfillments_are_echoes(world: ShippingWorld) -> None:
     async with world.uow() as uow:
         await uow.own_shopline_fulfillments.record(AppId(APP), store_order, "F-OURS", world.clock.now())
         await uow.commit()
-    await fulfil(world, "F-OURS", store_order, [(f"{store_order}-sku-1", 2)], "RM1", "Royal Mail")
+    await fulfil(world, "F-OURS", store_order, [(f"{store_order}-sku-1", 2)], "RM000001", "Royal Mail")
     assert "mark_package_shipped" not in world.fulfillment.calls
 
 
@@ -305,14 +315,16 @@ async def test_the_poll_ships_a_fulfillment_whose_webhook_was_missed(world: Ship
     await world.store_fulfillments.create_fulfillment(
         ShoplineCredentials("maomao-store", Secret("t")),
         store_order,
-        NewFulfillment((FulfillmentLine(f"{store_order}-sku-1", 2),), (TrackingInfo("Royal Mail", "RM5"),)),
+        NewFulfillment(
+            (FulfillmentLine(f"{store_order}-sku-1", 2),), (TrackingInfo("Royal Mail", "RM000005"),)
+        ),
     )
     recorded = await FulfillmentPoll(world.uow, world.store_fulfillments, shipping).imported_orders_updated(
         AppId(APP), [store_order]
     )
     await world.send_due()
     assert recorded == 1
-    assert shipped_packages(world, CIPHER, GB_ORDER) == [("RM5", ROYAL_MAIL.provider_id)]
+    assert shipped_packages(world, CIPHER, GB_ORDER) == [("RM000005", ROYAL_MAIL.provider_id)]
 
 
 async def test_an_operator_ships_by_provider_id_and_sees_tiktok_refusals(world: ShippingWorld) -> None:
@@ -351,24 +363,30 @@ async def test_manual_shipping_checks_its_input(world: ShippingWorld) -> None:
         await ship(AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="", carrier_name="USPS")
     assert bad.value.field == "tracking_number"
     with pytest.raises(InvalidArgument) as bad:
-        await ship(AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A-1", carrier_name="USPS")
+        await ship(
+            AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A-000001", carrier_name="USPS"
+        )
     assert bad.value.field == "tracking_number"
     with pytest.raises(InvalidArgument) as bad:
-        await ship(AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A1")
+        await ship(AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A0000001")
     assert bad.value.field == "carrier_name"
     with pytest.raises(InvalidArgument) as bad:
         await ship(
             AppId(APP),
             ShopId(US_SHOP),
             OrderId("2001"),
-            tracking_number="A1",
+            tracking_number="A0000001",
             carrier_name="USPS",
             line_item_ids=["nope"],
         )
     assert bad.value.field == "line_item_ids"
     await world.imported_order(US_SHOP, US_CIPHER, "2003", market="US", shipping_type=ShippingType.TIKTOK)
     with pytest.raises(OrderNotSellerShipped):
-        await ship(AppId(APP), ShopId(US_SHOP), OrderId("2003"), tracking_number="A1", carrier_name="USPS")
-    await ship(AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A1", carrier_name="USPS")
+        await ship(
+            AppId(APP), ShopId(US_SHOP), OrderId("2003"), tracking_number="A0000001", carrier_name="USPS"
+        )
+    await ship(AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A0000001", carrier_name="USPS")
     with pytest.raises(ShipmentLinesUnavailable):
-        await ship(AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A2", carrier_name="USPS")
+        await ship(
+            AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A0000002", carrier_name="USPS"
+        )

@@ -1,9 +1,11 @@
 """Which TikTok line items a SHOPLINE fulfillment ships (M2 point 5).
 
 TikTok has one line item per unit; SHOPLINE has lines with quantities. A fulfilled SHOPLINE line
-is matched to the order's TikTok lines through its variant and our SKU links (an unlinked line
-was imported as a custom item: it matches by the seller SKU code), and each unit takes one
-TikTok line item of that SKU that is neither shipped on TikTok nor in another live shipment.
+is matched to the order's TikTok lines through its variant and our SKU links, else its SKU code;
+a custom item (an unlinked line, imported without variant or code) matches by its position, as
+the import wrote one SHOPLINE line per TikTok SKU in order, when the lines and quantities agree.
+Each unit takes one TikTok line item of that SKU neither shipped on TikTok nor in another live
+shipment.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def taken_line_items(order: Order, shipments: Sequence[SellerShipment]) -> set[s
 def tiktok_line_items(
     order: Order,
     fulfilled: Sequence[FulfillmentLine],
-    store_lines: Mapping[str, ShoplineLineItem],
+    store_lines: Sequence[ShoplineLineItem],
     links: Mapping[ChannelSkuId, SkuLink],
     taken: Collection[str],
 ) -> tuple[str, ...]:
@@ -41,13 +43,19 @@ def tiktok_line_items(
     when a line is not the order's or fewer units are left unshipped than fulfilled."""
     chosen: list[str] = []
     subject = f"orders/{order.id}"
+    by_id = {line.line_item_id: line for line in store_lines}
+    positional = len(store_lines) == len(order.lines) and all(
+        store.quantity == line.quantity for store, line in zip(store_lines, order.lines, strict=True)
+    )
     for wanted in fulfilled:
-        store_line = store_lines.get(wanted.line_item_id)
+        store_line = by_id.get(wanted.line_item_id)
         if store_line is None:
             raise ShipmentLinesUnavailable(
                 subject, f"SHOPLINE line item {wanted.line_item_id} is not a line of the imported order"
             )
         candidates = [line for line in order.lines if _same_item(line, store_line, links)]
+        if not candidates and positional and not store_line.variant_id and not store_line.sku:
+            candidates = [order.lines[store_lines.index(store_line)]]
         free = [
             unit
             for line in candidates
@@ -72,4 +80,4 @@ def _same_item(line: OrderLine, store_line: ShoplineLineItem, links: Mapping[Cha
     link = links.get(line.sku_id)
     if link is not None and store_line.variant_id:
         return link.variant_id == store_line.variant_id
-    return bool(store_line.sku) and store_line.sku.strip() == line.seller_sku
+    return bool(store_line.sku.strip()) and store_line.sku.strip() == line.seller_sku

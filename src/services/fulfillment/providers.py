@@ -24,6 +24,7 @@ log = logging.getLogger("mcc.fulfillment")
 
 FULFILLED_BY_TIKTOK = "21008117"
 SALES_WAREHOUSE = "SALES_WAREHOUSE"
+SEND_BY_SELLER = "SEND_BY_SELLER"
 REREAD_AFTER = timedelta(minutes=5)
 """A miss re-reads an option only when its cache is older than this (no call per retry)."""
 SCAN_PAGE = 100
@@ -93,9 +94,11 @@ class ProviderCatalog:
             for option in await self._fulfillment.delivery_options(credentials, warehouse.warehouse_id):
                 if any(entry.delivery_option_id == option.delivery_option_id for entry in entries):
                     continue
-                entries.append(
-                    await self._fetch(shop_id, credentials, option.delivery_option_id, option.name)
+                entry = await self._fetch(
+                    shop_id, credentials, option.delivery_option_id, option.name, option.type
                 )
+                if not entry.fulfilled_by_tiktok:  # no seller carriers to map to
+                    entries.append(entry)
         async with self._unit_of_work() as uow:
             for entry in entries:
                 await uow.shipping_providers.put(entry)
@@ -129,16 +132,23 @@ class ProviderCatalog:
         return entry
 
     async def _fetch(
-        self, shop_id: ShopId, credentials: ShopCredentials, delivery_option_id: str, name: str
+        self,
+        shop_id: ShopId,
+        credentials: ShopCredentials,
+        delivery_option_id: str,
+        name: str,
+        kind: str = "",
     ) -> CachedProviders:
+        """TikTok answers ``21008117`` (or no providers) for an option it ships itself."""
         now = self._clock.now()
         try:
             providers = await self._fulfillment.shipping_providers(credentials, delivery_option_id)
         except PartnerRejected as error:
             if error.code != FULFILLED_BY_TIKTOK:
                 raise
-            return CachedProviders(shop_id, delivery_option_id, (), now, name, fulfilled_by_tiktok=True)
-        return CachedProviders(shop_id, delivery_option_id, tuple(providers), now, name)
+            providers = []
+        by_tiktok = not providers and kind != SEND_BY_SELLER
+        return CachedProviders(shop_id, delivery_option_id, tuple(providers), now, name, by_tiktok)
 
     async def _active_shops(self) -> list[ShopId]:
         found: list[ShopId] = []

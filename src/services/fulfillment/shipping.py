@@ -95,7 +95,6 @@ class SellerShipping:
         async with self._unit_of_work() as uow:
             credentials = await store_credentials(uow, app)
         store_lines = await self._store.order_line_items(credentials, fulfillment.order_id)
-        by_id = {line.line_item_id: line for line in store_lines}
 
         async def record() -> SellerShipment:
             async with self._unit_of_work() as uow:
@@ -105,7 +104,7 @@ class SellerShipping:
                     order.shop_id, [line.sku_id for line in current.lines]
                 )
                 lines = tiktok_line_items(
-                    current, fulfillment.lines, by_id, links, taken_line_items(current, shipments)
+                    current, fulfillment.lines, store_lines, links, taken_line_items(current, shipments)
                 )
                 shipment = await self._record(
                     uow,
