@@ -278,14 +278,18 @@ class SellerShipment(RecordsEvents):
         self.updated_at = now
         self._record(ShipmentsDue(self.shop_id, now))
 
-    def retry_failed(self, now: datetime, provider_id: str = "") -> None:
-        """An operator asks to send a refused shipment again (e.g. with another provider)."""
+    def retry_failed(self, now: datetime, provider_id: str = "", carrier_name: str = "") -> None:
+        """An operator asks to send a refused shipment again, with the provider or the carrier
+        (mapped again) given this time."""
         if self.state is not ShipmentState.FAILED:
             self._refuse(f"has not failed (it is {self.state.value})")
         self.state = ShipmentState.PENDING
         self.failure_code = self.failure_message = ""
         if provider_id:
-            self.provider_id, self.explicit_provider = provider_id, True
+            self.provider_id, self.provider_name, self.explicit_provider = provider_id, "", True
+        elif carrier_name.strip():
+            self.carrier_name = carrier_name.strip()
+            self.provider_id, self.provider_name, self.explicit_provider = "", "", False
         self.next_attempt_at = None
         self.updated_at = now
         self._record(ShipmentsDue(self.shop_id, now))

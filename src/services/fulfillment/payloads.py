@@ -36,11 +36,13 @@ def _lines(value: Any) -> tuple[FulfillmentLine, ...]:
     for item in value:
         if not isinstance(item, dict):
             raise MalformedPayload("line_items", "holds something that is not an object")
-        quantity = item.get("quantity")
+        # In a fulfillment, ``fulfillment_quantity`` is what it ships; ``quantity`` is the line's
+        # (and, in create requests, the units shipped).
+        quantity = item.get("fulfillment_quantity", item.get("quantity"))
         if isinstance(quantity, str) and quantity.isdigit():
             quantity = int(quantity)
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-            raise MalformedPayload("line_items.quantity", "is missing or not a positive number")
+            raise MalformedPayload("line_items.fulfillment_quantity", "is missing or not a positive number")
         lines.append(FulfillmentLine(text(item, "id"), quantity))
     return tuple(lines)
 

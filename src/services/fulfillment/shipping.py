@@ -227,7 +227,7 @@ class SellerShipping:
                 existing = await uow.shipments.find_by_key(key)
                 if existing is not None or replayed is not None:
                     if existing is not None and existing.state is ShipmentState.FAILED and replayed is None:
-                        existing.retry_failed(self._clock.now(), provider_id.strip())
+                        existing.retry_failed(self._clock.now(), provider_id.strip(), carrier_name)
                         await uow.shipments.update(existing)
                         await request.record(uow, self._clock.now(), existing.shipment_id)
                         await uow.commit()
