@@ -309,7 +309,7 @@ async def test_a_partial_fulfillment_in_singapore_waits_for_the_rest_of_its_pack
     """Ship Package ships whole packages, and TikTok packs the order in one: shipping one unit
     alone would ship them all, so the order shows why it waits instead."""
     market = await _market(harness, "SG")
-    carrier, provider_id, tracking = MARKETS["SG"]
+    carrier, _, tracking = MARKETS["SG"]
     order_id, shopline_order_id = await market.seller_shipped_order(_units(market, 2, 1))
     first_line = market.store_lines(shopline_order_id)[0]
 
@@ -330,7 +330,7 @@ async def test_a_partial_fulfillment_in_singapore_waits_for_the_rest_of_its_pack
 
 async def test_a_changed_tracking_number_reaches_tiktok_once(harness: Harness) -> None:
     market = await _market(harness, "GB")
-    carrier, provider_id, tracking = MARKETS["GB"]
+    carrier, _, tracking = MARKETS["GB"]
     order_id, shopline_order_id = await market.seller_shipped_order(_units(market, 1))
     created = market.control.fulfill_shopline_order(
         market.handle, shopline_order_id, tracking_company=carrier, tracking_number=tracking
