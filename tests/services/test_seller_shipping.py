@@ -3,6 +3,7 @@ orders through carrier mapping, exactly once, in every market's ship call."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from unittest.mock import Mock
 
@@ -390,3 +391,65 @@ async def test_manual_shipping_checks_its_input(world: ShippingWorld) -> None:
         await ship(
             AppId(APP), ShopId(US_SHOP), OrderId("2001"), tracking_number="A0000002", carrier_name="USPS"
         )
+
+
+async def test_a_repeated_ship_order_request_answers_its_first_shipment(world: ShippingWorld) -> None:
+    await world.imported_order(US_SHOP, US_CIPHER, "2001", market="US")
+    request = "0d5e7c1a-3b52-4f0e-8a61-5c2d9e7b4f30"
+    first = await world.shipping.ship_manually(
+        AppId(APP),
+        ShopId(US_SHOP),
+        OrderId("2001"),
+        tracking_number="9400100",
+        carrier_name="USPS",
+        request_id=request,
+    )
+    again = await world.shipping.ship_manually(
+        AppId(APP),
+        ShopId(US_SHOP),
+        OrderId("2001"),
+        tracking_number="9400100",
+        carrier_name="USPS",
+        request_id=request,
+    )
+    assert again.shipment_id == first.shipment_id and again.state is ShipmentState.CONFIRMED
+    assert world.fulfillment.calls.count("mark_package_shipped") == 1
+
+
+async def test_custom_item_lines_match_their_tiktok_sku_by_position(world: ShippingWorld) -> None:
+    store_order = await world.imported_order(SHOP, CIPHER, GB_ORDER, market="GB")
+    # Imported as custom items: SHOPLINE knows neither variant nor SKU code of the lines.
+    world.store_lines[store_order] = [
+        replace(line, sku="", variant_id="") for line in world.store_lines[store_order]
+    ]
+    await fulfil(world, "F1", store_order, [(f"{store_order}-sku-2", 1)], "RM000001", "Royal Mail")
+
+    [package] = world.fulfillment.orders[(CIPHER, OrderId(GB_ORDER))].packages
+    assert world.fulfillment.packages[package].package.line_item_ids == ("li-sku-2-0",)
+
+
+async def test_a_repeated_mapping_update_changes_nothing_more(world: ShippingWorld) -> None:
+    change = MappingUpdate(
+        "Yodel",
+        DPD.provider_id,
+        ("carrier_name", "shipping_provider_id"),
+        allow_missing=True,
+        request_id="0d5e7c1a-3b52-4f0e-8a61-5c2d9e7b4f31",
+    )
+    first = await world.mappings.update(AppId(APP), ShopId(SHOP), "yodel", change)
+    world.clock.advance(timedelta(minutes=5))
+    again = await world.mappings.update(AppId(APP), ShopId(SHOP), "yodel", change)
+    assert again == first
+    with pytest.raises(InvalidArgument) as bad:
+        await world.mappings.update(
+            AppId(APP), ShopId(SHOP), "yodel", MappingUpdate("Royal Mail", DPD.provider_id, ("carrier_name",))
+        )
+    assert bad.value.field == "carrier_mapping.carrier_name"
+    with pytest.raises(InvalidArgument) as bad:
+        await world.mappings.update(
+            AppId(APP),
+            ShopId(SHOP),
+            "evri",
+            MappingUpdate("Evri", "not-offered", ("shipping_provider_id",), True),
+        )
+    assert bad.value.field == "carrier_mapping.shipping_provider_id"

@@ -93,6 +93,10 @@ FAKE_FOR_PORT = {
     ports.ShoplineApi: fakes.FakeShoplineApi(CLOCK),
     ports.TikTokFulfillmentApi: fakes.FakeTikTokFulfillmentApi(CLOCK),
     ports.ShoplineFulfillmentApi: fakes.FakeShoplineFulfillmentApi(CLOCK),
+    ports.ShipmentRepository: fakes.FakeShipmentRepository(),
+    ports.CarrierMappingRepository: fakes.FakeCarrierMappingRepository(),
+    ports.ShippingProviderCache: fakes.FakeShippingProviderCache(),
+    ports.OwnShoplineFulfillments: fakes.FakeOwnShoplineFulfillments(),
     ports.TaskChangeFeed: fakes.FakeTaskChangeFeed(),
     ports.TaskChangeSubscription: fakes.FakeTaskChangeFeed().subscribe(TaskId("x")),
 }

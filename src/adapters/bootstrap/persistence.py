@@ -34,7 +34,8 @@ def event_reactions(
     stock_push: PushWakeup,
     linked_pools: LinkedPoolObserver,
     webhook_subscribing: SubscriptionScheduler,
-    shipments: ShipmentWakeup,
+    *,
+    shipments: ShipmentWakeup | None = None,
 ) -> ReactionTable:
     """Which in-process reaction runs on which committed domain event; add a reaction here."""
     return ReactionTable(
@@ -45,7 +46,7 @@ def event_reactions(
             AppInstalled: [webhook_subscribing.apps_installed],
             ShopAuthorized: [webhook_subscribing.shops_authorized],
             ShopReauthorized: [webhook_subscribing.shops_authorized],
-            ShipmentsDue: [shipments.shipments_due],
+            ShipmentsDue: [] if shipments is None else [shipments.shipments_due],
         }
     )
 
@@ -84,7 +85,7 @@ class Persistence(containers.DeclarativeContainer):
         stock_push_wakeup,
         linked_pool_observer,
         webhook_subscribing,
-        shipment_wakeup,
+        shipments=shipment_wakeup,
     )
 
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)

@@ -373,14 +373,16 @@ class ListCarrierMappingsResponse(_message.Message):
     def __init__(self, carrier_mappings: _Optional[_Iterable[_Union[_shipping_pb2.CarrierMapping, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateCarrierMappingRequest(_message.Message):
-    __slots__ = ("carrier_mapping", "update_mask", "allow_missing")
+    __slots__ = ("carrier_mapping", "update_mask", "allow_missing", "request_id")
     CARRIER_MAPPING_FIELD_NUMBER: _ClassVar[int]
     UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
     ALLOW_MISSING_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     carrier_mapping: _shipping_pb2.CarrierMapping
     update_mask: _field_mask_pb2.FieldMask
     allow_missing: bool
-    def __init__(self, carrier_mapping: _Optional[_Union[_shipping_pb2.CarrierMapping, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., allow_missing: _Optional[bool] = ...) -> None: ...
+    request_id: str
+    def __init__(self, carrier_mapping: _Optional[_Union[_shipping_pb2.CarrierMapping, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., allow_missing: _Optional[bool] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class UpdateCarrierMappingResponse(_message.Message):
     __slots__ = ("carrier_mapping",)

@@ -17,9 +17,11 @@ from domain.logistics import ShippingProvider
 from domain.ports import Clock, UnitOfWork
 from services.fulfillment.access import shop_of_app
 from services.fulfillment.providers import ProviderCatalog
+from services.shared.requests import ClientRequest
 from services.shared.update_mask import masked_fields
 
 MAPPING_FIELD = "carrier_mapping"
+UPDATE_CARRIER_MAPPING = "UpdateCarrierMapping"
 UPDATABLE = {"carrier_name": ("carrier_name",), "shipping_provider_id": ("provider_id",)}
 
 
@@ -29,6 +31,13 @@ class MappingUpdate:
     provider_id: str
     update_mask: tuple[str, ...]
     allow_missing: bool = False
+    request_id: str | None = None
+
+    @property
+    def details(self) -> str:
+        return "|".join(
+            [",".join(sorted(self.update_mask)), self.carrier_name, self.provider_id, str(self.allow_missing)]
+        )
 
 
 class CarrierMappings:
@@ -51,10 +60,21 @@ class CarrierMappings:
     ) -> CarrierMapping:
         """``mapping_id`` is the carrier's key (``carrier_key`` of its name) or ``default``."""
         fields = masked_fields(change.update_mask, UPDATABLE)
+        name = f"apps/{app_id}/shops/{shop_id}/carrierMappings/{mapping_id}"
+        request = ClientRequest(
+            app_id,
+            change.request_id,
+            UPDATE_CARRIER_MAPPING,
+            f"shops/{shop_id}/carrierMappings/{mapping_id}",
+            change.details,
+        )
         async with self._unit_of_work() as uow:
             await shop_of_app(uow, app_id, shop_id)
             current = (await uow.carrier_mappings.for_shop(shop_id)).get(mapping_id)
-        name = f"apps/{app_id}/shops/{shop_id}/carrierMappings/{mapping_id}"
+            if await request.replayed(uow) is not None:
+                if current is None:  # the mapping went away since (shop deleted and re-made)
+                    raise CarrierMappingNotFound(name)
+                return current
         if current is None and not change.allow_missing:
             raise CarrierMappingNotFound(name)
         carrier_name = change.carrier_name.strip() if "carrier_name" in fields else ""
@@ -72,6 +92,7 @@ class CarrierMappings:
         )
         async with self._unit_of_work() as uow:
             await uow.carrier_mappings.put(shop_id, mapping)
+            await request.record(uow, self._clock.now())
             for shipment in await uow.shipments.blocked(shop_id):
                 shipment.unblock(self._clock.now())
                 await uow.shipments.update(shipment)

@@ -219,22 +219,26 @@ class SellerShipping:
                     raise OrderNotSellerShipped(
                         name, "only orders the seller ships with its own carrier ship here"
                     )
-                shipments = await uow.shipments.for_order(shop_id, order_id)
                 replayed = await request.replayed(uow)
+                if replayed is not None:  # this very call was made: answer its shipment as it is now
+                    done = await uow.shipments.find(shop_id, replayed.result or "")
+                    if done is None:
+                        raise ShipmentLinesUnavailable(name, "the shipment of this request is gone")
+                    return done, False
+                shipments = await uow.shipments.for_order(shop_id, order_id)
                 taken = taken_line_items(order, shipments)
                 lines = _chosen_lines(order, line_item_ids, taken, name)
-                key = ShipmentKey.of(shop_id, order_id, lines, tracking_number)
-                existing = await uow.shipments.find_by_key(key)
-                if existing is not None or replayed is not None:
-                    if existing is not None and existing.state is ShipmentState.FAILED and replayed is None:
-                        existing.retry_failed(self._clock.now(), provider_id.strip(), carrier_name)
-                        await uow.shipments.update(existing)
-                        await request.record(uow, self._clock.now(), existing.shipment_id)
-                        await uow.commit()
-                        return existing, True
-                    if existing is None:
-                        raise ShipmentLinesUnavailable(name, "the line items are already shipped")
-                    return existing, False
+                existing = await uow.shipments.find_by_key(
+                    ShipmentKey.of(shop_id, order_id, lines, tracking_number)
+                )
+                if existing is not None:
+                    if existing.state is not ShipmentState.FAILED:
+                        return existing, False  # the same lines with the same tracking number
+                    existing.retry_failed(self._clock.now(), provider_id.strip(), carrier_name)
+                    await uow.shipments.update(existing)
+                    await request.record(uow, self._clock.now(), existing.shipment_id)
+                    await uow.commit()
+                    return existing, True
                 busy = sorted(set(lines) & taken)
                 if busy:
                     raise ShipmentLinesUnavailable(name, f"line item {busy[0]} is shipped or being shipped")

@@ -106,6 +106,7 @@ class OrderShippingRpcs:
             provider_id=request.carrier_mapping.shipping_provider_id,
             update_mask=tuple(request.update_mask.paths),
             allow_missing=request.allow_missing,
+            request_id=parse_request_id(request.request_id),
         )
         mapping = await _needed(self._carrier_mappings).update(app_id, shop_id, key, change)
         return order_pb2.UpdateCarrierMappingResponse(
