@@ -358,3 +358,83 @@ async def test_a_changed_tracking_number_reaches_tiktok_once(harness: Harness) -
     [package] = [p for p in order.fulfillment.packages if p.tracking_number]
     assert package.tracking_number == "CD987654321GB"
     assert "EF555555555GB" in package.tracking_update_error
+
+
+async def test_bad_shipping_requests_name_their_field_and_a_missing_mapping_is_not_found(
+    harness: Harness,
+) -> None:
+    market = await _market(harness, "GB")
+    orders = market.orders
+    mapping = f"{market.shop}/carrierMappings/yodel"
+
+    async def field_of(call: Any) -> str:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, caught.value.details()
+        [field] = _violations(caught.value)
+        return field
+
+    def update(name: str, paths: list[str], provider: str = "7129736313535514373", **more: Any) -> Any:
+        return orders.UpdateCarrierMapping(
+            order_pb2.UpdateCarrierMappingRequest(
+                carrier_mapping=shipping_pb2.CarrierMapping(name=name, shipping_provider_id=provider, **more),
+                update_mask=field_mask_pb2.FieldMask(paths=paths),
+                allow_missing=True,
+            )
+        )
+
+    assert await field_of(
+        update(f"{market.shop}/carrierMappings/Yodel Direct", ["shipping_provider_id"])
+    ) == ("carrier_mapping.name")
+    assert await field_of(update(mapping, ["provider"])) == "update_mask"
+    assert await field_of(update(mapping, ["shipping_provider_id"], provider="0")) == (
+        "carrier_mapping.shipping_provider_id"
+    )
+    assert await field_of(update(mapping, ["carrier_name"], carrier_name="Royal Mail")) == (
+        "carrier_mapping.carrier_name"
+    )
+    assert (
+        await field_of(
+            orders.ListShippingProviders(
+                order_pb2.ListShippingProvidersRequest(parent=market.shop, page_size=-1)
+            )
+        )
+        == "page_size"
+    )
+    assert await field_of(
+        orders.ListCarrierMappings(order_pb2.ListCarrierMappingsRequest(parent="shops/x"))
+    ) == ("parent")
+    assert (
+        await field_of(
+            orders.ShipOrder(
+                order_pb2.ShipOrderRequest(name=f"{market.shop}/orders/1", tracking_number="AB123456789GB")
+            )
+        )
+        == "carrier_name"
+    )
+
+    with pytest.raises(grpc.aio.AioRpcError) as missing:
+        await orders.UpdateCarrierMapping(
+            order_pb2.UpdateCarrierMappingRequest(
+                carrier_mapping=shipping_pb2.CarrierMapping(
+                    name=mapping, shipping_provider_id="7129736313535514373"
+                ),
+                update_mask=field_mask_pb2.FieldMask(paths=["shipping_provider_id"]),
+            )
+        )
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as unknown_order:
+        await orders.ShipOrder(
+            order_pb2.ShipOrderRequest(
+                name=f"{market.shop}/orders/1", tracking_number="AB123456789GB", carrier_name="Royal Mail"
+            )
+        )
+    assert unknown_order.value.code() == grpc.StatusCode.NOT_FOUND
+
+    default = await update(f"{market.shop}/carrierMappings/default", ["shipping_provider_id"])
+    assert default.carrier_mapping.shipping_provider_name == "DPD"
+    listed = await orders.ListCarrierMappings(
+        order_pb2.ListCarrierMappingsRequest(parent=market.shop, page_size=1)
+    )
+    assert [m.name for m in listed.carrier_mappings] == [f"{market.shop}/carrierMappings/default"]
+    assert listed.next_page_token == ""
