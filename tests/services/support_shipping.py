@@ -148,6 +148,7 @@ class ShippingWorld(CatalogWorld):
         skus: tuple[tuple[str, int], ...] = (("sku-1", 2), ("sku-2", 1)),
         shipping_type: ShippingType = ShippingType.SELLER,
         fulfillment_type: FulfillmentType = FulfillmentType.BY_SELLER,
+        synced_option: str = OPTION,
     ) -> ShoplineOrderId:
         """A paid order, imported into SHOPLINE as ``SL-<order id>`` with one SHOPLINE line per SKU."""
         logistics = OrderLogistics(fulfillment_type, shipping_type, OPTION, "Standard", "", "wh-1")
@@ -155,7 +156,8 @@ class ShippingWorld(CatalogWorld):
         shopline_order_id = ShoplineOrderId(f"SL-{order_id}")
         async with self.uow() as uow:
             shop = await uow.shops.get(ShopId(shop_id))
-            order = Order.first_seen(AppId(APP), shop.id, shop.tiktok_shop_id, data, self.clock.now())
+            synced = replace(data, logistics=replace(logistics, delivery_option_id=synced_option))
+            order = Order.first_seen(AppId(APP), shop.id, shop.tiktok_shop_id, synced, self.clock.now())
             order.mark_imported(shopline_order_id, self.clock.now())
             await uow.orders.add(order)
             await uow.commit()

@@ -453,3 +453,32 @@ async def test_a_repeated_mapping_update_changes_nothing_more(world: ShippingWor
             MappingUpdate("Evri", "not-offered", ("shipping_provider_id",), True),
         )
     assert bad.value.field == "carrier_mapping.shipping_provider_id"
+
+
+async def test_a_delivery_option_not_synced_yet_is_read_from_tiktok(world: ShippingWorld) -> None:
+    store_order = await world.imported_order(SHOP, CIPHER, GB_ORDER, market="GB", synced_option="")
+    await fulfil(
+        world,
+        "F1",
+        store_order,
+        [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)],
+        "RM000001",
+        "Royal Mail",
+    )
+    assert shipped_packages(world, CIPHER, GB_ORDER) == [("RM000001", ROYAL_MAIL.provider_id)]
+
+
+async def test_a_singapore_shipment_waits_while_tiktok_shows_no_package(world: ShippingWorld) -> None:
+    store_order = await world.imported_order(SG_SHOP, SG_CIPHER, GB_ORDER, market="SG")
+    fake = world.fulfillment.orders[(SG_CIPHER, OrderId(GB_ORDER))]
+    packed, fake.packages = fake.packages, []
+    lines = [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)]
+    await fulfil(world, "F1", store_order, lines, "NV000001", "Ninja Van")
+    async with world.uow() as uow:
+        [waiting] = await uow.shipments.for_order(ShopId(SG_SHOP), OrderId(GB_ORDER))
+    assert waiting.state is ShipmentState.PENDING and waiting.next_attempt_at is not None
+
+    fake.packages = packed
+    world.clock.advance(timedelta(minutes=1))
+    await world.send_due()
+    assert shipped_packages(world, SG_CIPHER, GB_ORDER) == [("NV000001", NINJA.provider_id)]

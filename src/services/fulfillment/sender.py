@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.channel import ShopCredentials
+from domain.channel import ShopCredentials, TikTokOrderData
 from domain.errors import (
     NotFound,
     PartnerError,
@@ -159,13 +159,17 @@ class ShipmentSender(BackgroundDrain):
             return _Outcome(
                 ShipmentState.FAILED, reason="the order is not shipped by the seller with its own carrier"
             )
-        detail: Sequence[LineShipment] | None = None
+        detail: TikTokOrderData | None = None
         if shipment.attempts > 1:  # an earlier attempt may have gone through unheard
-            detail = await self._line_shipments(credentials, shipment)
-            shipped = _shipped_with(detail, shipment, shipment.tracking_number)
+            detail = await self._order_detail(credentials, shipment)
+            shipped = _shipped_with(detail.line_shipments, shipment, shipment.tracking_number)
             if shipped is not None:
                 return _Outcome(ShipmentState.CONFIRMED, packages=shipped)
-        provider = await self._provider(shipment, order, credentials)
+        delivery_option = order.logistics.delivery_option_id
+        if not delivery_option and not shipment.explicit_provider:  # not synced yet: ask TikTok
+            detail = detail or await self._order_detail(credentials, shipment)
+            delivery_option = detail.logistics.delivery_option_id
+        provider = await self._provider(shipment, delivery_option, credentials)
         if isinstance(provider, str):
             return _Outcome(ShipmentState.BLOCKED, reason=provider)
         try:
@@ -181,8 +185,10 @@ class ShipmentSender(BackgroundDrain):
                 if answer.warning:
                     log.info("TikTok warned on a tracking number shipment_id=%s", shipment.shipment_id)
             else:
-                detail = detail if detail is not None else await self._line_shipments(credentials, shipment)
-                plan = _packages_for(detail, shipment)
+                detail = detail or await self._order_detail(credentials, shipment)
+                plan = _packages_for(detail.line_shipments, shipment)
+                if plan is None:  # TikTok has not packed every line yet
+                    return _RETRY
                 if isinstance(plan, str):
                     return _Outcome(ShipmentState.BLOCKED, provider, reason=plan)
                 for package_id in plan:
@@ -192,7 +198,9 @@ class ShipmentSender(BackgroundDrain):
             # "Already shipped" (or no longer awaiting shipment): it counts as shipped when TikTok
             # shows the lines with this very tracking number.
             shipped = _shipped_with(
-                await self._line_shipments(credentials, shipment), shipment, shipment.tracking_number
+                (await self._order_detail(credentials, shipment)).line_shipments,
+                shipment,
+                shipment.tracking_number,
             )
             if shipped is None:
                 message = error.partner_message
@@ -223,23 +231,21 @@ class ShipmentSender(BackgroundDrain):
                 raise
 
     async def _provider(
-        self, shipment: SellerShipment, order: Order, credentials: ShopCredentials
+        self, shipment: SellerShipment, delivery_option_id: str, credentials: ShopCredentials
     ) -> ShippingProvider | str:
         """The provider to send, or why there is none (the shipment is blocked)."""
         if shipment.explicit_provider:
             return ShippingProvider(shipment.provider_id, shipment.provider_name)
         resolution = await self._resolver.resolve(
-            shipment.shop_id, credentials, order.logistics.delivery_option_id, shipment.carrier_name
+            shipment.shop_id, credentials, delivery_option_id, shipment.carrier_name
         )
         if resolution.provider is None:
             return resolution.blocked_reason
         return resolution.provider
 
-    async def _line_shipments(
-        self, credentials: ShopCredentials, shipment: SellerShipment
-    ) -> list[LineShipment]:
+    async def _order_detail(self, credentials: ShopCredentials, shipment: SellerShipment) -> TikTokOrderData:
         [detail] = await self._tiktok.get_orders(credentials, [shipment.order_id])
-        return list(detail.line_shipments)
+        return detail
 
     # --- changing the tracking number ---------------------------------------------------------
 
@@ -358,14 +364,14 @@ def _shipped_with(
     return tuple(dict.fromkeys(line.package_id for line in found if line.package_id))
 
 
-def _packages_for(lines: Sequence[LineShipment], shipment: SellerShipment) -> tuple[str, ...] | str:
-    """The packages holding exactly the shipment's lines (Ship Package ships whole packages), or
-    why they cannot be shipped as recorded."""
+def _packages_for(lines: Sequence[LineShipment], shipment: SellerShipment) -> tuple[str, ...] | str | None:
+    """The packages holding exactly the shipment's lines (Ship Package ships whole packages), why
+    they cannot be shipped as recorded, or None while TikTok shows no package for some line."""
     wanted = set(shipment.line_item_ids)
     by_line = {line.line_item_id: line.package_id for line in lines}
     missing = sorted(line for line in wanted if not by_line.get(line))
     if missing:
-        return "TikTok shows no package for some of the line items yet; the shipment waits for it"
+        return None
     packages = tuple(dict.fromkeys(by_line[line] for line in shipment.line_item_ids))
     extra = sorted(line for line, package in by_line.items() if package in packages and line not in wanted)
     if extra:
