@@ -80,7 +80,11 @@ def order_fulfillment(
             return OrderFulfillment(
                 FulfillmentState.FULFILLMENT_BLOCKED, latest.blocked_reason, latest.carrier_name, shipped
             )
-        reason = f"TikTok refused the shipment ({latest.failure_code}): {latest.failure_message}"
+        reason = (
+            f"TikTok refused the shipment ({latest.failure_code}): {latest.failure_message}"
+            if latest.failure_code
+            else f"the shipment was not sent: {latest.failure_message}"
+        )
         return OrderFulfillment(FulfillmentState.FULFILLMENT_BLOCKED, reason, shipped_line_item_ids=shipped)
     if status in SHIPPED_ORDER_STATUSES or (all_lines and shipped == all_lines):
         return OrderFulfillment(FulfillmentState.SHIPPED, shipped_line_item_ids=shipped)
