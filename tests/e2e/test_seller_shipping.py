@@ -7,6 +7,7 @@ partial fulfillment ships its units only."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import grpc
@@ -15,6 +16,8 @@ from google.protobuf import field_mask_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from domain.fulfillment import ShipmentState
+from domain.ids import OrderId, ShopId
 from multichannel.v1 import (
     app_pb2,
     app_pb2_grpc,
@@ -438,3 +441,36 @@ async def test_bad_shipping_requests_name_their_field_and_a_missing_mapping_is_n
     )
     assert [m.name for m in listed.carrier_mappings] == [f"{market.shop}/carrierMappings/default"]
     assert listed.next_page_token == ""
+
+
+@pytest.mark.parametrize("region", ["US", "GB", "SG"])
+async def test_a_lost_answer_to_the_ship_call_still_makes_exactly_one_shipment(
+    harness: Harness, region: str
+) -> None:
+    market = await _market(harness, region)
+    carrier, provider_id, tracking = MARKETS[region]
+    order_id, shopline_order_id = await market.seller_shipped_order(_units(market, 2, 1))
+    # TikTok ships the package, and its answer never arrives.
+    market.control.add_fault("lost_response", service="tiktok", pattern="POST /fulfillment/*", count=1)
+
+    market.control.fulfill_shopline_order(
+        market.handle, shopline_order_id, tracking_company=carrier, tracking_number=tracking
+    )
+    await market.settle()
+    # TikTok shipped; the answer did not arrive, so the shipment waits for its next attempt.
+    assert [p["tracking_number"] for p in market.tiktok_packages(order_id) if p.get("tracking_number")] == [
+        tracking
+    ]
+    async with harness.container.persistence.unit_of_work() as uow:
+        [waiting] = await uow.shipments.for_order(ShopId(market.shop.rsplit("/", 1)[-1]), OrderId(order_id))
+    assert waiting.state is ShipmentState.PENDING and waiting.attempts == 1
+    harness.clock.advance(timedelta(minutes=1))  # past the retry's back-off
+    await market.settle()
+
+    shipped = [p for p in market.tiktok_packages(order_id) if p.get("tracking_number")]
+    assert [(p["tracking_number"], p["shipping_provider_id"]) for p in shipped] == [(tracking, provider_id)]
+    order = await market.get(order_id)
+    assert order.fulfillment.state == shipping_pb2.FULFILLMENT_STATE_SHIPPED
+    async with harness.container.persistence.unit_of_work() as uow:
+        [confirmed] = await uow.shipments.for_order(ShopId(market.shop.rsplit("/", 1)[-1]), OrderId(order_id))
+    assert confirmed.state is ShipmentState.CONFIRMED and confirmed.attempts == 2
