@@ -482,3 +482,19 @@ async def test_a_singapore_shipment_waits_while_tiktok_shows_no_package(world: S
     world.clock.advance(timedelta(minutes=1))
     await world.send_due()
     assert shipped_packages(world, SG_CIPHER, GB_ORDER) == [("NV000001", NINJA.provider_id)]
+
+
+async def test_a_tracking_number_corrected_after_tiktok_refused_it_ships(world: ShippingWorld) -> None:
+    store_order = await world.imported_order(SHOP, CIPHER, GB_ORDER, market="GB")
+    lines = [(f"{store_order}-sku-1", 2), (f"{store_order}-sku-2", 1)]
+    await fulfil(world, "F1", store_order, lines, "RM1", "Royal Mail")  # too short: TikTok refuses it
+    state, reason, _ = await state_of(world, SHOP, GB_ORDER)
+    assert state is FulfillmentState.FULFILLMENT_BLOCKED and "21011022" in reason
+
+    await fulfil(world, "F1", store_order, lines, "RM000001", "Royal Mail", topic="fulfillments/update")
+
+    assert shipped_packages(world, CIPHER, GB_ORDER) == [("RM000001", ROYAL_MAIL.provider_id)]
+    assert (await state_of(world, SHOP, GB_ORDER))[0] is FulfillmentState.SHIPPED
+    async with world.uow() as uow:
+        states = [s.state for s in await uow.shipments.for_order(ShopId(SHOP), OrderId(GB_ORDER))]
+    assert states == [ShipmentState.REPLACED, ShipmentState.CONFIRMED]

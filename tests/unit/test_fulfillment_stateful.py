@@ -174,6 +174,17 @@ class FulfillmentMachine(RuleBasedStateMachine):
         if self._expect_refusal(model.state == "BLOCKED", lambda: shipment.unblock(self.now)):
             model.state, model.next_attempt, model.changed_at = "PENDING", 0, self.model.now
 
+    @rule(index=st.integers(0, 20))
+    def tracking_changed_before_tiktok_took_it(self, index: int) -> None:
+        picked = self._pick(index)
+        if picked is None:
+            return
+        shipment, model = picked
+        if self._expect_refusal(
+            model.state in ("PENDING", "BLOCKED", "FAILED"), lambda: shipment.supersede(self.now)
+        ):
+            model.state, model.changed_at = "REPLACED", self.model.now
+
     @rule(index=st.integers(0, 20), tracking=st.sampled_from(["N1", "N2"]))
     def tracking_changed_in_shopline(self, index: int, tracking: str) -> None:
         picked = self._pick(index)

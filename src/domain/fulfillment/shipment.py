@@ -6,7 +6,8 @@ written before TikTok is called (``PENDING``), marked ``SENT`` while the call ma
 and only then ``CONFIRMED`` (TikTok accepted, or a read-back found the lines shipped with this
 tracking number), ``BLOCKED`` (no TikTok shipping provider for the carrier: nothing was sent) or
 ``FAILED`` (TikTok refused; its code and message are kept). A ``SENT`` record whose answer was
-lost goes back to ``PENDING``; the next attempt reads the order back before calling again.
+lost goes back to ``PENDING``; the next attempt reads the order back before calling again. A
+tracking number changed before TikTok took the first one ``REPLACED`` the record by a new one.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class ShipmentState(Enum):
     CONFIRMED = "CONFIRMED"
     BLOCKED = "BLOCKED"
     FAILED = "FAILED"
+    REPLACED = "REPLACED"
+    """Its tracking number changed in SHOPLINE before TikTok took it: a new shipment stands for it."""
 
 
 class ShipmentSource(Enum):
@@ -295,6 +298,15 @@ class SellerShipment(RecordsEvents):
         self._record(ShipmentsDue(self.shop_id, now))
 
     # --- changing the tracking number ---------------------------------------------------------
+
+    def supersede(self, now: datetime) -> None:
+        """SHOPLINE's tracking number changed before TikTok took this one (waiting, blocked or
+        refused): the record steps aside for a new one with the new number."""
+        if self.state not in (ShipmentState.PENDING, ShipmentState.BLOCKED, ShipmentState.FAILED):
+            self._refuse(f"cannot be replaced now (it is {self.state.value})")
+        self.state = ShipmentState.REPLACED
+        self.next_attempt_at = None
+        self.updated_at = now
 
     def request_tracking_change(self, tracking_number: str, carrier_name: str, now: datetime) -> bool:
         """False when TikTok already has this tracking number (nothing to do); raises when TikTok's

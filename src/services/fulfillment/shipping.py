@@ -144,6 +144,8 @@ class SellerShipping:
         tracking = fulfillment.tracking[0]
         changed = []
         for shipment in shipments:
+            if shipment.state is ShipmentState.REPLACED:
+                continue
             updated = await self._request_change(shipment, tracking)
             if updated is not None:
                 changed.append(updated)
@@ -152,6 +154,8 @@ class SellerShipping:
     async def _request_change(
         self, shipment: SellerShipment, tracking: TrackingInfo
     ) -> SellerShipment | None:
+        if shipment.state in (ShipmentState.PENDING, ShipmentState.BLOCKED, ShipmentState.FAILED):
+            return await self._supersede(shipment, tracking)
         if shipment.state is not ShipmentState.CONFIRMED:
             log.info(
                 "tracking change of a shipment not confirmed yet kept as is shipment_id=%s state=%s",
@@ -182,6 +186,34 @@ class SellerShipping:
         except (PartnerError, ShopNotActive) as error:  # kept pending: the sender's sweep sends it
             log.info("tracking change waits shipment_id=%s reason=%s", current.shipment_id, error.reason)
             return current
+
+    async def _supersede(self, shipment: SellerShipment, tracking: TrackingInfo) -> SellerShipment | None:
+        """TikTok has not taken the old tracking number (waiting, blocked or refused): the same
+        lines ship with the new one instead."""
+        if tracking.tracking_number.strip() == shipment.tracking_number:
+            return None
+
+        async def write() -> SellerShipment | None:
+            async with self._unit_of_work() as uow:
+                current = await uow.shipments.find(shipment.shop_id, shipment.shipment_id)
+                order = await uow.orders.find(shipment.shop_id, shipment.order_id)
+                if current is None or order is None or current.state is not shipment.state:
+                    return None  # it moved on meanwhile; the next update sees it as it is
+                current.supersede(self._clock.now())
+                await uow.shipments.update(current)
+                successor = await self._record(
+                    uow,
+                    order,
+                    current.line_item_ids,
+                    tracking,
+                    current.source,
+                    current.shopline_fulfillment_id,
+                    current.provider_id if current.explicit_provider else "",
+                )
+                await uow.commit()
+                return successor
+
+        return await retry_stale(write)
 
     # --- from operators -----------------------------------------------------------------------
 
