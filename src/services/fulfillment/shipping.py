@@ -130,7 +130,8 @@ class SellerShipping:
 
     async def fulfillment_updated(self, app: App, fulfillment: ShoplineFulfillment) -> list[SellerShipment]:
         """``fulfillments/update``: a new tracking number goes to TikTok within its limits (once,
-        72 hours); a refusal is kept on the shipment. A fulfillment not shipped yet is shipped."""
+        72 hours; a refusal is kept on the shipment), or replaces one TikTok has not taken yet
+        (waiting, blocked, refused). A fulfillment not shipped yet is shipped."""
         async with self._unit_of_work() as uow:
             shipments = await uow.shipments.for_fulfillment(app.id, fulfillment.fulfillment_id)
         if not shipments:
