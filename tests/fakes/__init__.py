@@ -25,6 +25,12 @@ from tests.fakes.runtime import (
     FakeTaskChangeFeed,
 )
 from tests.fakes.sales_reports import FakeSalesReports
+from tests.fakes.shipping import (
+    FakeCarrierMappingRepository,
+    FakeOwnShoplineFulfillments,
+    FakeShipmentRepository,
+    FakeShippingProviderCache,
+)
 from tests.fakes.shopline import FakeShoplineApi
 from tests.fakes.stock import (
     FakeChannelProductRepository,
@@ -51,6 +57,7 @@ __all__ = [
     "FakeAccessTokenRefresher",
     "FakeAppRepository",
     "FakeAuthorizationStateStore",
+    "FakeCarrierMappingRepository",
     "FakeChannelProductRepository",
     "FakeClock",
     "FakeCompletedRequests",
@@ -62,9 +69,12 @@ __all__ = [
     "FakeInventoryPoolRepository",
     "FakeJobQueue",
     "FakeOrderRepository",
+    "FakeOwnShoplineFulfillments",
     "FakePushStateRepository",
     "FakeSalesReports",
     "FakeSecureRandom",
+    "FakeShipmentRepository",
+    "FakeShippingProviderCache",
     "FakeShopOverviews",
     "FakeShopRegistry",
     "FakeShopRepository",

@@ -95,6 +95,10 @@ FAKE_FOR_PORT = {
     ports.TikTokFulfillmentApi: fakes.FakeTikTokFulfillmentApi(CLOCK),
     ports.ShoplineFulfillmentApi: fakes.FakeShoplineFulfillmentApi(CLOCK),
     ports.ShoplineCustomers: fakes.FakeShoplineApi(CLOCK),
+    ports.ShipmentRepository: fakes.FakeShipmentRepository(),
+    ports.CarrierMappingRepository: fakes.FakeCarrierMappingRepository(),
+    ports.ShippingProviderCache: fakes.FakeShippingProviderCache(),
+    ports.OwnShoplineFulfillments: fakes.FakeOwnShoplineFulfillments(),
     ports.TaskChangeFeed: fakes.FakeTaskChangeFeed(),
     ports.TaskChangeSubscription: fakes.FakeTaskChangeFeed().subscribe(TaskId("x")),
 }

@@ -29,6 +29,7 @@ from services.apps.queries import AppQueries
 from services.apps.settings import AppSettingsUpdates
 from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
 from services.catalog.tasks import CatalogTasks
+from services.fulfillment.mappings import CarrierMappings
 from services.inventory.pools import InventoryPools
 from services.orders.handling import OrderCommands, OrderQueries
 from services.shops.authorization import ShopAuthorization
@@ -140,7 +141,15 @@ class Api(containers.DeclarativeContainer):
     )
     task_servicer = providers.Factory(TaskServicer, tasks=task_service, page_tokens=page_tokens)
     order_servicer = providers.Factory(
-        OrderServicer, queries=order_queries, commands=order_commands, page_tokens=page_tokens
+        OrderServicer,
+        queries=order_queries,
+        commands=order_commands,
+        page_tokens=page_tokens,
+        shipping=jobs.seller_shipping,
+        carrier_mappings=providers.Factory(
+            CarrierMappings, persistence.unit_of_work.provider, core.clock, jobs.provider_catalog
+        ),
+        providers=jobs.provider_catalog,
     )
     catalog_servicer = providers.Factory(
         CatalogServicer,

@@ -36,6 +36,14 @@ from domain.errors.conflicts import (
     TaskLeaseHeld,
     TaskLeaseLost,
 )
+from domain.errors.fulfillment import (
+    CarrierMappingNotFound,
+    OrderNotSellerShipped,
+    ShipmentLinesUnavailable,
+    ShipmentRefused,
+    ShipmentStateInvalid,
+    ShippingInfoUpdateRefused,
+)
 from domain.errors.invalid_arguments import (
     InvalidDisplayName,
     InvalidMoney,
@@ -100,6 +108,7 @@ __all__ = [
     "AppNotFound",
     "CancellationNotPending",
     "CancellationResponseOverdue",
+    "CarrierMappingNotFound",
     "ChannelProductAlreadyExists",
     "ChannelProductClosed",
     "ChannelProductNotFound",
@@ -124,6 +133,7 @@ __all__ = [
     "OrderNotCancellable",
     "OrderNotFound",
     "OrderNotImportable",
+    "OrderNotSellerShipped",
     "PartnerAuthExpired",
     "PartnerError",
     "PartnerRateLimited",
@@ -144,6 +154,10 @@ __all__ = [
     "ReservationAlreadyReleased",
     "ReservationConflict",
     "ReservationNotFound",
+    "ShipmentLinesUnavailable",
+    "ShipmentRefused",
+    "ShipmentStateInvalid",
+    "ShippingInfoUpdateRefused",
     "ShopAlreadyExists",
     "ShopLinkedToAnotherApp",
     "ShopNotActive",

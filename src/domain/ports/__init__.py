@@ -38,6 +38,12 @@ from domain.ports.runtime import (
     TaskChangeFeed,
     TaskChangeSubscription,
 )
+from domain.ports.shipping import (
+    CarrierMappingRepository,
+    OwnShoplineFulfillments,
+    ShipmentRepository,
+    ShippingProviderCache,
+)
 from domain.ports.unit_of_work import (
     CompletedRequest,
     CompletedRequests,
@@ -50,6 +56,7 @@ from domain.ports.unit_of_work import (
 __all__ = [
     "AccessTokenRefresher",
     "AppRepository",
+    "CarrierMappingRepository",
     "CatalogCounts",
     "ChannelProductRepository",
     "Clock",
@@ -63,9 +70,12 @@ __all__ = [
     "Job",
     "JobQueue",
     "OrderRepository",
+    "OwnShoplineFulfillments",
     "PoolFilter",
     "PushStateRepository",
     "SalesReports",
+    "ShipmentRepository",
+    "ShippingProviderCache",
     "ShopCounts",
     "ShopOverview",
     "ShopOverviews",

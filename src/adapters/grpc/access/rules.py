@@ -76,6 +76,10 @@ _API_METHODS = {
         "ApproveCancellation": OPERATE,
         "RejectCancellation": OPERATE,
         "SyncOrders": OPERATE,
+        "ShipOrder": OPERATE,
+        "ListShippingProviders": READ,
+        "ListCarrierMappings": READ,
+        "UpdateCarrierMapping": OPERATE,
     },
     "TaskService": {
         "ListTasks": READ,

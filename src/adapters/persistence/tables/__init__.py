@@ -26,6 +26,12 @@ from adapters.persistence.tables.inventory import (
     pool_reservations,
 )
 from adapters.persistence.tables.schema import metadata
+from adapters.persistence.tables.shipping import (
+    carrier_mappings,
+    order_shipments,
+    own_shopline_fulfillments,
+    shipping_provider_cache,
+)
 from adapters.persistence.tables.tasks_and_requests import completed_requests, tasks
 from adapters.persistence.tables.webhooks import webhook_inbox, webhook_subscription_checks
 
@@ -40,6 +46,9 @@ SHOP_OWNED_TABLES = (
     channel_skus,
     tasks,
     oauth_states,
+    order_shipments,
+    carrier_mappings,
+    shipping_provider_cache,
 )
 """Tables whose rows belong to one shop (``shop_id``); deleting the shop leaves none behind."""
 
@@ -47,6 +56,7 @@ __all__ = [
     "SHOP_OWNED_TABLES",
     "api_keys",
     "apps",
+    "carrier_mappings",
     "channel_products",
     "channel_skus",
     "completed_requests",
@@ -57,9 +67,12 @@ __all__ = [
     "metadata",
     "oauth_states",
     "order_open_lines",
+    "order_shipments",
     "orders",
+    "own_shopline_fulfillments",
     "pool_linked_skus",
     "pool_reservations",
+    "shipping_provider_cache",
     "shop_links",
     "shopline_tokens",
     "shopline_variants",
