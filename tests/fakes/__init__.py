@@ -25,6 +25,12 @@ from tests.fakes.runtime import (
     FakeTaskChangeFeed,
 )
 from tests.fakes.sales_reports import FakeSalesReports
+from tests.fakes.shipping import (
+    FakeCarrierMappingRepository,
+    FakeOwnShoplineFulfillments,
+    FakeShipmentRepository,
+    FakeShippingProviderCache,
+)
 from tests.fakes.shopline import FakeShoplineApi
 from tests.fakes.stock import (
     FakeChannelProductRepository,
@@ -37,6 +43,7 @@ from tests.fakes.tiktok import FakeAccessTokenRefresher, FakeTikTokChannelApi, T
 from tests.fakes.unit_of_work import (
     FakeAuthorizationStateStore,
     FakeCompletedRequests,
+    FakeCustomerLinks,
     FakeDatabase,
     FakeImportLedger,
     FakeShopOverviews,
@@ -50,9 +57,11 @@ __all__ = [
     "FakeAccessTokenRefresher",
     "FakeAppRepository",
     "FakeAuthorizationStateStore",
+    "FakeCarrierMappingRepository",
     "FakeChannelProductRepository",
     "FakeClock",
     "FakeCompletedRequests",
+    "FakeCustomerLinks",
     "FakeDatabase",
     "FakeEventPublisher",
     "FakeIdGenerator",
@@ -60,9 +69,12 @@ __all__ = [
     "FakeInventoryPoolRepository",
     "FakeJobQueue",
     "FakeOrderRepository",
+    "FakeOwnShoplineFulfillments",
     "FakePushStateRepository",
     "FakeSalesReports",
     "FakeSecureRandom",
+    "FakeShipmentRepository",
+    "FakeShippingProviderCache",
     "FakeShopOverviews",
     "FakeShopRegistry",
     "FakeShopRepository",

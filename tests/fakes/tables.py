@@ -17,9 +17,11 @@ from domain.catalog import ChannelProduct
 from domain.channel import (
     ShoplineVariant,
 )
+from domain.customers import CustomerLink
 from domain.errors import (
     DomainError,
 )
+from domain.fulfillment import CachedProviders, CarrierMapping, SellerShipment
 from domain.ids import (
     AppId,
     ChannelProductId,
@@ -71,6 +73,11 @@ class FakeState:
     store_orders_synced_until: dict[AppId, datetime] = field(default_factory=dict)
     webhook_inbox: dict[tuple[WebhookSource, str], WebhookDelivery] = field(default_factory=dict)
     webhook_subscribed: dict[tuple[WebhookSource, str], datetime] = field(default_factory=dict)
+    customer_links: dict[tuple[AppId, str], CustomerLink] = field(default_factory=dict)
+    shipments: dict[tuple[ShopId, str], SellerShipment] = field(default_factory=dict)
+    carrier_mappings: dict[ShopId, dict[str, CarrierMapping]] = field(default_factory=dict)
+    shipping_providers: dict[tuple[ShopId, str], CachedProviders] = field(default_factory=dict)
+    own_shopline_fulfillments: dict[tuple[AppId, str], ShoplineOrderId] = field(default_factory=dict)
 
 
 def _detached(aggregate: V) -> V:

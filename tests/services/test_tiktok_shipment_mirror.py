@@ -34,6 +34,16 @@ BY_TIKTOK = OrderLogistics(fulfillment_type=FulfillmentType.BY_TIKTOK)
 BY_SELLER = OrderLogistics(shipping_type=ShippingType.SELLER, delivery_option_id="opt-1")
 
 
+async def _with_default_email(w: World) -> World:
+    """Orders TikTok ships hide the buyer's email: the app gives SHOPLINE its own."""
+    async with w.uow() as uow:
+        app = await uow.apps.get(APP)
+        app.change_settings(replace(app.settings, default_email="orders@store.example"), w.clock.now())
+        await uow.apps.update(app)
+        await uow.commit()
+    return w
+
+
 class Mirrored:
     def __init__(self, w: World, logistics: OrderLogistics) -> None:
         self.w = w
@@ -105,7 +115,7 @@ class Mirrored:
 
 
 async def test_a_tiktok_shipped_package_becomes_one_shopline_fulfillment_with_tiktok_tracking() -> None:
-    m = Mirrored(await world(), TIKTOK_SHIPPING)
+    m = Mirrored(await _with_default_email(await world()), TIKTOK_SHIPPING)
     await m.take()
     shipments = await m.ship_on_tiktok()
     order = await m.take(shipments, status="AWAITING_COLLECTION")
@@ -119,12 +129,14 @@ async def test_a_tiktok_shipped_package_becomes_one_shopline_fulfillment_with_ti
     assert order.shipments_owed_to_shopline == ()
     assert order.shopline_mirror.fulfillment_ids == {fulfillment.fulfillment_id}
     assert order.shopline_mirror.claimed_until is None
+    async with m.w.uow() as uow:  # its fulfillments/create webhook is our own echo
+        assert await uow.own_shopline_fulfillments.created_by_us(APP, fulfillment.fulfillment_id)
     assert await m.mirror.drain() == 0  # nothing owed: nothing asked again
     assert m.shopline.calls.count("create_fulfillment") == 1
 
 
 async def test_nothing_is_owed_before_the_import_and_the_import_makes_it_owed() -> None:
-    m = Mirrored(await world(auto_import=False), TIKTOK_SHIPPING)
+    m = Mirrored(await _with_default_email(await world(auto_import=False)), TIKTOK_SHIPPING)
     await m.take()
     order = await m.take(await m.ship_on_tiktok(), status="AWAITING_COLLECTION")
     assert order.shipments_owed_to_shopline == ()
@@ -136,7 +148,7 @@ async def test_nothing_is_owed_before_the_import_and_the_import_makes_it_owed() 
 
 
 async def test_a_lost_reply_finds_the_fulfillment_by_tracking_number_instead_of_creating_another() -> None:
-    m = Mirrored(await world(), TIKTOK_SHIPPING)
+    m = Mirrored(await _with_default_email(await world()), TIKTOK_SHIPPING)
     await m.take()
     shipments = await m.ship_on_tiktok()
     order = await m.take(shipments, status="AWAITING_COLLECTION")
@@ -157,7 +169,7 @@ async def test_a_lost_reply_finds_the_fulfillment_by_tracking_number_instead_of_
 
 
 async def test_an_unavailable_partner_leaves_the_package_owed_for_the_next_sweep() -> None:
-    m = Mirrored(await world(), TIKTOK_SHIPPING)
+    m = Mirrored(await _with_default_email(await world()), TIKTOK_SHIPPING)
     await m.take()
     await m.take(await m.ship_on_tiktok(), status="AWAITING_COLLECTION")
     m.shopline.fail_next(PartnerUnavailable("shopline", "503", "busy"))
@@ -169,7 +181,7 @@ async def test_an_unavailable_partner_leaves_the_package_owed_for_the_next_sweep
 
 
 async def test_a_refusal_is_recorded_and_waits_for_tiktoks_next_change() -> None:
-    m = Mirrored(await world(), TIKTOK_SHIPPING)
+    m = Mirrored(await _with_default_email(await world()), TIKTOK_SHIPPING)
     await m.take()
     shipments = await m.ship_on_tiktok()
     await m.take(shipments, status="AWAITING_COLLECTION")
@@ -185,7 +197,7 @@ async def test_a_refusal_is_recorded_and_waits_for_tiktoks_next_change() -> None
 
 
 async def test_fulfilled_by_tiktok_waits_until_the_carrier_has_the_package() -> None:
-    m = Mirrored(await world(), BY_TIKTOK)
+    m = Mirrored(await _with_default_email(await world()), BY_TIKTOK)
     await m.take()
     pending = tuple(
         LineShipment(unit, "pkg-fbt", "PROCESSING", "TRK123", "p1", "SF Express") for unit in m.units()
@@ -197,7 +209,7 @@ async def test_fulfilled_by_tiktok_waits_until_the_carrier_has_the_package() -> 
 
 
 async def test_seller_shipped_orders_are_never_mirrored() -> None:
-    m = Mirrored(await world(), BY_SELLER)
+    m = Mirrored(await _with_default_email(await world()), BY_SELLER)
     await m.take()
     shipped = tuple(LineShipment(unit, "pkg-s", "PROCESSING", "TRK1", "p1", "DHL") for unit in m.units())
     assert (await m.take(shipped, status="AWAITING_COLLECTION")).shipments_owed_to_shopline == ()

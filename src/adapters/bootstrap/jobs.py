@@ -20,6 +20,12 @@ from services.catalog.price_sync import PriceSyncHandler
 from services.catalog.product_refresh import ProductRefresh
 from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
+from services.customers.matching import CustomerMatching
+from services.fulfillment.poll import FulfillmentPoll
+from services.fulfillment.providers import ProviderCatalog
+from services.fulfillment.resolution import CarrierResolver
+from services.fulfillment.sender import SEND_SHIPMENTS, ShipmentSender
+from services.fulfillment.shipping import SellerShipping
 from services.fulfillment.tiktok_shipments import TikTokShipmentMirror
 from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher
@@ -27,6 +33,7 @@ from services.inventory.push_task import InventoryPushHandler
 from services.inventory.stock_effects import StockEffects
 from services.inventory.upkeep import OnHandRefresh, StockReconciliation
 from services.orders.intake import OrderIntake
+from services.orders.shopline_cancellation import ShoplineCancellations
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
 from services.shops.history_import import HistoryImportHandler
@@ -34,6 +41,7 @@ from services.tasks.jobs import TaskWorker
 from services.webhooks.inbox import PROCESS_WEBHOOKS, InboxDrain
 from services.webhooks.reactions import WebhookReactions
 from services.webhooks.shopline_events import ShoplineEventReactions
+from services.webhooks.shopline_order_events import ShoplineOrderEventReactions
 from services.webhooks.subscriptions import WebhookSubscriptions
 from services.webhooks.tiktok_events import TikTokEventReactions
 
@@ -43,6 +51,8 @@ STOCK_PUSH_SWEEP_EVERY = timedelta(seconds=30)
 STOCK_RECONCILE_EVERY = timedelta(minutes=15)
 WEBHOOK_INBOX_SWEEP_EVERY = timedelta(seconds=30)
 WEBHOOK_SUBSCRIPTION_REPAIR_EVERY = timedelta(minutes=30)
+SHIPMENT_SWEEP_EVERY = timedelta(seconds=30)
+SHIPPING_PROVIDER_REFRESH_EVERY = timedelta(days=1)
 SHIPMENT_MIRROR_SWEEP_EVERY = timedelta(minutes=1)
 
 
@@ -80,6 +90,18 @@ async def _drained_through_the_job_port(
         yield drain
     finally:
         await drain.stop()
+
+
+async def _shipped_through_the_job_port(
+    runner: EmbeddedJobRunner, sender: ShipmentSender
+) -> AsyncIterator[ShipmentSender]:
+    """``send_shipments`` jobs wake the shipment sender (its rows are the durable record); it
+    stops at shutdown."""
+    runner.drains(SEND_SHIPMENTS, sender.wake)
+    try:
+        yield sender
+    finally:
+        await sender.stop()
 
 
 def _worker_name() -> str:
@@ -131,15 +153,22 @@ class Jobs(containers.DeclarativeContainer):
     )
 
     # --- orders -------------------------------------------------------------------------------
+    customer_matching = providers.Singleton(CustomerMatching, unit_of_work, shopline_api, clock)
     order_importer = providers.Factory(
-        OrderImporter, unit_of_work, shopline_api, clock, stock_effects, on_hand_reader
+        OrderImporter, unit_of_work, shopline_api, clock, stock_effects, on_hand_reader, customer_matching
     )
     order_intake = providers.Singleton(OrderIntake, unit_of_work, clock, stock_effects, order_importer)
     history_import = providers.Factory(HistoryImportHandler, unit_of_work, clock, tiktok_api, order_intake)
+    shopline_cancellations = providers.Singleton(ShoplineCancellations, unit_of_work, clock, tiktok_api)
     order_sync = providers.Factory(
-        OrderSyncHandler, unit_of_work, clock, tiktok_api, order_intake, order_importer
+        OrderSyncHandler,
+        unit_of_work,
+        clock,
+        tiktok_api,
+        order_intake,
+        order_importer,
+        shopline_cancellations=shopline_cancellations,
     )
-    store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
 
     # --- fulfillment --------------------------------------------------------------------------
     shipment_mirror = providers.Singleton(
@@ -172,16 +201,60 @@ class Jobs(containers.DeclarativeContainer):
         EmbeddedJobRunner, task_worker, concurrency=core.settings.provided.job_concurrency
     )
 
+    # --- seller shipping ----------------------------------------------------------------------
+    tiktok_fulfillment = partners.tiktok_fulfillment
+    shopline_fulfillment = partners.shopline_fulfillment
+    provider_catalog = providers.Singleton(
+        ProviderCatalog, unit_of_work, clock, tiktok_api, tiktok_fulfillment
+    )
+    shipment_sender = providers.Singleton(
+        ShipmentSender,
+        unit_of_work,
+        clock,
+        tiktok_api,
+        tiktok_fulfillment,
+        providers.Singleton(CarrierResolver, unit_of_work, provider_catalog),
+        wakeup=persistence.shipment_wakeup,
+    )
+    shipment_sender_lifecycle = providers.Resource(_shipped_through_the_job_port, job_runner, shipment_sender)
+    seller_shipping = providers.Singleton(
+        SellerShipping, unit_of_work, clock, core.id_generator, shopline_fulfillment, shipment_sender
+    )
+    fulfillment_poll = providers.Singleton(
+        FulfillmentPoll, unit_of_work, shopline_fulfillment, seller_shipping
+    )
+    # The SHOPLINE order poll hands the imported orders it sees updated to the fulfillment poll,
+    # and those it sees cancelled by the merchant to the TikTok cancellation.
+    store_order_sync = providers.Singleton(
+        StoreOrderSync,
+        unit_of_work,
+        shopline_api,
+        clock,
+        imported_order_cancelled=shopline_cancellations.provided.store_order_cancelled,
+        imported_orders_seen=fulfillment_poll.provided.imported_orders_updated,
+    )
+
     # --- webhooks -----------------------------------------------------------------------------
     tiktok_events = providers.Singleton(
         TikTokEventReactions, unit_of_work, clock, tiktok_api, order_intake, order_importer, product_refresh
     )
     catalog_tasks = providers.Factory(CatalogTasks, unit_of_work, clock, core.id_generator, job_runner)
     shopline_events = providers.Singleton(
-        ShoplineEventReactions, unit_of_work, clock, on_hand_refresh, variant_refresh, catalog_tasks
+        ShoplineEventReactions,
+        unit_of_work,
+        clock,
+        on_hand_refresh,
+        variant_refresh,
+        catalog_tasks,
+        shipping=seller_shipping,
     )
     # What reacts to a delivery: one table from source and topic to a reaction.
-    webhook_handler = providers.Singleton(WebhookReactions, tiktok_events, shopline_events)
+    shopline_order_events = providers.Singleton(
+        ShoplineOrderEventReactions, unit_of_work, shopline_cancellations
+    )
+    webhook_handler = providers.Singleton(
+        WebhookReactions, tiktok_events, shopline_events, shopline_order_events
+    )
     inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock)
     inbox_drain_lifecycle = providers.Resource(_drained_through_the_job_port, job_runner, inbox_drain)
     webhook_subscriptions = providers.Singleton(
@@ -226,6 +299,12 @@ class Jobs(containers.DeclarativeContainer):
             ),
             _every("store-order-sync", STORE_ORDER_SYNC_EVERY, store_order_sync.provided.run),
             _every("webhook-inbox-sweep", WEBHOOK_INBOX_SWEEP_EVERY, inbox_drain.provided.sweep),
+            _every("shipment-sweep", SHIPMENT_SWEEP_EVERY, shipment_sender.provided.sweep),
+            _every(
+                "shipping-provider-refresh",
+                SHIPPING_PROVIDER_REFRESH_EVERY,
+                provider_catalog.provided.refresh_all,
+            ),
             _every("shipment-mirror-sweep", SHIPMENT_MIRROR_SWEEP_EVERY, shipment_mirror.provided.sweep),
         ),
     )

@@ -11,6 +11,7 @@ from adapters.crypto.token_cipher import TokenCipher
 from adapters.events.reactions import ReactionTable
 from adapters.jobs.change_feed import InProcessTaskChangeFeed
 from adapters.persistence.engine import create_engine, query_session_factory, session_factory
+from adapters.persistence.repositories.api_keys import SqlAlchemyApiKeyRepository
 from adapters.persistence.sales_reports import SqlSalesReports
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.settings import Settings
@@ -23,6 +24,8 @@ from domain.events import (
     ShopReauthorized,
     TaskChanged,
 )
+from domain.fulfillment import ShipmentsDue
+from services.fulfillment.sender import ShipmentWakeup
 from services.fulfillment.tiktok_shipments import ShipmentMirrorWakeup
 from services.inventory.push import PushWakeup
 from services.inventory.upkeep import LinkedPoolObserver
@@ -34,7 +37,9 @@ def event_reactions(
     stock_push: PushWakeup,
     linked_pools: LinkedPoolObserver,
     webhook_subscribing: SubscriptionScheduler,
-    shipment_mirror: ShipmentMirrorWakeup,
+    *,
+    shipments: ShipmentWakeup | None = None,
+    shipment_mirror: ShipmentMirrorWakeup | None = None,
 ) -> ReactionTable:
     """Which in-process reaction runs on which committed domain event; add a reaction here."""
     return ReactionTable(
@@ -45,7 +50,8 @@ def event_reactions(
             AppInstalled: [webhook_subscribing.apps_installed],
             ShopAuthorized: [webhook_subscribing.shops_authorized],
             ShopReauthorized: [webhook_subscribing.shops_authorized],
-            ShoplineFulfillmentsOwed: [shipment_mirror.orders_changed],
+            ShipmentsDue: [] if shipments is None else [shipments.shipments_due],
+            ShoplineFulfillmentsOwed: [] if shipment_mirror is None else [shipment_mirror.orders_changed],
         }
     )
 
@@ -68,7 +74,12 @@ def _token_cipher(settings: Settings) -> TokenCipher | None:
 class Persistence(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
 
-    engine = providers.Singleton(create_engine, core.settings.provided.database_url)
+    engine = providers.Singleton(
+        create_engine,
+        core.settings.provided.database_url,
+        pool_size=core.settings.provided.db_pool_size,
+        pool_timeout=core.settings.provided.db_pool_timeout_seconds,
+    )
     engine_lifecycle = providers.Resource(_disposed_at_shutdown, engine)
     sessions = providers.Singleton(session_factory, engine)
     token_cipher = providers.Singleton(_token_cipher, core.settings)
@@ -77,6 +88,7 @@ class Persistence(containers.DeclarativeContainer):
     stock_push_wakeup = providers.Singleton(PushWakeup)
     linked_pool_observer = providers.Singleton(LinkedPoolObserver)
     webhook_subscribing = providers.Singleton(SubscriptionScheduler)
+    shipment_wakeup = providers.Singleton(ShipmentWakeup)
     shipment_mirror_wakeup = providers.Singleton(ShipmentMirrorWakeup)
     events = providers.Singleton(
         event_reactions,
@@ -84,7 +96,8 @@ class Persistence(containers.DeclarativeContainer):
         stock_push_wakeup,
         linked_pool_observer,
         webhook_subscribing,
-        shipment_mirror_wakeup,
+        shipments=shipment_wakeup,
+        shipment_mirror=shipment_mirror_wakeup,
     )
 
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)
@@ -93,3 +106,4 @@ class Persistence(containers.DeclarativeContainer):
         SqlAlchemyUnitOfWork, query_sessions, cipher=token_cipher, read_only=True
     )
     sales_reports = providers.Singleton(SqlSalesReports, engine)
+    api_keys = providers.Singleton(SqlAlchemyApiKeyRepository, sessions)

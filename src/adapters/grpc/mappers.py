@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from adapters.grpc.decimals import bounded_decimal
 from adapters.grpc.names import app_name, shop_name, task_name
 from domain.app import App, AppSettings, ImportScope
 from domain.errors import InvalidArgument
-from domain.pricing import PriceRule
+from domain.money import minor_unit_digits
+from domain.pricing import MARKUP_DIGITS, MAX_FIXED_AMOUNT, MAX_MARKUP, PriceRule
 from domain.shop import Region, SellerType, ShopStatus
 from domain.task import Task, TaskKind, TaskState
 from multichannel.v1 import app_pb2, common_pb2, shop_pb2, task_pb2
@@ -80,6 +81,8 @@ def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:
         order_import_scope=_IMPORT_SCOPE_TO_PROTO[settings.import_scope],
         default_safety_stock=settings.default_safety_stock,
         shopline_location_ids=list(settings.location_ids),
+        default_email=settings.default_email,
+        sync_customers=settings.sync_customers,
     )
     if settings.default_price_rule is not None:
         message.default_price_rule.CopyFrom(price_rule_to_proto(settings.default_price_rule))
@@ -231,6 +234,8 @@ def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) 
         default_safety_stock=message.default_safety_stock if named("default_safety_stock") else 0,
         location_ids=tuple(message.shopline_location_ids) if named("shopline_location_ids") else (),
         default_price_rule=rule,
+        default_email=message.default_email.strip() if named("default_email") else "",
+        sync_customers=message.sync_customers,
     )
 
 
@@ -246,17 +251,15 @@ def price_rule_from_proto(message: common_pb2.PriceRule, field: str) -> PriceRul
         )
     return PriceRule(
         target_currency=currency,
-        markup=decimal_field(message.markup or "0", f"{field}.markup"),
-        fixed=decimal_field(message.fixed_amount.amount or "0", f"{field}.fixed_amount.amount"),
+        markup=bounded_decimal(
+            message.markup or "0", f"{field}.markup", maximum=MAX_MARKUP, fraction_digits=MARKUP_DIGITS
+        ),
+        fixed=bounded_decimal(
+            message.fixed_amount.amount or "0",
+            f"{field}.fixed_amount.amount",
+            maximum=MAX_FIXED_AMOUNT,
+            fraction_digits=minor_unit_digits(currency),
+            example="1.50",
+        ),
         auto_sync=message.auto_sync,
     )
-
-
-def decimal_field(text: str, field: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidArgument(field, f"{text!r} is not a decimal number") from None
-    if not value.is_finite():
-        raise InvalidArgument(field, "must be a finite decimal number")
-    return value

@@ -9,12 +9,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from adapters.grpc.mappers import timestamp
 from adapters.grpc.names import channel_sku_name, order_name, shop_name
+from adapters.grpc.shipping_mapping import FULFILLMENT_TYPE_TO_PROTO, fulfillment_to_proto
 from domain.app import ImportScope
 from domain.catalog import LinkKind
 from domain.errors import InvalidArgument
 from domain.ids import AppId
 from domain.money import Money, minor_unit_digits
-from domain.order import CancellationState, ImportState, OrderLine, OrderStatus
+from domain.order import (
+    CancellationState,
+    ImportState,
+    OrderLine,
+    OrderStatus,
+    ShoplineCancellation,
+    ShoplineCancellationState,
+)
 from multichannel.v1 import app_pb2, catalog_pb2, common_pb2, order_pb2
 from services.orders.handling import OrderView
 
@@ -30,6 +38,10 @@ _CANCELLATION_TO_PROTO = {
     CancellationState.SELLER_CANCELLED: order_pb2.CANCELLATION_STATE_CANCELLED_BY_SELLER,
 }
 _CANCELLATION_FROM_PROTO = {value: state for state, value in _CANCELLATION_TO_PROTO.items()}
+_SHOPLINE_CANCELLATION_TO_PROTO = {
+    state: order_pb2.ShoplineCancellationState.Value(f"SHOPLINE_CANCELLATION_STATE_{state.value}")
+    for state in ShoplineCancellationState
+}
 _IMPORT_TO_PROTO = {
     ImportState.NOT_IMPORTED: order_pb2.IMPORT_STATE_NOT_IMPORTED,
     ImportState.IMPORTED: order_pb2.IMPORT_STATE_IMPORTED,
@@ -109,8 +121,23 @@ def order_to_proto(view: OrderView) -> order_pb2.Order:
             last_attempt_time=timestamp(imported.attempted_at),
         ),
         sync_time=timestamp(order.synced_at),
+        fulfillment_type=FULFILLMENT_TYPE_TO_PROTO[order.logistics.fulfillment_type],
+        shopline_cancellation=shopline_cancellation_to_proto(order.shopline_cancellation),
+        fulfillment=fulfillment_to_proto(order, view.fulfillment),
     )
     return message
+
+
+def shopline_cancellation_to_proto(cancellation: ShoplineCancellation) -> order_pb2.ShoplineCancellation:
+    return order_pb2.ShoplineCancellation(
+        state=_SHOPLINE_CANCELLATION_TO_PROTO[cancellation.state],
+        cancel_time=timestamp(cancellation.cancelled_at),
+        reason=cancellation.reason,
+        tiktok_code=cancellation.partner_code,
+        tiktok_message=cancellation.partner_message,
+        tiktok_cancel_id=cancellation.cancel_id,
+        resolve_time=timestamp(cancellation.resolved_at),
+    )
 
 
 def _line_to_proto(view: OrderView, line: OrderLine) -> order_pb2.OrderLine:

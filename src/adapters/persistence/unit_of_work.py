@@ -18,10 +18,17 @@ from adapters.persistence.repositories.apps import SqlAlchemyAppRepository
 from adapters.persistence.repositories.authorization_states import SqlAlchemyAuthorizationStateStore
 from adapters.persistence.repositories.channel_products import SqlAlchemyChannelProductRepository
 from adapters.persistence.repositories.completed_requests import SqlAlchemyCompletedRequests
+from adapters.persistence.repositories.customer_links import SqlAlchemyCustomerLinks
 from adapters.persistence.repositories.import_ledger import SqlAlchemyImportLedger
 from adapters.persistence.repositories.inventory_pools import SqlAlchemyInventoryPoolRepository
 from adapters.persistence.repositories.orders import SqlAlchemyOrderRepository
 from adapters.persistence.repositories.push_states import SqlAlchemyPushStateRepository
+from adapters.persistence.repositories.shipping import (
+    SqlAlchemyCarrierMappingRepository,
+    SqlAlchemyOwnShoplineFulfillments,
+    SqlAlchemyShipmentRepository,
+    SqlAlchemyShippingProviderCache,
+)
 from adapters.persistence.repositories.shop_overviews import SqlAlchemyShopOverviews
 from adapters.persistence.repositories.shopline_variants import SqlAlchemyShoplineVariantRepository
 from adapters.persistence.repositories.shops import SqlAlchemyShopRegistry, SqlAlchemyShopRepository
@@ -127,6 +134,26 @@ class SqlAlchemyUnitOfWork:
     @property
     def completed_requests(self) -> SqlAlchemyCompletedRequests:
         return self._repository("completed_requests", SqlAlchemyCompletedRequests)
+
+    @property
+    def customer_links(self) -> SqlAlchemyCustomerLinks:
+        return self._repository("customer_links", SqlAlchemyCustomerLinks)
+
+    @property
+    def shipments(self) -> SqlAlchemyShipmentRepository:
+        return self._repository("shipments", SqlAlchemyShipmentRepository)
+
+    @property
+    def carrier_mappings(self) -> SqlAlchemyCarrierMappingRepository:
+        return self._repository("carrier_mappings", SqlAlchemyCarrierMappingRepository)
+
+    @property
+    def shipping_providers(self) -> SqlAlchemyShippingProviderCache:
+        return self._repository("shipping_providers", SqlAlchemyShippingProviderCache)
+
+    @property
+    def own_shopline_fulfillments(self) -> SqlAlchemyOwnShoplineFulfillments:
+        return self._repository("own_shopline_fulfillments", SqlAlchemyOwnShoplineFulfillments)
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()

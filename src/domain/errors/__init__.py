@@ -7,6 +7,13 @@ structured fields. No error message or field ever holds a token or secret value.
 The families are in ``base``; the leaves are grouped by family in the other modules.
 """
 
+from domain.errors.access import (
+    ApiKeyAlreadyExists,
+    ApiKeyNotFound,
+    InvalidApiKey,
+    PermissionDenied,
+    Unauthenticated,
+)
 from domain.errors.base import (
     AlreadyExists,
     ConcurrencyConflict,
@@ -15,6 +22,7 @@ from domain.errors.base import (
     NotFound,
     PartnerError,
     PreconditionFailed,
+    quoted,
 )
 from domain.errors.conflicts import (
     AppAlreadyExists,
@@ -27,6 +35,14 @@ from domain.errors.conflicts import (
     TaskAlreadyExists,
     TaskLeaseHeld,
     TaskLeaseLost,
+)
+from domain.errors.fulfillment import (
+    CarrierMappingNotFound,
+    OrderNotSellerShipped,
+    ShipmentLinesUnavailable,
+    ShipmentRefused,
+    ShipmentStateInvalid,
+    ShippingInfoUpdateRefused,
 )
 from domain.errors.invalid_arguments import (
     InvalidDisplayName,
@@ -70,6 +86,7 @@ from domain.errors.preconditions import (
     OrderNotImportable,
     PriceCurrencyMismatch,
     PriceNotPositive,
+    PriceOutOfRange,
     PriceSyncDisabled,
     ReservationAlreadyCommitted,
     ReservationAlreadyReleased,
@@ -87,10 +104,13 @@ from domain.errors.preconditions import (
 
 __all__ = [
     "AlreadyExists",
+    "ApiKeyAlreadyExists",
+    "ApiKeyNotFound",
     "AppAlreadyExists",
     "AppNotFound",
     "CancellationNotPending",
     "CancellationResponseOverdue",
+    "CarrierMappingNotFound",
     "ChannelProductAlreadyExists",
     "ChannelProductClosed",
     "ChannelProductNotFound",
@@ -98,6 +118,7 @@ __all__ = [
     "ConcurrencyConflict",
     "CurrencyMismatch",
     "DomainError",
+    "InvalidApiKey",
     "InvalidArgument",
     "InvalidDisplayName",
     "InvalidMoney",
@@ -114,6 +135,7 @@ __all__ = [
     "OrderNotCancellable",
     "OrderNotFound",
     "OrderNotImportable",
+    "OrderNotSellerShipped",
     "PartnerAuthExpired",
     "PartnerError",
     "PartnerRateLimited",
@@ -121,17 +143,23 @@ __all__ = [
     "PartnerScopeMissing",
     "PartnerTokenRevoked",
     "PartnerUnavailable",
+    "PermissionDenied",
     "PoolAlreadyExists",
     "PoolNotFound",
     "PreconditionFailed",
     "PriceCurrencyMismatch",
     "PriceNotPositive",
+    "PriceOutOfRange",
     "PriceSyncDisabled",
     "RequestIdReused",
     "ReservationAlreadyCommitted",
     "ReservationAlreadyReleased",
     "ReservationConflict",
     "ReservationNotFound",
+    "ShipmentLinesUnavailable",
+    "ShipmentRefused",
+    "ShipmentStateInvalid",
+    "ShippingInfoUpdateRefused",
     "ShippingNotPossible",
     "ShopAlreadyExists",
     "ShopLinkedToAnotherApp",
@@ -149,6 +177,8 @@ __all__ = [
     "TaskNotRunning",
     "TokenNotFound",
     "TokenRevoked",
+    "Unauthenticated",
     "UnmatchedShipment",
     "UnsupportedRegion",
+    "quoted",
 ]

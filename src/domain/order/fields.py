@@ -13,6 +13,7 @@ from domain.order.amounts import OrderAmounts
 from domain.order.cancellation import Cancellation, CancellationState
 from domain.order.imports import PLATFORM, ImportKey, ImportStatus
 from domain.order.lines import OpenOrderLine, OrderLine
+from domain.order.shopline_cancellation import ShoplineCancellation
 from domain.order.status import OrderStatus, StockState
 from domain.order.tiktok_shipments import ShoplineMirror
 
@@ -22,6 +23,10 @@ _NOT_IMPORTED = ImportStatus()
 _NO_LOGISTICS = OrderLogistics()
 _NO_RECIPIENT = RecipientAddress()
 _NOTHING_MIRRORED = ShoplineMirror()
+_UNSHIPPED = frozenset(
+    {OrderStatus.UNPAID, OrderStatus.ON_HOLD, OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION}
+)
+_NOT_CANCELLED_IN_SHOPLINE = ShoplineCancellation()
 
 
 class OrderFields(RecordsEvents):
@@ -53,6 +58,7 @@ class OrderFields(RecordsEvents):
         recipient: RecipientAddress = _NO_RECIPIENT,
         line_shipments: tuple[LineShipment, ...] = (),
         shopline_mirror: ShoplineMirror = _NOTHING_MIRRORED,
+        shopline_cancellation: ShoplineCancellation = _NOT_CANCELLED_IN_SHOPLINE,
     ) -> None:
         """Rebuilds an order from stored state; ``first_seen`` creates one from TikTok data."""
         self._id = order_id
@@ -78,6 +84,7 @@ class OrderFields(RecordsEvents):
         self._recipient = recipient
         self._line_shipments = line_shipments
         self._mirror = shopline_mirror
+        self._shopline_cancellation = shopline_cancellation
         self._events = []
 
     # --- read-only state --------------------------------------------------------------------
@@ -184,6 +191,22 @@ class OrderFields(RecordsEvents):
     def shopline_mirror(self) -> ShoplineMirror:
         """TikTok's packages mirrored as SHOPLINE fulfillments (orders whose tracking TikTok issues)."""
         return self._mirror
+
+    @property
+    def unshipped(self) -> bool:
+        """Not a unit of the order has left on TikTok, and it is not cancelled."""
+        return self._status in _UNSHIPPED and not self.cancelled
+
+    @property
+    def fulfilled_by_tiktok(self) -> bool:
+        """TikTok fulfills the order from its own warehouses (FBT): no unit of the shared pools
+        is ever reserved, deducted or released for it."""
+        return self._logistics.fulfilled_by_tiktok
+
+    @property
+    def shopline_cancellation(self) -> ShoplineCancellation:
+        """The merchant's cancel of the imported order in SHOPLINE and its outcome on TikTok."""
+        return self._shopline_cancellation
 
     @property
     def holds_stock(self) -> bool:

@@ -8,6 +8,7 @@ partners, runtime).
 from domain.ports.partners import (
     AccessTokenRefresher,
     ShoplineApi,
+    ShoplineCustomers,
     ShoplineFulfillmentApi,
     TikTokChannelApi,
     TikTokFulfillmentApi,
@@ -17,6 +18,7 @@ from domain.ports.read_models import CatalogCounts, SalesReports, ShopCounts, Sh
 from domain.ports.repositories import (
     AppRepository,
     ChannelProductRepository,
+    CustomerLinkRepository,
     InventoryPoolRepository,
     OrderRepository,
     PoolFilter,
@@ -36,6 +38,12 @@ from domain.ports.runtime import (
     TaskChangeFeed,
     TaskChangeSubscription,
 )
+from domain.ports.shipping import (
+    CarrierMappingRepository,
+    OwnShoplineFulfillments,
+    ShipmentRepository,
+    ShippingProviderCache,
+)
 from domain.ports.unit_of_work import (
     CompletedRequest,
     CompletedRequests,
@@ -48,11 +56,13 @@ from domain.ports.unit_of_work import (
 __all__ = [
     "AccessTokenRefresher",
     "AppRepository",
+    "CarrierMappingRepository",
     "CatalogCounts",
     "ChannelProductRepository",
     "Clock",
     "CompletedRequest",
     "CompletedRequests",
+    "CustomerLinkRepository",
     "EventPublisher",
     "IdGenerator",
     "ImportLedger",
@@ -60,15 +70,19 @@ __all__ = [
     "Job",
     "JobQueue",
     "OrderRepository",
+    "OwnShoplineFulfillments",
     "PoolFilter",
     "PushStateRepository",
     "SalesReports",
+    "ShipmentRepository",
+    "ShippingProviderCache",
     "ShopCounts",
     "ShopOverview",
     "ShopOverviews",
     "ShopRegistry",
     "ShopRepository",
     "ShoplineApi",
+    "ShoplineCustomers",
     "ShoplineFulfillmentApi",
     "ShoplineVariantRepository",
     "StoreOrderRepository",

@@ -18,6 +18,7 @@ from domain.ports.read_models import ShopOverviews
 from domain.ports.repositories import (
     AppRepository,
     ChannelProductRepository,
+    CustomerLinkRepository,
     InventoryPoolRepository,
     OrderRepository,
     PushStateRepository,
@@ -26,6 +27,12 @@ from domain.ports.repositories import (
     StoreOrderRepository,
     TaskRepository,
     TokenRepository,
+)
+from domain.ports.shipping import (
+    CarrierMappingRepository,
+    OwnShoplineFulfillments,
+    ShipmentRepository,
+    ShippingProviderCache,
 )
 from domain.webhooks import WebhookActivity, WebhookDelivery, WebhookSource
 
@@ -146,6 +153,16 @@ class UnitOfWork(Protocol):
     def shop_overviews(self) -> ShopOverviews: ...
     @property
     def completed_requests(self) -> CompletedRequests: ...
+    @property
+    def customer_links(self) -> CustomerLinkRepository: ...
+    @property
+    def shipments(self) -> ShipmentRepository: ...
+    @property
+    def carrier_mappings(self) -> CarrierMappingRepository: ...
+    @property
+    def shipping_providers(self) -> ShippingProviderCache: ...
+    @property
+    def own_shopline_fulfillments(self) -> OwnShoplineFulfillments: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -22,64 +22,88 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from multichannel.v1 import app_pb2 as multichannel_dot_v1_dot_app__pb2
 from multichannel.v1 import catalog_pb2 as multichannel_dot_v1_dot_catalog__pb2
 from multichannel.v1 import common_pb2 as multichannel_dot_v1_dot_common__pb2
+from multichannel.v1 import shipping_pb2 as multichannel_dot_v1_dot_shipping__pb2
 from multichannel.v1 import task_pb2 as multichannel_dot_v1_dot_task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bmultichannel/v1/order.proto\x12\x0fmultichannel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19multichannel/v1/app.proto\x1a\x1dmultichannel/v1/catalog.proto\x1a\x1cmultichannel/v1/common.proto\x1a\x1amultichannel/v1/task.proto\"\xbb\x05\n\x05Order\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x17\n\x0ftiktok_order_id\x18\x02 \x01(\t\x12\x0c\n\x04shop\x18\x03 \x01(\t\x12,\n\x06status\x18\x04 \x01(\x0e\x32\x1c.multichannel.v1.OrderStatus\x12)\n\x05lines\x18\x05 \x03(\x0b\x32\x1a.multichannel.v1.OrderLine\x12(\n\x08subtotal\x18\x06 \x01(\x0b\x32\x16.multichannel.v1.Money\x12(\n\x08\x64iscount\x18\x07 \x01(\x0b\x32\x16.multichannel.v1.Money\x12,\n\x0cshipping_fee\x18\x08 \x01(\x0b\x32\x16.multichannel.v1.Money\x12#\n\x03tax\x18\t \x01(\x0b\x32\x16.multichannel.v1.Money\x12%\n\x05total\x18\n \x01(\x0b\x32\x16.multichannel.v1.Money\x12%\n\x05\x62uyer\x18\x0b \x01(\x0b\x32\x16.multichannel.v1.Buyer\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tpaid_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x0c\x63\x61ncellation\x18\x0f \x01(\x0b\x32\".multichannel.v1.OrderCancellation\x12\x35\n\x0fshopline_import\x18\x10 \x01(\x0b\x32\x1c.multichannel.v1.OrderImport\x12-\n\tsync_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa2\x03\n\tOrderLine\x12\x0b\n\x03sku\x18\x01 \x01(\t\x12\x19\n\x11tiktok_product_id\x18\x02 \x01(\t\x12\x15\n\rtiktok_sku_id\x18\x03 \x01(\t\x12\x12\n\nseller_sku\x18\x04 \x01(\t\x12\x15\n\rproduct_title\x18\x05 \x01(\t\x12\x11\n\tsku_title\x18\x06 \x01(\t\x12\x10\n\x08quantity\x18\x07 \x01(\x03\x12\x1a\n\x12\x63\x61ncelled_quantity\x18\x08 \x01(\x03\x12*\n\nunit_price\x18\t \x01(\x0b\x32\x16.multichannel.v1.Money\x12*\n\nsale_price\x18\n \x01(\x0b\x32\x16.multichannel.v1.Money\x12*\n\nline_total\x18\x0b \x01(\x0b\x32\x16.multichannel.v1.Money\x12.\n\nlink_state\x18\x0c \x01(\x0e\x32\x1a.multichannel.v1.LinkState\x12\x1b\n\x13shopline_variant_id\x18\r \x01(\t\x12\x19\n\x11oversold_quantity\x18\x0e \x01(\x03\"p\n\x05\x42uyer\x12\x11\n\tbuyer_key\x18\x01 \x01(\t\x12\x13\n\x0bmasked_name\x18\x02 \x01(\t\x12\x14\n\x0cmasked_email\x18\x03 \x01(\t\x12\x14\n\x0cmasked_phone\x18\x04 \x01(\t\x12\x13\n\x0bregion_code\x18\x05 \x01(\t\"\xf6\x01\n\x11OrderCancellation\x12\x31\n\x05state\x18\x01 \x01(\x0e\x32\".multichannel.v1.CancellationState\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12:\n\x16response_deadline_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0crequest_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cresolve_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe4\x01\n\x0bOrderImport\x12+\n\x05state\x18\x01 \x01(\x0e\x32\x1c.multichannel.v1.ImportState\x12\x19\n\x11shopline_order_id\x18\x02 \x01(\t\x12/\n\x0bimport_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x15\n\rattempt_count\x18\x05 \x01(\x05\x12\x35\n\x11last_attempt_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xda\x02\n\x11ListOrdersRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12.\n\x08statuses\x18\x04 \x03(\x0e\x32\x1c.multichannel.v1.OrderStatus\x12\x32\n\x0cimport_state\x18\x05 \x01(\x0e\x32\x1c.multichannel.v1.ImportState\x12>\n\x12\x63\x61ncellation_state\x18\x06 \x01(\x0e\x32\".multichannel.v1.CancellationState\x12\x35\n\x11\x63reate_start_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_end_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"U\n\x12ListOrdersResponse\x12&\n\x06orders\x18\x01 \x03(\x0b\x32\x16.multichannel.v1.Order\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x1f\n\x0fGetOrderRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"9\n\x10GetOrderResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"o\n\x12ImportOrderRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x37\n\x0cimport_scope\x18\x03 \x01(\x0e\x32!.multichannel.v1.OrderImportScope\"<\n\x13ImportOrderResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"F\n\x12\x43\x61ncelOrderRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"<\n\x13\x43\x61ncelOrderResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\">\n\x1a\x41pproveCancellationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"D\n\x1b\x41pproveCancellationResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"^\n\x19RejectCancellationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"C\n\x1aRejectCancellationResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"7\n\x11SyncOrdersRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"9\n\x12SyncOrdersResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task*\xed\x01\n\x11\x43\x61ncellationState\x12\"\n\x1e\x43\x41NCELLATION_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43\x41NCELLATION_STATE_NONE\x10\x01\x12)\n%CANCELLATION_STATE_REQUESTED_BY_BUYER\x10\x02\x12\x1f\n\x1b\x43\x41NCELLATION_STATE_APPROVED\x10\x03\x12\x1f\n\x1b\x43\x41NCELLATION_STATE_REJECTED\x10\x04\x12*\n&CANCELLATION_STATE_CANCELLED_BY_SELLER\x10\x05*~\n\x0bImportState\x12\x1c\n\x18IMPORT_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19IMPORT_STATE_NOT_IMPORTED\x10\x01\x12\x19\n\x15IMPORT_STATE_IMPORTED\x10\x02\x12\x17\n\x13IMPORT_STATE_FAILED\x10\x03*\xbe\x02\n\x0bOrderStatus\x12\x1c\n\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13ORDER_STATUS_UNPAID\x10\x01\x12\x18\n\x14ORDER_STATUS_ON_HOLD\x10\x02\x12\"\n\x1eORDER_STATUS_AWAITING_SHIPMENT\x10\x03\x12#\n\x1fORDER_STATUS_PARTIALLY_SHIPPING\x10\x04\x12$\n ORDER_STATUS_AWAITING_COLLECTION\x10\x05\x12\x1b\n\x17ORDER_STATUS_IN_TRANSIT\x10\x06\x12\x1a\n\x16ORDER_STATUS_DELIVERED\x10\x07\x12\x1a\n\x16ORDER_STATUS_COMPLETED\x10\x08\x12\x1a\n\x16ORDER_STATUS_CANCELLED\x10\t2\xa2\x05\n\x0cOrderService\x12U\n\nListOrders\x12\".multichannel.v1.ListOrdersRequest\x1a#.multichannel.v1.ListOrdersResponse\x12O\n\x08GetOrder\x12 .multichannel.v1.GetOrderRequest\x1a!.multichannel.v1.GetOrderResponse\x12X\n\x0bImportOrder\x12#.multichannel.v1.ImportOrderRequest\x1a$.multichannel.v1.ImportOrderResponse\x12X\n\x0b\x43\x61ncelOrder\x12#.multichannel.v1.CancelOrderRequest\x1a$.multichannel.v1.CancelOrderResponse\x12p\n\x13\x41pproveCancellation\x12+.multichannel.v1.ApproveCancellationRequest\x1a,.multichannel.v1.ApproveCancellationResponse\x12m\n\x12RejectCancellation\x12*.multichannel.v1.RejectCancellationRequest\x1a+.multichannel.v1.RejectCancellationResponse\x12U\n\nSyncOrders\x12\".multichannel.v1.SyncOrdersRequest\x1a#.multichannel.v1.SyncOrdersResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bmultichannel/v1/order.proto\x12\x0fmultichannel.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19multichannel/v1/app.proto\x1a\x1dmultichannel/v1/catalog.proto\x1a\x1cmultichannel/v1/common.proto\x1a\x1emultichannel/v1/shipping.proto\x1a\x1amultichannel/v1/task.proto\"\xf5\x06\n\x05Order\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x17\n\x0ftiktok_order_id\x18\x02 \x01(\t\x12\x0c\n\x04shop\x18\x03 \x01(\t\x12,\n\x06status\x18\x04 \x01(\x0e\x32\x1c.multichannel.v1.OrderStatus\x12)\n\x05lines\x18\x05 \x03(\x0b\x32\x1a.multichannel.v1.OrderLine\x12(\n\x08subtotal\x18\x06 \x01(\x0b\x32\x16.multichannel.v1.Money\x12(\n\x08\x64iscount\x18\x07 \x01(\x0b\x32\x16.multichannel.v1.Money\x12,\n\x0cshipping_fee\x18\x08 \x01(\x0b\x32\x16.multichannel.v1.Money\x12#\n\x03tax\x18\t \x01(\x0b\x32\x16.multichannel.v1.Money\x12%\n\x05total\x18\n \x01(\x0b\x32\x16.multichannel.v1.Money\x12%\n\x05\x62uyer\x18\x0b \x01(\x0b\x32\x16.multichannel.v1.Buyer\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tpaid_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x0c\x63\x61ncellation\x18\x0f \x01(\x0b\x32\".multichannel.v1.OrderCancellation\x12\x35\n\x0fshopline_import\x18\x10 \x01(\x0b\x32\x1c.multichannel.v1.OrderImport\x12-\n\tsync_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x44\n\x15shopline_cancellation\x18\x1e \x01(\x0b\x32%.multichannel.v1.ShoplineCancellation\x12:\n\x10\x66ulfillment_type\x18\x12 \x01(\x0e\x32 .multichannel.v1.FulfillmentType\x12\x36\n\x0b\x66ulfillment\x18( \x01(\x0b\x32!.multichannel.v1.OrderFulfillment\"\xa2\x03\n\tOrderLine\x12\x0b\n\x03sku\x18\x01 \x01(\t\x12\x19\n\x11tiktok_product_id\x18\x02 \x01(\t\x12\x15\n\rtiktok_sku_id\x18\x03 \x01(\t\x12\x12\n\nseller_sku\x18\x04 \x01(\t\x12\x15\n\rproduct_title\x18\x05 \x01(\t\x12\x11\n\tsku_title\x18\x06 \x01(\t\x12\x10\n\x08quantity\x18\x07 \x01(\x03\x12\x1a\n\x12\x63\x61ncelled_quantity\x18\x08 \x01(\x03\x12*\n\nunit_price\x18\t \x01(\x0b\x32\x16.multichannel.v1.Money\x12*\n\nsale_price\x18\n \x01(\x0b\x32\x16.multichannel.v1.Money\x12*\n\nline_total\x18\x0b \x01(\x0b\x32\x16.multichannel.v1.Money\x12.\n\nlink_state\x18\x0c \x01(\x0e\x32\x1a.multichannel.v1.LinkState\x12\x1b\n\x13shopline_variant_id\x18\r \x01(\t\x12\x19\n\x11oversold_quantity\x18\x0e \x01(\x03\"p\n\x05\x42uyer\x12\x11\n\tbuyer_key\x18\x01 \x01(\t\x12\x13\n\x0bmasked_name\x18\x02 \x01(\t\x12\x14\n\x0cmasked_email\x18\x03 \x01(\t\x12\x14\n\x0cmasked_phone\x18\x04 \x01(\t\x12\x13\n\x0bregion_code\x18\x05 \x01(\t\"\xf6\x01\n\x11OrderCancellation\x12\x31\n\x05state\x18\x01 \x01(\x0e\x32\".multichannel.v1.CancellationState\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12:\n\x16response_deadline_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0crequest_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cresolve_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe4\x01\n\x0bOrderImport\x12+\n\x05state\x18\x01 \x01(\x0e\x32\x1c.multichannel.v1.ImportState\x12\x19\n\x11shopline_order_id\x18\x02 \x01(\t\x12/\n\x0bimport_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x15\n\rattempt_count\x18\x05 \x01(\x05\x12\x35\n\x11last_attempt_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xda\x02\n\x11ListOrdersRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12.\n\x08statuses\x18\x04 \x03(\x0e\x32\x1c.multichannel.v1.OrderStatus\x12\x32\n\x0cimport_state\x18\x05 \x01(\x0e\x32\x1c.multichannel.v1.ImportState\x12>\n\x12\x63\x61ncellation_state\x18\x06 \x01(\x0e\x32\".multichannel.v1.CancellationState\x12\x35\n\x11\x63reate_start_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_end_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"U\n\x12ListOrdersResponse\x12&\n\x06orders\x18\x01 \x03(\x0b\x32\x16.multichannel.v1.Order\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x1f\n\x0fGetOrderRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"9\n\x10GetOrderResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"o\n\x12ImportOrderRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x37\n\x0cimport_scope\x18\x03 \x01(\x0e\x32!.multichannel.v1.OrderImportScope\"<\n\x13ImportOrderResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"F\n\x12\x43\x61ncelOrderRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"<\n\x13\x43\x61ncelOrderResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\">\n\x1a\x41pproveCancellationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"D\n\x1b\x41pproveCancellationResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"^\n\x19RejectCancellationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"C\n\x1aRejectCancellationResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"7\n\x11SyncOrdersRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"9\n\x12SyncOrdersResponse\x12#\n\x04task\x18\x01 \x01(\x0b\x32\x15.multichannel.v1.Task\"\x8b\x02\n\x14ShoplineCancellation\x12\x39\n\x05state\x18\x01 \x01(\x0e\x32*.multichannel.v1.ShoplineCancellationState\x12/\n\x0b\x63\x61ncel_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0btiktok_code\x18\x04 \x01(\t\x12\x16\n\x0etiktok_message\x18\x05 \x01(\t\x12\x18\n\x10tiktok_cancel_id\x18\x06 \x01(\t\x12\x30\n\x0cresolve_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x98\x01\n\x10ShipOrderRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x17\n\x0ftracking_number\x18\x02 \x01(\t\x12\x14\n\x0c\x63\x61rrier_name\x18\x03 \x01(\t\x12\x1c\n\x14shipping_provider_id\x18\x04 \x01(\t\x12\x15\n\rline_item_ids\x18\x05 \x03(\t\x12\x12\n\nrequest_id\x18\x06 \x01(\t\":\n\x11ShipOrderResponse\x12%\n\x05order\x18\x01 \x01(\x0b\x32\x16.multichannel.v1.Order\"q\n\x1cListShippingProvidersRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x1a\n\x12\x64\x65livery_option_id\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"|\n\x1dListShippingProvidersResponse\x12\x42\n\x10\x64\x65livery_options\x18\x01 \x03(\x0b\x32(.multichannel.v1.DeliveryOptionProviders\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"S\n\x1aListCarrierMappingsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"q\n\x1bListCarrierMappingsResponse\x12\x39\n\x10\x63\x61rrier_mappings\x18\x01 \x03(\x0b\x32\x1f.multichannel.v1.CarrierMapping\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xb3\x01\n\x1bUpdateCarrierMappingRequest\x12\x38\n\x0f\x63\x61rrier_mapping\x18\x01 \x01(\x0b\x32\x1f.multichannel.v1.CarrierMapping\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x15\n\rallow_missing\x18\x03 \x01(\x08\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"X\n\x1cUpdateCarrierMappingResponse\x12\x38\n\x0f\x63\x61rrier_mapping\x18\x01 \x01(\x0b\x32\x1f.multichannel.v1.CarrierMapping*\x9f\x01\n\x0f\x46ulfillmentType\x12 \n\x1c\x46ULFILLMENT_TYPE_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x46ULFILLMENT_TYPE_BY_SELLER\x10\x01\x12\x1e\n\x1a\x46ULFILLMENT_TYPE_BY_TIKTOK\x10\x02\x12*\n&FULFILLMENT_TYPE_BY_DILAYANI_TOKOPEDIA\x10\x03*\xed\x01\n\x11\x43\x61ncellationState\x12\"\n\x1e\x43\x41NCELLATION_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43\x41NCELLATION_STATE_NONE\x10\x01\x12)\n%CANCELLATION_STATE_REQUESTED_BY_BUYER\x10\x02\x12\x1f\n\x1b\x43\x41NCELLATION_STATE_APPROVED\x10\x03\x12\x1f\n\x1b\x43\x41NCELLATION_STATE_REJECTED\x10\x04\x12*\n&CANCELLATION_STATE_CANCELLED_BY_SELLER\x10\x05*~\n\x0bImportState\x12\x1c\n\x18IMPORT_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19IMPORT_STATE_NOT_IMPORTED\x10\x01\x12\x19\n\x15IMPORT_STATE_IMPORTED\x10\x02\x12\x17\n\x13IMPORT_STATE_FAILED\x10\x03*\xbe\x02\n\x0bOrderStatus\x12\x1c\n\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13ORDER_STATUS_UNPAID\x10\x01\x12\x18\n\x14ORDER_STATUS_ON_HOLD\x10\x02\x12\"\n\x1eORDER_STATUS_AWAITING_SHIPMENT\x10\x03\x12#\n\x1fORDER_STATUS_PARTIALLY_SHIPPING\x10\x04\x12$\n ORDER_STATUS_AWAITING_COLLECTION\x10\x05\x12\x1b\n\x17ORDER_STATUS_IN_TRANSIT\x10\x06\x12\x1a\n\x16ORDER_STATUS_DELIVERED\x10\x07\x12\x1a\n\x16ORDER_STATUS_COMPLETED\x10\x08\x12\x1a\n\x16ORDER_STATUS_CANCELLED\x10\t*\xa6\x02\n\x19ShoplineCancellationState\x12+\n\'SHOPLINE_CANCELLATION_STATE_UNSPECIFIED\x10\x00\x12$\n SHOPLINE_CANCELLATION_STATE_NONE\x10\x01\x12\'\n#SHOPLINE_CANCELLATION_STATE_PENDING\x10\x02\x12\x33\n/SHOPLINE_CANCELLATION_STATE_CANCELLED_ON_TIKTOK\x10\x03\x12/\n+SHOPLINE_CANCELLATION_STATE_NOT_CANCELLABLE\x10\x04\x12\'\n#SHOPLINE_CANCELLATION_STATE_REFUSED\x10\x05\x32\xd5\x08\n\x0cOrderService\x12U\n\nListOrders\x12\".multichannel.v1.ListOrdersRequest\x1a#.multichannel.v1.ListOrdersResponse\x12O\n\x08GetOrder\x12 .multichannel.v1.GetOrderRequest\x1a!.multichannel.v1.GetOrderResponse\x12X\n\x0bImportOrder\x12#.multichannel.v1.ImportOrderRequest\x1a$.multichannel.v1.ImportOrderResponse\x12X\n\x0b\x43\x61ncelOrder\x12#.multichannel.v1.CancelOrderRequest\x1a$.multichannel.v1.CancelOrderResponse\x12p\n\x13\x41pproveCancellation\x12+.multichannel.v1.ApproveCancellationRequest\x1a,.multichannel.v1.ApproveCancellationResponse\x12m\n\x12RejectCancellation\x12*.multichannel.v1.RejectCancellationRequest\x1a+.multichannel.v1.RejectCancellationResponse\x12U\n\nSyncOrders\x12\".multichannel.v1.SyncOrdersRequest\x1a#.multichannel.v1.SyncOrdersResponse\x12R\n\tShipOrder\x12!.multichannel.v1.ShipOrderRequest\x1a\".multichannel.v1.ShipOrderResponse\x12v\n\x15ListShippingProviders\x12-.multichannel.v1.ListShippingProvidersRequest\x1a..multichannel.v1.ListShippingProvidersResponse\x12p\n\x13ListCarrierMappings\x12+.multichannel.v1.ListCarrierMappingsRequest\x1a,.multichannel.v1.ListCarrierMappingsResponse\x12s\n\x14UpdateCarrierMapping\x12,.multichannel.v1.UpdateCarrierMappingRequest\x1a-.multichannel.v1.UpdateCarrierMappingResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'multichannel.v1.order_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CANCELLATIONSTATE']._serialized_start=3167
-  _globals['_CANCELLATIONSTATE']._serialized_end=3404
-  _globals['_IMPORTSTATE']._serialized_start=3406
-  _globals['_IMPORTSTATE']._serialized_end=3532
-  _globals['_ORDERSTATUS']._serialized_start=3535
-  _globals['_ORDERSTATUS']._serialized_end=3853
-  _globals['_ORDER']._serialized_start=198
-  _globals['_ORDER']._serialized_end=897
-  _globals['_ORDERLINE']._serialized_start=900
-  _globals['_ORDERLINE']._serialized_end=1318
-  _globals['_BUYER']._serialized_start=1320
-  _globals['_BUYER']._serialized_end=1432
-  _globals['_ORDERCANCELLATION']._serialized_start=1435
-  _globals['_ORDERCANCELLATION']._serialized_end=1681
-  _globals['_ORDERIMPORT']._serialized_start=1684
-  _globals['_ORDERIMPORT']._serialized_end=1912
-  _globals['_LISTORDERSREQUEST']._serialized_start=1915
-  _globals['_LISTORDERSREQUEST']._serialized_end=2261
-  _globals['_LISTORDERSRESPONSE']._serialized_start=2263
-  _globals['_LISTORDERSRESPONSE']._serialized_end=2348
-  _globals['_GETORDERREQUEST']._serialized_start=2350
-  _globals['_GETORDERREQUEST']._serialized_end=2381
-  _globals['_GETORDERRESPONSE']._serialized_start=2383
-  _globals['_GETORDERRESPONSE']._serialized_end=2440
-  _globals['_IMPORTORDERREQUEST']._serialized_start=2442
-  _globals['_IMPORTORDERREQUEST']._serialized_end=2553
-  _globals['_IMPORTORDERRESPONSE']._serialized_start=2555
-  _globals['_IMPORTORDERRESPONSE']._serialized_end=2615
-  _globals['_CANCELORDERREQUEST']._serialized_start=2617
-  _globals['_CANCELORDERREQUEST']._serialized_end=2687
-  _globals['_CANCELORDERRESPONSE']._serialized_start=2689
-  _globals['_CANCELORDERRESPONSE']._serialized_end=2749
-  _globals['_APPROVECANCELLATIONREQUEST']._serialized_start=2751
-  _globals['_APPROVECANCELLATIONREQUEST']._serialized_end=2813
-  _globals['_APPROVECANCELLATIONRESPONSE']._serialized_start=2815
-  _globals['_APPROVECANCELLATIONRESPONSE']._serialized_end=2883
-  _globals['_REJECTCANCELLATIONREQUEST']._serialized_start=2885
-  _globals['_REJECTCANCELLATIONREQUEST']._serialized_end=2979
-  _globals['_REJECTCANCELLATIONRESPONSE']._serialized_start=2981
-  _globals['_REJECTCANCELLATIONRESPONSE']._serialized_end=3048
-  _globals['_SYNCORDERSREQUEST']._serialized_start=3050
-  _globals['_SYNCORDERSREQUEST']._serialized_end=3105
-  _globals['_SYNCORDERSRESPONSE']._serialized_start=3107
-  _globals['_SYNCORDERSRESPONSE']._serialized_end=3164
-  _globals['_ORDERSERVICE']._serialized_start=3856
-  _globals['_ORDERSERVICE']._serialized_end=4530
+  _globals['_FULFILLMENTTYPE']._serialized_start=4617
+  _globals['_FULFILLMENTTYPE']._serialized_end=4776
+  _globals['_CANCELLATIONSTATE']._serialized_start=4779
+  _globals['_CANCELLATIONSTATE']._serialized_end=5016
+  _globals['_IMPORTSTATE']._serialized_start=5018
+  _globals['_IMPORTSTATE']._serialized_end=5144
+  _globals['_ORDERSTATUS']._serialized_start=5147
+  _globals['_ORDERSTATUS']._serialized_end=5465
+  _globals['_SHOPLINECANCELLATIONSTATE']._serialized_start=5468
+  _globals['_SHOPLINECANCELLATIONSTATE']._serialized_end=5762
+  _globals['_ORDER']._serialized_start=264
+  _globals['_ORDER']._serialized_end=1149
+  _globals['_ORDERLINE']._serialized_start=1152
+  _globals['_ORDERLINE']._serialized_end=1570
+  _globals['_BUYER']._serialized_start=1572
+  _globals['_BUYER']._serialized_end=1684
+  _globals['_ORDERCANCELLATION']._serialized_start=1687
+  _globals['_ORDERCANCELLATION']._serialized_end=1933
+  _globals['_ORDERIMPORT']._serialized_start=1936
+  _globals['_ORDERIMPORT']._serialized_end=2164
+  _globals['_LISTORDERSREQUEST']._serialized_start=2167
+  _globals['_LISTORDERSREQUEST']._serialized_end=2513
+  _globals['_LISTORDERSRESPONSE']._serialized_start=2515
+  _globals['_LISTORDERSRESPONSE']._serialized_end=2600
+  _globals['_GETORDERREQUEST']._serialized_start=2602
+  _globals['_GETORDERREQUEST']._serialized_end=2633
+  _globals['_GETORDERRESPONSE']._serialized_start=2635
+  _globals['_GETORDERRESPONSE']._serialized_end=2692
+  _globals['_IMPORTORDERREQUEST']._serialized_start=2694
+  _globals['_IMPORTORDERREQUEST']._serialized_end=2805
+  _globals['_IMPORTORDERRESPONSE']._serialized_start=2807
+  _globals['_IMPORTORDERRESPONSE']._serialized_end=2867
+  _globals['_CANCELORDERREQUEST']._serialized_start=2869
+  _globals['_CANCELORDERREQUEST']._serialized_end=2939
+  _globals['_CANCELORDERRESPONSE']._serialized_start=2941
+  _globals['_CANCELORDERRESPONSE']._serialized_end=3001
+  _globals['_APPROVECANCELLATIONREQUEST']._serialized_start=3003
+  _globals['_APPROVECANCELLATIONREQUEST']._serialized_end=3065
+  _globals['_APPROVECANCELLATIONRESPONSE']._serialized_start=3067
+  _globals['_APPROVECANCELLATIONRESPONSE']._serialized_end=3135
+  _globals['_REJECTCANCELLATIONREQUEST']._serialized_start=3137
+  _globals['_REJECTCANCELLATIONREQUEST']._serialized_end=3231
+  _globals['_REJECTCANCELLATIONRESPONSE']._serialized_start=3233
+  _globals['_REJECTCANCELLATIONRESPONSE']._serialized_end=3300
+  _globals['_SYNCORDERSREQUEST']._serialized_start=3302
+  _globals['_SYNCORDERSREQUEST']._serialized_end=3357
+  _globals['_SYNCORDERSRESPONSE']._serialized_start=3359
+  _globals['_SYNCORDERSRESPONSE']._serialized_end=3416
+  _globals['_SHOPLINECANCELLATION']._serialized_start=3419
+  _globals['_SHOPLINECANCELLATION']._serialized_end=3686
+  _globals['_SHIPORDERREQUEST']._serialized_start=3689
+  _globals['_SHIPORDERREQUEST']._serialized_end=3841
+  _globals['_SHIPORDERRESPONSE']._serialized_start=3843
+  _globals['_SHIPORDERRESPONSE']._serialized_end=3901
+  _globals['_LISTSHIPPINGPROVIDERSREQUEST']._serialized_start=3903
+  _globals['_LISTSHIPPINGPROVIDERSREQUEST']._serialized_end=4016
+  _globals['_LISTSHIPPINGPROVIDERSRESPONSE']._serialized_start=4018
+  _globals['_LISTSHIPPINGPROVIDERSRESPONSE']._serialized_end=4142
+  _globals['_LISTCARRIERMAPPINGSREQUEST']._serialized_start=4144
+  _globals['_LISTCARRIERMAPPINGSREQUEST']._serialized_end=4227
+  _globals['_LISTCARRIERMAPPINGSRESPONSE']._serialized_start=4229
+  _globals['_LISTCARRIERMAPPINGSRESPONSE']._serialized_end=4342
+  _globals['_UPDATECARRIERMAPPINGREQUEST']._serialized_start=4345
+  _globals['_UPDATECARRIERMAPPINGREQUEST']._serialized_end=4524
+  _globals['_UPDATECARRIERMAPPINGRESPONSE']._serialized_start=4526
+  _globals['_UPDATECARRIERMAPPINGRESPONSE']._serialized_end=4614
+  _globals['_ORDERSERVICE']._serialized_start=5765
+  _globals['_ORDERSERVICE']._serialized_end=6874
 # @@protoc_insertion_point(module_scope)

@@ -12,13 +12,23 @@ from collections.abc import Callable
 from aiohttp import web
 
 from sandbox.faults import FaultInjector
-from sandbox.shopline import routes_catalog, routes_fulfillments, routes_orders, routes_webhooks
+from sandbox.shopline import (
+    routes_catalog,
+    routes_customers,
+    routes_fulfillments,
+    routes_orders,
+    routes_webhooks,
+)
 from sandbox.shopline.gateway import make_rest_dispatcher
 from sandbox.shopline.routes_oauth import make_oauth_handler
 from sandbox.shopline.state import ShoplineState
 
 REST_ROUTES = (
-    routes_catalog.ROUTES + routes_fulfillments.ROUTES + routes_orders.ROUTES + routes_webhooks.ROUTES
+    routes_catalog.ROUTES
+    + routes_fulfillments.ROUTES
+    + routes_orders.ROUTES
+    + routes_customers.ROUTES
+    + routes_webhooks.ROUTES
 )
 
 

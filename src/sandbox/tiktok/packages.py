@@ -80,7 +80,7 @@ def _mark_shipped(
 def _system_provider(shop: Shop, order: Order) -> tuple[str, str]:
     if (
         logistics.shipping_type(shop, order) == logistics.TIKTOK
-        or order.fulfillment_type != "FULFILLMENT_BY_SELLER"
+        or order.fulfillment_type != logistics.BY_SELLER
     ):
         return logistics.tiktok_carrier(shop.region)
     first = logistics.providers(shop.region)[0]

@@ -201,7 +201,23 @@ class TikTokShipmentMirror(BackgroundDrain):
         return _Claimed(order, session.credentials, credentials, shopline_order_id)
 
     async def _record(self, shop_id: ShopId, order_id: OrderId, package_id: str, fulfillment_id: str) -> None:
-        await self._change(shop_id, order_id, lambda order: order.record_mirrored(package_id, fulfillment_id))
+        """With the order, the fulfillment is noted as ours: its webhooks are echoes that the
+        seller shipping must not send back to TikTok."""
+
+        async def write() -> None:
+            async with self._unit_of_work() as uow:
+                order = await uow.orders.find(shop_id, order_id)
+                shopline_order_id = None if order is None else order.import_status.shopline_order_id
+                if order is None or shopline_order_id is None:
+                    return
+                order.record_mirrored(package_id, fulfillment_id)
+                await uow.orders.update(order)
+                await uow.own_shopline_fulfillments.record(
+                    order.app_id, shopline_order_id, fulfillment_id, self._clock.now()
+                )
+                await uow.commit()
+
+        await retry_stale(write)
 
     async def _change(self, shop_id: ShopId, order_id: OrderId, change: Callable[[Order], None]) -> None:
         async def write() -> None:

@@ -20,6 +20,7 @@ from domain.errors import (
     ShopNotActive,
     ShopNotFound,
     TokenNotFound,
+    quoted,
 )
 from domain.ids import AppId, ChannelSkuId, OrderId, ShopId
 from domain.order import ImportState, Order, OrderFilter
@@ -27,6 +28,7 @@ from domain.paging import Page
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.shop import Shop, ShopStatus
 from domain.task import Task
+from services.fulfillment.views import FulfillmentView, fulfillment_view
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncs
 from services.shared.requests import ClientRequest
@@ -56,6 +58,8 @@ class OrderView:
     links: Mapping[ChannelSkuId, SkuLink]
     waiting_reason: str = ""
     """For an order not imported yet: why the automatic import has not taken it (yet)."""
+    fulfillment: FulfillmentView | None = None
+    """Its fulfillment state and packages (TikTok's, completed by our shipments)."""
 
 
 class OrderQueries:
@@ -128,7 +132,7 @@ class OrderCommands:
         if reason not in offered:
             choices = ", ".join(offered) if offered else "none: TikTok does not let the seller cancel it now"
             raise InvalidArgument(
-                "reason", f"{reason!r} is not a reason TikTok accepts for this order ({choices})"
+                "reason", f"{quoted(reason)} is not a reason TikTok accepts for this order ({choices})"
             )
         await self._tiktok.cancel_order(credentials, ref.order_id, reason)
         return await self._record(
@@ -241,11 +245,18 @@ async def _views(uow: UnitOfWork, orders: Sequence[Order]) -> list[OrderView]:
     settings: dict[AppId, AppSettings] = {}
     for app_id in {order.app_id for order in orders if order.import_status.state is ImportState.NOT_IMPORTED}:
         settings[app_id] = (await uow.apps.get(app_id)).settings
+    shipments = {
+        shop_id: await uow.shipments.for_orders(shop_id, [o.id for o in orders if o.shop_id == shop_id])
+        for shop_id in links
+    }
     views = []
     for order in orders:
         shop_links = links[order.shop_id]
         mine = {line.sku_id: shop_links[line.sku_id] for line in order.lines if line.sku_id in shop_links}
-        views.append(OrderView(order, mine, _waiting_reason(order, mine, settings.get(order.app_id))))
+        fulfillment = fulfillment_view(order, shipments[order.shop_id].get(order.id, []))
+        views.append(
+            OrderView(order, mine, _waiting_reason(order, mine, settings.get(order.app_id)), fulfillment)
+        )
     return views
 
 
@@ -254,6 +265,7 @@ def _waiting_reason(order: Order, links: Mapping[ChannelSkuId, SkuLink], setting
         return ""
     try:
         order.import_lines(settings.import_scope, {sku: link.variant_id for sku, link in links.items()})
+        order.shopline_email(settings.default_email)
     except OrderNotImportable as error:
         if error.why == "UNLINKED_SKUS":
             return f"{error.description} and the import scope is only fully linked orders"

@@ -17,6 +17,7 @@ from domain.errors import PartnerRejected
 from domain.webhooks import WebhookDelivery, WebhookSource
 from services.webhooks.payloads import MalformedPayload
 from services.webhooks.shopline_events import ShoplineEventReactions
+from services.webhooks.shopline_order_events import ShoplineOrderEventReactions
 from services.webhooks.tiktok_events import TikTokEventReactions
 
 log = logging.getLogger("mcc.webhooks")
@@ -43,10 +44,15 @@ SHOPLINE_ORDER_TOPICS = (
 class WebhookReactions:
     """The ``WebhookHandler`` the inbox drain calls."""
 
-    def __init__(self, tiktok: TikTokEventReactions, shopline: ShoplineEventReactions) -> None:
+    def __init__(
+        self,
+        tiktok: TikTokEventReactions,
+        shopline: ShoplineEventReactions,
+        shopline_orders: ShoplineOrderEventReactions,
+    ) -> None:
         tiktok_topics: dict[str, Reaction] = {
             "ORDER_STATUS_CHANGE": tiktok.order_changed,  # 1
-            "RECIPIENT_ADDRESS_UPDATE": tiktok.order_changed,  # 3
+            "RECIPIENT_ADDRESS_UPDATE": tiktok.recipient_changed,  # 3
             "PRODUCT_STATUS_CHANGE": tiktok.product_changed,  # 5
             "SELLER_DEAUTHORIZATION": tiktok.seller_deauthorized,  # 6
             "UPCOMING_AUTHORIZATION_EXPIRATION": tiktok.authorization_expiring,  # 7
@@ -62,6 +68,9 @@ class WebhookReactions:
             "customers/redact": shopline.customers_redacted,
             "merchants/redact": shopline.merchant_redacted,
             **{topic: shopline.acknowledged for topic in SHOPLINE_ORDER_TOPICS},
+            "orders/cancelled": shopline_orders.order_cancelled,
+            "fulfillments/create": shopline.fulfillment_created,
+            "fulfillments/update": shopline.fulfillment_updated,
         }
         self._reactions: dict[tuple[WebhookSource, str], Reaction] = {
             **{(WebhookSource.TIKTOK, topic): r for topic, r in tiktok_topics.items()},

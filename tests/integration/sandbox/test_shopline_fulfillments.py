@@ -162,3 +162,33 @@ async def test_merchant_ships_in_the_admin_with_a_carrier_name(sandbox, shopline
         (line["id"], line["quantity"]) for line in order["line_items"]
     )
     assert events(sandbox)[1][0] == "orders/fulfilled"
+
+
+async def test_control_endpoints_over_http(sandbox, shopline, tiktok, http):
+    origin = shopline.base.split("/stores/")[0]
+    order = store_order(sandbox, shopline.handle, (1,))
+    response = await http.post(
+        f"{origin}/_sandbox/fulfill_shopline_order",
+        json={
+            "handle": shopline.handle,
+            "order_id": order["id"],
+            "tracking_company": "DPD",
+            "tracking_number": "15501234567890",
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["result"]["tracking_info_list"][0]["tracking_company"] == "DPD"
+
+    shop_id = tiktok.shop_id()
+    sku = sandbox.control.sample_skus(shop_id, 1, active_only=True)[0]
+    created = sandbox.control.create_order(shop_id, [[sku["id"], 1]], status="AWAITING_SHIPMENT")
+    api = sandbox.tiktok_api_url
+    response = await http.post(
+        f"{api}/_sandbox/set_order_logistics",
+        json={"shop_id": shop_id, "order_id": created["id"], "shipping_type": "TIKTOK"},
+    )
+    assert response.json()["result"]["shipping_type"] == "TIKTOK"
+    response = await http.post(
+        f"{api}/_sandbox/scan_tiktok_package", json={"shop_id": shop_id, "package_id": "1"}
+    )
+    assert response.status_code == 400  # no such package

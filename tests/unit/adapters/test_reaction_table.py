@@ -72,7 +72,7 @@ def test_the_composition_root_lists_every_in_process_reaction() -> None:
 
     feed, push, linked = InProcessTaskChangeFeed(), PushWakeup(), LinkedPoolObserver()
     subscribing, mirror = SubscriptionScheduler(), ShipmentMirrorWakeup()
-    table = event_reactions(feed, push, linked, subscribing, mirror)
+    table = event_reactions(feed, push, linked, subscribing, shipment_mirror=mirror)
 
     assert table.reactions_to(TaskChanged) == (feed.tasks_changed,)
     assert table.reactions_to(PoolAvailabilityChanged) == (push.pools_changed,)
@@ -81,3 +81,23 @@ def test_the_composition_root_lists_every_in_process_reaction() -> None:
     assert table.reactions_to(ShopAuthorized) == (subscribing.shops_authorized,)
     assert table.reactions_to(ShopReauthorized) == (subscribing.shops_authorized,)
     assert table.reactions_to(ShoplineFulfillmentsOwed) == (mirror.orders_changed,)
+
+
+def test_committed_shipments_wake_the_shipment_sender() -> None:
+    from adapters.bootstrap.persistence import event_reactions
+    from adapters.jobs.change_feed import InProcessTaskChangeFeed
+    from domain.fulfillment import ShipmentsDue
+    from services.fulfillment.sender import ShipmentWakeup
+    from services.inventory.push import PushWakeup
+    from services.inventory.upkeep import LinkedPoolObserver
+    from services.webhooks.subscribing import SubscriptionScheduler
+
+    shipments = ShipmentWakeup()
+    table = event_reactions(
+        InProcessTaskChangeFeed(),
+        PushWakeup(),
+        LinkedPoolObserver(),
+        SubscriptionScheduler(),
+        shipments=shipments,
+    )
+    assert table.reactions_to(ShipmentsDue) == (shipments.shipments_due,)

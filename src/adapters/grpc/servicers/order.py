@@ -16,9 +16,13 @@ from adapters.grpc.order_mapping import (
     order_to_proto,
 )
 from adapters.grpc.paging import PageTokenCodec
+from adapters.grpc.servicers.order_shipping import OrderShippingRpcs
 from domain.errors import InvalidArgument
 from domain.order import Order, OrderFilter
 from multichannel.v1 import order_pb2, order_pb2_grpc
+from services.fulfillment.mappings import CarrierMappings
+from services.fulfillment.providers import ProviderCatalog
+from services.fulfillment.shipping import SellerShipping
 from services.orders.handling import OrderCommands, OrderQueries, OrderRef
 
 REASON_MAX = 128
@@ -37,11 +41,23 @@ def _reason(value: str, field: str = "reason") -> str:
     return value
 
 
-class OrderServicer(order_pb2_grpc.OrderServiceServicer):
-    def __init__(self, queries: OrderQueries, commands: OrderCommands, page_tokens: PageTokenCodec) -> None:
+class OrderServicer(OrderShippingRpcs, order_pb2_grpc.OrderServiceServicer):
+    def __init__(
+        self,
+        queries: OrderQueries,
+        commands: OrderCommands,
+        page_tokens: PageTokenCodec,
+        *,
+        shipping: SellerShipping | None = None,
+        carrier_mappings: CarrierMappings | None = None,
+        providers: ProviderCatalog | None = None,
+    ) -> None:
         self._queries = queries
         self._commands = commands
         self._page_tokens = page_tokens
+        self._shipping = shipping
+        self._carrier_mappings = carrier_mappings
+        self._providers = providers
 
     async def _message(self, order: Order) -> order_pb2.Order:
         return order_to_proto(await self._queries.view(order))

@@ -6,8 +6,10 @@ The tables are defined by family in the modules of this package, all on the one 
 
 from __future__ import annotations
 
+from adapters.persistence.tables.access import api_keys
 from adapters.persistence.tables.accounts import (
     apps,
+    customer_links,
     oauth_states,
     shop_links,
     shopline_tokens,
@@ -24,6 +26,12 @@ from adapters.persistence.tables.inventory import (
     pool_reservations,
 )
 from adapters.persistence.tables.schema import metadata
+from adapters.persistence.tables.shipping import (
+    carrier_mappings,
+    order_shipments,
+    own_shopline_fulfillments,
+    shipping_provider_cache,
+)
 from adapters.persistence.tables.tasks_and_requests import completed_requests, tasks
 from adapters.persistence.tables.webhooks import webhook_inbox, webhook_subscription_checks
 
@@ -38,24 +46,33 @@ SHOP_OWNED_TABLES = (
     channel_skus,
     tasks,
     oauth_states,
+    order_shipments,
+    carrier_mappings,
+    shipping_provider_cache,
 )
 """Tables whose rows belong to one shop (``shop_id``); deleting the shop leaves none behind."""
 
 __all__ = [
     "SHOP_OWNED_TABLES",
+    "api_keys",
     "apps",
+    "carrier_mappings",
     "channel_products",
     "channel_skus",
     "completed_requests",
+    "customer_links",
     "import_ledger",
     "inventory_pools",
     "inventory_push_states",
     "metadata",
     "oauth_states",
     "order_open_lines",
+    "order_shipments",
     "orders",
+    "own_shopline_fulfillments",
     "pool_linked_skus",
     "pool_reservations",
+    "shipping_provider_cache",
     "shop_links",
     "shopline_tokens",
     "shopline_variants",

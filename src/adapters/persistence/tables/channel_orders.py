@@ -77,6 +77,12 @@ orders = Table(
     Column("logistics", JSON(none_as_null=True), nullable=True),
     Column("recipient", JSON(none_as_null=True), nullable=True),
     Column("line_shipments", JSON(none_as_null=True), nullable=True),
+    # 0017_customer_links: the merchant's SHOPLINE cancel of the imported order and its outcome on
+    # TikTok ({state, cancelled_at, reason, partner_code, partner_message, cancel_id, resolved_at});
+    # NULL when the merchant never cancelled it there.
+    Column("shopline_cancellation", JSON(none_as_null=True), nullable=True),
+    # The cancel on TikTok that a SHOPLINE cancel asked for is still owed (state PENDING).
+    Column("tiktok_cancel_owed", Boolean, nullable=False, server_default=false()),
     # 0019_tiktok_shipment_mirror: TikTok's packages mirrored as SHOPLINE fulfillments
     # ({fulfillments: [[package id, fulfillment id]], claimed_until, failure}) and whether some
     # are still owed (``Order.shipments_owed_to_shopline``), for the mirror's sweep.
@@ -91,6 +97,12 @@ orders = Table(
         "shop_id",
         sqlite_where=text("shopline_cancel_pending = 1"),
         postgresql_where=text("shopline_cancel_pending"),
+    ),
+    Index(
+        "ix_orders_shop_id_tiktok_cancel_owed",
+        "shop_id",
+        sqlite_where=text("tiktok_cancel_owed = 1"),
+        postgresql_where=text("tiktok_cancel_owed"),
     ),
     Index(
         "ix_orders_shopline_fulfillment_pending",

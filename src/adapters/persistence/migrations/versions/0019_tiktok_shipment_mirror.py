@@ -2,7 +2,7 @@
 some are still owed (a partial index for the mirror's sweep).
 
 Revision ID: 0019_tiktok_shipment_mirror
-Revises: 0014_order_logistics
+Revises: 0018_order_shipments
 Create Date: 2026-12-12
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019_tiktok_shipment_mirror"
-down_revision: str | None = "0014_order_logistics"
+down_revision: str | None = "0018_order_shipments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
