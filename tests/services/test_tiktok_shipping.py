@@ -107,7 +107,7 @@ async def test_outside_the_us_the_package_is_handed_over_and_the_order_read_agai
 async def test_a_repeat_after_a_lost_reply_reads_the_shipped_package_back() -> None:
     s = await shipping("SG")
     _, first = await s.commands.arrange(ref(ORDER), TikTokShipmentRequest())
-    await s.publish()  # still AWAITING_SHIPMENT on our side: the reply was lost
+    # TikTok's answer was lost: our order still shows the package waiting, so TikTok is asked again.
     _, again = await s.commands.arrange(ref(ORDER), TikTokShipmentRequest(line_item_ids=s.units))
     assert [p.package_id for p in again] == [p.package_id for p in first]
     assert s.fulfillment.calls.count("ship_package") == 2  # TikTok said "already shipped" the second time

@@ -73,6 +73,9 @@ class TikTokShippingCommands:
         """Arranges TikTok shipping for the chosen units; returns the order read again and the
         packages now on their way."""
         order, credentials, region = await self._prepare(ref)
+        shipped = _already_shipped(order, request.line_item_ids)
+        if shipped:  # a repeat (after a lost answer, say): what TikTok holds is the answer
+            return order, [await self._fulfillment.package(credentials, package) for package in shipped]
         _check_shippable(order, ref)
         lines = _chosen_lines(order, request.line_item_ids)
         if region is Region.US:
@@ -174,6 +177,20 @@ class TikTokShippingCommands:
         await self._intake.take(IntakeShop(shop.app_id, shop.id, shop.tiktok_shop_id), details)
         async with self._unit_of_work() as uow:
             return await uow.orders.get(ref.shop_id, ref.order_id)
+
+
+def _already_shipped(order: Order, wanted: Sequence[str]) -> list[str]:
+    """The packages holding the chosen units (every unit when none is chosen) when all of them are
+    on their way already; else nothing."""
+    units = set(wanted) or {item for line in order.lines for item in line.line_item_ids}
+    shipped = {
+        s.line_item_id: s.package_id
+        for s in order.line_shipments
+        if s.package_id and s.package_status not in ("", "TO_FULFILL", "CANCELLED")
+    }
+    if not units or not units <= set(shipped):
+        return []
+    return sorted({shipped[unit] for unit in units})
 
 
 def _check_shippable(order: Order, ref: OrderRef) -> None:
