@@ -191,6 +191,16 @@ class OrderImportFailed(DomainEvent):
 
 
 @dataclass(frozen=True)
+class ShoplineFulfillmentsOwed(DomainEvent):
+    """TikTok shipped packages of an imported order whose tracking TikTok issues: their SHOPLINE
+    fulfillments are to be created."""
+
+    app_id: AppId
+    shop_id: ShopId
+    order_id: OrderId
+
+
+@dataclass(frozen=True)
 class ImportedOrderCancelled(DomainEvent):
     """An imported order was cancelled on TikTok: cancel it in SHOPLINE with restock."""
 

@@ -287,6 +287,7 @@ class ShoplineLineItem:
     sku: str
     quantity: int
     fulfillable_quantity: int
+    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -257,10 +257,10 @@ class FakeTikTokFulfillmentApi(FaultInjection):
         order = self._order(credentials, order_id)
         if order.market != "US" or order.shipping_type is not ShippingType.TIKTOK:
             raise _rejected("21008106", "Region not supported.")
-        self._check_status(order)
         lines = tuple(line_item_ids) or self._unshipped(order)
         if set(lines) & set(self._shipped_lines(order)):
             raise _rejected("21022025", "The label has already been bought.")
+        self._check_status(order)
         package = self._new_package(
             order, lines, PackageStatus.PROCESSING, f"TT{next(self._ids) % 10**10}", "tiktok-carrier"
         )

@@ -207,6 +207,10 @@ class FakeOrderRepository:
     async def count_for_shop(self, shop_id: ShopId) -> int:
         return self._table.count_where(lambda order: order.shop_id == shop_id)
 
+    async def owing_shopline_fulfillments(self, *, limit: int) -> list[Order]:
+        owing = self._table.rows_where(lambda order: bool(order.shipments_owed_to_shopline))
+        return sorted(owing, key=lambda order: (order.update_time, order.shop_id, order.id))[:limit]
+
     async def open_lines(self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]) -> list[OpenOrderLine]:
         wanted = set(sku_ids)
         holding = sorted(self._table.rows_where(lambda order: order.shop_id == shop_id), key=lambda o: o.id)

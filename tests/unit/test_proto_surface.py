@@ -58,6 +58,7 @@ EXPECTED_SERVICES: dict[str, tuple[str, list[str]]] = {
             "ListShippingProviders",
             "ListCarrierMappings",
             "UpdateCarrierMapping",
+            "GetShippingLabel",
         ],
     ),
     "TaskService": ("task", ["ListTasks", "GetTask", "WatchTask", "CancelTask", "RetryTask"]),

@@ -30,6 +30,7 @@ from services.apps.settings import AppSettingsUpdates
 from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
 from services.catalog.tasks import CatalogTasks
 from services.fulfillment.mappings import CarrierMappings
+from services.fulfillment.tiktok_shipping import TikTokShippingCommands
 from services.inventory.pools import InventoryPools
 from services.orders.handling import OrderCommands, OrderQueries
 from services.shops.authorization import ShopAuthorization
@@ -150,6 +151,14 @@ class Api(containers.DeclarativeContainer):
             CarrierMappings, persistence.unit_of_work.provider, core.clock, jobs.provider_catalog
         ),
         providers=jobs.provider_catalog,
+        tiktok_shipping=providers.Factory(
+            TikTokShippingCommands,
+            persistence.unit_of_work.provider,
+            core.clock,
+            partners.tiktok_api,
+            partners.tiktok_fulfillment,
+            jobs.order_intake,
+        ),
     )
     catalog_servicer = providers.Factory(
         CatalogServicer,

@@ -26,6 +26,7 @@ from services.fulfillment.providers import ProviderCatalog
 from services.fulfillment.resolution import CarrierResolver
 from services.fulfillment.sender import SEND_SHIPMENTS, ShipmentSender
 from services.fulfillment.shipping import SellerShipping
+from services.fulfillment.tiktok_shipments import TikTokShipmentMirror
 from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher
 from services.inventory.push_task import InventoryPushHandler
@@ -52,6 +53,7 @@ WEBHOOK_INBOX_SWEEP_EVERY = timedelta(seconds=30)
 WEBHOOK_SUBSCRIPTION_REPAIR_EVERY = timedelta(minutes=30)
 SHIPMENT_SWEEP_EVERY = timedelta(seconds=30)
 SHIPPING_PROVIDER_REFRESH_EVERY = timedelta(days=1)
+SHIPMENT_MIRROR_SWEEP_EVERY = timedelta(minutes=1)
 
 
 class _Stoppable(Protocol):
@@ -167,6 +169,17 @@ class Jobs(containers.DeclarativeContainer):
         order_importer,
         shopline_cancellations=shopline_cancellations,
     )
+
+    # --- fulfillment --------------------------------------------------------------------------
+    shipment_mirror = providers.Singleton(
+        TikTokShipmentMirror,
+        unit_of_work,
+        clock,
+        partners.tiktok_fulfillment,
+        partners.shopline_fulfillment,
+        wakeup=persistence.shipment_mirror_wakeup,
+    )
+    shipment_mirror_lifecycle = providers.Resource(_stopped_at_shutdown, shipment_mirror)
 
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
@@ -292,5 +305,6 @@ class Jobs(containers.DeclarativeContainer):
                 SHIPPING_PROVIDER_REFRESH_EVERY,
                 provider_catalog.provided.refresh_all,
             ),
+            _every("shipment-mirror-sweep", SHIPMENT_MIRROR_SWEEP_EVERY, shipment_mirror.provided.sweep),
         ),
     )

@@ -20,11 +20,13 @@ from domain.events import (
     PoolAvailabilityChanged,
     PoolLinksChanged,
     ShopAuthorized,
+    ShoplineFulfillmentsOwed,
     ShopReauthorized,
     TaskChanged,
 )
 from domain.fulfillment import ShipmentsDue
 from services.fulfillment.sender import ShipmentWakeup
+from services.fulfillment.tiktok_shipments import ShipmentMirrorWakeup
 from services.inventory.push import PushWakeup
 from services.inventory.upkeep import LinkedPoolObserver
 from services.webhooks.subscribing import SubscriptionScheduler
@@ -37,6 +39,7 @@ def event_reactions(
     webhook_subscribing: SubscriptionScheduler,
     *,
     shipments: ShipmentWakeup | None = None,
+    shipment_mirror: ShipmentMirrorWakeup | None = None,
 ) -> ReactionTable:
     """Which in-process reaction runs on which committed domain event; add a reaction here."""
     return ReactionTable(
@@ -48,6 +51,7 @@ def event_reactions(
             ShopAuthorized: [webhook_subscribing.shops_authorized],
             ShopReauthorized: [webhook_subscribing.shops_authorized],
             ShipmentsDue: [] if shipments is None else [shipments.shipments_due],
+            ShoplineFulfillmentsOwed: [] if shipment_mirror is None else [shipment_mirror.orders_changed],
         }
     )
 
@@ -85,6 +89,7 @@ class Persistence(containers.DeclarativeContainer):
     linked_pool_observer = providers.Singleton(LinkedPoolObserver)
     webhook_subscribing = providers.Singleton(SubscriptionScheduler)
     shipment_wakeup = providers.Singleton(ShipmentWakeup)
+    shipment_mirror_wakeup = providers.Singleton(ShipmentMirrorWakeup)
     events = providers.Singleton(
         event_reactions,
         task_changes,
@@ -92,6 +97,7 @@ class Persistence(containers.DeclarativeContainer):
         linked_pool_observer,
         webhook_subscribing,
         shipments=shipment_wakeup,
+        shipment_mirror=shipment_mirror_wakeup,
     )
 
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)

@@ -116,6 +116,7 @@ def line_items(raw: Any) -> list[ShoplineLineItem]:
             fulfillable_quantity=_count(
                 item.get("fulfillable_quantity"), "line_items[].fulfillable_quantity"
             ),
+            title=str(item.get("title") or ""),
         )
         for item in _items(order.get("line_items"), "order.line_items")
     ]

@@ -91,6 +91,7 @@ from domain.errors.preconditions import (
     ReservationAlreadyCommitted,
     ReservationAlreadyReleased,
     ReservationConflict,
+    ShippingNotPossible,
     ShopLinkedToAnotherApp,
     ShopNotActive,
     StoreCurrencyUnknown,
@@ -98,6 +99,7 @@ from domain.errors.preconditions import (
     TaskNotRetryable,
     TaskNotRunning,
     TokenRevoked,
+    UnmatchedShipment,
 )
 
 __all__ = [
@@ -158,6 +160,7 @@ __all__ = [
     "ShipmentRefused",
     "ShipmentStateInvalid",
     "ShippingInfoUpdateRefused",
+    "ShippingNotPossible",
     "ShopAlreadyExists",
     "ShopLinkedToAnotherApp",
     "ShopNotActive",
@@ -175,6 +178,7 @@ __all__ = [
     "TokenNotFound",
     "TokenRevoked",
     "Unauthenticated",
+    "UnmatchedShipment",
     "UnsupportedRegion",
     "quoted",
 ]

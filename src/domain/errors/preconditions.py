@@ -136,3 +136,15 @@ class CancellationNotPending(PreconditionFailed):
 
 class CancellationResponseOverdue(PreconditionFailed):
     reason = "CANCELLATION_RESPONSE_OVERDUE"
+
+
+class UnmatchedShipment(PreconditionFailed):
+    """A package's units cannot be found among the SHOPLINE order's lines."""
+
+    reason = "SHIPMENT_LINES_UNMATCHED"
+
+
+class ShippingNotPossible(PreconditionFailed):
+    """The order cannot be shipped this way now (who ships it, its status, its packages)."""
+
+    reason = "SHIPPING_NOT_POSSIBLE"

@@ -24,6 +24,7 @@ from domain.events import (
     OrderImportFailed,
     OrderLinesReserved,
     OrderReleased,
+    ShoplineFulfillmentsOwed,
 )
 from domain.ids import AppId, ChannelSkuId, ShopId, ShoplineOrderId, ShoplineVariantId, TikTokShopId
 from domain.order.amounts import OrderAmounts
@@ -47,6 +48,7 @@ from domain.order.status import (
     StockState,
     UpdateOutcome,
 )
+from domain.order.tiktok_shipments import TikTokShipment, tiktok_shipments
 
 
 class Order(OrderFields):
@@ -122,8 +124,10 @@ class Order(OrderFields):
             self._record(OrderReleased(self._app_id, self._shop_id, self._id, self._line_quantities()))
         if not data.recipient.empty:
             self._recipient = data.recipient
-        if data.line_shipments:
+        if data.line_shipments and data.line_shipments != self._line_shipments:
             self._line_shipments = data.line_shipments
+            self._mirror = replace(self._mirror, failure="")  # new facts: SHOPLINE may take them now
+            self._note_shipments_owed()
         new_status = OrderStatus.parse(data.status)
         if self._status.terminal or new_status is self._status:
             return UpdateOutcome.APPLIED
@@ -356,6 +360,7 @@ class Order(OrderFields):
         if self._status is OrderStatus.CANCELLED:
             # Cancelled on TikTok while the SHOPLINE order was being created: it goes again.
             self._shopline_cancel_pending = True
+        self._note_shipments_owed()
         self._record(
             OrderImported(
                 self._app_id,
@@ -377,6 +382,49 @@ class Order(OrderFields):
             raise OrderAlreadyImported(self.import_key.channel_marker)
         self._import = ImportStatus(ImportState.FAILED, None, reason, now, self._import.attempt_count + 1)
         self._record(OrderImportFailed(self._app_id, self._shop_id, self._id, reason))
+
+    # --- TikTok's shipments mirrored in SHOPLINE -----------------------------------------------
+
+    @property
+    def shipments_owed_to_shopline(self) -> tuple[TikTokShipment, ...]:
+        """Packages TikTok shipped whose SHOPLINE fulfillment is still to be created: only for an
+        imported, not cancelled order, and not after SHOPLINE refused until TikTok's facts change."""
+        if self._import.state is not ImportState.IMPORTED or self.cancelled or self._mirror.failure:
+            return ()
+        return tuple(
+            shipment
+            for shipment in tiktok_shipments(self._logistics, self._line_shipments)
+            if not self._mirror.mirrored(shipment.package_id)
+        )
+
+    def claim_mirror(self, now: datetime, until: datetime) -> bool:
+        """Reserves the creation of the owed fulfillments for one mirror until ``until``; False
+        while another mirror's claim runs (a dead mirror's claim runs out)."""
+        claimed = self._mirror.claimed_until
+        if claimed is not None and claimed > now:
+            return False
+        self._mirror = replace(self._mirror, claimed_until=until)
+        return True
+
+    def record_mirrored(self, package_id: str, fulfillment_id: str) -> None:
+        """A repeat for a mirrored package changes nothing."""
+        if self._mirror.mirrored(package_id):
+            return
+        fulfillments = (*self._mirror.fulfillments, (package_id, fulfillment_id))
+        self._mirror = replace(self._mirror, fulfillments=fulfillments)
+        if not self.shipments_owed_to_shopline:
+            self._mirror = replace(self._mirror, claimed_until=None)
+
+    def mirror_refused(self, reason: str) -> None:
+        self._mirror = replace(self._mirror, failure=reason, claimed_until=None)
+
+    def release_mirror(self) -> None:
+        """The mirror stopped (a partner was unavailable): the next sweep tries again."""
+        self._mirror = replace(self._mirror, claimed_until=None)
+
+    def _note_shipments_owed(self) -> None:
+        if self.shipments_owed_to_shopline:
+            self._record(ShoplineFulfillmentsOwed(self._app_id, self._shop_id, self._id))
 
     # --- helpers ----------------------------------------------------------------------------
 

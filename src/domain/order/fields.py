@@ -15,12 +15,14 @@ from domain.order.imports import PLATFORM, ImportKey, ImportStatus
 from domain.order.lines import OpenOrderLine, OrderLine
 from domain.order.shopline_cancellation import ShoplineCancellation
 from domain.order.status import OrderStatus, StockState
+from domain.order.tiktok_shipments import ShoplineMirror
 
 # The defaults of a newly seen order; frozen, so one instance serves every order.
 _NO_CANCELLATION = Cancellation()
 _NOT_IMPORTED = ImportStatus()
 _NO_LOGISTICS = OrderLogistics()
 _NO_RECIPIENT = RecipientAddress()
+_NOTHING_MIRRORED = ShoplineMirror()
 _UNSHIPPED = frozenset(
     {OrderStatus.UNPAID, OrderStatus.ON_HOLD, OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION}
 )
@@ -55,6 +57,7 @@ class OrderFields(RecordsEvents):
         logistics: OrderLogistics = _NO_LOGISTICS,
         recipient: RecipientAddress = _NO_RECIPIENT,
         line_shipments: tuple[LineShipment, ...] = (),
+        shopline_mirror: ShoplineMirror = _NOTHING_MIRRORED,
         shopline_cancellation: ShoplineCancellation = _NOT_CANCELLED_IN_SHOPLINE,
     ) -> None:
         """Rebuilds an order from stored state; ``first_seen`` creates one from TikTok data."""
@@ -80,6 +83,7 @@ class OrderFields(RecordsEvents):
         self._logistics = logistics
         self._recipient = recipient
         self._line_shipments = line_shipments
+        self._mirror = shopline_mirror
         self._shopline_cancellation = shopline_cancellation
         self._events = []
 
@@ -182,6 +186,11 @@ class OrderFields(RecordsEvents):
     def line_shipments(self) -> tuple[LineShipment, ...]:
         """Per TikTok line item (one unit): its package and tracking, as TikTok last told."""
         return self._line_shipments
+
+    @property
+    def shopline_mirror(self) -> ShoplineMirror:
+        """TikTok's packages mirrored as SHOPLINE fulfillments (orders whose tracking TikTok issues)."""
+        return self._mirror
 
     @property
     def unshipped(self) -> bool:

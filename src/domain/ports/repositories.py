@@ -203,6 +203,9 @@ class OrderRepository(Protocol):
         ...
 
     async def count_for_shop(self, shop_id: ShopId) -> int: ...
+    async def owing_shopline_fulfillments(self, *, limit: int) -> builtins.list[Order]:
+        """Orders of any shop with TikTok shipments still to mirror in SHOPLINE, oldest update first."""
+        ...
 
     async def open_lines(
         self, shop_id: ShopId, sku_ids: Iterable[ChannelSkuId]

@@ -60,6 +60,32 @@ class ShoplineCancellationState(int, metaclass=_enum_type_wrapper.EnumTypeWrappe
     SHOPLINE_CANCELLATION_STATE_CANCELLED_ON_TIKTOK: _ClassVar[ShoplineCancellationState]
     SHOPLINE_CANCELLATION_STATE_NOT_CANCELLABLE: _ClassVar[ShoplineCancellationState]
     SHOPLINE_CANCELLATION_STATE_REFUSED: _ClassVar[ShoplineCancellationState]
+
+class HandoverMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    HANDOVER_METHOD_UNSPECIFIED: _ClassVar[HandoverMethod]
+    HANDOVER_METHOD_PICKUP: _ClassVar[HandoverMethod]
+    HANDOVER_METHOD_DROP_OFF: _ClassVar[HandoverMethod]
+
+class WeightUnit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    WEIGHT_UNIT_UNSPECIFIED: _ClassVar[WeightUnit]
+    WEIGHT_UNIT_GRAM: _ClassVar[WeightUnit]
+    WEIGHT_UNIT_POUND: _ClassVar[WeightUnit]
+
+class DimensionUnit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DIMENSION_UNIT_UNSPECIFIED: _ClassVar[DimensionUnit]
+    DIMENSION_UNIT_CM: _ClassVar[DimensionUnit]
+    DIMENSION_UNIT_INCH: _ClassVar[DimensionUnit]
+
+class ShippingDocumentType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SHIPPING_DOCUMENT_TYPE_UNSPECIFIED: _ClassVar[ShippingDocumentType]
+    SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL: _ClassVar[ShippingDocumentType]
+    SHIPPING_DOCUMENT_TYPE_PACKING_SLIP: _ClassVar[ShippingDocumentType]
+    SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL_AND_PACKING_SLIP: _ClassVar[ShippingDocumentType]
+    SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL_PICTURE: _ClassVar[ShippingDocumentType]
 FULFILLMENT_TYPE_UNSPECIFIED: FulfillmentType
 FULFILLMENT_TYPE_BY_SELLER: FulfillmentType
 FULFILLMENT_TYPE_BY_TIKTOK: FulfillmentType
@@ -90,6 +116,20 @@ SHOPLINE_CANCELLATION_STATE_PENDING: ShoplineCancellationState
 SHOPLINE_CANCELLATION_STATE_CANCELLED_ON_TIKTOK: ShoplineCancellationState
 SHOPLINE_CANCELLATION_STATE_NOT_CANCELLABLE: ShoplineCancellationState
 SHOPLINE_CANCELLATION_STATE_REFUSED: ShoplineCancellationState
+HANDOVER_METHOD_UNSPECIFIED: HandoverMethod
+HANDOVER_METHOD_PICKUP: HandoverMethod
+HANDOVER_METHOD_DROP_OFF: HandoverMethod
+WEIGHT_UNIT_UNSPECIFIED: WeightUnit
+WEIGHT_UNIT_GRAM: WeightUnit
+WEIGHT_UNIT_POUND: WeightUnit
+DIMENSION_UNIT_UNSPECIFIED: DimensionUnit
+DIMENSION_UNIT_CM: DimensionUnit
+DIMENSION_UNIT_INCH: DimensionUnit
+SHIPPING_DOCUMENT_TYPE_UNSPECIFIED: ShippingDocumentType
+SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL: ShippingDocumentType
+SHIPPING_DOCUMENT_TYPE_PACKING_SLIP: ShippingDocumentType
+SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL_AND_PACKING_SLIP: ShippingDocumentType
+SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL_PICTURE: ShippingDocumentType
 
 class Order(_message.Message):
     __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time", "shopline_cancellation", "fulfillment_type", "fulfillment")
@@ -348,20 +388,70 @@ class ShoplineCancellation(_message.Message):
     def __init__(self, state: _Optional[_Union[ShoplineCancellationState, str]] = ..., cancel_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., tiktok_code: _Optional[str] = ..., tiktok_message: _Optional[str] = ..., tiktok_cancel_id: _Optional[str] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ShipOrderRequest(_message.Message):
-    __slots__ = ("name", "tracking_number", "carrier_name", "shipping_provider_id", "line_item_ids", "request_id")
+    __slots__ = ("name", "tracking_number", "carrier_name", "shipping_provider_id", "line_item_ids", "request_id", "tiktok_shipment")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CARRIER_NAME_FIELD_NUMBER: _ClassVar[int]
     SHIPPING_PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
     LINE_ITEM_IDS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    TIKTOK_SHIPMENT_FIELD_NUMBER: _ClassVar[int]
     name: str
     tracking_number: str
     carrier_name: str
     shipping_provider_id: str
     line_item_ids: _containers.RepeatedScalarFieldContainer[str]
     request_id: str
-    def __init__(self, name: _Optional[str] = ..., tracking_number: _Optional[str] = ..., carrier_name: _Optional[str] = ..., shipping_provider_id: _Optional[str] = ..., line_item_ids: _Optional[_Iterable[str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    tiktok_shipment: TikTokShipment
+    def __init__(self, name: _Optional[str] = ..., tracking_number: _Optional[str] = ..., carrier_name: _Optional[str] = ..., shipping_provider_id: _Optional[str] = ..., line_item_ids: _Optional[_Iterable[str]] = ..., request_id: _Optional[str] = ..., tiktok_shipment: _Optional[_Union[TikTokShipment, _Mapping]] = ...) -> None: ...
+
+class TikTokShipment(_message.Message):
+    __slots__ = ("handover_method", "pickup_start_time", "pickup_end_time", "parcel", "shipping_service_id")
+    HANDOVER_METHOD_FIELD_NUMBER: _ClassVar[int]
+    PICKUP_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    PICKUP_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    PARCEL_FIELD_NUMBER: _ClassVar[int]
+    SHIPPING_SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    handover_method: HandoverMethod
+    pickup_start_time: _timestamp_pb2.Timestamp
+    pickup_end_time: _timestamp_pb2.Timestamp
+    parcel: Parcel
+    shipping_service_id: str
+    def __init__(self, handover_method: _Optional[_Union[HandoverMethod, str]] = ..., pickup_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pickup_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., parcel: _Optional[_Union[Parcel, _Mapping]] = ..., shipping_service_id: _Optional[str] = ...) -> None: ...
+
+class Parcel(_message.Message):
+    __slots__ = ("weight", "weight_unit", "length", "width", "height", "dimension_unit")
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_UNIT_FIELD_NUMBER: _ClassVar[int]
+    LENGTH_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    DIMENSION_UNIT_FIELD_NUMBER: _ClassVar[int]
+    weight: str
+    weight_unit: WeightUnit
+    length: str
+    width: str
+    height: str
+    dimension_unit: DimensionUnit
+    def __init__(self, weight: _Optional[str] = ..., weight_unit: _Optional[_Union[WeightUnit, str]] = ..., length: _Optional[str] = ..., width: _Optional[str] = ..., height: _Optional[str] = ..., dimension_unit: _Optional[_Union[DimensionUnit, str]] = ...) -> None: ...
+
+class GetShippingLabelRequest(_message.Message):
+    __slots__ = ("name", "package_id", "document_type")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PACKAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    package_id: str
+    document_type: ShippingDocumentType
+    def __init__(self, name: _Optional[str] = ..., package_id: _Optional[str] = ..., document_type: _Optional[_Union[ShippingDocumentType, str]] = ...) -> None: ...
+
+class GetShippingLabelResponse(_message.Message):
+    __slots__ = ("url", "tracking_number")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    tracking_number: str
+    def __init__(self, url: _Optional[str] = ..., tracking_number: _Optional[str] = ...) -> None: ...
 
 class ShipOrderResponse(_message.Message):
     __slots__ = ("order",)

@@ -91,6 +91,11 @@ class OrderServiceStub:
                 request_serializer=multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingRequest.SerializeToString,
                 response_deserializer=multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingResponse.FromString,
                 _registered_method=True)
+        self.GetShippingLabel = channel.unary_unary(
+                '/multichannel.v1.OrderService/GetShippingLabel',
+                request_serializer=multichannel_dot_v1_dot_order__pb2.GetShippingLabelRequest.SerializeToString,
+                response_deserializer=multichannel_dot_v1_dot_order__pb2.GetShippingLabelResponse.FromString,
+                _registered_method=True)
 
 
 class OrderServiceServicer:
@@ -155,7 +160,9 @@ class OrderServiceServicer:
     def ShipOrder(self, request, context):
         """Ships a seller-shipped order (or some of its line items) on TikTok with a tracking number, as
         a SHOPLINE fulfillment would: the carrier maps to TikTok's shipping provider, or the provider
-        is given. Idempotent per (order, line items, tracking number).
+        is given. Idempotent per (order, line items, tracking number). With tiktok_shipment, arranges
+        TikTok's shipment of an order TikTok ships instead; its SHOPLINE fulfillment follows with
+        TikTok's tracking number.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -178,6 +185,15 @@ class OrderServiceServicer:
     def UpdateCarrierMapping(self, request, context):
         """Changes (with allow_missing: creates) a carrier mapping; the shop's blocked shipments are
         resolved again and sent when they now map.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetShippingLabel(self, request, context):
+        """The address of a package's shipping label (or packing slip) from TikTok, for orders TikTok
+        ships once the shipment is arranged (ShipOrder with tiktok_shipment). The address is valid for
+        24 hours.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -240,6 +256,11 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.UpdateCarrierMapping,
                     request_deserializer=multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingRequest.FromString,
                     response_serializer=multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingResponse.SerializeToString,
+            ),
+            'GetShippingLabel': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetShippingLabel,
+                    request_deserializer=multichannel_dot_v1_dot_order__pb2.GetShippingLabelRequest.FromString,
+                    response_serializer=multichannel_dot_v1_dot_order__pb2.GetShippingLabelResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -541,6 +562,33 @@ class OrderService:
             '/multichannel.v1.OrderService/UpdateCarrierMapping',
             multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingRequest.SerializeToString,
             multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetShippingLabel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/multichannel.v1.OrderService/GetShippingLabel',
+            multichannel_dot_v1_dot_order__pb2.GetShippingLabelRequest.SerializeToString,
+            multichannel_dot_v1_dot_order__pb2.GetShippingLabelResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,1 +1,2 @@
-"""Seller shipping: SHOPLINE fulfillments (and operators) ship TikTok orders with mapped carriers."""
+"""Shipping both ways between TikTok Shop and SHOPLINE: TikTok's shipments mirrored as SHOPLINE
+fulfillments, and SHOPLINE's fulfillments shipped on TikTok."""

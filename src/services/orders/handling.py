@@ -181,18 +181,8 @@ class OrderCommands:
         return await self._syncs.start(app_id, shop_id, request_id)
 
     async def _prepare(self, ref: OrderRef) -> tuple[Order, ShopCredentials]:
-        async with self._unit_of_work() as uow:
-            shop = await _shop_of_app(uow, ref.app_id, ref.shop_id)
-            order = await _order(uow, ref)
-            try:
-                token = await uow.tokens.get_tiktok(ref.shop_id)
-            except TokenNotFound:
-                raise ShopNotActive(shop.id, "the shop has no TikTok authorization") from None
-        if shop.status is not ShopStatus.ACTIVE or token.needs_reauthorization(self._clock.now()):
-            raise ShopNotActive(
-                f"apps/{ref.app_id}/shops/{ref.shop_id}", "the shop needs to be re-authorized first"
-            )
-        return order, ShopCredentials(shop.cipher, token.access_token)
+        order, credentials, _ = await order_and_credentials(self._unit_of_work, self._clock, ref)
+        return order, credentials
 
     async def _replayed(self, ref: OrderRef, operation: str, request_id: str | None) -> Order | None:
         """The order as it is now when ``request_id`` names this very call done before."""
@@ -211,6 +201,24 @@ class OrderCommands:
             await _request(ref, operation, request_id).record(uow, self._clock.now())
             await uow.commit()
         return order
+
+
+async def order_and_credentials(
+    unit_of_work: Callable[[], UnitOfWork], clock: Clock, ref: OrderRef
+) -> tuple[Order, ShopCredentials, Shop]:
+    """The app's order with its shop's TikTok credentials, for a call to TikTok about it."""
+    async with unit_of_work() as uow:
+        shop = await _shop_of_app(uow, ref.app_id, ref.shop_id)
+        order = await _order(uow, ref)
+        try:
+            token = await uow.tokens.get_tiktok(ref.shop_id)
+        except TokenNotFound:
+            raise ShopNotActive(shop.id, "the shop has no TikTok authorization") from None
+    if shop.status is not ShopStatus.ACTIVE or token.needs_reauthorization(clock.now()):
+        raise ShopNotActive(
+            f"apps/{ref.app_id}/shops/{ref.shop_id}", "the shop needs to be re-authorized first"
+        )
+    return order, ShopCredentials(shop.cipher, token.access_token), shop
 
 
 def _request(ref: OrderRef, operation: str, request_id: str | None) -> ClientRequest:

@@ -23,6 +23,13 @@ from domain.ids import (
     TikTokShopId,
 )
 from domain.inventory_pool import InventoryPool, LinkedSku, Reservation, ReservationKey, ReservationState
+from domain.logistics import (
+    AddressPart,
+    LineShipment,
+    OrderLogistics,
+    RecipientAddress,
+    ShippingType,
+)
 from domain.money import Money
 from domain.order import (
     Cancellation,
@@ -34,6 +41,7 @@ from domain.order import (
     OrderStatus,
     StockState,
 )
+from domain.order.tiktok_shipments import ShoplineMirror
 from domain.secret import Secret
 from domain.shop import DisplayName, Region, SellerType, Shop, ShopIdentity, ShopStatus
 from domain.task import Lease, Task, TaskCounts, TaskError, TaskKind, TaskState
@@ -198,6 +206,35 @@ def imported_order(order_id: str = "576461413038785999", shop_id: str = SHOP) ->
         first_seen_at=base.first_seen_at,
         import_status=ImportStatus(ImportState.IMPORTED, ShoplineOrderId("sl-1"), None, at(8)),
         stock_state=StockState.COMMITTED,
+        logistics=OrderLogistics(
+            shipping_type=ShippingType.TIKTOK,
+            delivery_option_id="7091146663229572865",
+            delivery_option_name="Standard shipping",
+            delivery_type="HOME_DELIVERY",
+            warehouse_id="7068517275539719942",
+            buyer_message="Leave at the door, merci ✓",
+            rts_sla_time=at(20),
+            shipping_due_time=at(30),
+            has_updated_recipient_address=True,
+        ),
+        recipient=RecipientAddress(
+            name="Jean D***",
+            first_name="Jean",
+            last_name="D***",
+            phone="(+44)20*****12",
+            full_address="GB, London, 1** Baker Street",
+            address_lines=("1** Baker Street", "Flat 2"),
+            postal_code="NW1 6XE",
+            region_code="GB",
+            districts=(AddressPart("Country", "United Kingdom"), AddressPart("City", "London")),
+            post_town="LONDON",
+        ),
+        line_shipments=(
+            LineShipment("li-1", "pkg-1", "FULFILLING", "TT123", "prov-1", "Royal Mail"),
+            LineShipment("li-2", "pkg-1", "FULFILLING", "TT123", "prov-1", "Royal Mail"),
+            LineShipment("li-3", "pkg-2", "PROCESSING", "TT456", "prov-1", "Royal Mail"),
+        ),
+        shopline_mirror=ShoplineMirror(fulfillments=(("pkg-1", "ful-1"),), claimed_until=at(9)),
     )
 
 

@@ -337,3 +337,26 @@ async def test_the_reporting_columns_are_written_by_batch_saves(sql_backend) -> 
     async with sql_backend.engine.connect() as conn:
         row = (await conn.execute(select(*columns))).one()
     assert tuple(row) == (3, 229_000, 25_025, 203_975, "buyer-1", at(3))
+
+
+async def test_orders_owing_shopline_fulfillments_are_found_across_shops(backend) -> None:  # type: ignore[no-untyped-def]
+    await seed(backend, shops=SHOPS)
+    owing = imported_order()  # pkg-2 is under way and not mirrored yet
+    async with backend.new_uow() as uow:
+        await uow.orders.add(owing)
+        await uow.orders.add(imported_order("576461413038785998", OTHER_SHOP))
+        await uow.orders.add(order())
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        found = await uow.orders.owing_shopline_fulfillments(limit=10)
+        assert [(o.shop_id, o.id) for o in found] == [
+            (SHOP, owing.id),
+            (OTHER_SHOP, OrderId("576461413038785998")),
+        ]
+        mirrored = found[0]
+        mirrored.record_mirrored("pkg-2", "ful-2")
+        await uow.orders.update(mirrored)
+        await uow.commit()
+    async with backend.new_uow() as uow:
+        assert [o.shop_id for o in await uow.orders.owing_shopline_fulfillments(limit=10)] == [OTHER_SHOP]
+        assert len(await uow.orders.owing_shopline_fulfillments(limit=0)) == 0

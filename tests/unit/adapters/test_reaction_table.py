@@ -58,14 +58,21 @@ async def test_events_no_reaction_is_listed_for_are_dropped() -> None:
 def test_the_composition_root_lists_every_in_process_reaction() -> None:
     from adapters.bootstrap.persistence import event_reactions
     from adapters.jobs.change_feed import InProcessTaskChangeFeed
-    from domain.events import AppInstalled, PoolAvailabilityChanged, ShopAuthorized, ShopReauthorized
+    from domain.events import (
+        AppInstalled,
+        PoolAvailabilityChanged,
+        ShopAuthorized,
+        ShoplineFulfillmentsOwed,
+        ShopReauthorized,
+    )
+    from services.fulfillment.tiktok_shipments import ShipmentMirrorWakeup
     from services.inventory.push import PushWakeup
     from services.inventory.upkeep import LinkedPoolObserver
     from services.webhooks.subscribing import SubscriptionScheduler
 
     feed, push, linked = InProcessTaskChangeFeed(), PushWakeup(), LinkedPoolObserver()
-    subscribing = SubscriptionScheduler()
-    table = event_reactions(feed, push, linked, subscribing)
+    subscribing, mirror = SubscriptionScheduler(), ShipmentMirrorWakeup()
+    table = event_reactions(feed, push, linked, subscribing, shipment_mirror=mirror)
 
     assert table.reactions_to(TaskChanged) == (feed.tasks_changed,)
     assert table.reactions_to(PoolAvailabilityChanged) == (push.pools_changed,)
@@ -73,6 +80,7 @@ def test_the_composition_root_lists_every_in_process_reaction() -> None:
     assert table.reactions_to(AppInstalled) == (subscribing.apps_installed,)
     assert table.reactions_to(ShopAuthorized) == (subscribing.shops_authorized,)
     assert table.reactions_to(ShopReauthorized) == (subscribing.shops_authorized,)
+    assert table.reactions_to(ShoplineFulfillmentsOwed) == (mirror.orders_changed,)
 
 
 def test_committed_shipments_wake_the_shipment_sender() -> None:

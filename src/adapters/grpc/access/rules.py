@@ -77,6 +77,7 @@ _API_METHODS = {
         "RejectCancellation": OPERATE,
         "SyncOrders": OPERATE,
         "ShipOrder": OPERATE,
+        "GetShippingLabel": READ,
         "ListShippingProviders": READ,
         "ListCarrierMappings": READ,
         "UpdateCarrierMapping": OPERATE,

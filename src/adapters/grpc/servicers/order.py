@@ -23,6 +23,7 @@ from multichannel.v1 import order_pb2, order_pb2_grpc
 from services.fulfillment.mappings import CarrierMappings
 from services.fulfillment.providers import ProviderCatalog
 from services.fulfillment.shipping import SellerShipping
+from services.fulfillment.tiktok_shipping import TikTokShippingCommands
 from services.orders.handling import OrderCommands, OrderQueries, OrderRef
 
 REASON_MAX = 128
@@ -51,6 +52,7 @@ class OrderServicer(OrderShippingRpcs, order_pb2_grpc.OrderServiceServicer):
         shipping: SellerShipping | None = None,
         carrier_mappings: CarrierMappings | None = None,
         providers: ProviderCatalog | None = None,
+        tiktok_shipping: TikTokShippingCommands | None = None,
     ) -> None:
         self._queries = queries
         self._commands = commands
@@ -58,6 +60,7 @@ class OrderServicer(OrderShippingRpcs, order_pb2_grpc.OrderServiceServicer):
         self._shipping = shipping
         self._carrier_mappings = carrier_mappings
         self._providers = providers
+        self._tiktok_shipping = tiktok_shipping
 
     async def _message(self, order: Order) -> order_pb2.Order:
         return order_to_proto(await self._queries.view(order))

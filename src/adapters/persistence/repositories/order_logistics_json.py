@@ -1,12 +1,12 @@
 """An order's shipping facts as JSON columns: who fulfills it, the recipient, each line's package.
 
-Times are stored as Unix seconds (TikTok's own resolution); an absent column (orders stored before
+Times are stored as ISO 8601 text; an absent column (orders stored before
 0014_order_logistics) reads as "nothing known yet", which the next sync fills in.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from domain.logistics import (
@@ -17,16 +17,17 @@ from domain.logistics import (
     RecipientAddress,
     ShippingType,
 )
+from domain.order.tiktok_shipments import ShoplineMirror
 
 _TIMES = ("rts_sla_time", "tts_sla_time", "shipping_due_time", "collection_due_time", "delivery_due_time")
 
 
-def _seconds(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp())
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
-def _moment(seconds: int | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 def logistics_to_json(logistics: OrderLogistics) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def logistics_to_json(logistics: OrderLogistics) -> dict[str, Any]:
         "has_updated_recipient_address": logistics.has_updated_recipient_address,
     }
     for name in _TIMES:
-        data[name] = _seconds(getattr(logistics, name))
+        data[name] = _iso(getattr(logistics, name))
     return data
 
 
@@ -115,3 +116,24 @@ def line_shipments_to_json(shipments: tuple[LineShipment, ...]) -> list[list[str
 
 def line_shipments_from_json(data: list[list[str]] | None) -> tuple[LineShipment, ...]:
     return tuple(LineShipment(*row) for row in data or ())
+
+
+def mirror_to_json(mirror: ShoplineMirror) -> dict[str, Any] | None:
+    if mirror == ShoplineMirror():
+        return None
+    return {
+        "fulfillments": [list(pair) for pair in mirror.fulfillments],
+        "claimed_until": None if mirror.claimed_until is None else mirror.claimed_until.isoformat(),
+        "failure": mirror.failure,
+    }
+
+
+def mirror_from_json(data: dict[str, Any] | None) -> ShoplineMirror:
+    if not data:
+        return ShoplineMirror()
+    claimed = data.get("claimed_until")
+    return ShoplineMirror(
+        fulfillments=tuple((package, fulfillment) for package, fulfillment in data["fulfillments"]),
+        claimed_until=None if claimed is None else datetime.fromisoformat(claimed),
+        failure=data.get("failure", ""),
+    )

@@ -11,6 +11,8 @@ from adapters.persistence.repositories.order_logistics_json import (
     line_shipments_to_json,
     logistics_from_json,
     logistics_to_json,
+    mirror_from_json,
+    mirror_to_json,
     recipient_from_json,
     recipient_to_json,
 )
@@ -89,6 +91,8 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "logistics": logistics_to_json(order.logistics),
         "recipient": recipient_to_json(order.recipient),
         "line_shipments": line_shipments_to_json(order.line_shipments),
+        "shopline_mirror": mirror_to_json(order.shopline_mirror),
+        "shopline_fulfillment_pending": bool(order.shipments_owed_to_shopline),
         "shopline_cancellation": _shopline_cancellation_to_json(order.shopline_cancellation),
         "tiktok_cancel_owed": order.shopline_cancellation.owed,
     }
@@ -144,6 +148,7 @@ def order_from_row(row: Any) -> Order:
         logistics=logistics_from_json(row["logistics"]),
         recipient=recipient_from_json(row["recipient"]),
         line_shipments=line_shipments_from_json(row["line_shipments"]),
+        shopline_mirror=mirror_from_json(row["shopline_mirror"]),
         shopline_cancellation=_shopline_cancellation_from_json(row["shopline_cancellation"]),
     )
 

@@ -203,6 +203,10 @@ class SqlAlchemyOrderRepository:
         more = len(found) > limit and bool(items)
         return Page(items, newest_first_position(items[-1]) if more else None)
 
+    async def owing_shopline_fulfillments(self, *, limit: int) -> builtins.list[Order]:
+        oldest_first = (orders.c.update_time, orders.c.shop_id, orders.c.id)
+        return await self._load(orders.c.shopline_fulfillment_pending, limit=limit, order_by=oldest_first)
+
     async def count_for_shop(self, shop_id: ShopId) -> int:
         query = select(func.count()).select_from(orders).where(orders.c.shop_id == shop_id)
         return int((await self._session.execute(query)).scalar_one())

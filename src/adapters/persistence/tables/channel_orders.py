@@ -83,6 +83,11 @@ orders = Table(
     Column("shopline_cancellation", JSON(none_as_null=True), nullable=True),
     # The cancel on TikTok that a SHOPLINE cancel asked for is still owed (state PENDING).
     Column("tiktok_cancel_owed", Boolean, nullable=False, server_default=false()),
+    # 0019_tiktok_shipment_mirror: TikTok's packages mirrored as SHOPLINE fulfillments
+    # ({fulfillments: [[package id, fulfillment id]], claimed_until, failure}) and whether some
+    # are still owed (``Order.shipments_owed_to_shopline``), for the mirror's sweep.
+    Column("shopline_mirror", JSON(none_as_null=True), nullable=True),
+    Column("shopline_fulfillment_pending", Boolean, nullable=False, server_default=false()),
     Index("ix_orders_shop_id_update_time", "shop_id", "update_time"),
     Index("ix_orders_shop_id_create_time", "shop_id", "create_time"),
     Index("ix_orders_app_id_create_time", "app_id", "create_time"),
@@ -98,6 +103,12 @@ orders = Table(
         "shop_id",
         sqlite_where=text("tiktok_cancel_owed = 1"),
         postgresql_where=text("tiktok_cancel_owed"),
+    ),
+    Index(
+        "ix_orders_shopline_fulfillment_pending",
+        "update_time",
+        sqlite_where=text("shopline_fulfillment_pending = 1"),
+        postgresql_where=text("shopline_fulfillment_pending"),
     ),
     # 0006_analytics: a buyer's earlier orders in a shop (new vs returning buyers).
     Index("ix_orders_shop_id_buyer_key_create_time", "shop_id", "buyer_key", "create_time"),
