@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc import aio
 
 from adapters.grpc.call_context import (
@@ -22,27 +23,59 @@ from adapters.grpc.call_context import (
     set_correlation_id,
 )
 from adapters.grpc.errors import status_for_exception
+from domain.errors import InvalidArgument
 
 access_log = logging.getLogger("mcc.access")
 
 Behaviour = Callable[[Any, aio.ServicerContext], Any]
 
 
+Deserializer = Callable[[bytes], Any]
+
+
+class _Undecodable:
+    """Stands for request bytes that are not a message of the method's request type."""
+
+
+UNDECODABLE = _Undecodable()
+
+
+def _tolerant(deserializer: Deserializer | None) -> Deserializer | None:
+    """gRPC answers a request it cannot parse with UNKNOWN and the parser's exception in the
+    message; this lets the error edge refuse it as bad input instead."""
+    if deserializer is None:
+        return None
+
+    def deserialize(data: bytes) -> Any:
+        try:
+            return deserializer(data)
+        except DecodeError:
+            return UNDECODABLE
+
+    return deserialize
+
+
+def _refuse_undecodable(request: Any) -> None:
+    if request is UNDECODABLE:
+        raise InvalidArgument("request", "is not a valid encoding of the method's request message")
+
+
 def _wrap_handler(
     handler: grpc.RpcMethodHandler,
     wrap_unary: Callable[[Behaviour], Behaviour],
     wrap_stream: Callable[[Behaviour], Behaviour],
+    wrap_deserializer: Callable[[Deserializer | None], Deserializer | None] = lambda d: d,
 ) -> grpc.RpcMethodHandler:
     if handler.unary_unary is not None:
         return grpc.unary_unary_rpc_method_handler(
             wrap_unary(handler.unary_unary),
-            request_deserializer=handler.request_deserializer,
+            request_deserializer=wrap_deserializer(handler.request_deserializer),
             response_serializer=handler.response_serializer,
         )
     if handler.unary_stream is not None:
         return grpc.unary_stream_rpc_method_handler(
             wrap_stream(handler.unary_stream),
-            request_deserializer=handler.request_deserializer,
+            request_deserializer=wrap_deserializer(handler.request_deserializer),
             response_serializer=handler.response_serializer,
         )
     # Client-streaming methods are not part of the API; pass anything else through unchanged.
@@ -61,12 +94,15 @@ class ErrorTranslationInterceptor(aio.ServerInterceptor):
         if handler is None:
             return handler
         method = handler_call_details.method
-        return _wrap_handler(handler, lambda b: self._unary(b, method), lambda b: self._stream(b, method))
+        return _wrap_handler(
+            handler, lambda b: self._unary(b, method), lambda b: self._stream(b, method), _tolerant
+        )
 
     @staticmethod
     def _unary(behaviour: Behaviour, method: str) -> Behaviour:
         async def wrapped(request: Any, context: aio.ServicerContext) -> Any:
             try:
+                _refuse_undecodable(request)
                 return await behaviour(request, context)
             except aio.AbortError:
                 raise
@@ -79,6 +115,7 @@ class ErrorTranslationInterceptor(aio.ServerInterceptor):
     def _stream(behaviour: Behaviour, method: str) -> Behaviour:
         async def wrapped(request: Any, context: aio.ServicerContext) -> AsyncIterator[Any]:
             try:
+                _refuse_undecodable(request)
                 async for response in behaviour(request, context):
                     yield response
             except aio.AbortError:
