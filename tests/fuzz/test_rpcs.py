@@ -1,0 +1,76 @@
+"""Every RPC of every service, fuzzed against the populated server: well-formed requests with one
+field mutated, and random requests (some sent as corrupted bytes). No answer may be INTERNAL or
+UNKNOWN, hang, or carry a secret, a trace or a long echo of the input (``verdict.problems``)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from tests.fuzz.descriptors import Rpc, discover_rpcs
+from tests.fuzz.requests import Generated, mutated_request, random_request
+from tests.fuzz.server import Call, FuzzServer
+from tests.fuzz.stats import STATS
+from tests.fuzz.verdict import problems
+
+RPCS = discover_rpcs()
+
+
+def _check(server: FuzzServer, rpc: Rpc, mode: str, generated: Generated, call: Call, survey: bool) -> None:
+    outcome = call.outcome
+    found = problems(outcome, call.inputs, call.secrets, streaming=rpc.server_streaming)
+    STATS.record(server.database, rpc.id, mode, generated, outcome, found, server.errors.cause(outcome))
+    if found and not survey:
+        message = (
+            outcome.message
+            if len(outcome.message) <= 300
+            else f"{outcome.message[:300]}… ({len(outcome.message)} chars)"
+        )
+        pytest.fail(
+            f"{rpc.id} [{server.database}] {'; '.join(found)}\n"
+            f"request: {generated.describe()}\nstatus {outcome.code}: {message!r}\n"
+            f"server: {server.errors.cause(outcome) or '-'}",
+            pytrace=False,
+        )
+
+
+@pytest.mark.parametrize("mode", ["mutated", "random"])
+@pytest.mark.parametrize("rpc", RPCS, ids=[rpc.id for rpc in RPCS])
+def test_no_input_breaks_the_server(
+    fuzz_server: FuzzServer, rpc: Rpc, mode: str, fuzz_examples: int, fuzz_survey: bool
+) -> None:
+    bases = []
+    if mode == "mutated":
+        bases = fuzz_server.bases(
+            rpc, lambda generated, call: _check(fuzz_server, rpc, "probe", generated, call, fuzz_survey)
+        )
+        STATS.record_bases(fuzz_server.database, rpc.id, fuzz_server.well_formed[rpc.id])
+
+    @settings(
+        max_examples=fuzz_examples,
+        deadline=None,
+        # Shrinking re-sends a failing request many times: worth it in a long run, not in CI.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate]
+        + ([Phase.shrink] if fuzz_examples > 100 else []),
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def fuzz(data: st.DataObject) -> None:
+        context = fuzz_server.context(rpc)
+        if mode == "mutated":
+            generated = mutated_request(data.draw, rpc, context, bases)
+        else:
+            generated = random_request(data.draw, rpc, context)
+        _check(fuzz_server, rpc, mode, generated, fuzz_server.call(rpc, generated), fuzz_survey)
+
+    fuzz()
+
+
+def test_every_rpc_is_fuzzed() -> None:
+    """The walk over the generated modules finds every service the server binds."""
+    from adapters.grpc.api import SERVICES
+
+    services = {rpc.service_name for rpc in RPCS}
+    assert set(SERVICES) <= services
+    assert len(RPCS) >= 38
