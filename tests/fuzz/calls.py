@@ -14,7 +14,7 @@ from google.rpc import status_pb2
 from grpc import aio
 
 from tests.fuzz.descriptors import Rpc
-from tests.fuzz.requests import strings_of
+from tests.fuzz.messages import strings_of
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 CLIENT_TIMEOUT = "CLIENT_TIMEOUT"  # no answer, not even DEADLINE_EXCEEDED: the server's loop is stuck

@@ -13,10 +13,12 @@ from google.protobuf.message import Message
 from sandbox.runner import start_sandbox
 from tests.e2e.conftest import Harness, fresh_schema, running_harness
 from tests.fuzz.calls import CLIENT_TIMEOUT, Outcome, invoke
+from tests.fuzz.candidates import candidate_requests
 from tests.fuzz.descriptors import Rpc
 from tests.fuzz.loop_thread import LoopThread
+from tests.fuzz.messages import strings_of
 from tests.fuzz.population import Population, is_destructive, live_secrets, populate, restore_throwaway_shop
-from tests.fuzz.requests import Generated, candidate_requests, strings_of
+from tests.fuzz.requests import Generated
 from tests.fuzz.stats import ServerErrors
 from tests.fuzz.values import Context
 

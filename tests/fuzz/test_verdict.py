@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from multichannel.v1 import app_pb2, order_pb2
 from tests.fuzz.calls import CLIENT_TIMEOUT, Outcome
 from tests.fuzz.descriptors import discover_rpcs, field_paths
-from tests.fuzz.requests import strings_of
+from tests.fuzz.messages import strings_of
 from tests.fuzz.verdict import ECHO_LIMIT, leaks, longest_echo, problems
 
 SECRET = "ROW_verysecretaccesstoken_0123456789"

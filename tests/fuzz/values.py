@@ -14,7 +14,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -33,6 +33,7 @@ from tests.fuzz.descriptors import (
 from tests.fuzz.population import Population
 
 Drawn = tuple[Any, str]  # a value and its input kind
+T = TypeVar("T")
 
 MIB = 1 << 20
 # Timestamp limits: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z.
@@ -95,7 +96,7 @@ def labelled(strategy: st.SearchStrategy[Any], kind: str) -> st.SearchStrategy[D
     return strategy.map(lambda value: (value, kind))
 
 
-def any_of(*strategies: st.SearchStrategy[Drawn]) -> st.SearchStrategy[Drawn]:
+def any_of(*strategies: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
     """One of the strategies, each as likely as the others (``one_of`` favours some branches)."""
     return st.sampled_from(strategies).flatmap(lambda chosen: chosen)
 
