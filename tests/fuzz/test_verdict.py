@@ -44,6 +44,14 @@ def test_a_secret_anywhere_in_the_answer_fails() -> None:
     assert _problems(Outcome("OK", responses=[SECRET.encode()]))
 
 
+def test_credential_shaped_text_in_a_message_fails_unless_the_caller_sent_it() -> None:
+    key = "mcc_live_0123456789abcdefghij"
+    assert _problems(Outcome("UNAUTHENTICATED", f"key {key} was revoked"))
+    assert _problems(Outcome("INVALID_ARGUMENT", "header was Bearer abcdefgh12345678"))
+    assert _problems(Outcome("INVALID_ARGUMENT", f"name: {key!r} is not a name"), [key]) == []
+    assert _problems(Outcome("OK", responses=[key.encode()])) == []
+
+
 def test_traces_and_exception_names_fail_unless_the_caller_sent_them() -> None:
     assert leaks(["Traceback (most recent call last):"], [])
     assert leaks(["ValueError: bad"], [])

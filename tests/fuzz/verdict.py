@@ -31,6 +31,13 @@ LEAK_PATTERNS = [
     re.compile(r"\b(?:sqlalchemy|psycopg|aiosqlite|asyncpg|sqlite3)\b", re.IGNORECASE),
     re.compile(r"\[SQL: |\(Background on this error"),
 ]
+# Credentials by their shape, whoever issued them: API keys, bearer headers, JWTs (SHOPLINE's
+# tokens). Looked for in error messages only: a successful CreateApiKey answer carries a key.
+SECRET_PATTERNS = [
+    re.compile(r"\bmcc_[A-Za-z0-9_-]{12,}"),
+    re.compile(r"\bBearer\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}"),
+]
 # Words that end in Error but are plain English in a message, not a class name.
 _ENGLISH = {"Error", "error"}
 _CLIENT_METADATA_LIMIT = re.compile(r"metadata|header", re.IGNORECASE)
@@ -87,13 +94,17 @@ def leaks(texts: Iterable[str], inputs: Iterable[str]) -> list[str]:
     return sorted(set(found))
 
 
-def secrets_in(texts: Iterable[str], responses: Iterable[bytes], secrets: Iterable[str]) -> list[str]:
+def secrets_in(
+    texts: Iterable[str], responses: Iterable[bytes], secrets: Iterable[str], inputs: Iterable[str] = ()
+) -> list[str]:
+    """Known secret values anywhere in the answer, and credential-shaped text in its messages
+    that the caller did not send."""
     joined = "\x00".join(texts)
     raw = b"\x00".join(responses)
-    hits = []
-    for secret in secrets:
-        if secret in joined or secret.encode() in raw:
-            hits.append(secret[:6] + "…")
+    sent = "\x00".join(inputs)
+    hits = [secret[:6] + "…" for secret in secrets if secret in joined or secret.encode() in raw]
+    for pattern in SECRET_PATTERNS:
+        hits += [m.group(0)[:6] + "…" for m in pattern.finditer(joined) if m.group(0) not in sent]
     return hits
 
 
@@ -109,7 +120,7 @@ def problems(outcome: Outcome, inputs: list[str], secrets: list[str], *, streami
     if over_limit:
         # The client's own message then quotes part of the trailers: no echo check on top.
         found.append("answer over the client's metadata limit (a message echoing a large input?)")
-    hidden = secrets_in(outcome.texts, outcome.responses, secrets)
+    hidden = secrets_in(outcome.texts, outcome.responses, secrets, inputs)
     if hidden:
         found.append(f"secret in the answer: {', '.join(hidden)}")
     leaked = leaks(outcome.texts, inputs)
