@@ -76,14 +76,17 @@ def _resource_update(
     mask_field: FieldDescriptor,
     context: Context,
     rng: random.Random,
+    index: int,
 ) -> None:
+    """The ``index``-th leaf of the resource set and named in the mask (every leaf in turn), on
+    a resource of the right kind."""
     resource = getattr(request, resource_field.name)
     if "name" in resource_field.message_type.fields_by_name:
         resource.name = rng.choice(resource_names(resource_field.message_type, context.names))
     leaves = [path for path in leaf_paths(resource_field.message_type) if dotted(path) != "name"]
     if not leaves:
         return
-    path = rng.choice(leaves)
+    path = leaves[index % len(leaves)]
     assign(owner_of(resource, path), path[-1], _plausible_leaf(path, context, rng))
     getattr(request, mask_field.name).CopyFrom(field_mask_pb2.FieldMask(paths=[dotted(path)]))
 
@@ -115,7 +118,7 @@ def candidate_request(
     masks = [f for f in descriptor.fields if is_message(f) and f.message_type.full_name == FIELD_MASK]
     resources = [f for f in descriptor.fields if is_message(f) and not is_leaf(f)]
     if masks and resources:
-        _resource_update(request, rng.choice(resources), masks[0], context, rng)
+        _resource_update(request, rng.choice(resources), masks[0], context, rng, index)
     for target in descriptor.fields:
         if is_message(target) and not is_repeated(target) and request.HasField(target.name):
             continue

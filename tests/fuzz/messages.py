@@ -66,3 +66,18 @@ def now() -> timestamp_pb2.Timestamp:
     stamp = timestamp_pb2.Timestamp()
     stamp.FromDatetime(datetime.now(UTC))
     return stamp
+
+
+def is_set(message: Message, path: FieldPath) -> bool:
+    """Whether the field at ``path`` holds a value other than its default (without creating the
+    messages on the way)."""
+    for step in path[:-1]:
+        if not message.HasField(step.name):
+            return False
+        message = getattr(message, step.name)
+    target = path[-1]
+    if is_repeated(target):
+        return len(getattr(message, target.name)) > 0
+    if is_message(target) or target.has_presence:
+        return message.HasField(target.name)
+    return bool(getattr(message, target.name))

@@ -1,9 +1,10 @@
 """The data the fuzzer aims at: a populated app as a merchant has it after a few days, another
 merchant's app, and a throwaway app whose shops destructive methods may delete.
 
-- The populated app is installed on the sandbox store, has auto-import on, one authorized shop
-  whose history import brought products and orders, SKUs auto-linked to SHOPLINE variants (so
-  there are inventory pools), and an order with a buyer's cancellation request.
+- The populated app is installed on the sandbox store, has auto-import on, a US shop whose
+  history import brought products and orders, SKUs auto-linked to SHOPLINE variants (so there
+  are inventory pools), an order with a buyer's cancellation request; and a GB shop whose linked
+  SKUs are priced through its price rule's exchange rate.
 - The other app has a shop of its own: its names are "another merchant's names" to the fuzzer.
 - The throwaway app has a few shops. Methods that destroy what they name (``Delete…``) only ever
   get names from it, so no example can take the populated data away from the ones after it; a
@@ -13,7 +14,6 @@ merchant's app, and a throwaway app whose shops destructive methods may delete.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +26,7 @@ from multichannel.v1 import (
     app_pb2_grpc,
     catalog_pb2,
     catalog_pb2_grpc,
+    common_pb2,
     inventory_pb2,
     inventory_pb2_grpc,
     order_pb2,
@@ -182,20 +183,19 @@ async def collect_names(stubs: Stubs, app: str) -> Names:
     for shop in names.shops:
         names.price_rules.append(f"{shop}/priceRule")
         products = (await stubs.catalog.ListProducts(catalog_pb2.ListProductsRequest(parent=shop))).products
-        names.products += [p.name for p in products]
-        names.skus += [sku.name for p in products for sku in p.skus]
+        names.products += [p.name for p in products[:2]]
+        names.skus += [sku.name for p in products[:2] for sku in p.skus[:1]]
         orders = (await stubs.orders.ListOrders(order_pb2.ListOrdersRequest(parent=shop))).orders
         # The orders with a cancellation first: they are what Approve/RejectCancellation want.
         orders = sorted(
             orders,
             key=lambda o: o.cancellation.state != order_pb2.CANCELLATION_STATE_REQUESTED_BY_BUYER,
         )
-        names.orders += [o.name for o in orders[:4]]
+        names.orders += [o.name for o in orders[:3]]
     pools = await stubs.inventory.ListInventoryPools(inventory_pb2.ListInventoryPoolsRequest(parent=app))
     names.pools = [p.name for p in pools.inventory_pools[:4]]
     tasks = await stubs.tasks.ListTasks(task_pb2.ListTasksRequest(parent=app))
     names.tasks = [t.name for t in tasks.tasks[:4]]
-    names.products, names.skus = names.products[:4], names.skus[:4]
     return names
 
 
@@ -263,6 +263,25 @@ def live_secrets(harness: Harness) -> list[str]:
     return _secrets(harness)
 
 
+async def _cross_currency_shop(harness: Harness, stubs: Stubs, app: str, variants: list[str]) -> None:
+    """A GB shop selling in GBP from the USD store: its prices go through the exchange rate of
+    its price rule (a shop in the store's currency never reads the rate)."""
+    tiktok_id = str(harness.sandbox.control.create_shop("GB", products=2, orders=3)["id"])
+    (shop,) = await authorize(harness, stubs, app, "GB", [tiktok_id])
+    products = (await stubs.catalog.ListProducts(catalog_pb2.ListProductsRequest(parent=shop.name))).products
+    skus = [sku.name for product in products for sku in product.skus]
+    for sku, variant in zip(skus, variants, strict=False):
+        await stubs.catalog.LinkSku(catalog_pb2.LinkSkuRequest(sku=sku, shopline_variant_id=variant))
+    await stubs.catalog.UpdatePriceRule(
+        catalog_pb2.UpdatePriceRuleRequest(
+            price_rule=common_pb2.PriceRule(
+                name=f"{shop.name}/priceRule", enabled=True, exchange_rate="0.79"
+            ),
+            update_mask=field_mask_pb2.FieldMask(paths=["enabled", "exchange_rate"]),
+        )
+    )
+
+
 async def populate(harness: Harness) -> Population:
     stubs = Stubs(harness.channel)
     control = harness.sandbox.control
@@ -276,6 +295,8 @@ async def populate(harness: Harness) -> Population:
     linking = await stubs.catalog.AutoLinkSkus(catalog_pb2.AutoLinkSkusRequest(parent=shop.name))
     await _succeeded(stubs, linking.task.name)
     await _request_buyer_cancellation(harness, stubs, shop.name, own_shop_id)
+    variants = [str(v["id"]) for v in control.shopline_variants(handle, limit=4)]
+    await _cross_currency_shop(harness, stubs, app, variants)
 
     control.create_store(OTHER_STORE)
     other_app = await install(harness, stubs, OTHER_STORE)
@@ -292,12 +313,11 @@ async def populate(harness: Harness) -> Population:
     own = await collect_names(stubs, app)
     other = await collect_names(stubs, other_app)
     throwaway = Names(app=throwaway_app, shops=[s.name for s in throwaway_shops])
-    variants = [str(v["id"]) for v in control.shopline_variants(handle, limit=4)]
     skus = (await stubs.catalog.ListProducts(catalog_pb2.ListProductsRequest(parent=shop.name))).products
     now = datetime.now(UTC)
     values: dict[str, list[Any]] = {
         "name": own.all(),
-        "parent": [app, shop.name, f"{app}/shops/-"],
+        "parent": [app, *own.shops, f"{app}/shops/-"],
         "shop": own.shops,
         "sku": own.skus,
         "product": own.products,
@@ -311,12 +331,11 @@ async def populate(harness: Harness) -> Population:
         "currency_code": ["USD", "GBP"],
         "target_currency_code": ["USD"],
         "time_zone": ["UTC", "America/New_York", "Asia/Singapore"],
-        "request_id": [str(uuid.UUID(int=n)) for n in (1, 2)],
         "display_name": ["Fuzz shop"],
         "reason": ["Out of stock", "OUT_OF_STOCK"],
         "comment": ["checked by the fuzzer"],
         "markup": ["0.15", "0"],
-        "exchange_rate": ["0.74", "1"],
+        "exchange_rate": ["0.79", "1"],
         "amount": ["1.00"],
         "redirect_uri": ["http://127.0.0.1/callback"],
         "page_size": [1, 10],

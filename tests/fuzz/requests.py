@@ -28,7 +28,7 @@ from tests.fuzz.descriptors import (
     is_repeated,
     message_class,
 )
-from tests.fuzz.messages import assign, now, owner_of
+from tests.fuzz.messages import assign, is_set, now, owner_of
 from tests.fuzz.values import Context, Drawn, any_of, field_masks, hostile_value, huge_repeated, labelled
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -60,6 +60,8 @@ def plausible(target: FieldDescriptor, context: Context, request: Descriptor) ->
     known = context.population.values.get(target.name)
     if known:
         return st.sampled_from(known)
+    if target.name == "request_id":  # a retry key: a fresh one, or the server answers it was used
+        return st.uuids().map(str)
     if target.type == FieldDescriptor.TYPE_STRING:
         return st.sampled_from(["", "x", "USD", "fuzz"])
     if target.type == FieldDescriptor.TYPE_BOOL:
@@ -85,7 +87,9 @@ def plausible(target: FieldDescriptor, context: Context, request: Descriptor) ->
 # --- random requests -----------------------------------------------------------------------------
 
 
-def any_value(target: FieldDescriptor, context: Context, request: Descriptor) -> st.SearchStrategy[Drawn]:
+def any_value(
+    target: FieldDescriptor, context: Context, request: Descriptor, hint: str | None = None
+) -> st.SearchStrategy[Drawn]:
     """A plausible or a hostile value for a whole field (a list for a repeated field, a dict for a map)."""
     if is_map(target):
         key_field = target.message_type.fields_by_name["key"]
@@ -98,7 +102,7 @@ def any_value(target: FieldDescriptor, context: Context, request: Descriptor) ->
         keys = hostile_value(key_field, context, request).map(lambda d: d[0])
         entries = st.dictionaries(keys, values, max_size=3)
         return any_of(labelled(entries, "map"), huge_repeated(target, st.just("v")))
-    element = _element(target, context, request)
+    element = _element(target, context, request, hint)
     if is_repeated(target):
         return any_of(
             st.lists(element, max_size=3).map(
@@ -109,11 +113,14 @@ def any_value(target: FieldDescriptor, context: Context, request: Descriptor) ->
     return element
 
 
-def _element(target: FieldDescriptor, context: Context, request: Descriptor) -> st.SearchStrategy[Drawn]:
+def _element(
+    target: FieldDescriptor, context: Context, request: Descriptor, hint: str | None = None
+) -> st.SearchStrategy[Drawn]:
     if is_message(target) and target.message_type.full_name not in WELL_KNOWN_LEAVES:
         return st.just((message_class(target.message_type)(), "empty-message"))
     return any_of(
-        labelled(plausible(target, context, request), "plausible"), hostile_value(target, context, request)
+        labelled(plausible(target, context, request), "plausible"),
+        hostile_value(target, context, request, hint),
     )
 
 
@@ -204,15 +211,18 @@ def mutated_request(draw: Draw, rpc: Rpc, context: Context, bases: list[Message]
     paths = list(field_paths(rpc.request_descriptor))
     if not paths:
         return Generated(request, labels=[("<none>", "well-formed")])
-    path = draw(st.sampled_from(paths))
+    # Half the time a field the well-formed request sends: those are the ones the server reads.
+    sent = [path for path in paths if is_leaf(path[-1]) and is_set(request, path)]
+    path = draw(st.sampled_from(sent if sent and draw(st.booleans()) else paths))
     target = path[-1]
+    hint = _shape_hint(request, path, context)
     owner = owner_of(request, path)
     if draw(st.integers(0, 4)) == 0:
         owner.ClearField(target.name)
         return Generated(request, labels=[(dotted(path), "unset")])
     if is_leaf(target):
         value, kind = draw(
-            any_value(target, context, rpc.request_descriptor).filter(lambda d: d[1] != "plausible")
+            any_value(target, context, rpc.request_descriptor, hint).filter(lambda d: d[1] != "plausible")
         )
         assign(owner, target, value)
     else:
@@ -221,6 +231,17 @@ def mutated_request(draw: Draw, rpc: Rpc, context: Context, bases: list[Message]
         kind = "random-message"
     _name_in_mask(draw, request, path)
     return Generated(request, labels=[(dotted(path), kind)])
+
+
+def _shape_hint(request: Message, path: FieldPath, context: Context) -> str | None:
+    """A well-formed value of the field, so hostile values of its kind come more often: decimals
+    for "0.79", names for "apps/…"."""
+    target = path[-1]
+    if target.type != FieldDescriptor.TYPE_STRING or is_repeated(target):
+        return None
+    current = getattr(owner_of(request, path), target.name) if is_set(request, path) else ""
+    known = [v for v in context.population.values.get(target.name, []) if isinstance(v, str)]
+    return current or (known[0] if known else None)
 
 
 def _name_in_mask(draw: Draw, request: Message, path: FieldPath) -> None:

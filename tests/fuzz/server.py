@@ -19,7 +19,7 @@ from tests.fuzz.loop_thread import LoopThread
 from tests.fuzz.messages import strings_of
 from tests.fuzz.population import Population, is_destructive, live_secrets, populate, restore_throwaway_shop
 from tests.fuzz.requests import Generated
-from tests.fuzz.stats import ServerErrors
+from tests.fuzz.stats import STATS, ServerErrors
 from tests.fuzz.values import Context
 
 UNARY_DEADLINE = 10.0
@@ -29,7 +29,7 @@ GRACE = 10.0
 SETUP_TIMEOUT = 300.0
 PROBES = 60
 WELL_FORMED_CODES = ("OK", "FAILED_PRECONDITION", "ALREADY_EXISTS", "ABORTED")
-BASES_KEPT = 4
+BASES_KEPT = 8
 
 
 @dataclass
@@ -49,7 +49,6 @@ class FuzzServer:
     population: Population | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     _bases: dict[str, list[Message]] = field(default_factory=dict)
-    well_formed: dict[str, int] = field(default_factory=dict)
     # The call after which the server's loop stopped answering: every later call fails at once.
     stuck_since: str | None = None
 
@@ -115,5 +114,5 @@ class FuzzServer:
                 if len(accepted) >= BASES_KEPT:
                     break
             self._bases[rpc.id] = accepted or fallback[:BASES_KEPT] or [rpc.new_request()]
-            self.well_formed[rpc.id] = len(accepted)
+            STATS.record_bases(self.database, rpc.id, len(accepted))
         return self._bases[rpc.id]

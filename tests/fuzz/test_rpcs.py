@@ -4,6 +4,8 @@ UNKNOWN, hang, or carry a secret, a trace or a long echo of the input (``verdict
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -15,6 +17,12 @@ from tests.fuzz.stats import STATS
 from tests.fuzz.verdict import problems
 
 RPCS = discover_rpcs()
+READ_VERBS = ("Get", "List", "Watch")
+SWEEP_BASES = 2
+
+
+def is_read(rpc: Rpc) -> bool:
+    return rpc.name.startswith(READ_VERBS)
 
 
 def _check(server: FuzzServer, rpc: Rpc, mode: str, generated: Generated, call: Call, survey: bool) -> None:
@@ -35,17 +43,21 @@ def _check(server: FuzzServer, rpc: Rpc, mode: str, generated: Generated, call: 
         )
 
 
+def _observer(server: FuzzServer, rpc: Rpc, survey: bool) -> Callable[[Generated, Call], None]:
+    """Checks the probes that look for well-formed requests like any other call."""
+
+    def observe(generated: Generated, call: Call) -> None:
+        _check(server, rpc, "probe", generated, call, survey)
+
+    return observe
+
+
 @pytest.mark.parametrize("mode", ["mutated", "random"])
 @pytest.mark.parametrize("rpc", RPCS, ids=[rpc.id for rpc in RPCS])
 def test_no_input_breaks_the_server(
     fuzz_server: FuzzServer, rpc: Rpc, mode: str, fuzz_examples: int, fuzz_survey: bool
 ) -> None:
-    bases = []
-    if mode == "mutated":
-        bases = fuzz_server.bases(
-            rpc, lambda generated, call: _check(fuzz_server, rpc, "probe", generated, call, fuzz_survey)
-        )
-        STATS.record_bases(fuzz_server.database, rpc.id, fuzz_server.well_formed[rpc.id])
+    bases = fuzz_server.bases(rpc, _observer(fuzz_server, rpc, fuzz_survey)) if mode == "mutated" else []
 
     @settings(
         max_examples=fuzz_examples,
@@ -67,6 +79,21 @@ def test_no_input_breaks_the_server(
         _check(fuzz_server, rpc, mode, generated, fuzz_server.call(rpc, generated), fuzz_survey)
 
     fuzz()
+    if not is_read(rpc):
+        _sweep_reads(fuzz_server, rpc, fuzz_survey)
+
+
+def _sweep_reads(server: FuzzServer, after: Rpc, survey: bool) -> None:
+    """Well-formed reads of the populated data after a method that changes it was fuzzed: a
+    value it accepted must not break what reads it later (a stored price rule every product
+    listing then fails on, say)."""
+    for read in RPCS:
+        if not is_read(read):
+            continue
+        bases = server.bases(read, _observer(server, read, survey))
+        for base in bases[:SWEEP_BASES]:
+            generated = Generated(base, labels=[("<well-formed>", f"read after fuzzing {after.id}")])
+            _check(server, read, "sweep", generated, server.call(read, generated), survey)
 
 
 def test_every_rpc_is_fuzzed() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -51,6 +52,7 @@ DECIMALS = [
     "1_000", ".5", "5.", "0x10", "1,5", " 1 ", "1e3", "12.345678901234", "100.000001",
     "-0.999999", "-1.0000001", "99999999999999999999.99", "\u0661\u0662\u0663", "\uff11\uff12",
 ]  # fmt: skip
+BIG_DIGITS = [12, 24, 28, 30, 40, 100, 400]
 UNICODE = [
     "\u202eevil", "\u200b", "\ufeffapps", "\u0430pps/x", "\U0001f600" * 3, "e\u0301", "\u2028",
     "\uff41\uff50\uff50\uff53", "\u0661\u0662\u0663", "\uff11\uff12\uff13", "\u00df", "\u0130",
@@ -178,24 +180,47 @@ def _bad_page_tokens(population: Population) -> st.SearchStrategy[str]:
     )
 
 
-def hostile_strings(context: Context) -> st.SearchStrategy[Drawn]:
+_DECIMAL_SHAPE = re.compile(r"-?\d+(\.\d+)?")
+
+
+def hostile_strings(context: Context, hint: str | None = None) -> st.SearchStrategy[Drawn]:
+    """Hostile strings of every kind; with a well-formed value of the field as ``hint``, the
+    kinds of its shape (decimals, names) half the time."""
     names = context.names
     with_nul = st.builds(_with_nul, st.sampled_from([*names, "x", "USD", "0.5"]), st.integers(0, 1 << 10))
     unicode = st.one_of(
         st.sampled_from(UNICODE), st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
     )
-    decimals = st.one_of(st.sampled_from(DECIMALS), st.integers(-(10**7), 10**7).map(lambda e: f"1e{e}"))
-    return any_of(
+    decimals = any_of(
+        st.sampled_from(DECIMALS),
+        st.sampled_from(BIG_DIGITS).map(lambda n: "1" + "0" * n),  # huge, yet plain decimal syntax
+        st.builds(
+            lambda sign, n: sign + "0." + "0" * n + "1",
+            st.sampled_from(["", "-"]),
+            st.sampled_from(BIG_DIGITS),
+        ),
+        st.integers(-(10**7), 10**7).map(lambda e: f"1e{e}"),
+    )
+    malformed = labelled(_malformed(names), "name-malformed")
+    other_app = labelled(live_choice(lambda: context.other_names), "name-other-app")
+    if hint and _DECIMAL_SHAPE.fullmatch(hint):
+        shaped: st.SearchStrategy[Drawn] | None = labelled(decimals, "decimal")
+    elif hint and hint.startswith("apps/"):
+        shaped = any_of(malformed, other_app)
+    else:
+        shaped = None
+    every_kind = any_of(
         labelled(st.sampled_from(["", " ", "\t"]), "empty"),
         labelled(with_nul, "nul"),
         labelled(_long_strings(), "long"),
         labelled(unicode, "unicode"),
         labelled(decimals, "decimal"),
-        labelled(live_choice(lambda: context.other_names), "name-other-app"),
-        labelled(_malformed(names), "name-malformed"),
+        other_app,
+        malformed,
         labelled(live_choice(lambda: context.names), "name-other-kind"),
         labelled(_bad_page_tokens(context.population), "page-token"),
     )
+    return every_kind if shaped is None else any_of(shaped, every_kind)
 
 
 # --- numbers -------------------------------------------------------------------------------------
@@ -303,10 +328,12 @@ def field_masks(request: Descriptor) -> st.SearchStrategy[Drawn]:
 # --- by field ------------------------------------------------------------------------------------
 
 
-def hostile_value(field: FieldDescriptor, context: Context, request: Descriptor) -> st.SearchStrategy[Drawn]:
+def hostile_value(
+    field: FieldDescriptor, context: Context, request: Descriptor, hint: str | None = None
+) -> st.SearchStrategy[Drawn]:
     """A hostile value for a singular field (or one element of a repeated one)."""
     if field.type == FieldDescriptor.TYPE_STRING:
-        return hostile_strings(context)
+        return hostile_strings(context, hint)
     if field.type in _INT_TYPES:
         return _integers(*_INT_TYPES[field.type])
     if field.type == FieldDescriptor.TYPE_BOOL:
