@@ -78,15 +78,16 @@ def _resource_update(
     rng: random.Random,
     index: int,
 ) -> None:
-    """The ``index``-th leaf of the resource set and named in the mask (every leaf in turn), on
-    a resource of the right kind."""
+    """The ``index``-th combination of a resource of the right kind and one of its leaves, set
+    and named in the mask: every resource with every leaf in turn."""
     resource = getattr(request, resource_field.name)
+    names = resource_names(resource_field.message_type, context.names)
     if "name" in resource_field.message_type.fields_by_name:
-        resource.name = rng.choice(resource_names(resource_field.message_type, context.names))
+        resource.name = names[index % len(names)]
     leaves = [path for path in leaf_paths(resource_field.message_type) if dotted(path) != "name"]
     if not leaves:
         return
-    path = leaves[index % len(leaves)]
+    path = leaves[(index // len(names)) % len(leaves)]
     assign(owner_of(resource, path), path[-1], _plausible_leaf(path, context, rng))
     getattr(request, mask_field.name).CopyFrom(field_mask_pb2.FieldMask(paths=[dotted(path)]))
 

@@ -29,7 +29,7 @@ GRACE = 10.0
 SETUP_TIMEOUT = 300.0
 PROBES = 60
 WELL_FORMED_CODES = ("OK", "FAILED_PRECONDITION", "ALREADY_EXISTS", "ABORTED")
-BASES_KEPT = 8
+BASES_KEPT = 16
 
 
 @dataclass
@@ -49,6 +49,8 @@ class FuzzServer:
     population: Population | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     _bases: dict[str, list[Message]] = field(default_factory=dict)
+    # Well-formed reads (RPC id, base index) a sweep found broken: later sweeps skip them.
+    broken_reads: set[tuple[str, int]] = field(default_factory=set)
     # The call after which the server's loop stopped answering: every later call fails at once.
     stuck_since: str | None = None
 
@@ -104,7 +106,7 @@ class FuzzServer:
             accepted: list[Message] = []
             fallback: list[Message] = []
             for candidate in candidate_requests(rpc, self.context(rpc), PROBES):
-                generated = Generated(candidate)
+                generated = Generated(candidate, labels=[("<probe>", "well-formed")])
                 call = self.call(rpc, generated)
                 observe(generated, call)
                 if call.outcome.code in WELL_FORMED_CODES:
