@@ -43,6 +43,7 @@ OTHER_STORE = "fuzz-other-store"
 THROWAWAY_STORE = "fuzz-throwaway-store"
 THROWAWAY_REGION = "SG"
 THROWAWAY_SHOPS = 3
+CROSS_RATE = "0.79"  # USD to GBP, the GB shop's rate
 TASK_TIMEOUT = 120.0
 
 # Verbs of methods that destroy the resource they name; their names come from the throwaway app.
@@ -93,6 +94,10 @@ class Population:
     page_tokens: list[str]
     throwaway_tiktok_ids: dict[str, str]
     secrets: list[str] = field(default_factory=list)
+    # What ``repair`` puts back: the SKU links and the price rule the populated shops start with.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    price_rules: dict[str, str] = field(default_factory=dict)  # rule name -> exchange rate
+    autolinked_shops: list[str] = field(default_factory=list)
 
     def names_for(self, method_name: str) -> list[str]:
         if is_destructive(method_name):
@@ -263,23 +268,44 @@ def live_secrets(harness: Harness) -> list[str]:
     return _secrets(harness)
 
 
-async def _cross_currency_shop(harness: Harness, stubs: Stubs, app: str, variants: list[str]) -> None:
+async def _cross_currency_shop(
+    harness: Harness, stubs: Stubs, app: str, variants: list[str]
+) -> tuple[list[tuple[str, str]], str]:
     """A GB shop selling in GBP from the USD store: its prices go through the exchange rate of
-    its price rule (a shop in the store's currency never reads the rate)."""
+    its price rule (a shop in the store's currency never reads the rate). Its links and rule."""
     tiktok_id = str(harness.sandbox.control.create_shop("GB", products=2, orders=3)["id"])
     (shop,) = await authorize(harness, stubs, app, "GB", [tiktok_id])
     products = (await stubs.catalog.ListProducts(catalog_pb2.ListProductsRequest(parent=shop.name))).products
-    skus = [sku.name for product in products for sku in product.skus]
-    for sku, variant in zip(skus, variants, strict=False):
-        await stubs.catalog.LinkSku(catalog_pb2.LinkSkuRequest(sku=sku, shopline_variant_id=variant))
-    await stubs.catalog.UpdatePriceRule(
-        catalog_pb2.UpdatePriceRuleRequest(
-            price_rule=common_pb2.PriceRule(
-                name=f"{shop.name}/priceRule", enabled=True, exchange_rate="0.79"
-            ),
-            update_mask=field_mask_pb2.FieldMask(paths=["enabled", "exchange_rate"]),
+    links = list(zip([sku.name for product in products for sku in product.skus], variants, strict=False))
+    rule = f"{shop.name}/priceRule"
+    await _link_and_price(stubs, links, {rule: CROSS_RATE})
+    return links, rule
+
+
+async def _link_and_price(stubs: Stubs, links: list[tuple[str, str]], rules: dict[str, str]) -> None:
+    # The rules first: a link answers with the SKU's target price, which a broken rule breaks.
+    for rule, rate in rules.items():
+        await stubs.catalog.UpdatePriceRule(
+            catalog_pb2.UpdatePriceRuleRequest(
+                price_rule=common_pb2.PriceRule(name=rule, enabled=True, exchange_rate=rate, markup="0"),
+                update_mask=field_mask_pb2.FieldMask(
+                    paths=["enabled", "exchange_rate", "markup", "fixed_amount", "rounding"]
+                ),
+            )
         )
-    )
+    for sku, variant in links:
+        await stubs.catalog.LinkSku(catalog_pb2.LinkSkuRequest(sku=sku, shopline_variant_id=variant))
+
+
+async def repair(harness: Harness, population: Population) -> None:
+    """Puts back what fuzzing a method may have changed that the next methods' examples need:
+    the app's settings, the SKU links, the price rules. (Cancelled orders stay cancelled.)"""
+    stubs = Stubs(harness.channel)
+    await _enable_auto_import(stubs, population.own.app)
+    for shop in population.autolinked_shops:
+        linking = await stubs.catalog.AutoLinkSkus(catalog_pb2.AutoLinkSkusRequest(parent=shop))
+        await watch_to_end(stubs, linking.task.name)
+    await _link_and_price(stubs, population.links, population.price_rules)
 
 
 async def populate(harness: Harness) -> Population:
@@ -296,7 +322,7 @@ async def populate(harness: Harness) -> Population:
     await _succeeded(stubs, linking.task.name)
     await _request_buyer_cancellation(harness, stubs, shop.name, own_shop_id)
     variants = [str(v["id"]) for v in control.shopline_variants(handle, limit=4)]
-    await _cross_currency_shop(harness, stubs, app, variants)
+    links, cross_rule = await _cross_currency_shop(harness, stubs, app, variants)
 
     control.create_store(OTHER_STORE)
     other_app = await install(harness, stubs, OTHER_STORE)
@@ -335,7 +361,7 @@ async def populate(harness: Harness) -> Population:
         "reason": ["Out of stock", "OUT_OF_STOCK"],
         "comment": ["checked by the fuzzer"],
         "markup": ["0.15", "0"],
-        "exchange_rate": ["0.79", "1"],
+        "exchange_rate": [CROSS_RATE, "1"],
         "amount": ["1.00"],
         "redirect_uri": ["http://127.0.0.1/callback"],
         "page_size": [1, 10],
@@ -345,6 +371,9 @@ async def populate(harness: Harness) -> Population:
         "create_end_time": [_timestamp(now + timedelta(days=1))],
     }
     return Population(
+        links=links,
+        price_rules={cross_rule: CROSS_RATE},
+        autolinked_shops=[shop.name],
         own=own,
         other=other,
         throwaway=throwaway,

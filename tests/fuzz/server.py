@@ -17,7 +17,14 @@ from tests.fuzz.candidates import candidate_requests
 from tests.fuzz.descriptors import Rpc
 from tests.fuzz.loop_thread import LoopThread
 from tests.fuzz.messages import strings_of
-from tests.fuzz.population import Population, is_destructive, live_secrets, populate, restore_throwaway_shop
+from tests.fuzz.population import (
+    Population,
+    is_destructive,
+    live_secrets,
+    populate,
+    repair,
+    restore_throwaway_shop,
+)
 from tests.fuzz.requests import Generated
 from tests.fuzz.stats import STATS, ServerErrors
 from tests.fuzz.values import Context
@@ -72,6 +79,12 @@ class FuzzServer:
                 self.loop.run(self._stack.aclose(), SETUP_TIMEOUT)
         finally:
             self.loop.close()
+
+    def repair(self) -> None:
+        """The populated data back as the next method's examples expect it (``population.repair``)."""
+        assert self.harness is not None and self.population is not None
+        if self.stuck_since is None:
+            self.loop.run(repair(self.harness, self.population), SETUP_TIMEOUT)
 
     def context(self, rpc: Rpc) -> Context:
         assert self.population is not None

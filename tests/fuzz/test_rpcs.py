@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from google.protobuf.message import Message
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.boundaries import boundary_requests
 from tests.fuzz.descriptors import Rpc, discover_rpcs
+from tests.fuzz.messages import strings_of
 from tests.fuzz.requests import Generated, mutated_request, random_request
 from tests.fuzz.server import Call, FuzzServer
 from tests.fuzz.stats import STATS
@@ -20,7 +22,7 @@ from tests.fuzz.verdict import problems
 
 RPCS = discover_rpcs()
 READ_VERBS = ("Get", "List", "Watch")
-SWEEP_BASES = 2
+SWEEP_BASES = 3
 
 
 def is_read(rpc: Rpc) -> bool:
@@ -66,6 +68,8 @@ def test_no_input_breaks_the_server(
     if mode == "boundaries":
         for generated in boundary_requests(rpc, fuzz_server.context(rpc), bases):
             _check(fuzz_server, rpc, mode, generated, fuzz_server.call(rpc, generated), fuzz_survey)
+        if not is_read(rpc):  # before the random examples store well-formed values over the extremes
+            _sweep_reads(fuzz_server, rpc, fuzz_survey)
         return
 
     @settings(
@@ -89,18 +93,21 @@ def test_no_input_breaks_the_server(
 
     fuzz()
     if not is_read(rpc) and mode == MODES[-1]:
-        _sweep_reads(fuzz_server, rpc, fuzz_survey)
+        try:
+            _sweep_reads(fuzz_server, rpc, fuzz_survey)
+        finally:
+            fuzz_server.repair()
 
 
 def _sweep_reads(server: FuzzServer, after: Rpc, survey: bool) -> None:
-    """Well-formed reads of the populated data after a method that changes it was fuzzed (in
-    every mode: the last runs the sweep): a value it accepted must not break what reads it later
-    (a stored price rule every product listing then fails on, say)."""
+    """Well-formed reads of the populated data after a method that changes it was fuzzed (after
+    its extremes and after its random examples): a value it accepted must not break what reads
+    it later (a stored price rule every product listing then fails on, say)."""
     for read in RPCS:
         if not is_read(read):
             continue
         bases = server.bases(read, _observer(server, read, survey))
-        for index, base in enumerate(bases[:SWEEP_BASES]):
+        for index, base in _distinct(bases):
             if (read.id, index) in server.broken_reads:
                 continue  # reported once, after the method that broke it
             generated = Generated(base, labels=[("<well-formed>", f"read after fuzzing {after.id}")])
@@ -108,6 +115,18 @@ def _sweep_reads(server: FuzzServer, after: Rpc, survey: bool) -> None:
             if problems(call.outcome, call.inputs, call.secrets, streaming=read.server_streaming):
                 server.broken_reads.add((read.id, index))
             _check(server, read, "sweep", generated, call, survey)
+
+
+def _distinct(bases: list[Message]) -> list[tuple[int, Message]]:
+    """Up to ``SWEEP_BASES`` well-formed requests naming different resources (both shops' products)."""
+    chosen: list[tuple[int, Message]] = []
+    seen: set[tuple[str, ...]] = set()
+    for index, base in enumerate(bases):
+        names = tuple(sorted(text for text in strings_of(base) if text.startswith("apps/")))
+        if names not in seen and len(chosen) < SWEEP_BASES:
+            seen.add(names)
+            chosen.append((index, base))
+    return chosen
 
 
 def test_every_rpc_the_server_binds_is_fuzzed() -> None:
