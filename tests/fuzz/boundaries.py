@@ -39,6 +39,7 @@ _DECIMAL_EXTREMES = [
     ("NaN", "decimal-nan"),
     ("Infinity", "decimal-infinite"),
 ]
+_EMPTY_ELEMENTS: dict[int, Any] = {FieldDescriptor.TYPE_STRING: "x", FieldDescriptor.TYPE_BYTES: b"x"}
 _INT_TYPES_32 = {FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SFIXED32}
 _INT_TYPES_64 = {FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_SFIXED64}
 
@@ -62,7 +63,8 @@ def _extremes(target: FieldDescriptor, value: Any, context: Context) -> list[tup
     if is_map(target):
         return [({f"k{i}": "v" for i in range(HUGE_REPEATED // 10)}, "huge-map")]
     if is_repeated(target):
-        return [(list(value)[:1] * HUGE_REPEATED, "huge-repeated")] if len(value) else []
+        element = list(value)[:1] or [_EMPTY_ELEMENTS.get(target.type, 1)]
+        return [(element * HUGE_REPEATED, "huge-repeated")] if not is_message(target) else []
     if target.type == FieldDescriptor.TYPE_STRING:
         return _string_extremes(value, context)
     if target.type in _INT_TYPES_32:
@@ -94,7 +96,7 @@ def _extremes(target: FieldDescriptor, value: Any, context: Context) -> list[tup
 def boundary_requests(rpc: Rpc, context: Context, bases: list[Message]) -> Iterator[Generated]:
     """Each field set in some well-formed request, with each of its extremes, in the first
     well-formed request that sets it (each field path once, once per resource for the fields of
-    an update's resource)."""
+    an update's resource); then the request's other fields, in the first well-formed request."""
     done: set[tuple[str, str]] = set()
     for base in bases:
         for path in field_paths(rpc.request_descriptor):
@@ -104,6 +106,11 @@ def boundary_requests(rpc: Rpc, context: Context, bases: list[Message]) -> Itera
             if key not in done:
                 done.add(key)
                 yield from _variants(rpc, context, base, path)
+    # The request's own fields no well-formed request sent (optional filters, say), in the first.
+    for path in field_paths(rpc.request_descriptor):
+        if bases and len(path) == 1 and is_leaf(path[0]) and (dotted(path), "") not in done:
+            done.add((dotted(path), ""))
+            yield from _variants(rpc, context, bases[0], path)
 
 
 def _resource_of(base: Message, path: FieldPath) -> str:
