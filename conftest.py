@@ -18,6 +18,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 POSTGRES_URL_VARIABLE = "MCC_TEST_POSTGRES_URL"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-long",
+        action="store_true",
+        help="fuzz every RPC with the nightly example budget (tests/fuzz/README.md); also MCC_FUZZ_LONG=1",
+    )
+
+
 def postgres_required() -> bool:
     return os.environ.get("MCC_REQUIRE_POSTGRES") == "1"
 

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc import aio
 
 from adapters.grpc.call_context import (
@@ -26,10 +27,38 @@ from adapters.grpc.call_context import (
     set_correlation_id,
 )
 from adapters.grpc.errors import status_for_exception
-from adapters.grpc.handlers import Behaviour, wrap_handler
+from adapters.grpc.handlers import Behaviour, Deserializer, wrap_handler
 from adapters.grpc.request_limits import check_request
+from domain.errors import InvalidArgument
 
 access_log = logging.getLogger("mcc.access")
+
+
+class _Undecodable:
+    """Stands for request bytes that are not a message of the method's request type."""
+
+
+UNDECODABLE = _Undecodable()
+
+
+def _tolerant(deserializer: Deserializer | None) -> Deserializer | None:
+    """gRPC answers a request it cannot parse with UNKNOWN and the parser's exception in the
+    message; this lets the error edge refuse it as bad input instead."""
+    if deserializer is None:
+        return None
+
+    def deserialize(data: bytes) -> Any:
+        try:
+            return deserializer(data)
+        except DecodeError:
+            return UNDECODABLE
+
+    return deserialize
+
+
+def _refuse_undecodable(request: Any) -> None:
+    if request is UNDECODABLE:
+        raise InvalidArgument("request", "is not a valid encoding of the method's request message")
 
 
 class ErrorTranslationInterceptor(aio.ServerInterceptor):
@@ -47,12 +76,15 @@ class ErrorTranslationInterceptor(aio.ServerInterceptor):
         if handler is None:
             return handler
         method = handler_call_details.method
-        return wrap_handler(handler, lambda b: self._unary(b, method), lambda b: self._stream(b, method))
+        return wrap_handler(
+            handler, lambda b: self._unary(b, method), lambda b: self._stream(b, method), _tolerant
+        )
 
     @staticmethod
     def _unary(behaviour: Behaviour, method: str) -> Behaviour:
         async def wrapped(request: Any, context: aio.ServicerContext) -> Any:
             try:
+                _refuse_undecodable(request)
                 check_request(request)
                 return await behaviour(request, context)
             except aio.AbortError:
@@ -66,6 +98,7 @@ class ErrorTranslationInterceptor(aio.ServerInterceptor):
     def _stream(behaviour: Behaviour, method: str) -> Behaviour:
         async def wrapped(request: Any, context: aio.ServicerContext) -> AsyncIterator[Any]:
             try:
+                _refuse_undecodable(request)
                 check_request(request)
                 async for response in behaviour(request, context):
                     yield response

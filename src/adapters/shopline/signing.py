@@ -45,10 +45,14 @@ def verify_get_request(app_secret: str, params: Mapping[str, str], now_ms: int) 
     """An install request or OAuth callback: signature over the decoded query, ±10 minutes."""
     received = params.get("sign", "")
     timestamp = params.get("timestamp", "")
-    if not received or not timestamp.isdigit() or abs(now_ms - int(timestamp)) > TIMESTAMP_WINDOW_MS:
+    # ASCII digits only: other scripts' digits pass str.isdigit() and some fail int().
+    digits = timestamp.isascii() and timestamp.isdigit()
+    if not received or not digits or abs(now_ms - int(timestamp)) > TIMESTAMP_WINDOW_MS:
         return False
     candidates = {get_sign(app_secret, params), get_sign(app_secret, params, encode_values=True)}
-    matches = [hmac.compare_digest(candidate, received.lower()) for candidate in sorted(candidates)]
+    # As bytes: compare_digest refuses str with non-ASCII characters (a caller's sign may have any).
+    signed = received.lower().encode()
+    matches = [hmac.compare_digest(candidate.encode(), signed) for candidate in sorted(candidates)]
     return any(matches)
 
 

@@ -51,6 +51,16 @@ def test_callback_verification_accepts_decoded_or_encoded_values_within_ten_minu
     assert not signing.verify_get_request(SECRET, {**decoded, "timestamp": "soon"}, now)
 
 
+def test_callback_verification_refuses_non_ascii_signs_and_timestamps_without_raising() -> None:
+    params = {"appkey": "ak", "code": "c", "handle": "open001", "timestamp": "1700000000000"}
+    now = 1_700_000_000_000
+    assert not signing.verify_get_request(SECRET, {**params, "sign": "\u00e9" * 64}, now)
+    assert not signing.verify_get_request(SECRET, {**params, "sign": "\U0001f600"}, now)
+    # Digits to str.isdigit, not to int(): superscripts and other scripts' digits.
+    for timestamp in ("\u00b2", "\u0661\u0667\u0660\u0660", "\uff11\uff17\uff10\uff10"):
+        assert not signing.verify_get_request(SECRET, {**params, "timestamp": timestamp, "sign": "ab"}, now)
+
+
 def test_post_signature_is_body_then_millisecond_timestamp() -> None:
     body = signing.compact_json({"code": "c0de"})
     assert body == b'{"code":"c0de"}'
