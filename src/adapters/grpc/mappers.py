@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from adapters.grpc.names import app_name, shop_name, task_name
-from domain.app import App, AppSettings, ImportScope
+from domain.app import App, AppSettings, ImportScope, ReturnRestock
 from domain.errors import InvalidArgument
 from domain.pricing import PriceRule
 from domain.shop import Region, SellerType, ShopStatus
@@ -20,6 +20,14 @@ from services.shops.authorization import SkippedShop, SkipReason
 from services.shops.management import ShopView
 from services.webhooks.health import WebhookHealth
 
+_RETURN_RESTOCK_TO_PROTO = {
+    ReturnRestock.RESTOCK_ON_RETURN_RECEIVED: app_pb2.RETURN_RESTOCK_ON_RETURN_RECEIVED,
+    ReturnRestock.NEVER: app_pb2.RETURN_RESTOCK_NEVER,
+}
+_RETURN_RESTOCK_FROM_PROTO = {
+    app_pb2.RETURN_RESTOCK_UNSPECIFIED: ReturnRestock.RESTOCK_ON_RETURN_RECEIVED,
+    **{value: rule for rule, value in _RETURN_RESTOCK_TO_PROTO.items()},
+}
 _IMPORT_SCOPE_TO_PROTO = {
     ImportScope.ONLY_LINKED: app_pb2.ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED,
     ImportScope.ALL_ORDERS: app_pb2.ORDER_IMPORT_SCOPE_ALL_WITH_CUSTOM_ITEMS,
@@ -80,6 +88,7 @@ def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:
         order_import_scope=_IMPORT_SCOPE_TO_PROTO[settings.import_scope],
         default_safety_stock=settings.default_safety_stock,
         shopline_location_ids=list(settings.location_ids),
+        return_restock=_RETURN_RESTOCK_TO_PROTO[settings.return_restock],
     )
     if settings.default_price_rule is not None:
         message.default_price_rule.CopyFrom(price_rule_to_proto(settings.default_price_rule))
@@ -222,6 +231,11 @@ def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) 
                 "app.settings.order_import_scope", "must be ONLY_FULLY_LINKED or ALL_WITH_CUSTOM_ITEMS"
             )
         scope = _IMPORT_SCOPE_FROM_PROTO[message.order_import_scope]
+    restock = ReturnRestock.RESTOCK_ON_RETURN_RECEIVED
+    if named("return_restock"):
+        if message.return_restock not in _RETURN_RESTOCK_FROM_PROTO:
+            raise InvalidArgument("app.settings.return_restock", "must be ON_RETURN_RECEIVED or NEVER")
+        restock = _RETURN_RESTOCK_FROM_PROTO[message.return_restock]
     rule = None
     if named("default_price_rule") and message.HasField("default_price_rule"):
         rule = price_rule_from_proto(message.default_price_rule, "app.settings.default_price_rule")
@@ -231,6 +245,7 @@ def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) 
         default_safety_stock=message.default_safety_stock if named("default_safety_stock") else 0,
         location_ids=tuple(message.shopline_location_ids) if named("shopline_location_ids") else (),
         default_price_rule=rule,
+        return_restock=restock,
     )
 
 

@@ -20,6 +20,7 @@ from adapters.persistence.repositories.channel_products import SqlAlchemyChannel
 from adapters.persistence.repositories.completed_requests import SqlAlchemyCompletedRequests
 from adapters.persistence.repositories.import_ledger import SqlAlchemyImportLedger
 from adapters.persistence.repositories.inventory_pools import SqlAlchemyInventoryPoolRepository
+from adapters.persistence.repositories.order_returns import SqlAlchemyReturnRepository
 from adapters.persistence.repositories.orders import SqlAlchemyOrderRepository
 from adapters.persistence.repositories.push_states import SqlAlchemyPushStateRepository
 from adapters.persistence.repositories.shop_overviews import SqlAlchemyShopOverviews
@@ -86,6 +87,10 @@ class SqlAlchemyUnitOfWork:
     @property
     def orders(self) -> SqlAlchemyOrderRepository:
         return self._repository("orders", SqlAlchemyOrderRepository)
+
+    @property
+    def order_returns(self) -> SqlAlchemyReturnRepository:
+        return self._repository("order_returns", SqlAlchemyReturnRepository)
 
     @property
     def channel_products(self) -> SqlAlchemyChannelProductRepository:

@@ -16,6 +16,12 @@ from domain.errors.base import (
     PartnerError,
     PreconditionFailed,
 )
+from domain.errors.returns import (
+    InvalidReturnData,
+    ReturnAlreadyRefunded,
+    ReturnNotAwaitingSeller,
+    ReturnNotFound,
+)
 from domain.errors.conflicts import (
     AppAlreadyExists,
     ChannelProductAlreadyExists,
@@ -84,6 +90,10 @@ from domain.errors.preconditions import (
 )
 
 __all__ = [
+    "InvalidReturnData",
+    "ReturnAlreadyRefunded",
+    "ReturnNotAwaitingSeller",
+    "ReturnNotFound",
     "AlreadyExists",
     "AppAlreadyExists",
     "AppNotFound",

@@ -5,7 +5,14 @@ from here; the modules group them by family (repositories, the unit of work, rea
 partners, runtime).
 """
 
-from domain.ports.partners import AccessTokenRefresher, ShoplineApi, TikTokChannelApi, TikTokTokenRefresh
+from domain.ports.partners import (
+    AccessTokenRefresher,
+    ShoplineApi,
+    ShoplineRefundsApi,
+    TikTokChannelApi,
+    TikTokReturnsApi,
+    TikTokTokenRefresh,
+)
 from domain.ports.read_models import CatalogCounts, SalesReports, ShopCounts, ShopOverview, ShopOverviews
 from domain.ports.repositories import (
     AppRepository,
@@ -14,6 +21,7 @@ from domain.ports.repositories import (
     OrderRepository,
     PoolFilter,
     PushStateRepository,
+    ReturnRepository,
     ShoplineVariantRepository,
     ShopRepository,
     StoreOrderRepository,
@@ -55,6 +63,7 @@ __all__ = [
     "OrderRepository",
     "PoolFilter",
     "PushStateRepository",
+    "ReturnRepository",
     "SalesReports",
     "ShopCounts",
     "ShopOverview",
@@ -62,12 +71,14 @@ __all__ = [
     "ShopRegistry",
     "ShopRepository",
     "ShoplineApi",
+    "ShoplineRefundsApi",
     "ShoplineVariantRepository",
     "StoreOrderRepository",
     "TaskChangeFeed",
     "TaskChangeSubscription",
     "TaskRepository",
     "TikTokChannelApi",
+    "TikTokReturnsApi",
     "TikTokTokenRefresh",
     "TokenRepository",
     "UnitOfWork",

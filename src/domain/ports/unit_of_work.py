@@ -21,6 +21,7 @@ from domain.ports.repositories import (
     InventoryPoolRepository,
     OrderRepository,
     PushStateRepository,
+    ReturnRepository,
     ShoplineVariantRepository,
     ShopRepository,
     StoreOrderRepository,
@@ -126,6 +127,8 @@ class UnitOfWork(Protocol):
     def push_states(self) -> PushStateRepository: ...
     @property
     def orders(self) -> OrderRepository: ...
+    @property
+    def order_returns(self) -> ReturnRepository: ...
     @property
     def channel_products(self) -> ChannelProductRepository: ...
     @property

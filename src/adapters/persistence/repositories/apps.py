@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.repositories.seen import Seen
 from adapters.persistence.tables import apps
-from domain.app import App, AppSettings, ImportScope
+from domain.app import App, AppSettings, ImportScope, ReturnRestock
 from domain.errors import AppAlreadyExists, AppNotFound, StaleWrite
 from domain.ids import AppId
 from domain.paging import Page
@@ -93,6 +93,7 @@ def app_to_row(app: App) -> dict[str, Any]:
         "default_safety_stock": settings.default_safety_stock,
         "location_ids": list(settings.location_ids),
         "default_price_rule": price_rule_to_json(settings.default_price_rule),
+        "return_restock": settings.return_restock.value,
         "created_at": app.created_at,
         "store_currency": app.store_currency,
         "installed_at": app.installed_at,
@@ -107,6 +108,7 @@ def app_from_row(row: Any) -> App:
         default_safety_stock=row["default_safety_stock"],
         location_ids=tuple(row["location_ids"]),
         default_price_rule=price_rule_from_json(row["default_price_rule"]),
+        return_restock=ReturnRestock(row["return_restock"] or ReturnRestock.RESTOCK_ON_RETURN_RECEIVED.value),
     )
     return App(
         app_id=AppId(row["id"]),

@@ -23,6 +23,7 @@ from adapters.persistence.tables.inventory import (
     pool_linked_skus,
     pool_reservations,
 )
+from adapters.persistence.tables.returns import order_returns
 from adapters.persistence.tables.schema import metadata
 from adapters.persistence.tables.tasks_and_requests import completed_requests, tasks
 from adapters.persistence.tables.webhooks import webhook_inbox, webhook_subscription_checks
@@ -34,6 +35,7 @@ SHOP_OWNED_TABLES = (
     inventory_push_states,
     orders,
     order_open_lines,
+    order_returns,
     channel_products,
     channel_skus,
     tasks,
@@ -53,6 +55,7 @@ __all__ = [
     "metadata",
     "oauth_states",
     "order_open_lines",
+    "order_returns",
     "orders",
     "pool_linked_skus",
     "pool_reservations",

@@ -36,6 +36,8 @@ apps = Table(
     Column("installed_at", UtcDateTime, nullable=True),
     # When the merchant uninstalled the app; NULL while installed (0011_app_uninstall).
     Column("uninstalled_at", UtcDateTime, nullable=True),
+    # The restock rule of TikTok refunds; NULL for rows from before 0016 (read: the default).
+    Column("return_restock", String(32), nullable=True),
 )
 
 
