@@ -16,12 +16,6 @@ from domain.errors.base import (
     PartnerError,
     PreconditionFailed,
 )
-from domain.errors.returns import (
-    InvalidReturnData,
-    ReturnAlreadyRefunded,
-    ReturnNotAwaitingSeller,
-    ReturnNotFound,
-)
 from domain.errors.conflicts import (
     AppAlreadyExists,
     ChannelProductAlreadyExists,
@@ -88,12 +82,14 @@ from domain.errors.preconditions import (
     TaskNotRunning,
     TokenRevoked,
 )
+from domain.errors.returns import (
+    InvalidReturnData,
+    ReturnAlreadyRefunded,
+    ReturnNotAwaitingSeller,
+    ReturnNotFound,
+)
 
 __all__ = [
-    "InvalidReturnData",
-    "ReturnAlreadyRefunded",
-    "ReturnNotAwaitingSeller",
-    "ReturnNotFound",
     "AlreadyExists",
     "AppAlreadyExists",
     "AppNotFound",
@@ -112,6 +108,7 @@ __all__ = [
     "InvalidOrderData",
     "InvalidPriceRule",
     "InvalidQuantity",
+    "InvalidReturnData",
     "InvalidSetting",
     "InvalidStoreHandle",
     "InvalidTaskProgress",
@@ -140,6 +137,9 @@ __all__ = [
     "ReservationAlreadyReleased",
     "ReservationConflict",
     "ReservationNotFound",
+    "ReturnAlreadyRefunded",
+    "ReturnNotAwaitingSeller",
+    "ReturnNotFound",
     "ShopAlreadyExists",
     "ShopLinkedToAnotherApp",
     "ShopNotActive",

@@ -269,7 +269,9 @@ class ShoplineRefundsApi(Protocol):
         """The order's refund carrying ``marker`` in its note, if SHOPLINE has one."""
         ...
 
-    async def create_refund(self, credentials: ShoplineCredentials, refund: NewShoplineRefund) -> ShoplineRefund:
+    async def create_refund(
+        self, credentials: ShoplineCredentials, refund: NewShoplineRefund
+    ) -> ShoplineRefund:
         """Creates the refund once: after a lost reply the order's refunds are read back for the
         marker before anything is sent again."""
         ...

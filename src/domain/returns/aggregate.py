@@ -195,7 +195,9 @@ class OrderReturn(RecordsEvents):
         """Restocking follows the app's rule: only goods that came back can go back on the shelf,
         so a refund-only request never restocks. A return-and-refund is refunded by TikTok only
         after the seller (or TikTok) confirmed the package was received."""
-        restock = rule is ReturnRestock.RESTOCK_ON_RETURN_RECEIVED and self._type is ReturnType.RETURN_AND_REFUND
+        restock = (
+            rule is ReturnRestock.RESTOCK_ON_RETURN_RECEIVED and self._type is ReturnType.RETURN_AND_REFUND
+        )
         return tuple(RefundLine(line.sku_id, line.quantity, restock) for line in self._lines)
 
     def mark_refunded(self, shopline_refund_id: str, restocked: bool, now: datetime) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.control.conditions import ConditionsControl
+from sandbox.control.return_operations import ReturnControl
 from sandbox.control.shopline_operations import ShoplineControl
 from sandbox.control.tiktok_operations import TikTokControl
 
 
-class SandboxControl(TikTokControl, ShoplineControl, ConditionsControl):
+class SandboxControl(TikTokControl, ShoplineControl, ReturnControl, ConditionsControl):
     """The in-process API; ``control_routes`` serves the same operations over HTTP."""
 
     def state(self) -> dict[str, Any]:

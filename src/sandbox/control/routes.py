@@ -60,6 +60,10 @@ HTTP_OPERATIONS = (
     "create_store_order",
     "uninstall_shopline",
     "configure_tiktok_redirect",
+    "open_return",
+    "move_return",
+    "tiktok_return",
+    "shopline_refunds",
 )
 
 

@@ -66,6 +66,7 @@ class Order:
     status: str = "open"
     cancelled_at: int | None = None
     cancel_reason: str | None = None
+    refunds: list[dict[str, Any]] = field(default_factory=list)  # rendered refunds, oldest first
 
 
 @dataclass(slots=True)

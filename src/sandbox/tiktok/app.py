@@ -7,7 +7,14 @@ from collections.abc import Callable
 from aiohttp import web
 
 from sandbox.faults import FaultInjector
-from sandbox.tiktok import routes_auth, routes_misc, routes_orders, routes_products, routes_returns
+from sandbox.tiktok import (
+    routes_auth,
+    routes_misc,
+    routes_orders,
+    routes_products,
+    routes_return_requests,
+    routes_returns,
+)
 from sandbox.tiktok.gateway import RouteTable, make_dispatcher
 from sandbox.tiktok.state import TikTokState
 
@@ -16,6 +23,7 @@ ROUTE_TABLE = RouteTable(
     + routes_products.ROUTES
     + routes_orders.ROUTES
     + routes_returns.ROUTES
+    + routes_return_requests.ROUTES
     + routes_misc.ROUTES
 )
 

@@ -89,9 +89,7 @@ class SqlAlchemyReturnRepository:
             (order_returns.c.shop_id == shop_id) & (order_returns.c.refund_state == RefundState.DUE.value)
         )
 
-    async def search(
-        self, criteria: ReturnFilter, *, page_size: int, after: str | None
-    ) -> Page[OrderReturn]:
+    async def search(self, criteria: ReturnFilter, *, page_size: int, after: str | None) -> Page[OrderReturn]:
         """Matching returns newest first; the cursor is ``create time|return id``."""
         limit = limit_for(page_size)
         c = order_returns.c
@@ -178,7 +176,10 @@ def return_from_row(row: Any) -> OrderReturn:
     if raw_refund is not None:
         currency = raw_refund["currency"]
         refund = RefundAmount(
-            *(Money(Decimal(raw_refund[name]), currency) for name in ("total", "subtotal", "shipping_fee", "tax"))
+            *(
+                Money(Decimal(raw_refund[name]), currency)
+                for name in ("total", "subtotal", "shipping_fee", "tax")
+            )
         )
     return OrderReturn(
         return_id=row["return_id"],
