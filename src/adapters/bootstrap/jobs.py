@@ -28,6 +28,9 @@ from services.inventory.upkeep import OnHandRefresh, StockReconciliation
 from services.orders.intake import OrderIntake
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
+from services.returns.events import ReturnEventReactions
+from services.returns.intake import ReturnIntake
+from services.returns.refunds import ReturnRefunder
 from services.shops.history_import import HistoryImportHandler
 from services.tasks.jobs import TaskWorker
 from services.webhooks.inbox import PROCESS_WEBHOOKS, InboxDrain
@@ -139,6 +142,10 @@ class Jobs(containers.DeclarativeContainer):
     )
     store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
 
+    # --- returns ------------------------------------------------------------------------------
+    return_intake = providers.Singleton(ReturnIntake, unit_of_work, clock)
+    return_refunder = providers.Singleton(ReturnRefunder, unit_of_work, partners.shopline_refunds, clock)
+
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
         TaskWorker,
@@ -168,7 +175,17 @@ class Jobs(containers.DeclarativeContainer):
         ShoplineEventReactions, unit_of_work, clock, on_hand_refresh, variant_refresh, catalog_tasks
     )
     # What reacts to a delivery: one table from source and topic to a reaction.
-    webhook_handler = providers.Singleton(WebhookReactions, tiktok_events, shopline_events)
+    return_events = providers.Singleton(
+        ReturnEventReactions,
+        unit_of_work,
+        clock,
+        tiktok_api,
+        partners.tiktok_returns,
+        order_intake,
+        return_intake,
+        return_refunder,
+    )
+    webhook_handler = providers.Singleton(WebhookReactions, tiktok_events, shopline_events, return_events)
     inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock)
     inbox_drain_lifecycle = providers.Resource(_drained_through_the_job_port, job_runner, inbox_drain)
     webhook_subscriptions = providers.Singleton(

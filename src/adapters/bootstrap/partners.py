@@ -10,8 +10,10 @@ from dependency_injector import containers, providers
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.settings import Settings
 from adapters.shopline.client import ShoplineClient
+from adapters.shopline.refunds import ShoplineRefundsClient
 from adapters.tiktok.auth import TikTokAuthClient
 from adapters.tiktok.client import TikTokChannelClient
+from adapters.tiktok.returns import TikTokReturnsClient
 from domain.ports import AccessTokenRefresher
 from services.shops.token_upkeep import TokenUpkeep
 
@@ -80,3 +82,5 @@ class Partners(containers.DeclarativeContainer):
         TokenUpkeep, persistence.unit_of_work.provider, tiktok_auth, shopline_api, core.clock
     )
     tiktok_api = providers.Singleton(_tiktok_client, core.settings, tiktok_http, tiktok_auth, token_upkeep)
+    tiktok_returns = providers.Singleton(TikTokReturnsClient, tiktok_api)
+    shopline_refunds = providers.Singleton(ShoplineRefundsClient, shopline_api)

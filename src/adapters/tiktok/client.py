@@ -111,6 +111,10 @@ class TikTokChannelClient:
     def _tokens(self, credentials: ShopCredentials) -> ShopTokens:
         return ShopTokens(credentials, self._refresh_shop_token)
 
+    def shop_tokens(self, credentials: ShopCredentials) -> ShopTokens:
+        """The token source of one call, sharing this client's refresh (for sibling adapters)."""
+        return self._tokens(credentials)
+
     # ------------------------------------------------------------------ authorization
 
     def authorization_url(self, region: str, state: str | None = None) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from domain.errors import PartnerRejected
 from domain.webhooks import WebhookDelivery, WebhookSource
+from services.returns.events import ReturnEventReactions
 from services.webhooks.payloads import MalformedPayload
 from services.webhooks.shopline_events import ShoplineEventReactions
 from services.webhooks.tiktok_events import TikTokEventReactions
@@ -43,7 +44,12 @@ SHOPLINE_ORDER_TOPICS = (
 class WebhookReactions:
     """The ``WebhookHandler`` the inbox drain calls."""
 
-    def __init__(self, tiktok: TikTokEventReactions, shopline: ShoplineEventReactions) -> None:
+    def __init__(
+        self,
+        tiktok: TikTokEventReactions,
+        shopline: ShoplineEventReactions,
+        returns: ReturnEventReactions | None = None,
+    ) -> None:
         tiktok_topics: dict[str, Reaction] = {
             "ORDER_STATUS_CHANGE": tiktok.order_changed,  # 1
             "RECIPIENT_ADDRESS_UPDATE": tiktok.order_changed,  # 3
@@ -54,6 +60,8 @@ class WebhookReactions:
             "PRODUCT_INFORMATION_CHANGE": tiktok.product_changed,  # 15
             "PRODUCT_CREATION": tiktok.product_changed,  # 16
         }
+        if returns is not None:
+            tiktok_topics["RETURN_STATUS_CHANGE"] = returns.return_changed  # 12
         shopline_topics: dict[str, Reaction] = {
             "inventory_levels/update": shopline.inventory_changed,
             "products/update": shopline.products_changed,
