@@ -26,6 +26,7 @@ from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
 from services.catalog.tasks import CatalogTasks
 from services.inventory.pools import InventoryPools
 from services.orders.handling import OrderCommands, OrderQueries
+from services.returns.handling import ReturnCommands, ReturnQueries
 from services.shops.authorization import ShopAuthorization
 from services.shops.management import ShopManagement
 from services.tasks.center import TaskService
@@ -94,6 +95,15 @@ class Api(containers.DeclarativeContainer):
         jobs.order_importer,
         jobs.order_syncs,
     )
+    return_queries = providers.Factory(ReturnQueries, persistence.query_unit_of_work.provider)
+    return_commands = providers.Factory(
+        ReturnCommands,
+        persistence.unit_of_work.provider,
+        core.clock,
+        partners.tiktok_returns,
+        jobs.return_intake,
+        jobs.return_refunder,
+    )
     sales_analytics = providers.Factory(
         SalesAnalytics, persistence.unit_of_work.provider, persistence.sales_reports
     )
@@ -111,7 +121,12 @@ class Api(containers.DeclarativeContainer):
     )
     task_servicer = providers.Factory(TaskServicer, tasks=task_service, page_tokens=page_tokens)
     order_servicer = providers.Factory(
-        OrderServicer, queries=order_queries, commands=order_commands, page_tokens=page_tokens
+        OrderServicer,
+        queries=order_queries,
+        commands=order_commands,
+        page_tokens=page_tokens,
+        return_queries=return_queries,
+        return_commands=return_commands,
     )
     catalog_servicer = providers.Factory(
         CatalogServicer,
