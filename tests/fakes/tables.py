@@ -39,6 +39,7 @@ from domain.order import (
 )
 from domain.paging import Page
 from domain.ports import CompletedRequest
+from domain.returns import OrderReturn
 from domain.shop import Shop
 from domain.stock_push import PushState
 from domain.task import Task
@@ -71,6 +72,7 @@ class FakeState:
     store_orders_synced_until: dict[AppId, datetime] = field(default_factory=dict)
     webhook_inbox: dict[tuple[WebhookSource, str], WebhookDelivery] = field(default_factory=dict)
     webhook_subscribed: dict[tuple[WebhookSource, str], datetime] = field(default_factory=dict)
+    returns: dict[tuple[ShopId, str], OrderReturn] = field(default_factory=dict)
 
 
 def _detached(aggregate: V) -> V:

@@ -93,6 +93,9 @@ FAKE_FOR_PORT = {
     ports.ShoplineApi: fakes.FakeShoplineApi(CLOCK),
     ports.TaskChangeFeed: fakes.FakeTaskChangeFeed(),
     ports.TaskChangeSubscription: fakes.FakeTaskChangeFeed().subscribe(TaskId("x")),
+    ports.ReturnRepository: fakes.FakeReturnRepository(),
+    ports.TikTokReturnsApi: fakes.FakeTikTokReturnsApi(CLOCK),
+    ports.ShoplineRefundsApi: fakes.FakeShoplineRefundsApi(fakes.FakeShoplineApi(CLOCK)),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from domain.errors import InvalidReturnData
 from domain.ids import AppId, ShopId
@@ -28,7 +29,7 @@ class ReturnIntake:
         held = []
         for report in reports:
             try:
-                held.append(await retry_stale(lambda report=report: self._take_one(app_id, shop_id, report)))
+                held.append(await retry_stale(partial(self._take_one, app_id, shop_id, report)))
             except InvalidReturnData as error:
                 log.warning("return dropped shop_id=%s return_id=%s: %s", shop_id, report.return_id, error)
         return held
