@@ -21,15 +21,20 @@ from domain.errors import (
 from domain.ids import ChannelSkuId, OrderId, ShopId
 from domain.money import Money
 from domain.returns import RefundState, ReturnFilter, ReturnStatus, TikTokReturnData, TikTokReturnLineItem
+from domain.task import TaskKind, TaskState
 from domain.webhooks import WebhookDelivery, WebhookSource
+from services.orders.sync import OrderSyncHandler
 from services.returns.events import ReturnEventReactions
 from services.returns.handling import ReturnCommands, ReturnQueries, ReturnRef
 from services.returns.intake import ReturnIntake
 from services.returns.refunds import ReturnRefunder, refund_marker
+from services.returns.sync import ReturnSync
+from services.tasks.jobs import TaskWorker
 from tests.fakes import FakeShoplineRefundsApi, FakeTikTokReturnsApi
 from tests.services.test_orders import (
     APP,
     CIPHER,
+    FAST,
     HANDLE,
     NOW,
     SHOP,
@@ -123,6 +128,21 @@ class ReturnWorld(World):
                 self.clock.now(),
             )
         )
+
+    async def sync_with_returns(self) -> TaskState:
+        task = await self.syncs.start(APP, SHOP)
+        returns = ReturnSync(self.uow, self.returns_api, self.return_intake, self.refunder)
+        handler = OrderSyncHandler(
+            self.uow, self.clock, self.tiktok, self.intake, self.importer, retry=FAST, returns=returns
+        )
+        worker = TaskWorker(self.uow, self.clock, {TaskKind.ORDER_SYNC: handler}, owner="worker-1")
+        run = await worker.claim(task.id)
+        assert run is not None
+        await worker.execute(run)
+        async with self.uow() as uow:
+            finished = await uow.tasks.get(task.id)
+        self.last_task = finished
+        return finished.state
 
     async def held(self):  # type: ignore[no-untyped-def]
         async with self.uow() as uow:
@@ -300,3 +320,22 @@ async def test_listing_per_order_and_by_status() -> None:
         await queries.list(ReturnFilter(APP, SHOP, OrderId("1")), page_size=10, after=None)
     with pytest.raises(ShopNotFound):
         await queries.list(ReturnFilter(APP, ShopId("other")), page_size=10, after=None)
+
+
+async def test_the_order_sync_records_returns_whose_webhook_was_missed_and_retries_due_refunds() -> None:
+    w = await imported_world()
+    w.clock.advance(timedelta(minutes=1))
+    w.tiktok_return("RETURN_OR_REFUND_REQUEST_COMPLETE")
+    w.clock.advance(timedelta(seconds=30))
+    w.refunds_api.fail_next(PartnerUnavailable("shopline", "503", "down"))
+    assert await w.sync_with_returns() is TaskState.SUCCEEDED
+    assert (await w.held()).refund_state is RefundState.DUE
+    assert w.last_task.counts.failed == 1
+
+    w.clock.advance(timedelta(minutes=5))
+    assert await w.sync_with_returns() is TaskState.SUCCEEDED
+    held = await w.held()
+    assert held.refund_state is RefundState.REFUNDED and held.restocked
+    [(_, ref)] = w.shopline_orders()
+    assert len(w.refunds_api.refunds(HANDLE, ref.order_id)) == 1
+    assert w.on_hand() == 10

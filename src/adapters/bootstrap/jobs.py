@@ -31,6 +31,7 @@ from services.orders.sync import OrderSyncHandler, OrderSyncs
 from services.returns.events import ReturnEventReactions
 from services.returns.intake import ReturnIntake
 from services.returns.refunds import ReturnRefunder
+from services.returns.sync import ReturnSync
 from services.shops.history_import import HistoryImportHandler
 from services.tasks.jobs import TaskWorker
 from services.webhooks.inbox import PROCESS_WEBHOOKS, InboxDrain
@@ -137,14 +138,15 @@ class Jobs(containers.DeclarativeContainer):
     )
     order_intake = providers.Singleton(OrderIntake, unit_of_work, clock, stock_effects, order_importer)
     history_import = providers.Factory(HistoryImportHandler, unit_of_work, clock, tiktok_api, order_intake)
-    order_sync = providers.Factory(
-        OrderSyncHandler, unit_of_work, clock, tiktok_api, order_intake, order_importer
-    )
-    store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
-
-    # --- returns ------------------------------------------------------------------------------
     return_intake = providers.Singleton(ReturnIntake, unit_of_work, clock)
     return_refunder = providers.Singleton(ReturnRefunder, unit_of_work, partners.shopline_refunds, clock)
+    return_sync = providers.Singleton(
+        ReturnSync, unit_of_work, partners.tiktok_returns, return_intake, return_refunder
+    )
+    order_sync = providers.Factory(
+        OrderSyncHandler, unit_of_work, clock, tiktok_api, order_intake, order_importer, returns=return_sync
+    )
+    store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
 
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
