@@ -339,3 +339,31 @@ async def test_the_order_sync_records_returns_whose_webhook_was_missed_and_retri
     [(_, ref)] = w.shopline_orders()
     assert len(w.refunds_api.refunds(HANDLE, ref.order_id)) == 1
     assert w.on_hand() == 10
+
+
+async def test_a_refund_claimed_by_another_refunder_is_left_to_it_until_the_claim_runs_out() -> None:
+    w = await imported_world()
+    w.tiktok_return("RETURN_OR_REFUND_REQUEST_COMPLETE")
+    await w.return_intake.take(APP, SHOP, [w.returns_api.returns[CIPHER][RETURN]])
+    async with w.uow() as uow:  # a refunder on another worker holds the refund and then dies
+        held = await uow.order_returns.get(SHOP, RETURN)
+        assert held.claim_refund(w.clock.now(), w.clock.now() + timedelta(minutes=10))
+        await uow.order_returns.update(held)
+        await uow.commit()
+    assert (await w.refunder.refund(SHOP, RETURN)).refund_state is RefundState.DUE
+    assert w.refunds_api.calls == []
+    w.clock.advance(timedelta(minutes=11))
+    refunded = await w.refunder.refund(SHOP, RETURN)
+    assert refunded is not None and refunded.refund_state is RefundState.REFUNDED
+    assert w.refunds_api.calls.count("create_refund") == 1
+
+
+async def test_a_failed_refund_releases_its_claim_so_a_retry_goes_at_once() -> None:
+    w = await imported_world()
+    w.tiktok_return("RETURN_OR_REFUND_REQUEST_COMPLETE")
+    await w.return_intake.take(APP, SHOP, [w.returns_api.returns[CIPHER][RETURN]])
+    w.refunds_api.fail_next(PartnerUnavailable("shopline", "503", "down"))
+    with pytest.raises(PartnerUnavailable):
+        await w.refunder.refund(SHOP, RETURN)
+    assert (await w.held()).refund_claimed_until is None
+    assert (await w.refunder.refund(SHOP, RETURN)).refund_state is RefundState.REFUNDED

@@ -133,3 +133,19 @@ def test_no_decision_when_tiktok_waits_for_nobody_or_the_buyer(status: str) -> N
 
 def test_return_type_is_kept() -> None:
     assert seen(return_type="REFUND").return_type is ReturnType.REFUND
+
+
+def test_one_refunder_at_a_time_until_its_claim_runs_out() -> None:
+    found = seen(status="RETURN_OR_REFUND_REQUEST_COMPLETE")
+    assert found.claim_refund(T0, T0 + timedelta(minutes=10))
+    assert not found.claim_refund(T0 + timedelta(minutes=5), T0 + timedelta(minutes=15))
+    assert found.claim_refund(T0 + timedelta(minutes=11), T0 + timedelta(minutes=21))
+    found.release_refund_claim()
+    assert found.claim_refund(T0 + timedelta(minutes=12), T0 + timedelta(minutes=22))
+    found.mark_refunded("refund-1", False, T0)
+    assert found.refund_claimed_until is None
+    assert not found.claim_refund(T0 + timedelta(hours=1), T0 + timedelta(hours=2))
+
+
+def test_nothing_to_claim_before_tiktok_refunded() -> None:
+    assert not seen().claim_refund(T0, T0 + timedelta(minutes=10))

@@ -105,6 +105,7 @@ class OrderReturn(RecordsEvents):
         shopline_refund_id: str | None = None,
         restocked: bool = False,
         refunded_at: datetime | None = None,
+        refund_claimed_until: datetime | None = None,
     ) -> None:
         """Rebuilds a return from stored state; ``first_seen`` creates one from TikTok's data."""
         self._return_id = return_id
@@ -124,6 +125,7 @@ class OrderReturn(RecordsEvents):
         self._shopline_refund_id = shopline_refund_id
         self._restocked = restocked
         self._refunded_at = refunded_at
+        self._refund_claimed_until = refund_claimed_until
         self._events = []
 
     @classmethod
@@ -200,6 +202,22 @@ class OrderReturn(RecordsEvents):
         )
         return tuple(RefundLine(line.sku_id, line.quantity, restock) for line in self._lines)
 
+    def claim_refund(self, now: datetime, until: datetime) -> bool:
+        """Reserves making the SHOPLINE refund for one refunder until ``until``; False while
+        another one holds it. A claim left by a refunder that died runs out, and the next one
+        looks for the refund in SHOPLINE before making it."""
+        if self._refund_state is not RefundState.DUE:
+            return False
+        claimed = self._refund_claimed_until
+        if claimed is not None and claimed > now:
+            return False
+        self._refund_claimed_until = until
+        return True
+
+    def release_refund_claim(self) -> None:
+        """The refunder gave up (a partner failure): the next one may start at once."""
+        self._refund_claimed_until = None
+
     def mark_refunded(self, shopline_refund_id: str, restocked: bool, now: datetime) -> None:
         """Exactly once: the same refund again is a no-op, another one is refused."""
         if self._refund_state is RefundState.REFUNDED:
@@ -212,6 +230,7 @@ class OrderReturn(RecordsEvents):
         self._shopline_refund_id = shopline_refund_id
         self._restocked = restocked
         self._refunded_at = now
+        self._refund_claimed_until = None
 
     def mark_order_not_imported(self, now: datetime) -> None:
         """The order never went to SHOPLINE: the refund is recorded and nothing is refunded there."""
@@ -292,6 +311,10 @@ class OrderReturn(RecordsEvents):
     @property
     def refunded_at(self) -> datetime | None:
         return self._refunded_at
+
+    @property
+    def refund_claimed_until(self) -> datetime | None:
+        return self._refund_claimed_until
 
     @property
     def awaits_seller(self) -> bool:

@@ -8,6 +8,7 @@ SHOPLINE at once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from domain.channel import ShopCredentials
 from domain.errors import (
     InvalidArgument,
     OrderNotFound,
+    PartnerError,
     ReturnNotFound,
     ShopNotActive,
     ShopNotFound,
@@ -28,6 +30,8 @@ from domain.shop import Shop, ShopStatus
 from services.returns.intake import ReturnIntake
 from services.returns.refunds import ReturnRefunder
 from services.shared.requests import ClientRequest
+
+log = logging.getLogger("mcc.returns")
 
 APPROVE_RETURN = "ApproveReturn"
 REJECT_RETURN = "RejectReturn"
@@ -131,7 +135,10 @@ class ReturnCommands:
         if report is not None:
             taken = await self._intake.take(ref.app_id, ref.shop_id, [report])
             if taken and taken[0].refund_state is RefundState.DUE:
-                await self._refunder.refund(ref.shop_id, ref.return_id)
+                try:
+                    await self._refunder.refund(ref.shop_id, ref.return_id)
+                except PartnerError as error:  # TikTok took the decision; the order sync refunds later
+                    log.warning("return refund deferred return_id=%s: %s", ref.return_id, error.code)
         async with self._unit_of_work() as uow:
             current = await _return(uow, ref)
             await _request(ref, operation, request_id).record(uow, self._clock.now())

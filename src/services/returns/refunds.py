@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
 from domain.channel import ShoplineCredentials
-from domain.errors import AppNotFound, TokenNotFound
-from domain.ids import ChannelSkuId, ShopId, ShoplineVariantId
+from domain.errors import AppNotFound, DomainError, TokenNotFound
+from domain.ids import ChannelSkuId, ShopId, ShoplineOrderId, ShoplineVariantId
 from domain.order import Order
 from domain.ports import Clock, ShoplineRefundsApi, UnitOfWork
 from domain.returns import OrderReturn, RefundLine, RefundState
-from domain.returns.shopline import NewShoplineRefund, ShoplineOrderItem, ShoplineRefundLine
+from domain.returns.shopline import NewShoplineRefund, ShoplineOrderItem, ShoplineRefund, ShoplineRefundLine
 from services.orders.shopline_import import linked_variants
 from services.shared.stale_writes import retry_stale
 
@@ -33,6 +36,21 @@ MARKER_PREFIX = "TIKTOK_RETURN"
 
 def refund_marker(tiktok_shop_id: str, return_id: str) -> str:
     return f"{MARKER_PREFIX}:{tiktok_shop_id}:{return_id}"
+
+
+CLAIM_FOR = timedelta(minutes=10)
+"""Longer than SHOPLINE's refund call can take with every retry of the client."""
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    found: OrderReturn
+    order: Order
+    shopline_order_id: ShoplineOrderId
+    credentials: ShoplineCredentials
+    marker: str
+    wanted: tuple[RefundLine, ...]
+    linked: dict[ChannelSkuId, ShoplineVariantId]
 
 
 class ReturnRefunder:
@@ -46,7 +64,31 @@ class ReturnRefunder:
     async def refund(self, shop_id: ShopId, return_id: str) -> OrderReturn | None:
         """Makes the return's due SHOPLINE refund (or finds the one made before) and records it.
 
-        Partner failures propagate with nothing recorded; calling again is safe."""
+        One refunder at a time: the refund is claimed first, so a webhook and an approval
+        refunding the same return at once make one refund. Partner failures propagate with
+        nothing recorded and the claim released; calling again is safe."""
+        prepared = await retry_stale(partial(self._claim, shop_id, return_id))
+        if not isinstance(prepared, _Claimed):
+            return prepared
+        try:
+            made = await self._make(prepared, return_id)
+        except DomainError:
+            await self._record(prepared.found, lambda current: current.release_refund_claim())
+            raise
+        if made is None:
+            return await self._record(prepared.found, lambda current: current.release_refund_claim())
+        refund_id = made.refund_id
+        restocked = any(line.restock for line in made.lines)
+        log.info(
+            "return refunded in SHOPLINE shop_id=%s return_id=%s restocked=%s", shop_id, return_id, restocked
+        )
+        return await self._record(
+            prepared.found, lambda current: current.mark_refunded(refund_id, restocked, self._clock.now())
+        )
+
+    async def _claim(self, shop_id: ShopId, return_id: str) -> _Claimed | OrderReturn | None:
+        """What the refund needs, with the claim committed; or the return as it is when there is
+        nothing to do now (not due, claimed by another refunder, no SHOPLINE grant)."""
         async with self._unit_of_work() as uow:
             found = await uow.order_returns.find(shop_id, return_id)
             if found is None or found.refund_state is not RefundState.DUE:
@@ -55,9 +97,10 @@ class ReturnRefunder:
             order = await uow.orders.find(shop_id, found.order_id)
             shopline_order_id = None if order is None else order.import_status.shopline_order_id
             if order is None or shopline_order_id is None:
-                return await self._record(
-                    found, lambda current: current.mark_order_not_imported(self._clock.now())
-                )
+                found.mark_order_not_imported(self._clock.now())
+                await uow.order_returns.update(found)
+                await uow.commit()
+                return found
             try:
                 app = await uow.apps.get(found.app_id)
                 token = await uow.tokens.get_shopline(found.app_id)
@@ -66,30 +109,39 @@ class ReturnRefunder:
                     "return refund waits for the SHOPLINE grant shop_id=%s return_id=%s", shop_id, return_id
                 )
                 return found
-            linked = await linked_variants(uow, shop_id, {line.product_id for line in order.lines})
-        credentials = ShoplineCredentials(app.store_handle, token.access_token)
-        marker = refund_marker(shop.tiktok_shop_id, return_id)
-        made = await self._shopline.find_refund(credentials, shopline_order_id, marker)
-        if made is None:
-            wanted = found.refund_lines(app.settings.return_restock)
-            items = await self._shopline.order_items(credentials, shopline_order_id)
-            lines = refund_lines(order, wanted, items, linked)
-            if not lines:
-                log.warning(
-                    "return has no line to refund in SHOPLINE shop_id=%s return_id=%s", shop_id, return_id
-                )
+            now = self._clock.now()
+            if not found.claim_refund(now, now + CLAIM_FOR):
                 return found
-            made = await self._shopline.create_refund(
-                credentials, NewShoplineRefund(shopline_order_id, marker, order.currency, lines)
+            linked = await linked_variants(uow, shop_id, {line.product_id for line in order.lines})
+            await uow.order_returns.update(found)
+            await uow.commit()
+        return _Claimed(
+            found,
+            order,
+            shopline_order_id,
+            ShoplineCredentials(app.store_handle, token.access_token),
+            refund_marker(shop.tiktok_shop_id, return_id),
+            found.refund_lines(app.settings.return_restock),
+            linked,
+        )
+
+    async def _make(self, claimed: _Claimed, return_id: str) -> ShoplineRefund | None:
+        made = await self._shopline.find_refund(
+            claimed.credentials, claimed.shopline_order_id, claimed.marker
+        )
+        if made is not None:
+            return made
+        items = await self._shopline.order_items(claimed.credentials, claimed.shopline_order_id)
+        lines = refund_lines(claimed.order, claimed.wanted, items, claimed.linked)
+        if not lines:
+            log.warning(
+                "return has no line to refund in SHOPLINE shop_id=%s return_id=%s",
+                claimed.order.shop_id,
+                return_id,
             )
-        refund_id = made.refund_id
-        restocked = any(line.restock for line in made.lines)
-        log.info(
-            "return refunded in SHOPLINE shop_id=%s return_id=%s restocked=%s", shop_id, return_id, restocked
-        )
-        return await self._record(
-            found, lambda current: current.mark_refunded(refund_id, restocked, self._clock.now())
-        )
+            return None
+        refund = NewShoplineRefund(claimed.shopline_order_id, claimed.marker, claimed.order.currency, lines)
+        return await self._shopline.create_refund(claimed.credentials, refund)
 
     async def _record(self, found: OrderReturn, change: Callable[[OrderReturn], None]) -> OrderReturn:
         async def write() -> OrderReturn:

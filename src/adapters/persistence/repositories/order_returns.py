@@ -167,6 +167,7 @@ def return_to_row(found: OrderReturn) -> dict[str, Any]:
         "shopline_refund_id": found.shopline_refund_id,
         "restocked": found.restocked,
         "refunded_at": found.refunded_at,
+        "refund_claimed_until": found.refund_claimed_until,
     }
 
 
@@ -210,4 +211,5 @@ def return_from_row(row: Any) -> OrderReturn:
         shopline_refund_id=row["shopline_refund_id"],
         restocked=row["restocked"],
         refunded_at=row["refunded_at"],
+        refund_claimed_until=row["refund_claimed_until"],
     )

@@ -30,6 +30,8 @@ order_returns = Table(
     Column("shopline_refund_id", String(64), nullable=True),
     Column("restocked", Boolean, nullable=False),
     Column("refunded_at", UtcDateTime, nullable=True),
+    # While a refunder makes the SHOPLINE refund, no other may start (until this time).
+    Column("refund_claimed_until", UtcDateTime, nullable=True),
     Column("version", Integer, nullable=False),
     # A shop's returns newest first, and one order's returns.
     Index("ix_order_returns_listing", "shop_id", "create_time", "return_id"),

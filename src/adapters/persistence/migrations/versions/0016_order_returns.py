@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("shopline_refund_id", sa.String(64), nullable=True),
         sa.Column("restocked", sa.Boolean(), nullable=False),
         sa.Column("refunded_at", UtcDateTime(), nullable=True),
+        sa.Column("refund_claimed_until", UtcDateTime(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["shop_id"], ["shops.id"], name="fk_order_returns_shop_id_shops", ondelete="CASCADE"
