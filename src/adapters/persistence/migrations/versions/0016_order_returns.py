@@ -54,5 +54,5 @@ def downgrade() -> None:
     op.drop_index("ix_order_returns_order", table_name="order_returns")
     op.drop_index("ix_order_returns_listing", table_name="order_returns")
     op.drop_table("order_returns")
-    with op.batch_alter_table("apps") as batch:
-        batch.drop_column("return_restock")
+    # A plain DROP COLUMN: batch mode would copy and drop `apps`, cascading to every shop.
+    op.drop_column("apps", "return_restock")
