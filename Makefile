@@ -22,9 +22,12 @@ $(BUF_INSTALLED): package.json package-lock.json
 	@touch $@
 
 # Tokens are encrypted at rest: without a configured key, run uses var/token.key (made once, mode 0600).
+# Every call needs an API key: serve keeps a local admin key in var/admin.key (made on the first start,
+# mode 0600) unless MCC_ADMIN_KEY_FILE names another file.
 run: $(INSTALLED)
 	@if [ -z "$$MCC_TOKEN_KEY$$MCC_TOKEN_KEY_FILE" ]; then $(VENV)/bin/mcc generate-key var/token.key; fi
 	@if [ -z "$$MCC_TOKEN_KEY$$MCC_TOKEN_KEY_FILE" ]; then export MCC_TOKEN_KEY_FILE=var/token.key; fi; \
+		export MCC_ADMIN_KEY_FILE="$${MCC_ADMIN_KEY_FILE:-var/admin.key}"; \
 		$(VENV)/bin/mcc migrate && exec $(VENV)/bin/mcc serve --sandbox
 
 test: $(INSTALLED)

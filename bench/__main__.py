@@ -24,11 +24,13 @@ from bench.support import REPOSITORY
 BENCHMARKS: dict[str, str] = {
     "history_import": "bench.history_import",
     "grpc_overhead": "bench.grpc_overhead",
+    "auth_cost": "bench.auth_cost",
     "hot_sku": "bench.hot_sku",
     "stock_propagation": "bench.stock_propagation",
     "analytics": "bench.analytics",
     "catalog": "bench.catalog",
     "webhooks": "bench.webhooks",
+    "overload": "bench.overload",
 }
 
 

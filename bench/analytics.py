@@ -31,6 +31,7 @@ from typing import Any
 from bench.support import (
     TOKEN_KEY,
     add_size_and_database,
+    admin_key_metadata,
     postgres_admin_url,
     postgres_available,
     throwaway_database,
@@ -325,6 +326,7 @@ async def _measure(url: str, runs: int) -> list[dict[str, Any]]:
     )
     container = build_container(settings)
     service = await start_service(container, background_work=False)
+    metadata = await admin_key_metadata(container)
     channel = aio.insecure_channel(f"127.0.0.1:{service.port}")
     stub = analytics_pb2_grpc.AnalyticsServiceStub(channel)
     start, end = Timestamp(), Timestamp()
@@ -353,7 +355,9 @@ async def _measure(url: str, runs: int) -> list[dict[str, Any]]:
                     # Which goes first alternates, so neither always follows the other's writes.
                     if n % 2:
                         direct_rows, took_direct = await _timed(asyncio.to_thread(direct))
-                    response, took_grpc = await _timed(stub.GetSalesSummary(request, timeout=600))
+                    response, took_grpc = await _timed(
+                        stub.GetSalesSummary(request, timeout=600, metadata=metadata)
+                    )
                     if not n % 2:
                         direct_rows, took_direct = await _timed(asyncio.to_thread(direct))
                     if n >= WARM_UP:

@@ -27,6 +27,7 @@ from typing import Any
 from bench.support import (
     REPOSITORY,
     add_size_and_database,
+    admin_key_metadata,
     child_environment,
     install_and_authorize,
     postgres_admin_url,
@@ -75,10 +76,10 @@ def measure(size: float, database: str) -> dict[str, Any]:
 
 
 @contextmanager
-def _server(arguments: list[str]) -> Iterator[dict[str, Any]]:
-    """A server child; yields the JSON line it prints once it listens."""
+def _server(arguments: list[str], module: str = "bench.grpc_overhead") -> Iterator[dict[str, Any]]:
+    """A server child of ``module``; yields the JSON line it prints once it listens."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.grpc_overhead", *arguments],
+        [sys.executable, "-m", module, *arguments],
         stdout=subprocess.PIPE,
         env=child_environment(),
         cwd=REPOSITORY,
@@ -115,6 +116,11 @@ def _short(method: str) -> str:
     return method.rsplit("/", 1)[1]
 
 
+def _metadata(service: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The service's API key; the bare server is sent it too, so both get the same bytes."""
+    return tuple((name, value) for name, value in service["metadata"])
+
+
 async def _capture(service: dict[str, Any]) -> dict[str, bytes]:
     """The service's serialized answers, which the bare server sends back verbatim."""
     import grpc
@@ -123,7 +129,7 @@ async def _capture(service: dict[str, Any]) -> dict[str, bytes]:
         answers = {}
         for method, request in _requests(service).items():
             call = channel.unary_unary(method)
-            answers[method] = await call(request)
+            answers[method] = await call(request, metadata=_metadata(service))
     return answers
 
 
@@ -137,6 +143,7 @@ async def _compare(service: dict[str, Any], bare: dict[str, Any], requests: int)
         LIST_ORDERS: order_pb2.ListOrdersResponse.FromString,
     }
     bodies = _requests(service)
+    metadata = _metadata(service)
     rows = []
     async with (
         grpc.aio.insecure_channel(f"127.0.0.1:{service['port']}") as to_service,
@@ -152,7 +159,7 @@ async def _compare(service: dict[str, Any], bare: dict[str, Any], requests: int)
                 for name, call in calls.items():
 
                     def once(call: Any = call, body: bytes = body) -> Awaitable[object]:
-                        return call(body)  # type: ignore[no-any-return]
+                        return call(body, metadata=metadata)  # type: ignore[no-any-return]
 
                     await _load(once, concurrency, min(requests, 200))  # warm-up
                     figures[name] = await _load(once, concurrency, requests)
@@ -227,7 +234,13 @@ async def child_service(sandbox: dict[str, Any], database_url: str) -> None:
     await container.jobs.job_runner().run_until_idle()  # the history import fills the shop's orders
     service = await start_service(container, background_work=False)
     shop = outcome.linked[0].view.shop
-    print(json.dumps({"port": service.port, "shop": f"apps/{shop.app_id}/shops/{shop.id}"}), flush=True)
+    metadata = await admin_key_metadata(container)
+    print(
+        json.dumps(
+            {"port": service.port, "shop": f"apps/{shop.app_id}/shops/{shop.id}", "metadata": metadata}
+        ),
+        flush=True,
+    )
     try:
         await _until_terminated()
     finally:

@@ -222,6 +222,26 @@ def _grpc_overhead(result: dict[str, Any]) -> list[Headline]:
     return rows
 
 
+def _auth_cost(result: dict[str, Any]) -> list[Headline]:
+    rows = []
+    for row in result["results"]:
+        at_64 = row["concurrency"] == 64
+        rows.append(
+            Headline(
+                f"gRPC {row['method']} with API key authentication, {result['database']}, "
+                f"concurrency {row['concurrency']}",
+                f"{row['with_rps']:,.0f} calls/s, p50 {row['with_p50_ms']} ms, p99 {row['with_p99_ms']} ms"
+                + (f"; the check alone {result['authenticate_us']} µs a call" if at_64 else ""),
+                f"same server without the check {row['without_rps']:,.0f} calls/s, "
+                f"p50 {row['without_p50_ms']} ms, p99 {row['without_p99_ms']} ms",
+                row["ratio"],
+                ">= 0.9" if at_64 else "",
+                _at_least(row["ratio"], 0.9) if at_64 else None,
+            )
+        )
+    return rows
+
+
 def _hot_sku(result: dict[str, Any]) -> list[Headline]:
     ratio = result["covered_per_s"] / result["baseline_covered_per_s"]
     return [
@@ -344,6 +364,27 @@ def _webhooks(result: dict[str, Any]) -> list[Headline]:
     ]
 
 
+def _overload(result: dict[str, Any]) -> list[Headline]:
+    codes = result["status_codes"]
+    answered = ", ".join(f"{code} {count:,}" for code, count in codes.items())
+    limit = result["max_inflight_rpcs"] or "none"
+    honest = codes.get("INTERNAL", 0) == 0 and result["refusals_with_retry_info"] == result["refusals"]
+    return [
+        Headline(
+            f"overload, {result['database']}: {result['calls']:,} concurrent ListOrders, "
+            f"limit {limit}, deadline {result['deadline_s']:g} s: admitted p50 vs one at a time",
+            f"{answered}; admitted p50 {result['admitted_p50_ms']} ms, p99 {result['admitted_p99_ms']} ms; "
+            f"{result['access_logged']:,} in the access log; RSS {result['service_peak_rss_mib']} MiB",
+            f"one at a time p50 {result['sequential_p50_ms']} ms",
+            round(result["admitted_p50_ms"] / result["sequential_p50_ms"], 1)
+            if result["admitted_p50_ms"] and result["sequential_p50_ms"]
+            else None,
+            "no INTERNAL; every refusal with RetryInfo",
+            honest,
+        )
+    ]
+
+
 def _generic(result: dict[str, Any]) -> list[Headline]:
     """A benchmark without its own renderer: every ratio it reports."""
     name = result.get("benchmark", "?")
@@ -362,9 +403,11 @@ def _generic(result: dict[str, Any]) -> list[Headline]:
 _RENDERERS: dict[str, Callable[[dict[str, Any]], list[Headline]]] = {
     "history_import": _history_import,
     "grpc_overhead": _grpc_overhead,
+    "auth_cost": _auth_cost,
     "hot_sku": _hot_sku,
     "stock_propagation": _stock_propagation,
     "analytics": _analytics,
     "catalog": _catalog,
     "webhooks": _webhooks,
+    "overload": _overload,
 }

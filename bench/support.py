@@ -206,3 +206,11 @@ async def install_and_authorize(container: Any, http: Any, sandbox: dict[str, An
     pending = await authorization.start(app.id, "US")
     code = (await sandbox_control(http, sandbox, "grant_authorization"))["code"]
     return await authorization.complete(pending.state, code)
+
+
+async def admin_key_metadata(container: Any) -> tuple[tuple[str, str], ...]:
+    """Call metadata with a new admin key for every app: every API call needs a key."""
+    from domain.api_key import Role
+
+    issued = await container.api.api_keys().create(Role.ADMIN, None)
+    return (("authorization", f"Bearer {issued.secret.reveal()}"),)

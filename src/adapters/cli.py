@@ -1,4 +1,4 @@
-"""The ``mcc`` command: serve, migrate, generate-key, rotate-key, sandbox."""
+"""The ``mcc`` command: serve, migrate, generate-key, rotate-key, api-key, sandbox."""
 
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Re-encrypt every stored token under MCC_TOKEN_KEY (or MCC_TOKEN_KEY_FILE); tokens "
         "under earlier keys are read with the keys listed in MCC_TOKEN_OLD_KEYS.",
     )
+    from adapters.key_commands import add_parser as add_api_key_parser
+
+    add_api_key_parser(commands)
     commands.add_parser(
         "sandbox",
         help="run the TikTok Shop and SHOPLINE simulators alone",
@@ -71,6 +74,7 @@ COMMAND_SETTINGS: dict[str, tuple[str, ...] | None] = {
     "generate-key": (),
     "rotate-key": ("database_url", "log_level", "token_key", "token_old_keys"),
     "sandbox": ("sandbox_port",),
+    "api-key": ("database_url", "log_level"),
 }
 
 
@@ -109,6 +113,10 @@ def _run(args: argparse.Namespace) -> int:
         from adapters.runtime import rotate_key
 
         return asyncio.run(rotate_key(settings))
+    if args.command == "api-key":
+        from adapters.key_commands import run as run_key_command
+
+        return asyncio.run(run_key_command(settings, args))
     if args.command == "sandbox":
         from adapters.runtime import run_sandbox
 

@@ -12,6 +12,7 @@ from adapters.inbound_http.server import RunningHttpEdge
 from adapters.jobs.runner import EmbeddedJobRunner
 from adapters.jobs.scheduler import PeriodicScheduler
 from adapters.persistence.migrator import ensure_migrated
+from adapters.transport_security import check_listen_security
 
 
 @dataclass
@@ -43,6 +44,8 @@ class RunningService:
 
 async def start_service(container: Container, *, background_work: bool = True) -> RunningService:
     """Raises ``DatabaseNotMigrated`` before anything starts when the schema is behind."""
+    # Before anything opens: a server that must not listen as configured starts nothing.
+    check_listen_security(container.core.settings())
     await container.init_resources()
     server: RunningServer | None = None
     http: RunningHttpEdge | None = None

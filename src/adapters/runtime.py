@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import shlex
 import signal
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from adapters.bootstrap import build_container
 from adapters.crypto.token_cipher import TokenCipher, new_key
+from adapters.key_commands import ensure_local_admin_key
 from adapters.lifecycle import start_service
 from adapters.logging_setup import configure_logging
 from adapters.persistence.engine import create_engine, session_factory
@@ -60,6 +62,10 @@ async def serve(settings: Settings, *, sandbox: bool = False) -> int:
         require_serving_settings(settings)
         container = build_container(settings)
         service = await start_service(container)
+        if settings.admin_key_file is not None:
+            path = Path(settings.admin_key_file)
+            if await ensure_local_admin_key(path, container.api.api_keys(), container.api.authenticator()):
+                log.info("made a new admin key for every app in %s (mode 0600)", path)
         if running_sandbox is not None:
             edge = f"http://{_reachable(settings.http_listen, service.http_port)}"
             deliver_sandbox_webhooks_to(running_sandbox, edge)
@@ -96,9 +102,13 @@ def _reachable(listen: str, port: int) -> str:
 
 def _print_banner(settings: Settings, port: int, http_port: int, running_sandbox: Any) -> None:
     target = _reachable(settings.listen, port)
+    tls = settings.tls_cert_file is not None
+    scheme, security = ("https", "with TLS") if tls else ("http", "in plaintext")
+    # With TLS, grpcurl checks the certificate (-cacert CA.pem for a private CA).
+    plaintext = "" if tls else "-plaintext "
     lines = [
-        f"mcc: serving gRPC on {target} (database {redact_url(settings.database_url)})",
-        f"mcc: HTTP edge on http://{_reachable(settings.http_listen, http_port)} "
+        f"mcc: serving gRPC {security} on {target} (database {redact_url(settings.database_url)})",
+        f"mcc: HTTP edge on {scheme}://{_reachable(settings.http_listen, http_port)} "
         "(webhooks, OAuth callbacks, /healthz, /readyz)",
     ]
     if running_sandbox is not None:
@@ -107,12 +117,20 @@ def _print_banner(settings: Settings, port: int, http_port: int, running_sandbox
             f"TikTok auth {running_sandbox.tiktok_auth_url}, SHOPLINE {running_sandbox.shopline_url()}; "
             "its webhooks go to the HTTP edge"
         )
+    # The key stays in its file: the lines read it there, so it never reaches a terminal or log.
+    if settings.admin_key_file is not None:
+        key = f"$(cat {shlex.quote(settings.admin_key_file)})"
+        where = f"# the admin key {settings.admin_key_file}, made on the first start"
+    else:
+        key = "$MCC_KEY"
+        where = "# MCC_KEY: a key from `mcc api-key create --role admin`"
     lines += [
         "Try:",
-        f"  grpcurl -plaintext {target} list",
-        f"  grpcurl -plaintext {target} describe multichannel.v1.ShopService",
-        f"  grpcurl -plaintext {target} grpc.health.v1.Health/Check",
-        f"  grpcurl -plaintext -d '{{}}' {target} multichannel.v1.AppService/ListApps",
+        f"  grpcurl {plaintext}{target} list",
+        f"  grpcurl {plaintext}{target} describe multichannel.v1.ShopService",
+        f"  grpcurl {plaintext}{target} grpc.health.v1.Health/Check",
+        f"  grpcurl {plaintext}-H \"authorization: Bearer {key}\" -d '{{}}' {target} "
+        f"multichannel.v1.AppService/ListApps   {where}",
     ]
     print("\n".join(lines), flush=True)
 

@@ -16,6 +16,9 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from adapters.config_error import ConfigError
+from adapters.transport_security import flag, tls_client_ca, tls_pair
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/mcc.db"
 DEFAULT_LISTEN = "127.0.0.1:50051"
 DEFAULT_HTTP_LISTEN = "127.0.0.1:8080"
@@ -35,17 +38,17 @@ DEFAULT_ORDER_SYNC_INTERVAL = timedelta(minutes=30)
 DEFAULT_ON_HAND_REFRESH_INTERVAL = timedelta(minutes=30)
 DEFAULT_PRODUCT_REFRESH_INTERVAL = timedelta(minutes=60)
 DEFAULT_VARIANT_REFRESH_INTERVAL = timedelta(minutes=60)
+# Two cores and one event loop: a call is mostly CPU, so more of them in flight add no throughput;
+# they only slow the loop that picks up new calls, until callers time out before the server sees
+# them (bench/overload.py: 4 in flight answered the most of a 2,000-call burst). The queue of 64
+# lets steady concurrency wait a few milliseconds instead of being refused; beyond it, RetryInfo.
+DEFAULT_MAX_INFLIGHT_RPCS = 4
+DEFAULT_MAX_QUEUED_RPCS = 64
+DEFAULT_MAX_STREAMS = 100
+DEFAULT_DB_POOL_SIZE = 10
+DEFAULT_DB_POOL_TIMEOUT_SECONDS = 30.0
 _DURATION = re.compile(r"(\d+)([smh]?)")
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
-
-
-class ConfigError(Exception):
-    """A configuration value is missing or malformed; the message is a single line."""
-
-    def __init__(self, variable: str, expected: str, got: str | None = None) -> None:
-        shown = f", got {got!r}" if got is not None else ""
-        super().__init__(f"{variable}: expected {expected}{shown}")
-        self.variable = variable
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -79,6 +82,20 @@ class Settings:
     on_hand_refresh_interval: timedelta = DEFAULT_ON_HAND_REFRESH_INTERVAL
     product_refresh_interval: timedelta = DEFAULT_PRODUCT_REFRESH_INTERVAL
     variant_refresh_interval: timedelta = DEFAULT_VARIANT_REFRESH_INTERVAL
+    admin_key_file: str | None = None
+    """Where ``mcc serve`` keeps a local admin key for every app (made when missing; mode 0600)."""
+    max_inflight_rpcs: int = DEFAULT_MAX_INFLIGHT_RPCS
+    max_queued_rpcs: int = DEFAULT_MAX_QUEUED_RPCS
+    max_streams: int = DEFAULT_MAX_STREAMS
+    db_pool_size: int = DEFAULT_DB_POOL_SIZE
+    db_pool_timeout_seconds: float = DEFAULT_DB_POOL_TIMEOUT_SECONDS
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    tls_client_ca: str | None = None
+    """PEM file of the CA whose client certificates the gRPC server requires (mTLS; needs TLS); a
+    certificate registered as a key then authenticates its caller."""
+    allow_insecure: bool = False
+    """Serve plaintext on a non-loopback address anyway (with a warning)."""
 
     def __repr__(self) -> str:
         # Secrets stay out of logs and tracebacks.
@@ -172,6 +189,24 @@ def load_settings(
             get("MCC_VARIANT_REFRESH_INTERVAL"),
             DEFAULT_VARIANT_REFRESH_INTERVAL,
         ),
+        "admin_key_file": lambda: _optional(get("MCC_ADMIN_KEY_FILE"), _writable_file("MCC_ADMIN_KEY_FILE")),
+        "max_inflight_rpcs": lambda: _positive_int(
+            "MCC_MAX_INFLIGHT_RPCS", get("MCC_MAX_INFLIGHT_RPCS"), DEFAULT_MAX_INFLIGHT_RPCS
+        ),
+        "max_queued_rpcs": lambda: _whole_number(
+            "MCC_MAX_QUEUED_RPCS", get("MCC_MAX_QUEUED_RPCS"), DEFAULT_MAX_QUEUED_RPCS
+        ),
+        "max_streams": lambda: _positive_int("MCC_MAX_STREAMS", get("MCC_MAX_STREAMS"), DEFAULT_MAX_STREAMS),
+        "db_pool_size": lambda: _positive_int(
+            "MCC_DB_POOL_SIZE", get("MCC_DB_POOL_SIZE"), DEFAULT_DB_POOL_SIZE
+        ),
+        "db_pool_timeout_seconds": lambda: _positive_float(
+            "MCC_DB_POOL_TIMEOUT_SECONDS", get("MCC_DB_POOL_TIMEOUT_SECONDS"), DEFAULT_DB_POOL_TIMEOUT_SECONDS
+        ),
+        "tls_cert_file": lambda: tls_pair(get("MCC_TLS_CERT_FILE"), get("MCC_TLS_KEY_FILE"))[0],
+        "tls_key_file": lambda: tls_pair(get("MCC_TLS_CERT_FILE"), get("MCC_TLS_KEY_FILE"))[1],
+        "tls_client_ca": lambda: tls_client_ca(get("MCC_TLS_CLIENT_CA"), get("MCC_TLS_CERT_FILE")),
+        "allow_insecure": lambda: flag("MCC_ALLOW_INSECURE", get("MCC_ALLOW_INSECURE")),
     }
     names = readers.keys() if only is None else only
     return Settings(**{name: readers[name]() for name in names})  # type: ignore[arg-type]
@@ -196,6 +231,15 @@ def _listen(value: str, variable: str = "MCC_LISTEN") -> str:
 
 def _optional(value: str | None, check: Callable[[str], str]) -> str | None:
     return None if value is None else check(value)
+
+
+def _writable_file(variable: str) -> Callable[[str], str]:
+    def check(path: str) -> str:
+        if Path(path).is_dir():
+            raise ConfigError(variable, "a file path (it is a directory)", path)
+        return path
+
+    return check
 
 
 def _public_url(value: str) -> str:
@@ -239,6 +283,21 @@ def _positive_int(variable: str, value: str | None, default: int) -> int:
     if not value.isdigit() or int(value) <= 0:
         raise ConfigError(variable, "a positive whole number", value)
     return int(value)
+
+
+def _whole_number(variable: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit():
+        raise ConfigError(variable, "a whole number, 0 or more", value)
+    return int(value)
+
+
+def _positive_float(variable: str, value: str | None, default: float) -> float:
+    number = _non_negative_float(variable, value, default)
+    if number <= 0:
+        raise ConfigError(variable, "a positive number of seconds", value)
+    return number
 
 
 def _interval(variable: str, value: str | None, default: timedelta) -> timedelta:

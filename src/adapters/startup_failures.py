@@ -17,6 +17,7 @@ from adapters.persistence.engine import DatabaseUnreachable
 from adapters.persistence.migrator import DatabaseNotMigrated
 from adapters.sandbox_wiring import SandboxPortUnavailable
 from adapters.settings import ConfigError
+from adapters.transport_security import InsecureListenRefused
 
 CONFIGURATION_EXIT_CODE = 2
 START_FAILURE_EXIT_CODE = 1
@@ -64,6 +65,7 @@ FAILURE_TABLE: tuple[tuple[type[BaseException], int, Callable[[Any], str]], ...]
     (HttpListenUnavailable, START_FAILURE_EXIT_CODE, _http_listen_unavailable),
     (SandboxPortUnavailable, START_FAILURE_EXIT_CODE, _sandbox_port_unavailable),
     (UnknownTokenKey, START_FAILURE_EXIT_CODE, str),
+    (InsecureListenRefused, CONFIGURATION_EXIT_CODE, str),
 )
 
 

@@ -7,17 +7,19 @@ without rounding; they become ``Money`` only at the edge of a report.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domain.errors import InvalidArgument
+from domain.errors import InvalidArgument, quoted
 from domain.ids import ShopId, ShoplineOrderId, ShoplineVariantId
 from domain.money import Money, check_currency_code
 
 E4 = 10_000
 MAX_REPORT_SPAN = timedelta(days=366)
+EARLIEST_REPORT_TIME = datetime(1, 1, 2, tzinfo=UTC)
+LATEST_REPORT_TIME = datetime(9999, 12, 30, tzinfo=UTC)
 RATE_DIGITS = Decimal("0.0001")
 
 
@@ -108,6 +110,11 @@ class ReportRange:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise InvalidArgument("start_time", "must be an absolute time")
+        # A day to spare at both ends of datetime's range, for day boundaries in any time zone.
+        if self.start < EARLIEST_REPORT_TIME:
+            raise InvalidArgument("start_time", "must be on or after 0001-01-02T00:00:00Z")
+        if self.end > LATEST_REPORT_TIME:
+            raise InvalidArgument("end_time", "must be on or before 9999-12-30T00:00:00Z")
         if self.end <= self.start:
             raise InvalidArgument("end_time", "must be after start_time")
         if self.end - self.start > MAX_REPORT_SPAN:
@@ -119,11 +126,11 @@ def report_time_zone(name: str) -> str:
     if not name:
         return "UTC"
     if name.startswith("/") or ".." in name or name != name.strip():
-        raise InvalidArgument("time_zone", f"{name!r} is not an IANA time zone")
+        raise InvalidArgument("time_zone", f"{quoted(name)} is not an IANA time zone")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidArgument("time_zone", f"{name!r} is not an IANA time zone") from None
+        raise InvalidArgument("time_zone", f"{quoted(name)} is not an IANA time zone") from None
     return name
 
 
@@ -131,7 +138,7 @@ def report_currency(code: str) -> str:
     try:
         return check_currency_code(code)
     except Exception:
-        raise InvalidArgument("currency_code", f"{code!r} is not an ISO 4217 currency code") from None
+        raise InvalidArgument("currency_code", f"{quoted(code)} is not an ISO 4217 currency code") from None
 
 
 # --- Report rows ----------------------------------------------------------------------------

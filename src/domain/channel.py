@@ -19,6 +19,7 @@ from domain.ids import (
     ShoplineVariantId,
     TikTokShopId,
 )
+from domain.logistics import LineShipment, OrderLogistics, RecipientAddress
 from domain.money import Money
 from domain.secret import Secret
 
@@ -178,6 +179,13 @@ class TikTokOrderData:
     paid_time: datetime | None = None
     cancel_reason: str = ""
     cancel_time: datetime | None = None
+    recipient: RecipientAddress = field(default_factory=RecipientAddress)
+    """Empty while TikTok withholds it (UNPAID, ON_HOLD)."""
+    logistics: OrderLogistics = field(default_factory=OrderLogistics)
+    line_shipments: tuple[LineShipment, ...] = ()
+    """Per line item (one unit each): its package and tracking, as far as TikTok tells them."""
+    package_ids: tuple[str, ...] = ()
+    """``packages[].id``; in the US and UK empty until a package is shipped."""
 
 
 class CancellationStatus(Enum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from domain.errors import CurrencyMismatch, InvalidMoney
+from domain.errors import CurrencyMismatch, InvalidMoney, quoted
 
 # Currencies priced in whole units; every other currency uses two decimals.
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND"})
@@ -23,7 +23,7 @@ def check_currency_code(currency: str) -> str:
     if currency in _CHECKED_CODES:
         return currency
     if len(currency) != 3 or not currency.isascii() or not currency.isalpha() or not currency.isupper():
-        raise InvalidMoney("currency", f"{currency!r} is not an ISO 4217 currency code")
+        raise InvalidMoney("currency", f"{quoted(currency)} is not an ISO 4217 currency code")
     if len(_CHECKED_CODES) < 1024:
         _CHECKED_CODES.add(currency)
     return currency
@@ -49,7 +49,7 @@ class Money:
         try:
             value = Decimal(amount)
         except (InvalidOperation, ValueError):
-            raise InvalidMoney("amount", f"{amount!r} is not a decimal number") from None
+            raise InvalidMoney("amount", f"{quoted(amount)} is not a decimal number") from None
         return cls(value, currency)
 
     @classmethod

@@ -6,12 +6,16 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import Enum
 
-from domain.errors import InvalidPriceRule, PriceCurrencyMismatch, PriceNotPositive
+from domain.errors import InvalidPriceRule, PriceCurrencyMismatch, PriceNotPositive, PriceOutOfRange
 from domain.money import Money, check_currency_code
 
 MAX_MARKUP = Decimal(100)
 MARKUP_DIGITS = 6
 RATE_DIGITS = 10
+MAX_EXCHANGE_RATE = Decimal(1_000_000)
+"""Far above any pair of real currencies (1 USD is about 25,000 VND); callers are held to it."""
+MAX_FIXED_AMOUNT = Decimal(1_000_000_000)
+"""The largest fixed amount a rule may add or subtract, in the target currency."""
 
 
 class PriceRounding(Enum):
@@ -101,10 +105,16 @@ class PriceRule:
             raise InvalidPriceRule("rounding", "must be a PriceRounding")
 
     def apply(self, source: Money) -> Money:
-        base = self._in_target_currency(source)
-        price = Money(base.amount * (1 + self.markup) + self.fixed, self.target_currency).rounded(
-            self.rounding.decimal_mode
-        )
+        try:
+            base = self._in_target_currency(source)
+            price = Money(base.amount * (1 + self.markup) + self.fixed, self.target_currency).rounded(
+                self.rounding.decimal_mode
+            )
+        except ArithmeticError:
+            # decimal's InvalidOperation or Overflow: more digits than a price can have.
+            raise PriceOutOfRange(
+                "price_rule", f"the rule turns {source} into an amount too large for {self.target_currency}"
+            ) from None
         if not price.is_positive():
             raise PriceNotPositive(
                 "price_rule", f"the rule turns {source} into {price}, which is not a positive price"

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 
 from domain.channel import AuthorizedShop
-from domain.errors import InvalidArgument, InvalidDisplayName, InvalidPriceRule, UnsupportedRegion
+from domain.errors import InvalidArgument, InvalidDisplayName, InvalidPriceRule, UnsupportedRegion, quoted
 from domain.events import (
     RecordsEvents,
     ShopAuthorized,
@@ -59,7 +59,7 @@ class SellerType(Enum):
         try:
             return cls(text.strip().upper())
         except ValueError:
-            raise InvalidArgument("seller_type", f"{text!r} is not LOCAL or CROSS_BORDER") from None
+            raise InvalidArgument("seller_type", f"{quoted(text)} is not LOCAL or CROSS_BORDER") from None
 
 
 class ShopStatus(Enum):

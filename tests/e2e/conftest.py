@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -24,6 +24,7 @@ from adapters.persistence.migrator import upgrade_to_head
 from adapters.sandbox_wiring import apply_sandbox, deliver_sandbox_webhooks_to
 from adapters.settings import Settings, load_settings
 from sandbox.runner import RunningSandbox, start_sandbox
+from tests.e2e.bearer import channel_with_key, issue_key
 from tests.postgres import admin_url_or_skip, throwaway_database
 
 LOOPBACK_QPS = 200.0
@@ -53,6 +54,12 @@ class Harness:
     sandbox: RunningSandbox
     settings: Settings
     clock: MovableClock
+    admin_key: str
+    """An admin key for every app; ``channel`` sends it on every call."""
+
+    def open_channel(self, key: str | None = "admin") -> aio.Channel:
+        """Another channel to the service, sending ``key`` ("admin": the admin key; None: none)."""
+        return channel_with_key(self.target, self.admin_key if key == "admin" else key)
 
     @property
     def target(self) -> str:
@@ -128,18 +135,23 @@ async def running_harness(
     clock: MovableClock | None = None,
     public: bool = False,
     webhooks_to_edge: bool = False,
+    environment: Mapping[str, str] | None = None,
+    configure: Callable[[Container], None] | None = None,
 ) -> AsyncIterator[Harness]:
     """The service on an already migrated database, with a clock the test can move.
 
     ``public``: the HTTP edge listens on a port chosen beforehand and is the public URL, so the
     service subscribes the partners' webhooks to it. ``webhooks_to_edge``: the sandbox addresses
-    its webhooks to the service's HTTP edge."""
+    its webhooks to the service's HTTP edge. ``environment``: more ``MCC_*`` variables;
+    ``configure``: overrides on the container before the service starts."""
     http_listen = f"127.0.0.1:{_free_port()}" if public else "127.0.0.1:0"
+    extra = dict(environment or {})
     environment = {
         "MCC_DATABASE_URL": database_url,
         "MCC_LISTEN": "127.0.0.1:0",
         "MCC_HTTP_LISTEN": http_listen,
         "MCC_TOKEN_KEY": TEST_TOKEN_KEY,
+        **extra,
     }
     if public:
         environment["MCC_PUBLIC_URL"] = f"http://{http_listen}"
@@ -149,8 +161,11 @@ async def running_harness(
     container = build_container(settings)
     clock = clock or MovableClock()
     container.core.clock.override(providers.Object(clock))
+    if configure is not None:
+        configure(container)
     service = await start_service(container)
-    channel = aio.insecure_channel(f"127.0.0.1:{service.port}")
+    admin_key = await issue_key(container)
+    channel = channel_with_key(f"127.0.0.1:{service.port}", admin_key)
     if webhooks_to_edge:
         deliver_sandbox_webhooks_to(sandbox, f"http://127.0.0.1:{service.http_port}")
         sandbox.control.configure_webhooks(retry_scale=WEBHOOK_RETRY_SCALE)
@@ -162,6 +177,7 @@ async def running_harness(
             sandbox=sandbox,
             settings=settings,
             clock=clock,
+            admin_key=admin_key,
         )
     finally:
         await channel.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_UP, Decimal
 
 import grpc
@@ -10,7 +11,7 @@ from google.protobuf import field_mask_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from domain.ids import ChannelSkuId, ShoplineVariantId
+from domain.ids import ChannelSkuId, ShopId, ShoplineVariantId
 from multichannel.v1 import (
     app_pb2,
     app_pb2_grpc,
@@ -351,3 +352,65 @@ async def test_price_rule_reads_the_app_default_and_rejects_bad_updates_naming_t
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await catalog.stub.SyncPrices(catalog_pb2.SyncPricesRequest(parent=catalog.shop))
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+async def test_an_out_of_range_exchange_rate_is_rejected_and_a_stored_one_breaks_no_read(harness) -> None:  # type: ignore[no-untyped-def]
+    catalog = await _ready(harness)
+    name = f"{catalog.shop}/priceRule"
+    for rate in ("1000000000000000000000000", "1000000.0001", "1e3"):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await catalog.stub.UpdatePriceRule(
+                catalog_pb2.UpdatePriceRuleRequest(
+                    price_rule=common_pb2.PriceRule(name=name, exchange_rate=rate),
+                    update_mask=field_mask_pb2.FieldMask(paths=["exchange_rate"]),
+                )
+            )
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, rate
+        assert _violations(caught.value) == ["price_rule.exchange_rate"]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await catalog.stub.UpdatePriceRule(
+            catalog_pb2.UpdatePriceRuleRequest(
+                price_rule=common_pb2.PriceRule(
+                    name=name, fixed_amount=common_pb2.Money(currency_code="USD", amount="1" + "0" * 30)
+                ),
+                update_mask=field_mask_pb2.FieldMask(paths=["fixed_amount"]),
+            )
+        )
+    assert _violations(caught.value) == ["price_rule.fixed_amount.amount"]
+
+    # A rule stored before the bound (written past the API here) yields no target price, not INTERNAL.
+    sku_id = sorted(catalog.tiktok.skus)[0]
+    variant_id = sorted(catalog.store.variants)[0]
+    await catalog.link(sku_id, variant_id)
+    catalog.harness.sandbox.control.set_store_currency(catalog.handle, "SGD")
+    # At 1e24, a price of 20,000 has more digits than a Decimal holds (28).
+    catalog.harness.sandbox.control.set_variant_price(catalog.handle, variant_id, "20000.00")
+    # The first sync finds the SGD price (and fails for want of a rate), as in the test above.
+    await catalog.run(
+        (await catalog.stub.SyncPrices(catalog_pb2.SyncPricesRequest(parent=catalog.shop))).task
+    )
+    await catalog.stub.UpdatePriceRule(
+        catalog_pb2.UpdatePriceRuleRequest(
+            price_rule=common_pb2.PriceRule(name=name, exchange_rate="0.74"),
+            update_mask=field_mask_pb2.FieldMask(paths=["exchange_rate"]),
+        )
+    )
+    async with harness.container.persistence.unit_of_work() as uow:
+        shop = await uow.shops.get(ShopId(catalog.shop.rpartition("/")[2]))
+        rule = shop.price_rule
+        assert rule is not None and rule.exchange_rate is not None
+        huge = replace(rule, exchange_rate=replace(rule.exchange_rate, rate=Decimal("1e24")))
+        shop.change_price_rule(huge, harness.clock.now())
+        await uow.shops.update(shop)
+        await uow.commit()
+
+    skus = await catalog.skus()
+    assert skus[sku_id].price.amount and not skus[sku_id].HasField("target_price")
+    product = skus[sku_id].name.rpartition("/skus/")[0]
+    got = await catalog.stub.GetProduct(catalog_pb2.GetProductRequest(name=product))
+    assert got.product.name == product
+    synced = await catalog.run(
+        (await catalog.stub.SyncPrices(catalog_pb2.SyncPricesRequest(parent=catalog.shop))).task
+    )
+    assert (synced.updated_count, synced.failed_count) == (0, 1)
+    assert "too large" in synced.recent_errors[-1].reason

@@ -50,7 +50,13 @@ async def test_health_check_and_a_real_call(harness) -> None:  # type: ignore[no
     assert code == 0, err
     assert json.loads(out)["status"] == "SERVING"
     code, out, err = await _run(
-        "-plaintext", "-d", "{}", harness.target, "multichannel.v1.AppService/ListApps"
+        "-plaintext",
+        "-H",
+        f"authorization: Bearer {harness.admin_key}",
+        "-d",
+        "{}",
+        harness.target,
+        "multichannel.v1.AppService/ListApps",
     )
     assert code == 0, err
     assert json.loads(out) == {}
@@ -58,7 +64,13 @@ async def test_health_check_and_a_real_call(harness) -> None:  # type: ignore[no
 
 async def test_errors_reach_grpcurl_with_their_code(harness) -> None:  # type: ignore[no-untyped-def]
     code, _out, err = await _run(
-        "-plaintext", "-d", '{"name": "apps/none"}', harness.target, "multichannel.v1.AppService/GetApp"
+        "-plaintext",
+        "-H",
+        f"authorization: Bearer {harness.admin_key}",
+        "-d",
+        '{"name": "apps/none"}',
+        harness.target,
+        "multichannel.v1.AppService/GetApp",
     )
     assert code != 0
     assert "NotFound" in err

@@ -157,6 +157,21 @@ async def test_an_oversize_body_is_413_and_malformed_json_is_400(harness, http) 
     assert await _inbox(harness) == []
 
 
+async def test_a_signed_delivery_whose_ids_hold_a_nul_is_400_and_stores_nothing(harness, http) -> None:  # type: ignore[no-untyped-def]
+    for event in ({**ORDER_EVENT, "tts_notification_id": "73\u0000"}, {**ORDER_EVENT, "shop_id": "74\u0000"}):
+        body, headers = _tiktok_signed(harness, event)
+        assert b"\\u0000" in body
+        async with http.post(f"{harness.http_url}/webhooks/tiktok", data=body, headers=headers) as reply:
+            assert reply.status == 400
+            assert "NUL" in await reply.text()
+    utf16 = json.dumps(ORDER_EVENT).encode("utf-16")
+    async with http.post(
+        f"{harness.http_url}/webhooks/shopline", data=utf16, headers=_shopline_signed(harness, utf16)
+    ) as reply:
+        assert reply.status == 400
+    assert await _inbox(harness) == []
+
+
 # --- probes ----------------------------------------------------------------------------------
 
 
@@ -265,3 +280,17 @@ async def test_a_tiktok_callback_without_a_code_is_400(harness, http) -> None:  
     async with http.get(f"{harness.http_url}{TIKTOK_CALLBACK}", params={"state": "s"}) as reply:
         assert reply.status == 400
         assert "code: is required" in await reply.text()
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [({"state": "s\x00", "code": "c"}, "state"), ({"state": "s", "code": "c" * 5000}, "code")],
+)
+async def test_a_callback_parameter_with_a_nul_or_too_long_is_400_naming_it(  # type: ignore[no-untyped-def]
+    harness, http, query, named
+) -> None:
+    for path in (TIKTOK_CALLBACK, "/oauth/shopline/callback"):
+        async with http.get(f"{harness.http_url}{path}", params=query) as reply:
+            assert reply.status == 400, path
+            page = await reply.text()
+            assert f"{named}: " in page and len(page) < 4000

@@ -15,6 +15,7 @@ from adapters.grpc.api import SERVICES
 from domain.app import App
 from domain.ids import AppId
 from multichannel.v1 import app_pb2, app_pb2_grpc
+from tests.e2e.bearer import channel_with_key
 
 API_SERVICES = {f"multichannel.v1.{name}" for name in SERVICES}
 
@@ -111,7 +112,7 @@ async def test_unknown_exceptions_are_generic_internal(harness, monkeypatch) -> 
     with servicer_queries.override(Exploding()):
         server = await harness.container.api.grpc_server()
         try:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            async with channel_with_key(f"127.0.0.1:{server.port}", harness.admin_key) as channel:
                 stub = app_pb2_grpc.AppServiceStub(channel)
                 with pytest.raises(grpc.aio.AioRpcError) as caught:
                     await stub.GetApp(app_pb2.GetAppRequest(name="apps/a"))

@@ -218,7 +218,7 @@ async def test_full_authorization_lists_the_shop_with_its_token_and_grant_expiry
 async def test_concurrent_authorizations_of_one_shop_in_two_apps_let_exactly_one_win(harness) -> None:  # type: ignore[no-untyped-def]
     apps = [await _install(harness, "race-a-store"), await _install(harness, "race-b-store")]
     shops = shop_pb2_grpc.ShopServiceStub(harness.channel)
-    second_channel = grpc.aio.insecure_channel(harness.target)
+    second_channel = harness.open_channel()
     try:
         other_shops = shop_pb2_grpc.ShopServiceStub(second_channel)
         calls = []

@@ -6,6 +6,7 @@ and a commit, as with the database adapter. Every fake is importable from here; 
 group them by port family.
 """
 
+from tests.fakes.fulfillment import FakeShoplineFulfillmentApi, FakeTikTokFulfillmentApi, FakeTikTokOrder
 from tests.fakes.repositories import (
     FakeAppRepository,
     FakeOrderRepository,
@@ -68,6 +69,7 @@ __all__ = [
     "FakeShopRegistry",
     "FakeShopRepository",
     "FakeShoplineApi",
+    "FakeShoplineFulfillmentApi",
     "FakeShoplineRefundsApi",
     "FakeShoplineVariantRepository",
     "FakeState",
@@ -75,6 +77,8 @@ __all__ = [
     "FakeTaskChangeFeed",
     "FakeTaskRepository",
     "FakeTikTokChannelApi",
+    "FakeTikTokFulfillmentApi",
+    "FakeTikTokOrder",
     "FakeTikTokReturnsApi",
     "FakeTokenRepository",
     "FakeUnitOfWork",

@@ -58,6 +58,13 @@ def test_grpc_overhead_compares_both_methods_at_three_concurrencies() -> None:
     assert figures["response_bytes"]["ListOrders"] > figures["response_bytes"]["GetShop"] > 0
 
 
+def test_auth_cost_compares_get_shop_with_and_without_the_key_check() -> None:
+    figures = figures_of("bench.auth_cost", "--size=smoke", "--database=sqlite")
+    assert [row["concurrency"] for row in figures["results"]] == [1, 16, 64]
+    assert all(row["with_rps"] > 0 and row["without_rps"] > 0 for row in figures["results"])
+    assert figures["ratio_at_64"] == figures["results"][-1]["ratio"]
+
+
 def test_hot_sku_covers_exactly_the_stock() -> None:
     figures = figures_of("bench.hot_sku", "--size=smoke", "--database=sqlite", "--streams=8")
     assert figures["stock"] == figures["covered_reservations"] == figures["baseline_covered"] == 20
@@ -94,3 +101,12 @@ def test_webhooks_reach_the_other_channel_and_a_burst_is_stored_once() -> None:
     assert figures["burst_inbox_rows"] == figures["burst_unique_deliveries"] == figures["burst_processed"]
     assert figures["burst_2x_inbox_rows_match"] is True and figures["burst_processed_twice"] == 0
     assert figures["stock_ratio_to_direct"] > 0 and figures["burst_ratio_to_bare"] > 0
+
+
+def test_overload_answers_every_call_of_a_burst_with_a_status_and_no_internal() -> None:
+    figures = figures_of("bench.overload", "--size=smoke", "--database=sqlite", "--limit=1")
+    codes = figures["status_codes"]
+    assert sum(codes.values()) == figures["calls"] and "INTERNAL" not in codes
+    assert codes.get("OK", 0) > 0 and figures["max_inflight_rpcs"] == 1
+    assert figures["refusals_with_retry_info"] == figures["refusals"]
+    assert figures["service_peak_rss_mib"] > 0 and figures["access_logged"] > 0

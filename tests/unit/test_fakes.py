@@ -91,6 +91,8 @@ FAKE_FOR_PORT = {
     ports.TikTokTokenRefresh: fakes.FakeTikTokChannelApi(CLOCK),
     ports.AccessTokenRefresher: fakes.FakeAccessTokenRefresher(),
     ports.ShoplineApi: fakes.FakeShoplineApi(CLOCK),
+    ports.TikTokFulfillmentApi: fakes.FakeTikTokFulfillmentApi(CLOCK),
+    ports.ShoplineFulfillmentApi: fakes.FakeShoplineFulfillmentApi(CLOCK),
     ports.TaskChangeFeed: fakes.FakeTaskChangeFeed(),
     ports.TaskChangeSubscription: fakes.FakeTaskChangeFeed().subscribe(TaskId("x")),
     ports.ReturnRepository: fakes.FakeReturnRepository(),

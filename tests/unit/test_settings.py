@@ -82,6 +82,13 @@ def test_a_public_url_makes_the_edge_the_shopline_redirect_unless_one_is_set() -
         ("MCC_ON_HAND_REFRESH_INTERVAL", "5 minutes", "positive duration"),
         ("MCC_PRODUCT_REFRESH_INTERVAL", "-60", "positive duration"),
         ("MCC_VARIANT_REFRESH_INTERVAL", "1d", "positive duration"),
+        ("MCC_MAX_INFLIGHT_RPCS", "0", "positive whole number"),
+        ("MCC_MAX_QUEUED_RPCS", "-1", "0 or more"),
+        ("MCC_MAX_STREAMS", "many", "positive whole number"),
+        ("MCC_DB_POOL_SIZE", "0", "positive whole number"),
+        ("MCC_DB_POOL_TIMEOUT_SECONDS", "0", "positive number of seconds"),
+        ("MCC_TLS_CLIENT_CA", "/nonexistent/ca.pem", "mTLS needs TLS"),
+        ("MCC_ALLOW_INSECURE", "maybe", "1 or 0"),
     ],
 )
 def test_each_invalid_variable_gives_one_line_naming_it(variable: str, value: str, expected: str) -> None:
@@ -171,3 +178,38 @@ def test_the_scheduler_runs_the_polls_at_the_configured_intervals() -> None:
     assert every["order-sync"] == timedelta(minutes=7)
     assert every["on-hand-refresh"] == timedelta(minutes=11)
     assert every["product-refresh"] == every["variant-refresh"] == timedelta(hours=1)
+
+
+def test_tls_needs_both_files_and_reads_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"MCC_TLS_CERT_FILE": str(tmp_path / "cert.pem")})
+    assert caught.value.variable == "MCC_TLS_KEY_FILE"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"MCC_TLS_CERT_FILE": "/nonexistent/cert.pem", "MCC_TLS_KEY_FILE": "/nonexistent/key"})
+    assert caught.value.variable == "MCC_TLS_CERT_FILE" and "readable PEM file" in str(caught.value)
+    (tmp_path / "cert.pem").write_text("cert")
+    (tmp_path / "key.pem").write_text("key")
+    settings = load_settings(
+        {"MCC_TLS_CERT_FILE": str(tmp_path / "cert.pem"), "MCC_TLS_KEY_FILE": str(tmp_path / "key.pem")}
+    )
+    assert (settings.tls_cert_file, settings.tls_key_file) == (
+        str(tmp_path / "cert.pem"),
+        str(tmp_path / "key.pem"),
+    )
+
+
+def test_load_limits_default_for_two_cores_and_are_configurable() -> None:
+    defaults = load_settings({})
+    assert (defaults.max_inflight_rpcs, defaults.max_queued_rpcs, defaults.max_streams) == (4, 64, 100)
+    assert (defaults.db_pool_size, defaults.db_pool_timeout_seconds) == (10, 30.0)
+    assert not defaults.allow_insecure
+    tuned = load_settings(
+        {
+            "MCC_MAX_INFLIGHT_RPCS": "8",
+            "MCC_MAX_QUEUED_RPCS": "0",
+            "MCC_DB_POOL_TIMEOUT_SECONDS": "1.5",
+            "MCC_ALLOW_INSECURE": "1",
+        }
+    )
+    assert (tuned.max_inflight_rpcs, tuned.max_queued_rpcs, tuned.db_pool_timeout_seconds) == (8, 0, 1.5)
+    assert tuned.allow_insecure

@@ -7,10 +7,12 @@ import secrets
 
 from dependency_injector import containers, providers
 
+from adapters.grpc.admission import AdmissionLimits
 from adapters.grpc.api import api_bindings
 from adapters.grpc.paging import PageTokenCodec
 from adapters.grpc.server import create_server
 from adapters.grpc.servicers.analytics import AnalyticsServicer
+from adapters.grpc.servicers.api_key import ApiKeyServicer
 from adapters.grpc.servicers.app import AppServicer
 from adapters.grpc.servicers.catalog import CatalogServicer
 from adapters.grpc.servicers.inventory import InventoryServicer
@@ -18,6 +20,9 @@ from adapters.grpc.servicers.order import OrderServicer
 from adapters.grpc.servicers.shop import ShopServicer
 from adapters.grpc.servicers.task import TaskServicer
 from adapters.settings import Settings
+from adapters.transport_security import server_tls
+from services.access.authentication import Authenticator
+from services.access.keys import ApiKeys
 from services.analytics.sales import SalesAnalytics
 from services.apps.installation import Installation
 from services.apps.queries import AppQueries
@@ -32,11 +37,24 @@ from services.shops.management import ShopManagement
 from services.tasks.center import TaskService
 
 
+def admission_limits(settings: Settings) -> AdmissionLimits:
+    return AdmissionLimits(
+        max_inflight=settings.max_inflight_rpcs,
+        max_queued=settings.max_queued_rpcs,
+        max_streams=settings.max_streams,
+    )
+
+
 def _page_token_key(settings: Settings) -> bytes:
     # Derived from the token key so page tokens survive restarts; random when no key is configured.
     if settings.token_key is not None:
         return hashlib.sha256(b"mcc page token key\x00" + settings.token_key).digest()
     return secrets.token_bytes(32)
+
+
+def _client_certificates(settings: Settings) -> bool:
+    # A verified client certificate can only exist when the server checks them against a CA.
+    return settings.tls_client_ca is not None
 
 
 class Api(containers.DeclarativeContainer):
@@ -46,6 +64,17 @@ class Api(containers.DeclarativeContainer):
     jobs = providers.DependenciesContainer()
 
     page_tokens = providers.Singleton(PageTokenCodec, key=providers.Callable(_page_token_key, core.settings))
+
+    # --- callers --------------------------------------------------------------------------------
+    authenticator = providers.Singleton(Authenticator, persistence.api_keys, core.clock)
+    api_keys = providers.Factory(
+        ApiKeys,
+        persistence.api_keys,
+        core.clock,
+        core.id_generator,
+        core.secure_random,
+        revoked=authenticator.provided.forget,
+    )
 
     # --- use cases ----------------------------------------------------------------------------
     app_queries = providers.Factory(
@@ -152,6 +181,7 @@ class Api(containers.DeclarativeContainer):
     analytics_servicer = providers.Factory(
         AnalyticsServicer, analytics=sales_analytics, page_tokens=page_tokens
     )
+    api_key_servicer = providers.Factory(ApiKeyServicer, keys=api_keys, page_tokens=page_tokens)
 
     service_bindings = providers.Callable(
         api_bindings,
@@ -163,11 +193,16 @@ class Api(containers.DeclarativeContainer):
             CatalogService=catalog_servicer,
             AnalyticsService=analytics_servicer,
             InventoryService=inventory_servicer,
+            ApiKeyService=api_key_servicer,
         ),
     )
     grpc_server = providers.Coroutine(
         create_server,
         bindings=service_bindings,
         address=core.settings.provided.listen,
+        authenticator=authenticator,
+        client_certificates=providers.Callable(_client_certificates, core.settings),
         max_message_bytes=core.settings.provided.max_message_bytes,
+        limits=providers.Callable(admission_limits, core.settings),
+        tls=providers.Callable(server_tls, core.settings),
     )

@@ -7,6 +7,7 @@ from dependency_injector import containers, providers
 from adapters.inbound_http.app import HttpEdge, WebhookSecrets
 from adapters.inbound_http.readiness import DatabaseReadiness
 from adapters.inbound_http.server import start_http_edge
+from adapters.transport_security import server_tls
 from services.webhooks.inbox import WebhookIntake
 
 
@@ -34,4 +35,5 @@ class Http(containers.DeclarativeContainer):
         app=edge.provided.application.call(),
         address=core.settings.provided.http_listen,
         grace_seconds=core.settings.provided.shutdown_grace_seconds,
+        tls=providers.Callable(server_tls, core.settings),
     )

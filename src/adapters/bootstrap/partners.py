@@ -10,9 +10,11 @@ from dependency_injector import containers, providers
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.settings import Settings
 from adapters.shopline.client import ShoplineClient
+from adapters.shopline.fulfillments import ShoplineFulfillmentClient
 from adapters.shopline.refunds import ShoplineRefundsClient
 from adapters.tiktok.auth import TikTokAuthClient
 from adapters.tiktok.client import TikTokChannelClient
+from adapters.tiktok.fulfillment import TikTokFulfillmentClient
 from adapters.tiktok.returns import TikTokReturnsClient
 from domain.ports import AccessTokenRefresher
 from services.shops.token_upkeep import TokenUpkeep
@@ -58,6 +60,15 @@ def _tiktok_client(
     )
 
 
+def _tiktok_fulfillment(channel: TikTokChannelClient) -> TikTokFulfillmentClient:
+    # Shares the channel client's transport: one rate limiter and one token refresh per shop.
+    return TikTokFulfillmentClient(channel.transport, channel.shop_tokens)
+
+
+def _shopline_fulfillment(shopline: ShoplineClient) -> ShoplineFulfillmentClient:
+    return ShoplineFulfillmentClient(shopline.transport)
+
+
 class Partners(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     persistence = providers.DependenciesContainer()
@@ -82,5 +93,7 @@ class Partners(containers.DeclarativeContainer):
         TokenUpkeep, persistence.unit_of_work.provider, tiktok_auth, shopline_api, core.clock
     )
     tiktok_api = providers.Singleton(_tiktok_client, core.settings, tiktok_http, tiktok_auth, token_upkeep)
+    tiktok_fulfillment = providers.Singleton(_tiktok_fulfillment, tiktok_api)
+    shopline_fulfillment = providers.Singleton(_shopline_fulfillment, shopline_api)
     tiktok_returns = providers.Singleton(TikTokReturnsClient, tiktok_api)
     shopline_refunds = providers.Singleton(ShoplineRefundsClient, shopline_api)

@@ -11,6 +11,7 @@ from adapters.crypto.token_cipher import TokenCipher
 from adapters.events.reactions import ReactionTable
 from adapters.jobs.change_feed import InProcessTaskChangeFeed
 from adapters.persistence.engine import create_engine, query_session_factory, session_factory
+from adapters.persistence.repositories.api_keys import SqlAlchemyApiKeyRepository
 from adapters.persistence.sales_reports import SqlSalesReports
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.settings import Settings
@@ -64,7 +65,12 @@ def _token_cipher(settings: Settings) -> TokenCipher | None:
 class Persistence(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
 
-    engine = providers.Singleton(create_engine, core.settings.provided.database_url)
+    engine = providers.Singleton(
+        create_engine,
+        core.settings.provided.database_url,
+        pool_size=core.settings.provided.db_pool_size,
+        pool_timeout=core.settings.provided.db_pool_timeout_seconds,
+    )
     engine_lifecycle = providers.Resource(_disposed_at_shutdown, engine)
     sessions = providers.Singleton(session_factory, engine)
     token_cipher = providers.Singleton(_token_cipher, core.settings)
@@ -83,3 +89,4 @@ class Persistence(containers.DeclarativeContainer):
         SqlAlchemyUnitOfWork, query_sessions, cipher=token_cipher, read_only=True
     )
     sales_reports = providers.Singleton(SqlSalesReports, engine)
+    api_keys = providers.Singleton(SqlAlchemyApiKeyRepository, sessions)

@@ -13,6 +13,8 @@ from adapters.grpc.server import ServiceBinding
 from multichannel.v1 import (
     analytics_pb2,
     analytics_pb2_grpc,
+    api_key_pb2,
+    api_key_pb2_grpc,
     app_pb2,
     app_pb2_grpc,
     catalog_pb2,
@@ -45,6 +47,7 @@ SERVICES: dict[str, _Service] = {
     "OrderService": _Service(order_pb2, order_pb2_grpc.add_OrderServiceServicer_to_server),
     "TaskService": _Service(task_pb2, task_pb2_grpc.add_TaskServiceServicer_to_server),
     "AnalyticsService": _Service(analytics_pb2, analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server),
+    "ApiKeyService": _Service(api_key_pb2, api_key_pb2_grpc.add_ApiKeyServiceServicer_to_server),
 }
 
 

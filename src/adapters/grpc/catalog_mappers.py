@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from adapters.grpc.decimals import bounded_decimal
 from adapters.grpc.mappers import price_rule_to_proto, timestamp
 from adapters.grpc.names import inventory_pool_name, price_rule_name, product_name, sku_name
 from domain.errors import InvalidArgument
 from domain.ids import AppId, ShopId
 from domain.money import Money, check_currency_code, minor_unit_digits
-from domain.pricing import PriceRounding
+from domain.pricing import (
+    MARKUP_DIGITS,
+    MAX_EXCHANGE_RATE,
+    MAX_FIXED_AMOUNT,
+    MAX_MARKUP,
+    RATE_DIGITS,
+    PriceRounding,
+)
 from multichannel.v1 import catalog_pb2, common_pb2
 from services.catalog.products import (
     LinkState,
@@ -40,10 +47,7 @@ _LINK_FROM_PROTO = {value: state for state, value in _LINK_TO_PROTO.items()}
 _ROUNDING_FROM_PROTO = {
     common_pb2.PriceRounding.Value(f"PRICE_ROUNDING_{mode.value}"): mode for mode in PriceRounding
 } | {common_pb2.PRICE_ROUNDING_UNSPECIFIED: PriceRounding.HALF_UP}
-_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 SELLER_SKU_MAX = 128
-MARKUP_DIGITS = 6
-RATE_DIGITS = 10
 
 
 def money_to_proto(money: Money | None) -> common_pb2.Money | None:
@@ -110,15 +114,23 @@ def price_rule_changes_from_proto(rule: common_pb2.PriceRule, paths: list[str]) 
     named = set(paths)
     markup = Decimal(0)
     if "markup" in named and rule.markup:
-        markup = _decimal(rule.markup, "price_rule.markup", MARKUP_DIGITS)
-        if not Decimal(-1) < markup <= Decimal(100):
+        markup = bounded_decimal(
+            rule.markup, "price_rule.markup", maximum=MAX_MARKUP, fraction_digits=MARKUP_DIGITS
+        )
+        if not Decimal(-1) < markup <= MAX_MARKUP:
             raise InvalidArgument("price_rule.markup", 'must be greater than "-1" and at most "100"')
     fixed = None
     if "fixed_amount" in named and rule.HasField("fixed_amount"):
         fixed = _money(rule.fixed_amount, "price_rule.fixed_amount")
     rate = None
     if "exchange_rate" in named and rule.exchange_rate:
-        rate = _decimal(rule.exchange_rate, "price_rule.exchange_rate", RATE_DIGITS)
+        rate = bounded_decimal(
+            rule.exchange_rate,
+            "price_rule.exchange_rate",
+            maximum=MAX_EXCHANGE_RATE,
+            fraction_digits=RATE_DIGITS,
+            example="1.35",
+        )
         if rate <= 0:
             raise InvalidArgument("price_rule.exchange_rate", "must be a positive decimal number")
     rounding = PriceRounding.HALF_UP
@@ -136,26 +148,16 @@ def price_rule_changes_from_proto(rule: common_pb2.PriceRule, paths: list[str]) 
     )
 
 
-def _decimal(text: str, field: str, max_digits: int) -> Decimal:
-    if not _DECIMAL_TEXT.fullmatch(text):
-        raise InvalidArgument(field, f'{text!r} is not a decimal number like "0.15"')
-    value = Decimal(text)
-    fraction = text.partition(".")[2]
-    if len(fraction) > max_digits:
-        raise InvalidArgument(field, f"must have at most {max_digits} fractional digits")
-    return value
-
-
 def _money(message: common_pb2.Money, field: str) -> Money:
     try:
         currency = check_currency_code(message.currency_code)
     except InvalidArgument:
         raise InvalidArgument(f"{field}.currency_code", "must be an ISO 4217 code like USD") from None
-    if not message.amount or not _DECIMAL_TEXT.fullmatch(message.amount):
-        raise InvalidArgument(f"{field}.amount", f'{message.amount!r} is not a decimal amount like "1.50"')
+    if not message.amount:
+        raise InvalidArgument(f"{field}.amount", 'is required: a decimal amount like "1.50"')
     if len(message.amount.partition(".")[2]) > minor_unit_digits(currency):
         raise InvalidArgument(f"{field}.amount", f"has more fractional digits than {currency} allows")
-    try:
-        return Money(Decimal(message.amount), currency)
-    except InvalidOperation:
-        raise InvalidArgument(f"{field}.amount", "is not a decimal amount") from None
+    amount = bounded_decimal(
+        message.amount, f"{field}.amount", maximum=MAX_FIXED_AMOUNT, fraction_digits=2, example="1.50"
+    )
+    return Money(amount, currency)

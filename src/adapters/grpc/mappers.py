@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from adapters.grpc.decimals import bounded_decimal
 from adapters.grpc.names import app_name, shop_name, task_name
 from domain.app import App, AppSettings, ImportScope, ReturnRestock
 from domain.errors import InvalidArgument
-from domain.pricing import PriceRule
+from domain.money import minor_unit_digits
+from domain.pricing import MARKUP_DIGITS, MAX_FIXED_AMOUNT, MAX_MARKUP, PriceRule
 from domain.shop import Region, SellerType, ShopStatus
 from domain.task import Task, TaskKind, TaskState
 from multichannel.v1 import app_pb2, common_pb2, shop_pb2, task_pb2
@@ -261,17 +262,15 @@ def price_rule_from_proto(message: common_pb2.PriceRule, field: str) -> PriceRul
         )
     return PriceRule(
         target_currency=currency,
-        markup=decimal_field(message.markup or "0", f"{field}.markup"),
-        fixed=decimal_field(message.fixed_amount.amount or "0", f"{field}.fixed_amount.amount"),
+        markup=bounded_decimal(
+            message.markup or "0", f"{field}.markup", maximum=MAX_MARKUP, fraction_digits=MARKUP_DIGITS
+        ),
+        fixed=bounded_decimal(
+            message.fixed_amount.amount or "0",
+            f"{field}.fixed_amount.amount",
+            maximum=MAX_FIXED_AMOUNT,
+            fraction_digits=minor_unit_digits(currency),
+            example="1.50",
+        ),
         auto_sync=message.auto_sync,
     )
-
-
-def decimal_field(text: str, field: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidArgument(field, f"{text!r} is not a decimal number") from None
-    if not value.is_finite():
-        raise InvalidArgument(field, "must be a finite decimal number")
-    return value

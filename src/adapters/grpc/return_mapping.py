@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 
 from adapters.grpc.mappers import timestamp
-from adapters.grpc.names import order_name
+from adapters.grpc.names import _match, _visible, order_name
 from adapters.grpc.order_mapping import money_to_proto
-from domain.errors import InvalidArgument
+from domain.errors import InvalidArgument, OrderNotFound, ReturnNotFound, ShopNotFound
 from domain.ids import AppId, OrderId, ShopId
 from domain.returns import OrderReturn, RefundState, ReturnRole, ReturnStatus, ReturnType
 from multichannel.v1 import order_pb2
@@ -37,25 +37,18 @@ def return_name(app_id: str, shop_id: str, return_id: str) -> str:
 
 
 def parse_return_name(name: str, field: str = "name") -> ReturnRef:
-    shape = "apps/{app}/shops/{shop}/returns/{return}"
-    if not name:
-        raise InvalidArgument(field, f"is required ({shape})")
-    match = _RETURN.fullmatch(name)
-    if match is None:
-        raise InvalidArgument(field, f"{name!r} is not a name of the form {shape}")
-    return ReturnRef(AppId(match.group(1)), ShopId(match.group(2)), match.group(3))
+    match = _match(_RETURN, name, field, "apps/{app}/shops/{shop}/returns/{return}")
+    return ReturnRef(_visible(match.group(1), name, ReturnNotFound), ShopId(match.group(2)), match.group(3))
 
 
 def parse_return_parent(name: str, field: str = "parent") -> tuple[AppId, ShopId, OrderId | None]:
-    """A shop, or one order of it."""
+    """A shop, or one order of it; an app the caller may not see is not found."""
     shape = "apps/{app}/shops/{shop} or apps/{app}/shops/{shop}/orders/{order}"
-    if not name:
-        raise InvalidArgument(field, f"is required ({shape})")
-    match = _RETURN_PARENT.fullmatch(name)
-    if match is None:
-        raise InvalidArgument(field, f"{name!r} is not a name of the form {shape}")
+    match = _match(_RETURN_PARENT, name, field, shape)
     order = match.group(3)
-    return AppId(match.group(1)), ShopId(match.group(2)), None if order is None else OrderId(order)
+    missing = ShopNotFound if order is None else OrderNotFound
+    app_id = _visible(match.group(1), name, missing)
+    return app_id, ShopId(match.group(2)), None if order is None else OrderId(order)
 
 
 def return_statuses_from_proto(values: Sequence[int], field: str = "statuses") -> frozenset[ReturnStatus]:

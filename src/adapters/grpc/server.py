@@ -9,11 +9,16 @@ import socket
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import grpc
 from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from adapters.grpc.access.interceptors import AuditInterceptor, AuthenticationInterceptor
+from adapters.grpc.admission import AdmissionInterceptor, AdmissionLimits
 from adapters.grpc.interceptors import AccessLogInterceptor, ErrorTranslationInterceptor
+from adapters.transport_security import ServerTls
+from services.access.authentication import Authenticator
 
 
 class ListenAddressUnavailable(OSError):
@@ -68,10 +73,27 @@ def server_options(max_message_bytes: int) -> list[tuple[str, Any]]:
 
 
 async def create_server(
-    bindings: Sequence[ServiceBinding], address: str, *, max_message_bytes: int = 8 << 20
+    bindings: Sequence[ServiceBinding],
+    address: str,
+    *,
+    authenticator: Authenticator,
+    client_certificates: bool = False,
+    max_message_bytes: int = 8 << 20,
+    limits: AdmissionLimits | None = None,
+    tls: ServerTls | None = None,
 ) -> RunningServer:
+    """Every method but health and reflection needs a caller ``authenticator`` admits."""
     server = aio.server(
-        interceptors=[AccessLogInterceptor(), ErrorTranslationInterceptor()],
+        # Outermost first: every call is logged (also one refused for load or credentials) and
+        # audited; the error edge answers refusals and exceptions alike; a caller without valid
+        # credentials never takes an admission slot.
+        interceptors=[
+            AccessLogInterceptor(),
+            AuditInterceptor(),
+            ErrorTranslationInterceptor(),
+            AuthenticationInterceptor(authenticator, client_certificates=client_certificates),
+            AdmissionInterceptor(limits or AdmissionLimits()),
+        ],
         options=server_options(max_message_bytes),
     )
     for binding in bindings:
@@ -85,7 +107,10 @@ async def create_server(
     # Probing first names the cause, where gRPC itself only logs a native error line and fails.
     _ensure_bindable(address)
     try:
-        port = server.add_insecure_port(address)
+        if tls is None:
+            port = server.add_insecure_port(address)
+        else:
+            port = server.add_secure_port(address, server_credentials(tls))
     except RuntimeError:
         port = 0
     if port == 0:
@@ -94,6 +119,15 @@ async def create_server(
     running = RunningServer(server=server, port=port, health=health_servicer, service_names=names)
     await running.mark_serving()
     return running
+
+
+def server_credentials(tls: ServerTls) -> grpc.ServerCredentials:
+    """TLS with the configured pair; with a client CA, a client certificate it signed is required."""
+    return grpc.ssl_server_credentials(
+        [(tls.private_key, tls.certificate_chain)],
+        root_certificates=tls.client_ca,
+        require_client_auth=tls.client_ca is not None,
+    )
 
 
 def _ensure_bindable(address: str) -> None:

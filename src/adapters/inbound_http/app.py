@@ -20,6 +20,7 @@ from adapters.inbound_http.readiness import DatabaseReadiness
 from adapters.inbound_http.signatures import shopline_signature_valid, tiktok_signature_valid
 from adapters.inbound_http.stats import WebhookStats
 from adapters.settings import SHOPLINE_CALLBACK_PATH, TIKTOK_CALLBACK_PATH, Settings
+from adapters.text_limits import check_text
 from domain.errors import DomainError, InvalidArgument
 from domain.ports import Clock
 from domain.webhooks import WebhookDelivery, WebhookSource
@@ -114,6 +115,7 @@ class HttpEdge:
     async def _take(self, source: WebhookSource, parse: Callable[[], WebhookDelivery]) -> web.Response:
         try:
             delivery = parse()
+            _check_delivery(delivery)
         except MalformedDelivery as error:
             log.warning("webhook refused: malformed source=%s (%s)", source.value, error)
             return web.Response(status=400, text=f"{error}\n")
@@ -125,6 +127,7 @@ class HttpEdge:
 
     async def tiktok_callback(self, request: web.Request) -> web.Response:
         async def complete() -> Page:
+            _check_query(request)
             code, state = request.query.get("code", ""), request.query.get("state", "")
             for name, value in (("state", state), ("code", code)):
                 if not value:
@@ -135,6 +138,7 @@ class HttpEdge:
 
     async def shopline_callback(self, request: web.Request) -> web.Response:
         async def complete() -> Page:
+            _check_query(request)
             outcome = await self._installation.complete(dict(request.query))
             action = "installed" if outcome.created else "installed again (settings and shops kept)"
             return Page(
@@ -158,6 +162,22 @@ class HttpEdge:
         if problem is not None:
             return web.Response(status=503, text=f"not ready: {problem}\n")
         return web.Response(text="ready\n")
+
+
+def _check_query(request: web.Request) -> None:
+    """Callback parameters reach the database: NUL characters and huge values are a 400 naming them."""
+    for name, value in request.query.items():
+        check_text(name, "query parameter name")
+        check_text(value, name)
+
+
+def _check_delivery(delivery: WebhookDelivery) -> None:
+    """A signed body may still carry text the inbox cannot store (``"\\u0000"`` in an id)."""
+    for name in ("delivery_key", "topic", "account"):
+        try:
+            check_text(getattr(delivery, name), name)
+        except InvalidArgument as error:
+            raise MalformedDelivery(error.message) from None
 
 
 async def _bounded_body(request: web.Request) -> bytes:

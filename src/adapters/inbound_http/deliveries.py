@@ -82,7 +82,8 @@ def store_handle(shop_domain: str, payload: Mapping[str, Any]) -> str:
 
 def _json_object(raw_body: bytes) -> dict[str, Any]:
     try:
-        payload = json.loads(raw_body)
+        # UTF-8 only, as both partners send: the inbox keeps the body as this text.
+        payload = json.loads(raw_body.decode())
     except (UnicodeDecodeError, ValueError):
         raise MalformedDelivery("the body is not JSON") from None
     if not isinstance(payload, dict):

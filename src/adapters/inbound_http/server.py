@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import socket
+import ssl
 
 from aiohttp import web
+
+from adapters.transport_security import ServerTls
 
 
 class HttpListenUnavailable(OSError):
@@ -28,12 +31,19 @@ class RunningHttpEdge:
         await self.runner.cleanup()
 
 
-async def start_http_edge(app: web.Application, address: str, *, grace_seconds: float) -> RunningHttpEdge:
+async def start_http_edge(
+    app: web.Application, address: str, *, grace_seconds: float, tls: ServerTls | None = None
+) -> RunningHttpEdge:
     host, _, port = address.rpartition(":")
     # No aiohttp access log: callback URLs carry one-time codes and states.
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=grace_seconds)
     await runner.setup()
-    site = web.TCPSite(runner, host.strip("[]"), int(port))
+    # Partners sign their webhooks but hold no client certificate: the HTTP edge never asks for one.
+    context = None
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(tls.cert_file, tls.key_file)
+    site = web.TCPSite(runner, host.strip("[]"), int(port), ssl_context=context)
     try:
         await site.start()
     except OSError as error:

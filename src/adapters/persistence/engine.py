@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +12,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.util.queue import AsyncAdaptedQueue
+
+from adapters.call_deadline import wait_budget
 
 
 class DatabaseUnreachable(Exception):
@@ -26,13 +31,51 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+class _DeadlineBoundQueue(AsyncAdaptedQueue[Any]):
+    """Waits for a pooled connection no longer than the current call may still wait."""
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        budget = wait_budget()
+        if block and budget is not None:
+            timeout = budget if timeout is None else min(timeout, budget)
+        return super().get(block, timeout)
+
+
+class DeadlineAwareQueuePool(AsyncAdaptedQueuePool):
+    """The async queue pool, whose checkout wait ends at ``pool_timeout`` or the call's deadline,
+    whichever is first: past it the call fails as UNAVAILABLE while its caller still listens."""
+
+    _queue_class = _DeadlineBoundQueue
+
+
+# Pool chatter (disposed, recreating) stays quiet like SQLAlchemy's own pool loggers.
+logging.getLogger(f"{__name__}.{DeadlineAwareQueuePool.__name__}").setLevel(logging.WARNING)
+
+
+def create_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, pool_timeout: float = 30.0
+) -> AsyncEngine:
+    """``pool_size`` connections kept, as many again opened under load; checkouts wait at most
+    ``pool_timeout`` seconds (and never past the deadline of the call being served)."""
+    pooling: dict[str, Any] = {
+        "poolclass": DeadlineAwareQueuePool,
+        "pool_size": pool_size,
+        "max_overflow": pool_size,
+        "pool_timeout": pool_timeout,
+    }
     if is_sqlite(url):
         _ensure_sqlite_directory(url)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        if _is_memory(url):
+            pooling = {}
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **pooling)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, **pooling)
+
+
+def _is_memory(url: str) -> bool:
+    database = make_url(url).database
+    return not database or database == ":memory:" or "mode=memory" in database
 
 
 @asynccontextmanager

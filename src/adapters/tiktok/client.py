@@ -112,7 +112,8 @@ class TikTokChannelClient:
         return ShopTokens(credentials, self._refresh_shop_token)
 
     def shop_tokens(self, credentials: ShopCredentials) -> ShopTokens:
-        """The token source of one call, sharing this client's refresh (for sibling adapters)."""
+        """The token source of one call of the shop, for adapters sharing this client's transport
+        and its single refresh per expired token."""
         return self._tokens(credentials)
 
     # ------------------------------------------------------------------ authorization

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.tiktok import order_logistics
+from adapters.tiktok.malformed import MalformedResponse
 from domain.channel import (
     AuthorizedShop,
     BuyerInfo,
@@ -31,10 +33,6 @@ from domain.channel import (
 from domain.errors import DomainError
 from domain.ids import ChannelProductId, ChannelSkuId, OrderId, TikTokShopId
 from domain.money import Money
-
-
-class MalformedResponse(ValueError):
-    pass
 
 
 def _obj(value: Any, what: str) -> Mapping[str, Any]:
@@ -317,6 +315,10 @@ def order(raw: Any) -> TikTokOrderData:
         paid_time=_optional_time(item.get("paid_time"), "order.paid_time"),
         cancel_reason=str(item.get("cancel_reason") or ""),
         cancel_time=_optional_time(item.get("cancel_time"), "order.cancel_time"),
+        recipient=order_logistics.recipient(item),
+        logistics=order_logistics.logistics(item),
+        line_shipments=order_logistics.line_shipments(lines),
+        package_ids=order_logistics.package_ids(item),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.tiktok.mapping import MalformedResponse
+from adapters.tiktok.malformed import MalformedResponse
 from adapters.tiktok.transport import AccessTokenSource, ApiCall, TikTokTransport
 from domain.webhook_subscriptions import WebhookSubscription
 

@@ -7,6 +7,13 @@ structured fields. No error message or field ever holds a token or secret value.
 The families are in ``base``; the leaves are grouped by family in the other modules.
 """
 
+from domain.errors.access import (
+    ApiKeyAlreadyExists,
+    ApiKeyNotFound,
+    InvalidApiKey,
+    PermissionDenied,
+    Unauthenticated,
+)
 from domain.errors.base import (
     AlreadyExists,
     ConcurrencyConflict,
@@ -15,6 +22,7 @@ from domain.errors.base import (
     NotFound,
     PartnerError,
     PreconditionFailed,
+    quoted,
 )
 from domain.errors.conflicts import (
     AppAlreadyExists,
@@ -70,6 +78,7 @@ from domain.errors.preconditions import (
     OrderNotImportable,
     PriceCurrencyMismatch,
     PriceNotPositive,
+    PriceOutOfRange,
     PriceSyncDisabled,
     ReservationAlreadyCommitted,
     ReservationAlreadyReleased,
@@ -91,6 +100,8 @@ from domain.errors.returns import (
 
 __all__ = [
     "AlreadyExists",
+    "ApiKeyAlreadyExists",
+    "ApiKeyNotFound",
     "AppAlreadyExists",
     "AppNotFound",
     "CancellationNotPending",
@@ -102,6 +113,7 @@ __all__ = [
     "ConcurrencyConflict",
     "CurrencyMismatch",
     "DomainError",
+    "InvalidApiKey",
     "InvalidArgument",
     "InvalidDisplayName",
     "InvalidMoney",
@@ -126,11 +138,13 @@ __all__ = [
     "PartnerScopeMissing",
     "PartnerTokenRevoked",
     "PartnerUnavailable",
+    "PermissionDenied",
     "PoolAlreadyExists",
     "PoolNotFound",
     "PreconditionFailed",
     "PriceCurrencyMismatch",
     "PriceNotPositive",
+    "PriceOutOfRange",
     "PriceSyncDisabled",
     "RequestIdReused",
     "ReservationAlreadyCommitted",
@@ -156,5 +170,7 @@ __all__ = [
     "TaskNotRunning",
     "TokenNotFound",
     "TokenRevoked",
+    "Unauthenticated",
     "UnsupportedRegion",
+    "quoted",
 ]

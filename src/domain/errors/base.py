@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+QUOTE_LIMIT = 100
+"""At most this many characters of a caller's value appear in an error message."""
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr`` of a value for an error message, cut to ``limit`` characters (a 1 MiB name stays out)."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text)} characters)"
+
 
 class DomainError(Exception):
     """Base of every error raised under ``domain``."""
@@ -42,7 +53,7 @@ class NotFound(DomainError):
     resource_type: ClassVar[str] = "resource"
 
     def __init__(self, resource_name: str) -> None:
-        super().__init__(f"{self.resource_type} {resource_name!r} was not found")
+        super().__init__(f"{self.resource_type} {quoted(resource_name)} was not found")
         self.resource_name = resource_name
 
     def metadata(self) -> dict[str, str]:
@@ -55,7 +66,7 @@ class AlreadyExists(DomainError):
     resource_type: ClassVar[str] = "resource"
 
     def __init__(self, resource_name: str) -> None:
-        super().__init__(f"{self.resource_type} {resource_name!r} already exists")
+        super().__init__(f"{self.resource_type} {quoted(resource_name)} already exists")
         self.resource_name = resource_name
 
     def metadata(self) -> dict[str, str]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from domain.errors.base import InvalidArgument
+from domain.errors.base import InvalidArgument, quoted
 
 
 class UnsupportedRegion(InvalidArgument):
     reason = "UNSUPPORTED_REGION"
 
     def __init__(self, region: str) -> None:
-        super().__init__("region", f"{region!r} is not a supported region (SG, MY, JP, GB or UK, US)")
+        super().__init__("region", f"{quoted(region)} is not a supported region (SG, MY, JP, GB or UK, US)")
         self.region = region
 
     def metadata(self) -> dict[str, str]:

@@ -97,6 +97,12 @@ class PriceNotPositive(PreconditionFailed):
     reason = "PRICE_NOT_POSITIVE"
 
 
+class PriceOutOfRange(PreconditionFailed):
+    """A rule (one stored before rates and amounts were bounded) gives a price no currency holds."""
+
+    reason = "PRICE_OUT_OF_RANGE"
+
+
 class TaskNotRetryable(PreconditionFailed):
     reason = "TASK_NOT_RETRYABLE"
 

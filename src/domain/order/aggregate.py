@@ -73,6 +73,9 @@ class Order(OrderFields):
             amounts=OrderAmounts.of(data, lines),
             paid_time=data.paid_time,
             synced_at=now,
+            logistics=data.logistics,
+            recipient=data.recipient,
+            line_shipments=data.line_shipments,
         )
         if order._status in STOCK_HOLDING:
             order._stock_state = StockState.RESERVED
@@ -104,6 +107,11 @@ class Order(OrderFields):
             self._paid_time = data.paid_time
         # TikTok withholds the buyer's data while UNPAID or ON_HOLD and sends it later.
         self._buyer = self._buyer.updated_by(data.buyer)
+        self._logistics = data.logistics
+        if not data.recipient.empty:
+            self._recipient = data.recipient
+        if data.line_shipments:
+            self._line_shipments = data.line_shipments
         new_status = OrderStatus.parse(data.status)
         if self._status.terminal or new_status is self._status:
             return UpdateOutcome.APPLIED

@@ -7,6 +7,7 @@ from datetime import datetime
 from domain.channel import BuyerInfo
 from domain.events import RecordsEvents
 from domain.ids import AppId, OrderId, ShopId, TikTokShopId
+from domain.logistics import LineShipment, OrderLogistics, RecipientAddress
 from domain.money import Money
 from domain.order.amounts import OrderAmounts
 from domain.order.cancellation import Cancellation, CancellationState
@@ -17,6 +18,8 @@ from domain.order.status import OrderStatus, StockState
 # The defaults of a newly seen order; frozen, so one instance serves every order.
 _NO_CANCELLATION = Cancellation()
 _NOT_IMPORTED = ImportStatus()
+_NO_LOGISTICS = OrderLogistics()
+_NO_RECIPIENT = RecipientAddress()
 
 
 class OrderFields(RecordsEvents):
@@ -44,6 +47,9 @@ class OrderFields(RecordsEvents):
         paid_time: datetime | None = None,
         synced_at: datetime | None = None,
         shopline_cancel_pending: bool = False,
+        logistics: OrderLogistics = _NO_LOGISTICS,
+        recipient: RecipientAddress = _NO_RECIPIENT,
+        line_shipments: tuple[LineShipment, ...] = (),
     ) -> None:
         """Rebuilds an order from stored state; ``first_seen`` creates one from TikTok data."""
         self._id = order_id
@@ -65,6 +71,9 @@ class OrderFields(RecordsEvents):
         self._paid_time = paid_time
         self._synced_at = synced_at or first_seen_at
         self._shopline_cancel_pending = shopline_cancel_pending
+        self._logistics = logistics
+        self._recipient = recipient
+        self._line_shipments = line_shipments
         self._events = []
 
     # --- read-only state --------------------------------------------------------------------
@@ -150,6 +159,22 @@ class OrderFields(RecordsEvents):
     def shopline_cancel_pending(self) -> bool:
         """The order was cancelled after its import and its SHOPLINE order is not cancelled yet."""
         return self._shopline_cancel_pending
+
+    @property
+    def logistics(self) -> OrderLogistics:
+        """Who fulfills the order, how it ships and by when, as TikTok last told."""
+        return self._logistics
+
+    @property
+    def recipient(self) -> RecipientAddress:
+        """The shipping address as TikTok gives it (masked under TikTok's logistics); empty while
+        TikTok withholds it."""
+        return self._recipient
+
+    @property
+    def line_shipments(self) -> tuple[LineShipment, ...]:
+        """Per TikTok line item (one unit): its package and tracking, as TikTok last told."""
+        return self._line_shipments
 
     @property
     def holds_stock(self) -> bool:

@@ -8,8 +8,10 @@ partners, runtime).
 from domain.ports.partners import (
     AccessTokenRefresher,
     ShoplineApi,
+    ShoplineFulfillmentApi,
     ShoplineRefundsApi,
     TikTokChannelApi,
+    TikTokFulfillmentApi,
     TikTokReturnsApi,
     TikTokTokenRefresh,
 )
@@ -71,6 +73,7 @@ __all__ = [
     "ShopRegistry",
     "ShopRepository",
     "ShoplineApi",
+    "ShoplineFulfillmentApi",
     "ShoplineRefundsApi",
     "ShoplineVariantRepository",
     "StoreOrderRepository",
@@ -78,6 +81,7 @@ __all__ = [
     "TaskChangeSubscription",
     "TaskRepository",
     "TikTokChannelApi",
+    "TikTokFulfillmentApi",
     "TikTokReturnsApi",
     "TikTokTokenRefresh",
     "TokenRepository",

@@ -32,6 +32,25 @@ from domain.ids import (
     ShoplineOrderId,
     ShoplineVariantId,
 )
+from domain.logistics import (
+    DeliveryOption,
+    DocumentType,
+    HandoverMethod,
+    HandoverOptions,
+    NewFulfillment,
+    ParcelSize,
+    PickupSlot,
+    SelfShipment,
+    ShippedPackage,
+    ShippingDocument,
+    ShippingProvider,
+    ShippingService,
+    ShoplineFulfillment,
+    ShoplineLineItem,
+    TikTokPackage,
+    TrackingEvent,
+    TrackingInfo,
+)
 from domain.money import Money
 from domain.returns import TikTokReturnData
 from domain.returns.shopline import NewShoplineRefund, ShoplineOrderItem, ShoplineRefund
@@ -222,6 +241,92 @@ class ShoplineApi(Protocol):
 
 
 @runtime_checkable
+class TikTokFulfillmentApi(Protocol):
+    """TikTok's fulfillment and logistics API (fulfillment-and-webhooks.md Part T) for one shop.
+
+    Raises ``PartnerError`` subclasses only; a refusal carries TikTok's code, so callers can tell
+    "already shipped" (read the package back: success) from a real refusal."""
+
+    async def package(self, credentials: ShopCredentials, package_id: str) -> TikTokPackage: ...
+
+    async def mark_package_shipped(
+        self,
+        credentials: ShopCredentials,
+        order_id: OrderId,
+        line_item_ids: Sequence[str],
+        tracking_number: str,
+        shipping_provider_id: str,
+    ) -> ShippedPackage:
+        """Seller shipping in US, UK, ES, IE, IT, DE, FR, JP (T3.5); no ``line_item_ids`` ships
+        the whole order."""
+        ...
+
+    async def ship_package(
+        self,
+        credentials: ShopCredentials,
+        package_id: str,
+        *,
+        self_shipment: SelfShipment | None = None,
+        handover_method: HandoverMethod | None = None,
+        pickup_slot: PickupSlot | None = None,
+    ) -> None:
+        """Ship Package (T3.3): ``self_shipment`` for seller shipping outside Mark Package As
+        Shipped's markets, else TikTok shipping with a handover method."""
+        ...
+
+    async def update_shipping_info(
+        self,
+        credentials: ShopCredentials,
+        order_id: OrderId,
+        tracking_number: str,
+        shipping_provider_id: str,
+        *,
+        package_id: str | None = None,
+    ) -> None:
+        """T3.6: per package for split orders, else per order; once, within TikTok's window."""
+        ...
+
+    async def delivery_options(
+        self, credentials: ShopCredentials, warehouse_id: str
+    ) -> list[DeliveryOption]: ...
+
+    async def shipping_providers(
+        self, credentials: ShopCredentials, delivery_option_id: str
+    ) -> list[ShippingProvider]:
+        """Empty when TikTok fulfills the option itself (``21008117``)."""
+        ...
+
+    async def handover_options(self, credentials: ShopCredentials, package_id: str) -> HandoverOptions: ...
+
+    async def shipping_document(
+        self, credentials: ShopCredentials, package_id: str, document_type: DocumentType
+    ) -> ShippingDocument: ...
+
+    async def tracking(self, credentials: ShopCredentials, order_id: OrderId) -> list[TrackingEvent]: ...
+
+    async def eligible_shipping_services(
+        self,
+        credentials: ShopCredentials,
+        order_id: OrderId,
+        line_item_ids: Sequence[str],
+        parcel: ParcelSize,
+    ) -> list[ShippingService]:
+        """US TikTok shipping: the label services TikTok offers for these lines (T3.12)."""
+        ...
+
+    async def create_package(
+        self,
+        credentials: ShopCredentials,
+        order_id: OrderId,
+        line_item_ids: Sequence[str],
+        parcel: ParcelSize,
+        shipping_service_id: str,
+    ) -> TikTokPackage:
+        """US TikTok shipping: buys the label and answers the new package (T3.12)."""
+        ...
+
+
+@runtime_checkable
 class TikTokReturnsApi(Protocol):
     """TikTok's Return & Refund API for returns (Search, Approve, Reject Return). Raises
     ``PartnerError`` subclasses only."""
@@ -253,6 +358,39 @@ class TikTokReturnsApi(Protocol):
     async def return_reject_reasons(self, credentials: ShopCredentials, return_id: str) -> list[str]:
         """Reject reason names TikTok accepts now for the return."""
         ...
+
+
+@runtime_checkable
+class ShoplineFulfillmentApi(Protocol):
+    """SHOPLINE's order-level fulfillments (fulfillment-and-webhooks.md Part S) for one store.
+
+    Raises ``PartnerError`` subclasses only."""
+
+    async def order_line_items(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> list[ShoplineLineItem]: ...
+
+    async def create_fulfillment(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, fulfillment: NewFulfillment
+    ) -> ShoplineFulfillment: ...
+
+    async def fulfillments(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> list[ShoplineFulfillment]: ...
+
+    async def update_fulfillment_tracking(
+        self,
+        credentials: ShoplineCredentials,
+        order_id: ShoplineOrderId,
+        fulfillment_id: str,
+        tracking: Sequence[TrackingInfo],
+    ) -> ShoplineFulfillment:
+        """An overwrite: tracking entries left out are cleared (S4)."""
+        ...
+
+    async def cancel_fulfillment(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, fulfillment_id: str
+    ) -> ShoplineFulfillment: ...
 
 
 @runtime_checkable

@@ -6,11 +6,20 @@ from typing import Any
 
 from sandbox.control.conditions import ConditionsControl
 from sandbox.control.return_operations import ReturnControl
+from sandbox.control.shopline_fulfillment import ShoplineFulfillmentControl
 from sandbox.control.shopline_operations import ShoplineControl
 from sandbox.control.tiktok_operations import TikTokControl
+from sandbox.control.tiktok_shipping import TikTokShippingControl
 
 
-class SandboxControl(TikTokControl, ShoplineControl, ReturnControl, ConditionsControl):
+class SandboxControl(
+    TikTokControl,
+    TikTokShippingControl,
+    ShoplineControl,
+    ShoplineFulfillmentControl,
+    ReturnControl,
+    ConditionsControl,
+):
     """The in-process API; ``control_routes`` serves the same operations over HTTP."""
 
     def state(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from sandbox.control.facade import SandboxControl
+from sandbox.control.tiktok_shipping import document_bytes, document_media_type
 
 # Operations reachable through POST /_sandbox/{operation}.
 HTTP_OPERATIONS = (
@@ -60,6 +61,13 @@ HTTP_OPERATIONS = (
     "create_store_order",
     "uninstall_shopline",
     "configure_tiktok_redirect",
+    "set_order_logistics",
+    "tiktok_order_shipping",
+    "scan_tiktok_package",
+    "fulfill_shopline_order",
+    "update_shopline_fulfillment_tracking",
+    "cancel_shopline_fulfillment",
+    "set_shopline_shipment_status",
     "open_return",
     "move_return",
     "tiktok_return",
@@ -93,6 +101,17 @@ def control_routes(
             return _json({"error": f"{type(exc).__name__}: {exc}"}, 409)
         return _json({"result": result})
 
+    async def shipping_document(request: web.Request) -> web.Response:
+        """The file behind a TikTok `doc_url` (T3.10), until the URL expires (24 hours)."""
+        package_id, name = request.match_info["package_id"], request.match_info["name"]
+        try:
+            expires = int(request.query.get("expires", ""))
+        except ValueError:
+            return _json({"error": "the document URL is incomplete"}, 400)
+        if control.clock.now_s() > expires:
+            return _json({"error": "the document URL has expired"}, 403)
+        return web.Response(body=document_bytes(package_id, name), content_type=document_media_type(name))
+
     async def get_state(_request: web.Request) -> web.Response:
         return _json(control.state())
 
@@ -117,6 +136,7 @@ def control_routes(
     def install(app: web.Application) -> None:
         app.router.add_post("/_sandbox/{operation}", run_operation)
         app.router.add_get("/_sandbox/state", get_state)
+        app.router.add_get("/_sandbox/documents/{package_id}/{name}", shipping_document)
         if consent_page:
             app.router.add_get("/open/authorize", consent)
 

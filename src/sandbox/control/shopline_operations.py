@@ -197,7 +197,7 @@ class ShoplineControl(ControlBase):
             variant = store.variants[str(line[0])]
             parsed.append(
                 shopline_models.OrderLine(
-                    f"{order_id[:-3]}{n + 1:03d}",
+                    shopline_models.line_item_id(order_id, n),
                     variant.id,
                     variant.product_id,
                     variant.sku,

@@ -12,12 +12,24 @@ from collections.abc import Callable
 from aiohttp import web
 
 from sandbox.faults import FaultInjector
-from sandbox.shopline import routes_catalog, routes_orders, routes_refunds, routes_webhooks
+from sandbox.shopline import (
+    routes_catalog,
+    routes_fulfillments,
+    routes_orders,
+    routes_refunds,
+    routes_webhooks,
+)
 from sandbox.shopline.gateway import make_rest_dispatcher
 from sandbox.shopline.routes_oauth import make_oauth_handler
 from sandbox.shopline.state import ShoplineState
 
-REST_ROUTES = routes_catalog.ROUTES + routes_orders.ROUTES + routes_refunds.ROUTES + routes_webhooks.ROUTES
+REST_ROUTES = (
+    routes_catalog.ROUTES
+    + routes_fulfillments.ROUTES
+    + routes_orders.ROUTES
+    + routes_refunds.ROUTES
+    + routes_webhooks.ROUTES
+)
 
 
 def build_app(

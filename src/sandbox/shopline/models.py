@@ -53,6 +53,20 @@ class OrderLine:
 
 
 @dataclass(slots=True)
+class Fulfillment:
+    """A shipment of some units of an order (fulfillment-and-webhooks S3)."""
+
+    id: str
+    name: str  # "#1001.1"
+    status: str  # success | cancelled
+    lines: list[tuple[str, int]]  # (line item id, quantity)
+    tracking: list[dict[str, str]]  # {tracking_company, tracking_number, tracking_url}
+    created_at: int
+    updated_at: int
+    shipment_status: str | None = None
+
+
+@dataclass(slots=True)
 class Order:
     id: str
     name: str
@@ -66,7 +80,13 @@ class Order:
     status: str = "open"
     cancelled_at: int | None = None
     cancel_reason: str | None = None
+    fulfillments: list[Fulfillment] = field(default_factory=list)
     refunds: list[dict[str, Any]] = field(default_factory=list)  # rendered refunds, oldest first
+
+
+def line_item_id(order_id: str, index: int) -> str:
+    """An order line's id: an int64 (S3), unique through the order id's counter digits."""
+    return f"1{order_id[-15:]}{index + 1:03d}"
 
 
 @dataclass(slots=True)

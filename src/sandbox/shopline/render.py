@@ -8,6 +8,7 @@ from typing import Any
 
 from sandbox.money import format_amount
 from sandbox.shopline.models import Order, Product, Store, Variant
+from sandbox.shopline.render_fulfillments import fulfillable_quantity, fulfillment_json, line_status
 
 
 def iso(ts: int | float | None) -> str | None:
@@ -100,7 +101,8 @@ def order_json(store: Store, order: Order) -> dict[str, Any]:
                     "price": line.price,
                     "quantity": line.quantity,
                     "location_id": line.location_id,
-                    "fulfillable_quantity": 0 if order.status == "cancelled" else line.quantity,
+                    "fulfillable_quantity": fulfillable_quantity(order, line),
+                    "fulfillment_status": line_status(order, line),
                     "discount_allocations": (
                         [{"amount": line.discount}] if Decimal(line.discount) != 0 else []
                     ),
@@ -112,6 +114,8 @@ def order_json(store: Store, order: Order) -> dict[str, Any]:
             ),
         }
     )
+    if order.fulfillments:
+        body["fulfillments"] = [fulfillment_json(order, f) for f in order.fulfillments]
     body.setdefault("note_attributes", [])
     body.setdefault("tags", "")
     return body

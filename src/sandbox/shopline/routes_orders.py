@@ -12,7 +12,7 @@ from sandbox.money import format_amount
 from sandbox.shopline import events
 from sandbox.shopline.errors import ShoplineError
 from sandbox.shopline.gateway import Reply, SlCall, SlRoute
-from sandbox.shopline.models import Order, OrderLine, Store
+from sandbox.shopline.models import Order, OrderLine, Store, line_item_id
 from sandbox.shopline.paging import link_page, time_bound
 from sandbox.shopline.render import order_json, project
 
@@ -160,7 +160,7 @@ async def create_order(call: SlCall) -> Reply:
     now = call.now
     order_id = call.state.new_id("21")
     for n, line in enumerate(lines):
-        line.id = f"{order_id[:-3]}{n + 1:03d}"
+        line.id = line_item_id(order_id, n)
     touched = []
     for line, location_id in plan:
         variant = store.variants[line.variant_id or ""]
@@ -256,6 +256,7 @@ def _order_candidates(call: SlCall) -> Callable[[dict[str, Any]], list[Order]]:
 def _matches_search(order: Order, needle: str) -> bool:
     haystack = [order.name] + [line.sku or "" for line in order.lines]
     haystack += [str(f.get("tracking_number", "")) for f in order.payload.get("fulfillments", []) or []]
+    haystack += [t["tracking_number"] for f in order.fulfillments for t in f.tracking]
     return any(needle in text.lower() for text in haystack)
 
 

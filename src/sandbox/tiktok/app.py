@@ -9,11 +9,14 @@ from aiohttp import web
 from sandbox.faults import FaultInjector
 from sandbox.tiktok import (
     routes_auth,
+    routes_fulfillment,
+    routes_logistics,
     routes_misc,
     routes_orders,
     routes_products,
     routes_return_requests,
     routes_returns,
+    routes_tiktok_shipping,
 )
 from sandbox.tiktok.gateway import RouteTable, make_dispatcher
 from sandbox.tiktok.state import TikTokState
@@ -25,6 +28,9 @@ ROUTE_TABLE = RouteTable(
     + routes_returns.ROUTES
     + routes_return_requests.ROUTES
     + routes_misc.ROUTES
+    + routes_fulfillment.ROUTES
+    + routes_tiktok_shipping.ROUTES
+    + routes_logistics.ROUTES
 )
 
 AddRoutes = Callable[[web.Application], None]

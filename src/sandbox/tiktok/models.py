@@ -55,6 +55,33 @@ class Order:
     cancel_time: int | None = None
     cancellation_initiator: str | None = None
     tracking_number: str | None = None
+    # Shipping facts (fulfillment-and-webhooks T1); None takes the shop's default rule
+    # (sandbox.tiktok.logistics).
+    fulfillment_type: str = "FULFILLMENT_BY_SELLER"
+    shipping_type: str | None = None
+    delivery_option_id: str | None = None
+
+
+@dataclass(slots=True)
+class Package:
+    """A TikTok package (T3.1): some line items (one unit each) of one order, shipped together."""
+
+    id: str
+    order_id: str
+    line_item_ids: tuple[str, ...]
+    status: str  # TO_FULFILL, PROCESSING, FULFILLING, COMPLETED, CANCELLED
+    shipping_type: str
+    delivery_option_id: str
+    create_time: int
+    update_time: int
+    tracking_number: str = ""
+    shipping_provider_id: str = ""
+    shipping_provider_name: str = ""
+    handover_method: str = ""
+    pickup_slot: tuple[int, int] | None = None
+    shipped_time: int | None = None
+    info_updates: int = 0
+    tracking_events: list[tuple[str, int]] = field(default_factory=list)  # (description, ms)
 
 
 @dataclass(slots=True)
@@ -98,4 +125,6 @@ class ShopData:
     cancellations: dict[str, Cancellation] = field(default_factory=dict)
     returns: dict[str, ReturnRequest] = field(default_factory=dict)
     webhooks: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # event_type -> address, times
+    packages: dict[str, Package] = field(default_factory=dict)
+    package_ids_by_order: dict[str, list[str]] = field(default_factory=dict)
     version: int = 0

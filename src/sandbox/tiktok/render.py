@@ -8,18 +8,9 @@ from typing import Any
 
 from sandbox.money import add_amounts, format_amount
 from sandbox.tiktok.models import Cancellation, Order, Product, Shop, ShopData, Sku
+from sandbox.tiktok.render_logistics import order_shipping_fields
 
 _LINE_DISPLAY_STATUS = {"ON_HOLD": "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING": "AWAITING_SHIPMENT"}
-_PACKAGE_STATUS = {
-    "UNPAID": "TO_FULFILL",
-    "ON_HOLD": "TO_FULFILL",
-    "AWAITING_SHIPMENT": "TO_FULFILL",
-    "AWAITING_COLLECTION": "PROCESSING",
-    "IN_TRANSIT": "FULFILLING",
-    "DELIVERED": "COMPLETED",
-    "COMPLETED": "COMPLETED",
-    "CANCELLED": "CANCELLED",
-}
 _ADDRESS_HIDDEN = frozenset({"UNPAID", "ON_HOLD"})
 # Country calling codes of the sandbox regions: TikTok masks all but the code and a few digits.
 _CALLING_CODE = {"US": "1", "GB": "44", "SG": "65", "MY": "60", "JP": "81"}
@@ -89,7 +80,7 @@ def order_json(shop: Shop, data: ShopData, order: Order) -> dict[str, Any]:
     currency = shop.currency
     lines = []
     line_status = _LINE_DISPLAY_STATUS.get(order.status, order.status)
-    package_id = str(1_153_486_604_836_000_000 + int(order.id) % 10**12)
+    shipping, line_shipping = order_shipping_fields(shop, data, order)
     for i, (sku_id, price) in enumerate(zip(order.unit_sku_ids, order.unit_prices, strict=True)):
         sku = data.skus[sku_id]
         product = data.products[sku.product_id]
@@ -106,13 +97,9 @@ def order_json(shop: Shop, data: ShopData, order: Order) -> dict[str, Any]:
             "seller_discount": format_amount(Decimal(0), currency),
             "platform_discount": format_amount(Decimal(0), currency),
             "display_status": line_status,
-            "package_id": package_id,
-            "package_status": _PACKAGE_STATUS.get(order.status, "TO_FULFILL"),
             "is_gift": False,
+            **line_shipping[i],
         }
-        if order.tracking_number:
-            line["tracking_number"] = order.tracking_number
-            line["shipping_provider_name"] = "Sandbox Express"
         if order.status == "CANCELLED":
             line["cancel_user"] = order.cancellation_initiator or "SYSTEM"
             line["cancel_reason"] = order.cancel_reason or ""
@@ -137,11 +124,8 @@ def order_json(shop: Shop, data: ShopData, order: Order) -> dict[str, Any]:
             "total_amount": add_amounts([subtotal, order.shipping_fee], currency),
         },
         "line_items": lines,
-        "packages": [{"id": package_id}],
         "order_type": "NORMAL",
-        "shipping_type": "TIKTOK",
-        "fulfillment_type": "FULFILLMENT_BY_SELLER",
-        "delivery_type": "HOME_DELIVERY",
+        **shipping,
         "warehouse_id": order.warehouse_id,
         "is_cod": False,
         "is_on_hold_order": order.status == "ON_HOLD",
@@ -153,9 +137,6 @@ def order_json(shop: Shop, data: ShopData, order: Order) -> dict[str, Any]:
     }
     if order.paid_time is not None:
         body["paid_time"] = order.paid_time
-    if order.tracking_number:
-        body["tracking_number"] = order.tracking_number
-        body["shipping_provider"] = "Sandbox Express"
     if order.request_cancel_time is not None:
         body["request_cancel_time"] = order.request_cancel_time
     if order.status == "CANCELLED":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.tiktok import errors
+from sandbox.tiktok import errors, logistics
 from sandbox.tiktok.gateway import Call, Route
 from sandbox.tiktok.models import Order
 from sandbox.tiktok.render import order_json
@@ -65,6 +65,8 @@ async def search_orders(call: Call) -> dict[str, Any]:
         **bounds,
     }
     data = call.shop_data
+    assert call.shop is not None
+    shop = call.shop
     create_ge, create_lt = bounds["create_time_ge"], bounds["create_time_lt"]
     update_ge, update_lt = bounds["update_time_ge"], bounds["update_time_lt"]
     warehouse_set = set(warehouses or [])
@@ -88,7 +90,10 @@ async def search_orders(call: Call) -> dict[str, Any]:
                 continue
             if warehouse_set and order.warehouse_id not in warehouse_set:
                 continue
-            if shipping_type is not None and shipping_type != "TIKTOK":
+            if shipping_type is not None and (
+                order.fulfillment_type != logistics.BY_SELLER
+                or logistics.shipping_type(shop, order) != shipping_type
+            ):
                 continue
             found.append(order)
         return found

@@ -20,6 +20,7 @@ from domain.errors import (
     ShopNotActive,
     ShopNotFound,
     TokenNotFound,
+    quoted,
 )
 from domain.ids import AppId, ChannelSkuId, OrderId, ShopId
 from domain.order import ImportState, Order, OrderFilter
@@ -128,7 +129,7 @@ class OrderCommands:
         if reason not in offered:
             choices = ", ".join(offered) if offered else "none: TikTok does not let the seller cancel it now"
             raise InvalidArgument(
-                "reason", f"{reason!r} is not a reason TikTok accepts for this order ({choices})"
+                "reason", f"{quoted(reason)} is not a reason TikTok accepts for this order ({choices})"
             )
         await self._tiktok.cancel_order(credentials, ref.order_id, reason)
         return await self._record(

@@ -6,8 +6,10 @@ import logging
 
 import grpc
 import pytest
-from google.rpc import code_pb2, error_details_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from sqlalchemy import exc as sqlalchemy_exc
 
+from adapters.grpc.admission import ServerOverloaded
 from adapters.grpc.errors import ERROR_DOMAIN, domain_status, status_code_for, status_for_exception
 from domain import errors
 
@@ -88,3 +90,20 @@ def test_unknown_exceptions_become_generic_internal_and_are_logged(caplog: pytes
     assert secret not in status.details
     assert "c0ffee" in status.details
     assert any("c0ffee" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "reason"),
+    [
+        (ServerOverloaded("2 calls in flight"), code_pb2.RESOURCE_EXHAUSTED, "OVERLOADED"),
+        (sqlalchemy_exc.TimeoutError("QueuePool limit reached"), code_pb2.UNAVAILABLE, "DATABASE_BUSY"),
+    ],
+)
+def test_load_is_answered_with_retry_info_never_internal(exc: Exception, code: int, reason: str) -> None:
+    answered = status_for_exception(exc, "/multichannel.v1.OrderService/ListOrders", "cid")
+    assert answered.code.value[0] == code
+    (details,) = [d for key, d in answered.trailing_metadata if key == "grpc-status-details-bin"]
+    decoded = status_pb2.Status.FromString(details)
+    (info,) = _details(decoded, error_details_pb2.ErrorInfo)
+    (retry,) = _details(decoded, error_details_pb2.RetryInfo)
+    assert info.reason == reason and retry.retry_delay.seconds >= 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grpc import aio
 
+from adapters.grpc.access.caller import note_resource, visible_apps
 from adapters.grpc.mappers import app_settings_from_proto, app_to_proto, app_view_to_proto, timestamp
 from adapters.grpc.names import parse_app_name, parse_request_id
 from adapters.grpc.paging import PageTokenCodec
@@ -56,6 +57,7 @@ class AppServicer(app_pb2_grpc.AppServiceServicer):
             params["lang"] = request.lang
         outcome = await self._installation.complete(params)
         app = app_to_proto(outcome.app)
+        note_resource(app.name)
         app.installation_state = app_pb2.INSTALLATION_STATE_INSTALLED
         app.token_expire_time.CopyFrom(timestamp(outcome.token_expires_at))
         app.granted_scopes.extend(outcome.granted_scopes)
@@ -74,7 +76,10 @@ class AppServicer(app_pb2_grpc.AppServiceServicer):
             request.page_size, request.page_token, "ListApps", request.store_handle
         )
         page = await self._queries.list_apps(
-            page_size=paging.size, after=paging.after, store_handle=request.store_handle or None
+            page_size=paging.size,
+            after=paging.after,
+            store_handle=request.store_handle or None,
+            only=visible_apps(),
         )
         return app_pb2.ListAppsResponse(
             apps=[app_view_to_proto(view) for view in page.items],

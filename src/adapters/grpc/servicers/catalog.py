@@ -21,7 +21,7 @@ from adapters.grpc.names import (
     parse_sku_name,
 )
 from adapters.grpc.paging import PageTokenCodec
-from domain.errors import InvalidArgument
+from domain.errors import InvalidArgument, quoted
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, ShopId, ShoplineVariantId
 from multichannel.v1 import catalog_pb2, catalog_pb2_grpc
 from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
@@ -141,5 +141,5 @@ def _sku_ref(sku: str, product: str, sku_id: str) -> SkuRef:
     if not sku_id:
         raise InvalidArgument("sku_id", "is required with product")
     if len(sku_id) > 64 or not sku_id.replace("-", "").replace("_", "").isalnum():
-        raise InvalidArgument("sku_id", f"{sku_id!r} is not a TikTok SKU id")
+        raise InvalidArgument("sku_id", f"{quoted(sku_id)} is not a TikTok SKU id")
     return app_id, shop_id, product_id, ChannelSkuId(sku_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grpc import aio
 
+from adapters.grpc.access.caller import visible_apps
 from adapters.grpc.mappers import shop_status_from_proto, shop_view_to_proto, skipped_shop_to_proto, timestamp
 from adapters.grpc.names import parse_app_name, parse_request_id, parse_shop_name, task_name
 from adapters.grpc.paging import PageTokenCodec
@@ -45,6 +46,9 @@ class ShopServicer(shop_pb2_grpc.ShopServiceServicer):
         self, request: shop_pb2.CompleteAuthorizationRequest, context: aio.ServicerContext
     ) -> shop_pb2.CompleteAuthorizationResponse:
         app_id = parse_app_name(request.parent, "parent") if request.parent else None
+        if app_id is None and visible_apps() is not None:
+            # Only the state would name the app, and this caller may not act on every app.
+            raise InvalidArgument("parent", "is required with a key limited to some apps")
         for field in ("state", "code"):
             if not getattr(request, field):
                 raise InvalidArgument(field, "is required")

@@ -5,6 +5,14 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from adapters.persistence.repositories.order_logistics_json import (
+    line_shipments_from_json,
+    line_shipments_to_json,
+    logistics_from_json,
+    logistics_to_json,
+    recipient_from_json,
+    recipient_to_json,
+)
 from domain.channel import BuyerInfo
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, OrderId, ShopId, ShoplineOrderId, TikTokShopId
 from domain.money import Money
@@ -75,6 +83,9 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "import_claimed_until": imported.claimed_until,
         "synced_at": order.synced_at,
         "shopline_cancel_pending": order.shopline_cancel_pending,
+        "logistics": logistics_to_json(order.logistics),
+        "recipient": recipient_to_json(order.recipient),
+        "line_shipments": line_shipments_to_json(order.line_shipments),
     }
 
 
@@ -125,6 +136,9 @@ def order_from_row(row: Any) -> Order:
         paid_time=row["paid_time"],
         synced_at=row["synced_at"],
         shopline_cancel_pending=bool(row["shopline_cancel_pending"]),
+        logistics=logistics_from_json(row["logistics"]),
+        recipient=recipient_from_json(row["recipient"]),
+        line_shipments=line_shipments_from_json(row["line_shipments"]),
     )
 
 

@@ -6,6 +6,7 @@ The tables are defined by family in the modules of this package, all on the one 
 
 from __future__ import annotations
 
+from adapters.persistence.tables.access import api_keys
 from adapters.persistence.tables.accounts import (
     apps,
     oauth_states,
@@ -45,6 +46,7 @@ SHOP_OWNED_TABLES = (
 
 __all__ = [
     "SHOP_OWNED_TABLES",
+    "api_keys",
     "apps",
     "channel_products",
     "channel_skus",

@@ -70,6 +70,12 @@ orders = Table(
     Column("shopline_cancel_pending", Boolean, nullable=False),
     # 0008_output_fields: the recipient phone as TikTok gives it (masked); empty when withheld.
     Column("buyer_phone", String(64), nullable=False, server_default=""),
+    # 0014_order_logistics: who fulfills the order and how (``OrderLogistics``), the recipient
+    # address as TikTok gives it (buyer data), and per line item [id, package id, package status,
+    # tracking number, provider id, provider name]. NULL for orders not synced since.
+    Column("logistics", JSON(none_as_null=True), nullable=True),
+    Column("recipient", JSON(none_as_null=True), nullable=True),
+    Column("line_shipments", JSON(none_as_null=True), nullable=True),
     Index("ix_orders_shop_id_update_time", "shop_id", "update_time"),
     Index("ix_orders_shop_id_create_time", "shop_id", "create_time"),
     Index("ix_orders_app_id_create_time", "app_id", "create_time"),

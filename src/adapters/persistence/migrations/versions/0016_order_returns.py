@@ -1,7 +1,7 @@
 """TikTok returns of orders with their SHOPLINE refunds, and the app's restock rule for them.
 
 Revision ID: 0016_order_returns
-Revises: 0013_webhook_health
+Revises: 0015_api_keys
 Create Date: 2026-12-04
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from adapters.persistence.column_types import UtcDateTime, ordered_key
 
 revision: str = "0016_order_returns"
-down_revision: str | None = "0013_webhook_health"
+down_revision: str | None = "0015_api_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
