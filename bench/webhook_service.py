@@ -7,6 +7,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,8 @@ class _Bench:
             app = await uow.apps.get(self.app_id)
             now = container.core.clock().now()
             app.set_auto_import(True, now)
+            # Sandbox orders ship with TikTok's logistics and hide the buyer's email.
+            app.change_settings(replace(app.settings, default_email="orders@bench-store.example"), now)
             await uow.apps.update(app)
             self.handle = app.store_handle
             variants = await uow.shopline_variants.list(self.app_id, page_size=1, after=None)

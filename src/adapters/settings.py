@@ -29,7 +29,8 @@ DEFAULT_TIKTOK_AUTH_URL = "https://auth.tiktok-shops.com"
 DEFAULT_SHOPLINE_URL_TEMPLATE = "https://{handle}.myshopline.com"
 DEFAULT_SHOPLINE_API_VERSION = "v20251201"
 DEFAULT_SHOPLINE_SCOPES = (
-    "read_products,write_products,read_orders,write_orders,write_inventory,read_store_information"
+    "read_products,write_products,read_orders,write_orders,write_inventory,read_store_information,"
+    "read_customers,write_customers"
 )
 DEFAULT_SHOPLINE_REDIRECT_URI = "http://localhost/mcc/shopline/callback"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

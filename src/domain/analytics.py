@@ -219,3 +219,6 @@ class CustomerSummaryRow:
     repeat_buyer_count: int
     new_buyer_count: int
     returning_buyer_count: int
+    cross_channel_buyer_count: int = 0
+    """Of the buyers, those who also bought on the other channel in the range, matched through
+    the customer links (a TikTok buyer imported as a SHOPLINE customer)."""

@@ -14,6 +14,10 @@ from domain.money import check_currency_code
 from domain.pricing import PriceRule
 
 _HANDLE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# One address, no display name: local part, "@", a dotted domain; SHOPLINE keeps emails to 64 characters.
+_DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+")
+EMAIL_MAX = 64
 
 
 class ImportScope(Enum):
@@ -39,6 +43,10 @@ class AppSettings:
     location_ids: tuple[str, ...] = ()
     """SHOPLINE location ids whose stock feeds the shared pools."""
     default_price_rule: PriceRule | None = None
+    default_email: str = ""
+    """Given to SHOPLINE for orders TikTok ships whose buyer email TikTok hides; empty: none."""
+    sync_customers: bool = False
+    """Buyers of imported orders are created or matched in SHOPLINE Customers."""
     return_restock: ReturnRestock = ReturnRestock.RESTOCK_ON_RETURN_RECEIVED
     """What the SHOPLINE refund of a TikTok return does with the returned units."""
 
@@ -47,6 +55,12 @@ class AppSettings:
             raise InvalidSetting("default_safety_stock", "must be zero or more")
         if len(set(self.location_ids)) != len(self.location_ids) or any(not x for x in self.location_ids):
             raise InvalidSetting("location_ids", "must be distinct, non-empty location ids")
+        if self.default_email and (
+            len(self.default_email) > EMAIL_MAX or not _EMAIL.fullmatch(self.default_email)
+        ):
+            raise InvalidSetting(
+                "default_email", f"must be one email address of at most {EMAIL_MAX} characters"
+            )
 
 
 def check_store_handle(handle: str) -> str:

@@ -15,11 +15,12 @@ from domain.ids import (
     ChannelProductId,
     ChannelSkuId,
     OrderId,
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
     TikTokShopId,
 )
-from domain.logistics import LineShipment, OrderLogistics, RecipientAddress
+from domain.logistics import LineShipment, OrderLogistics, RecipientAddress, ShoplineAddress
 from domain.money import Money
 from domain.secret import Secret
 
@@ -277,6 +278,14 @@ class ShoplineOrderLine:
 
 
 @dataclass(frozen=True)
+class NoteAttribute:
+    """One ``note_attributes[]`` entry of a SHOPLINE order."""
+
+    name: str
+    value: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class NewShoplineOrder:
     channel_marker: str
     """Identifies the channel order inside SHOPLINE, so a lost reply can be found again."""
@@ -286,6 +295,15 @@ class NewShoplineOrder:
     total: Money
     buyer: BuyerInfo = BuyerInfo()
     paid: bool = True
+    shipping_address: ShoplineAddress | None = None
+    """Where the order goes, as TikTok gives it (masked under TikTok's logistics)."""
+    note_attributes: tuple[NoteAttribute, ...] = ()
+    """Shown to the merchant on the order: the buyer's message, delivery option and SLA times."""
+    buyer_note: str = field(default="", repr=False)
+    decrement_stock: bool = True
+    """False for orders TikTok fulfills from its own warehouses: SHOPLINE's stock never held them."""
+    customer_id: ShoplineCustomerId | None = None
+    """The SHOPLINE customer the order is created with (the app syncs customers); None: none."""
 
 
 @dataclass(frozen=True)

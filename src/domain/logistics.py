@@ -287,3 +287,23 @@ class ShoplineLineItem:
     sku: str
     quantity: int
     fulfillable_quantity: int
+
+
+@dataclass(frozen=True)
+class ShoplineAddress:
+    """A SHOPLINE order's ``shipping_address`` (order create and update, B3). Buyer data: kept out
+    of reprs and logs."""
+
+    first_name: str = field(default="", repr=False)
+    last_name: str = field(default="", repr=False)
+    phone: str = field(default="", repr=False)
+    email: str = field(default="", repr=False)
+    address1: str = field(default="", repr=False)
+    address2: str = field(default="", repr=False)
+    area: str = field(default="", repr=False)
+    """District or county."""
+    city: str = field(default="", repr=False)
+    province: str = field(default="", repr=False)
+    country: str = ""
+    country_code: str = ""
+    zip: str = field(default="", repr=False)

@@ -10,6 +10,7 @@ and a few SHOPLINE variants deliberately share one SKU code (ambiguous matches).
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -23,6 +24,12 @@ COLORS = ("Red", "Blue", "Black", "White", "Green", "Grey", "Pink", "Navy")
 NOUNS = ("Socks", "T-Shirt", "Mug", "Tote Bag", "Cap", "Phone Case", "Notebook", "Candle", "Scarf")
 ADJECTIVES = ("Classic", "Organic", "Vintage", "Everyday", "Premium", "Cozy", "Minimal", "Bold")
 
+BUYER_MESSAGES = (
+    "Please leave the parcel at the door",
+    "Gift wrap please, it is a birthday present",
+    "Call before delivery",
+    "No invoice in the box please",
+)
 BUYER_CANCEL_REASONS = (
     ("ecom_order_to_ship_canceled_reason_created_by_mistakes", "Order created by mistake"),
     ("ecom_order_to_ship_canceled_reason_change_of_mind", "No longer needed"),
@@ -89,6 +96,8 @@ class DatasetSpec:
     store_handle: str = "sandbox-store"
     store_currency: str = "USD"
     store_orders: int = 0  # the store's own (web) orders over `days`, besides imported ones
+    fbt_fraction: float = 0.1  # orders TikTok fulfills from its warehouses (FBT), per shop
+    buyer_message_fraction: float = 0.2
 
     @property
     def store_product_count(self) -> int:
@@ -254,6 +263,7 @@ def _generate_orders(
             warehouse_id=shop.warehouse_ids[0],
             paid_time=None if status == "UNPAID" else created + rng.randrange(5, 600),
         )
+        _fulfillment_and_message(spec, shop.id, order)
         if status in ("IN_TRANSIT", "DELIVERED", "COMPLETED"):
             order.tracking_number = f"TT{order_base % 97:02d}{n:010d}"
         if status == "CANCELLED":
@@ -294,6 +304,19 @@ def _generate_orders(
                 requested + 2 * DAY,
             )
         data.orders[order_id] = order
+
+
+def _share(shop_id: str, order_id: str, what: str) -> float:
+    """A stable number in [0, 1) per order: FBT orders and buyer messages are drawn without
+    touching the main generator, so every other generated value stays what it was."""
+    return zlib.crc32(f"{shop_id}:{what}:{order_id}".encode()) / 2**32
+
+
+def _fulfillment_and_message(spec: DatasetSpec, shop_id: str, order: tt.Order) -> None:
+    if _share(shop_id, order.id, "fbt") < spec.fbt_fraction:
+        order.fulfillment_type = "FULFILLMENT_BY_TIKTOK"
+    if _share(shop_id, order.id, "message") < spec.buyer_message_fraction:
+        order.buyer_message = BUYER_MESSAGES[int(_share(shop_id, order.id, "which") * len(BUYER_MESSAGES))]
 
 
 # --------------------------------------------------------------------------- SHOPLINE store

@@ -35,7 +35,8 @@ _OPEN = {
 
 
 async def _open_units_by_sku(harness, shop: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Units of the shop's open, unimported orders per TikTok SKU, summed from ListOrders."""
+    """Units of the shop's open, unimported orders the seller fulfills, per TikTok SKU, summed from
+    ListOrders."""
     orders = order_pb2_grpc.OrderServiceStub(harness.channel)
     units: dict[str, int] = {}
     token = ""
@@ -44,7 +45,12 @@ async def _open_units_by_sku(harness, shop: str) -> dict[str, int]:  # type: ign
             order_pb2.ListOrdersRequest(parent=shop, page_size=100, page_token=token)
         )
         for order in page.orders:
-            if order.status in _OPEN and order.shopline_import.state != order_pb2.IMPORT_STATE_IMPORTED:
+            if (
+                order.status in _OPEN
+                and order.shopline_import.state != order_pb2.IMPORT_STATE_IMPORTED
+                # TikTok fulfills these from its own warehouses: the pools never hold them.
+                and order.fulfillment_type == order_pb2.FULFILLMENT_TYPE_BY_SELLER
+            ):
                 for line in order.lines:
                     units[line.tiktok_sku_id] = units.get(line.tiktok_sku_id, 0) + line.quantity
         token = page.next_page_token

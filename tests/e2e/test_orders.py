@@ -92,10 +92,12 @@ async def _install(harness: Harness, *, auto_import: bool) -> str:
                 settings=app_pb2.AppSettings(
                     auto_import_orders=auto_import,
                     order_import_scope=app_pb2.ORDER_IMPORT_SCOPE_ALL_WITH_CUSTOM_ITEMS,
+                    # Sandbox orders ship with TikTok's logistics and hide the buyer's email.
+                    default_email="orders@orders-store.example",
                 ),
             ),
             update_mask=field_mask_pb2.FieldMask(
-                paths=["settings.auto_import_orders", "settings.order_import_scope"]
+                paths=["settings.auto_import_orders", "settings.order_import_scope", "settings.default_email"]
             ),
         )
     )

@@ -38,6 +38,7 @@ from tests.fakes.tiktok import FakeAccessTokenRefresher, FakeTikTokChannelApi, T
 from tests.fakes.unit_of_work import (
     FakeAuthorizationStateStore,
     FakeCompletedRequests,
+    FakeCustomerLinks,
     FakeDatabase,
     FakeImportLedger,
     FakeShopOverviews,
@@ -54,6 +55,7 @@ __all__ = [
     "FakeChannelProductRepository",
     "FakeClock",
     "FakeCompletedRequests",
+    "FakeCustomerLinks",
     "FakeDatabase",
     "FakeEventPublisher",
     "FakeIdGenerator",

@@ -224,6 +224,23 @@ class FakeSalesReports:
             elif sale.created < period.start:
                 before.add((sale.scope, sale.buyer))
         rows = []
+        links = {
+            uid: link.shopline_customer_id
+            for (owner, uid), link in self._database.state.customer_links.items()
+            if owner == app_id
+        }
+        tiktok_buyers = {buyer for scope, counts in in_range.items() if scope is not None for buyer in counts}
+        store_buyers = set(in_range.get(None, {}))
+
+        def elsewhere(scope: ShopId | None, buyer: str) -> bool:
+            """The buyer also bought in range on the other channel, through a customer link."""
+            if scope is not None:
+                customer = links.get(buyer.removeprefix("t:"))
+                return customer is not None and f"s:id:{customer}" in store_buyers
+            return any(
+                f"s:id:{customer}" == buyer and f"t:{uid}" in tiktok_buyers for uid, customer in links.items()
+            )
+
         for scope, counts in in_range.items():
             returning = sum(1 for buyer in counts if (scope, buyer) in before)
             rows.append(
@@ -234,6 +251,7 @@ class FakeSalesReports:
                     sum(1 for n in counts.values() if n >= 2),
                     len(counts) - returning,
                     returning,
+                    sum(1 for buyer in counts if elsewhere(scope, buyer)),
                 )
             )
         return rows

@@ -9,6 +9,7 @@ import itertools
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.analytics import (
     StoreOrder,
@@ -23,15 +24,18 @@ from domain.channel import (
     ShoplineVariant,
     TimeWindow,
 )
+from domain.customers import NewShoplineCustomer, ShoplineCustomer
 from domain.errors import (
     PartnerAuthExpired,
     PartnerRejected,
     PartnerTokenRevoked,
 )
 from domain.ids import (
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
 )
+from domain.logistics import ShoplineAddress
 from domain.money import Money
 from domain.secret import Secret
 from domain.tokens import ShoplineGrant
@@ -53,6 +57,12 @@ class _ShoplineStore:
     """Orders as `store_orders_updated` reports them (web orders, or imports with their marker)."""
     webhooks: dict[str, WebhookSubscription] = field(default_factory=dict)
     """Webhook subscriptions by id."""
+    fulfilled_orders: set[ShoplineOrderId] = field(default_factory=set)
+    """Orders with a fulfillment that is not cancelled (test control: ``mark_fulfilled``)."""
+    shipping_addresses: dict[ShoplineOrderId, ShoplineAddress] = field(default_factory=dict)
+    """The address each order holds now: as created, then as updated."""
+    customers: dict[ShoplineCustomerId, NewShoplineCustomer] = field(default_factory=dict)
+    """SHOPLINE Customers by id, as created (email and phone are unique in the store)."""
 
 
 class FakeShoplineApi(FaultInjection):
@@ -88,6 +98,38 @@ class FakeShoplineApi(FaultInjection):
             store.levels[(variant.inventory_item_id, location_id)] = InventoryLevel(
                 variant.inventory_item_id, location_id, variant.variant_id, quantity, self._clock.now()
             )
+
+    def mark_fulfilled(self, store_handle: str, order_id: ShoplineOrderId) -> None:
+        self.store(store_handle).fulfilled_orders.add(order_id)
+
+    def cancel_in_admin(
+        self, store_handle: str, order_id: ShoplineOrderId, *, restock: bool = True
+    ) -> dict[str, Any]:
+        """The merchant presses Cancel in the SHOPLINE admin; returns the ``orders/cancelled`` body
+        (reference S6: the order with its name and note attributes, which carry the channel marker)."""
+        store = self.store(store_handle)
+        order, ref = store.orders[order_id]
+        if ref.status == "cancelled":
+            raise ValueError(f"order {order_id} is already cancelled")
+        if restock:
+            for line in order.lines:
+                if line.variant_id is not None:
+                    self._adjust(
+                        store, self._variant(store, line.variant_id), line.location_id, line.quantity
+                    )
+        now = self._clock.now()
+        store.orders[order_id] = (order, replace(ref, status="cancelled", updated_at=now))
+        return {
+            "id": order_id,
+            "name": order.name,
+            "status": "cancelled",
+            "cancelled_at": now.isoformat(),
+            "cancel_reason": "customer",
+            "note_attributes": [{"name": "mcc_channel_order", "value": order.channel_marker}],
+            "line_items": [
+                {"variant_id": line.variant_id, "quantity": line.quantity} for line in order.lines
+            ],
+        }
 
     def uninstall(self, store_handle: str) -> None:
         self.store(store_handle).token = None
@@ -230,14 +272,36 @@ class FakeShoplineApi(FaultInjection):
         """Like SHOPLINE, this does not refuse a second order with the same marker: the ledger must."""
         self._call("create_order")
         store = self._store_for(credentials)
+        if order.customer_id is not None and order.customer_id not in store.customers:
+            raise PartnerRejected(SHOPLINE, "422", "order.customer.id does not exist")
         for line in order.lines:
-            if line.variant_id is not None:
+            if line.variant_id is not None and order.decrement_stock:
                 variant = self._variant(store, line.variant_id)
                 self._adjust(store, variant, line.location_id, -line.quantity)
         order_id = ShoplineOrderId(f"sl-order-{next(self._ids)}")
         ref = ShoplineOrderRef(order_id, order.channel_marker, "open", self._clock.now())
         store.orders[order_id] = (order, ref)
+        if order.shipping_address is not None:
+            store.shipping_addresses[order_id] = order.shipping_address
         return ref
+
+    async def order_has_fulfillment(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> bool:
+        self._call("order_has_fulfillment")
+        store = self._store_for(credentials)
+        if order_id not in store.orders:
+            raise PartnerRejected(SHOPLINE, "404", "order not found")
+        return order_id in store.fulfilled_orders
+
+    async def update_order_shipping_address(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, address: ShoplineAddress
+    ) -> None:
+        self._call("update_order_shipping_address")
+        store = self._store_for(credentials)
+        if order_id not in store.orders:
+            raise PartnerRejected(SHOPLINE, "404", "order not found")
+        store.shipping_addresses[order_id] = address
 
     async def find_order_by_channel_marker(
         self, credentials: ShoplineCredentials, channel_marker: str
@@ -263,6 +327,57 @@ class FakeShoplineApi(FaultInjection):
                         store, self._variant(store, line.variant_id), line.location_id, line.quantity
                     )
         store.orders[order_id] = (order, replace(ref, status="cancelled", updated_at=self._clock.now()))
+
+    # --- customers (ShoplineCustomers) ------------------------------------------------------
+
+    def add_customer(
+        self, store_handle: str, *, email: str | None = None, phone: str | None = None
+    ) -> ShoplineCustomerId:
+        """A customer the store has already (a web shopper), for tests."""
+        customer_id = ShoplineCustomerId(f"cust-{next(self._ids)}")
+        self.store(store_handle).customers[customer_id] = NewShoplineCustomer(email=email, phone=phone)
+        return customer_id
+
+    async def find_customer_by_email(
+        self, credentials: ShoplineCredentials, email: str
+    ) -> ShoplineCustomer | None:
+        self._call("find_customer_by_email")
+        store = self._store_for(credentials)
+        return next(
+            (_customer(i, c) for i, c in store.customers.items() if (c.email or "").lower() == email.lower()),
+            None,
+        )
+
+    async def find_customer_by_phone(
+        self, credentials: ShoplineCredentials, phone: str
+    ) -> ShoplineCustomer | None:
+        self._call("find_customer_by_phone")
+        store = self._store_for(credentials)
+        return next((_customer(i, c) for i, c in store.customers.items() if c.phone == phone), None)
+
+    async def get_customer(
+        self, credentials: ShoplineCredentials, customer_id: ShoplineCustomerId
+    ) -> ShoplineCustomer | None:
+        self._call("get_customer")
+        found = self._store_for(credentials).customers.get(customer_id)
+        return None if found is None else _customer(customer_id, found)
+
+    async def create_customer(
+        self, credentials: ShoplineCredentials, customer: NewShoplineCustomer
+    ) -> ShoplineCustomer:
+        """Refuses a customer without email and phone, and a taken email or phone, as SHOPLINE does."""
+        self._call("create_customer")
+        store = self._store_for(credentials)
+        if not customer.email and not customer.phone:
+            raise PartnerRejected(SHOPLINE, "422", "customer.email or customer.phone is required")
+        for held in store.customers.values():
+            if customer.email and (held.email or "").lower() == customer.email.lower():
+                raise PartnerRejected(SHOPLINE, "422", "customer.email has already been taken")
+            if customer.phone and held.phone == customer.phone:
+                raise PartnerRejected(SHOPLINE, "422", "customer.phone has already been taken")
+        customer_id = ShoplineCustomerId(f"cust-{next(self._ids)}")
+        store.customers[customer_id] = customer
+        return _customer(customer_id, customer)
 
     async def orders_updated(
         self, credentials: ShoplineCredentials, window: TimeWindow
@@ -329,6 +444,10 @@ class FakeShoplineApi(FaultInjection):
             key[0], key[1], variant.variant_id, 0, self._clock.now()
         )
         store.levels[key] = replace(level, available=level.available + delta, updated_at=self._clock.now())
+
+
+def _customer(customer_id: ShoplineCustomerId, held: NewShoplineCustomer) -> ShoplineCustomer:
+    return ShoplineCustomer(customer_id, held.email or "", held.phone or "")
 
 
 def _check_address(address: str) -> None:

@@ -17,6 +17,7 @@ from domain.catalog import ChannelProduct
 from domain.channel import (
     ShoplineVariant,
 )
+from domain.customers import CustomerLink
 from domain.errors import (
     DomainError,
 )
@@ -72,6 +73,7 @@ class FakeState:
     store_orders_synced_until: dict[AppId, datetime] = field(default_factory=dict)
     webhook_inbox: dict[tuple[WebhookSource, str], WebhookDelivery] = field(default_factory=dict)
     webhook_subscribed: dict[tuple[WebhookSource, str], datetime] = field(default_factory=dict)
+    customer_links: dict[tuple[AppId, str], CustomerLink] = field(default_factory=dict)
     returns: dict[tuple[ShopId, str], OrderReturn] = field(default_factory=dict)
 
 

@@ -29,12 +29,14 @@ from domain.errors import (
     PartnerAuthExpired,
     PartnerRejected,
     PartnerTokenRevoked,
+    PartnerUnavailable,
 )
 from domain.ids import (
     ChannelProductId,
     ChannelSkuId,
     OrderId,
 )
+from domain.order import OrderStatus, seller_cancellable
 from domain.secret import Secret
 from domain.tokens import TikTokGrant
 from domain.webhook_subscriptions import WebhookSubscription
@@ -72,6 +74,10 @@ class TikTokShopData:
     """What aftersale eligibility offers for a seller cancellation of any of the shop's orders."""
     webhooks: dict[str, str] = field(default_factory=dict)
     """Event API subscriptions: event type -> address."""
+    region: str = "US"
+    """The shop's market: the seller may cancel at AWAITING_COLLECTION only in the US."""
+    lost_cancel_answers: int = 0
+    """Seller cancels still to be carried out whose answer then gets lost (PartnerUnavailable)."""
 
 
 @dataclass
@@ -268,18 +274,46 @@ class FakeTikTokChannelApi(FaultInjection):
         self._answer(credentials, cancel_id, CancellationStatus.CANCELLED)
 
     async def cancel_order(self, credentials: ShopCredentials, order_id: OrderId, reason: str) -> str:
+        """As the adapter: an order already cancelled counts as done (its cancel id is returned);
+        an empty ``reason`` takes the first one offered."""
         self._call("cancel_order")
         data = self._shop_for(credentials)
-        if order_id not in data.orders:
+        order = data.orders.get(order_id)
+        if order is None:
             raise PartnerRejected(
                 TIKTOK, "21008111", "The order or package does not belong to the current seller."
             )
+        done = [
+            c
+            for c in data.cancellations.values()
+            if c.order_id == order_id
+            and c.status in (CancellationStatus.SUCCESS, CancellationStatus.COMPLETE)
+        ]
+        if done:
+            return done[-1].cancel_id
+        if OrderStatus.parse(order.status) is OrderStatus.CANCELLED:
+            return ""
+        if not seller_cancellable(OrderStatus.parse(order.status), data.region) or not data.cancel_reasons:
+            raise PartnerRejected(
+                TIKTOK, "not_cancellable", f"Order {order_id} offers no seller cancellation reason."
+            )
+        reason = reason or data.cancel_reasons[0]
         if reason not in data.cancel_reasons:
             raise PartnerRejected(
                 TIKTOK, "invalid_cancel_reason", f"{reason!r} is not a valid reason for this order."
             )
         data.seller_cancellations.append((order_id, reason))
-        return f"cancel-{next(self._ids)}"
+        now = self._clock.now()
+        cancel_id = f"cancel-{next(self._ids)}"
+        data.cancellations[cancel_id] = TikTokCancellation(
+            cancel_id, order_id, "CANCEL", CancellationStatus.SUCCESS, "SELLER", reason, now, now
+        )
+        update_time = max(now, order.update_time + timedelta(seconds=1))
+        data.orders[order_id] = replace(order, status="CANCELLED", update_time=update_time, cancel_time=now)
+        if data.lost_cancel_answers > 0:
+            data.lost_cancel_answers -= 1
+            raise PartnerUnavailable(TIKTOK, "timeout", "The answer to the cancel was lost.")
+        return cancel_id
 
     async def cancel_reasons(self, credentials: ShopCredentials, order_id: OrderId) -> list[str]:
         self._call("cancel_reasons")
@@ -288,6 +322,8 @@ class FakeTikTokChannelApi(FaultInjection):
             raise PartnerRejected(
                 TIKTOK, "21008111", "The order or package does not belong to the current seller."
             )
+        if not seller_cancellable(OrderStatus.parse(data.orders[order_id].status), data.region):
+            return []
         return list(data.cancel_reasons)
 
     async def warehouses(self, credentials: ShopCredentials) -> list[Warehouse]:

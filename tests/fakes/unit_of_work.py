@@ -5,12 +5,13 @@ overviews)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from types import TracebackType
 from typing import Self
 
 from domain.authorization_state import AuthorizationStateInvalid, PendingOAuth
+from domain.customers import CustomerLink
 from domain.errors import (
     OrderAlreadyImported,
     RequestIdReused,
@@ -21,6 +22,7 @@ from domain.events import DomainEvent
 from domain.ids import (
     AppId,
     ShopId,
+    ShoplineCustomerId,
     ShoplineOrderId,
     TikTokShopId,
 )
@@ -71,6 +73,7 @@ class _Repositories:
         self.shop_overviews = FakeShopOverviews(state)
         self.completed_requests = FakeCompletedRequests(state)
         self.webhook_inbox = FakeWebhookInbox(state)
+        self.customer_links = FakeCustomerLinks(state)
 
 
 class FakeImportLedger:
@@ -124,6 +127,7 @@ class FakeUnitOfWork:
         self.shop_overviews = repositories.shop_overviews
         self.completed_requests = repositories.completed_requests
         self.webhook_inbox = repositories.webhook_inbox
+        self.customer_links = repositories.customer_links
 
     async def __aenter__(self) -> Self:
         self._begin()
@@ -188,6 +192,27 @@ class FakeShopOverviews:
             orders=sum(1 for shop_id, _ in state.orders if shop_id == shop.id),
         )
         return ShopOverview(_detached(shop), None if token is None else token.lifetime, counts)
+
+
+class FakeCustomerLinks:
+    def __init__(self, state: Callable[[], FakeState] | FakeState | None = None) -> None:
+        self._state = _standalone(state)
+
+    async def find(self, app_id: AppId, tiktok_user_id: str) -> CustomerLink | None:
+        return self._state().customer_links.get((app_id, tiktok_user_id))
+
+    async def save(self, link: CustomerLink) -> None:
+        self._state().customer_links[(link.app_id, link.tiktok_user_id)] = link
+
+    async def forget_customers(self, app_id: AppId, customer_ids: Iterable[ShoplineCustomerId]) -> int:
+        wanted = set(customer_ids)
+        links = self._state().customer_links
+        gone = [
+            key for key, link in links.items() if key[0] == app_id and link.shopline_customer_id in wanted
+        ]
+        for key in gone:
+            del links[key]
+        return len(gone)
 
 
 class FakeCompletedRequests:

@@ -15,10 +15,12 @@ from services.apps.installation import Installation
 from services.inventory.on_hand import OnHandReader
 from services.inventory.stock_effects import StockEffects
 from services.inventory.upkeep import OnHandRefresh
+from services.orders.shopline_cancellation import ShoplineCancellations
 from services.orders.shopline_import import OrderImporter
 from services.shops.authorization import ShopAuthorization
 from services.webhooks.reactions import WebhookReactions
 from services.webhooks.shopline_events import ShoplineEventReactions
+from services.webhooks.shopline_order_events import ShoplineOrderEventReactions
 from services.webhooks.tiktok_events import TikTokEventReactions
 from tests.fakes import FakeSecureRandom
 from tests.services.support_catalog import HANDLE, CatalogWorld
@@ -59,7 +61,8 @@ class WebhookWorld(CatalogWorld):
             self.variants,
             self.tasks,
         )
-        return WebhookReactions(tiktok, shopline)
+        cancellations = ShoplineCancellations(self.uow, self.clock, self.tiktok)
+        return WebhookReactions(tiktok, shopline, ShoplineOrderEventReactions(self.uow, cancellations))
 
     async def on_hand_refresh(self) -> None:
         await OnHandRefresh(self.uow, self.on_hand_reader, self.clock).refresh_app(APP)

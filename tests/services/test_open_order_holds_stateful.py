@@ -1,6 +1,7 @@
 """Orders and links against the shared pools: ``held`` is always the units of the open orders of a
 pool's linked SKUs, whatever order orders arrive, get cancelled or imported and SKUs get linked,
-unlinked or moved in.
+unlinked or moved in. Orders fulfilled by TikTok (FBT) are never open: whatever happens to them,
+the pools hold nothing for them.
 
 Orders go through the order intake and links through ``PoolLinks``, over the stateful fakes; the
 model is a plain dictionary of orders and links.
@@ -9,6 +10,7 @@ model is a plain dictionary of orders and links.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import settings
@@ -18,6 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from domain.app import App
 from domain.events import OrderImported
 from domain.ids import AppId, ChannelProductId, ChannelSkuId, OrderId, ShoplineOrderId, ShoplineVariantId
+from domain.logistics import FulfillmentType, OrderLogistics
 from domain.order import STOCK_HOLDING, OrderStatus
 from services.catalog.links import LinkChange, PoolLinks
 from services.inventory.on_hand import OnHandReader
@@ -31,6 +34,11 @@ APP = AppId("app-1")
 SKUS = [ChannelSkuId(f"sku-{n}") for n in range(3)]
 VARIANTS = [ShoplineVariantId(f"v-{n}") for n in range(2)]
 STATUSES = [status.value for status in OrderStatus if status is not OrderStatus.CANCELLED]
+SELLER = OrderLogistics()
+TIKTOK_FULFILLED = [
+    OrderLogistics(fulfillment_type=FulfillmentType.BY_TIKTOK),
+    OrderLogistics(fulfillment_type=FulfillmentType.BY_DILAYANI_TOKOPEDIA),
+]
 
 
 class OpenOrderHolds(RuleBasedStateMachine):
@@ -52,6 +60,7 @@ class OpenOrderHolds(RuleBasedStateMachine):
         self.run(self._add_app())
         # The model: each order's lines and whether it holds stock; each SKU's variant.
         self.orders: dict[OrderId, tuple[dict[ChannelSkuId, int], bool]] = {}
+        self.logistics: dict[OrderId, OrderLogistics] = {}
         self.linked: dict[ChannelSkuId, ShoplineVariantId] = {}
         self.updates = 0
 
@@ -78,8 +87,9 @@ class OpenOrderHolds(RuleBasedStateMachine):
     @rule(
         status=st.sampled_from(STATUSES),
         lines=st.dictionaries(st.sampled_from(SKUS), st.integers(1, 3), min_size=1, max_size=3),
+        logistics=st.sampled_from([SELLER, SELLER, *TIKTOK_FULFILLED]),
     )
-    def order_arrives(self, status: str, lines: dict[ChannelSkuId, int]) -> None:
+    def order_arrives(self, status: str, lines: dict[ChannelSkuId, int], logistics: OrderLogistics) -> None:
         order_id = OrderId(f"o-{len(self.orders)}")
         data = order_data(
             status=status,
@@ -87,8 +97,10 @@ class OpenOrderHolds(RuleBasedStateMachine):
             skus=tuple(lines.items()),
             order_id=order_id,
         )
-        self.run(self.intake.take(self.shop, [data]))
-        self.orders[order_id] = (dict(lines), OrderStatus(status) in STOCK_HOLDING)
+        self.run(self.intake.take(self.shop, [replace(data, logistics=logistics)]))
+        holding = OrderStatus(status) in STOCK_HOLDING and not logistics.fulfilled_by_tiktok
+        self.orders[order_id] = (dict(lines), holding)
+        self.logistics[order_id] = logistics
 
     @precondition(lambda self: self.orders)
     @rule(data=st.data())
@@ -101,7 +113,7 @@ class OpenOrderHolds(RuleBasedStateMachine):
             skus=tuple(lines.items()),
             order_id=order_id,
         )
-        self.run(self.intake.take(self.shop, [update]))
+        self.run(self.intake.take(self.shop, [replace(update, logistics=self.logistics[order_id])]))
         self.orders[order_id] = (lines, False)
 
     @precondition(lambda self: any(holding for _, holding in self.orders.values()))
@@ -111,10 +123,21 @@ class OpenOrderHolds(RuleBasedStateMachine):
         self.run(self._import(order_id))
         self.orders[order_id] = (self.orders[order_id][0], False)
 
+    @precondition(lambda self: any(logistics.fulfilled_by_tiktok for logistics in self.logistics.values()))
+    @rule(data=st.data())
+    def fbt_order_is_imported(self, data: st.DataObject) -> None:
+        """Recorded as imported (whatever its status): it held nothing, so nothing is committed."""
+        order_id = data.draw(
+            st.sampled_from(sorted(o for o, x in self.logistics.items() if x.fulfilled_by_tiktok))
+        )
+        self.run(self._import(order_id))
+
     async def _import(self, order_id: OrderId) -> None:
         """What the importer records once SHOPLINE created the order."""
         async with self.uow() as uow:
             order = await uow.orders.get(SHOP, order_id)
+            if order.import_status.shopline_order_id is not None:
+                return
             order.mark_imported(ShoplineOrderId(f"sl-{order_id}"), self.clock.now())
             for event in order.pending_events:
                 if isinstance(event, OrderImported):

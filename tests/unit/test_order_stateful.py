@@ -72,6 +72,7 @@ class OrderMachine(RuleBasedStateMachine):
         self.claimed_until: int | None = None
         self.shopline_cancel_pending = False
         self.resolved = False
+        self.merchant_cancel = "NONE"
 
     def _terminal(self) -> bool:
         return self.status in {"CANCELLED", "COMPLETED"}
@@ -101,7 +102,9 @@ class OrderMachine(RuleBasedStateMachine):
                 self.status = status
                 if status == "CANCELLED" and self.imported_as is None and self.stock == "RESERVED":
                     self.stock = "RELEASED"
-                if status == "CANCELLED" and self.imported_as is not None:
+                if status == "CANCELLED" and self.merchant_cancel != "NONE":
+                    self.merchant_cancel = "CANCELLED_ON_TIKTOK"  # nothing goes back to SHOPLINE
+                elif status == "CANCELLED" and self.imported_as is not None:
                     self.shopline_cancel_pending = True
                 if status == "CANCELLED" and self.cancellation == "REQUESTED":
                     self.cancellation = "APPROVED"  # TikTok granted the buyer's request
@@ -146,6 +149,42 @@ class OrderMachine(RuleBasedStateMachine):
             self.cancellation = "SELLER_CANCELLED"
             self.resolved = True
             assert self.order.cancellation.reason == "seller_cancel_reason_out_of_stock"
+
+    # --- cancellation made in SHOPLINE ------------------------------------------------------
+
+    @rule(region=st.sampled_from(["US", "GB", "SG"]))
+    def merchant_cancels_in_shopline(self, region: str) -> None:
+        seller_may = self.status in {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"} or (
+            self.status == "AWAITING_COLLECTION" and region == "US"
+        )
+        if self.merchant_cancel == "PENDING":
+            assert self.order.cancelled_in_shopline(T0, region) is True
+        elif self.merchant_cancel != "NONE" or self._cancelled() or self.shopline_cancel_pending:
+            assert self.order.cancelled_in_shopline(T0, region) is False  # decided, or our own echo
+        elif self.imported_as is None:
+            with pytest.raises(OrderNotCancellable):
+                self.order.cancelled_in_shopline(T0, region)
+        elif self.cancellation != "REQUESTED" and not seller_may:
+            assert self.order.cancelled_in_shopline(T0, region) is False
+            self.merchant_cancel = "NOT_CANCELLABLE"
+            assert self.status in self.order.shopline_cancellation.reason
+        else:
+            assert self.order.cancelled_in_shopline(T0, region) is True
+            self.merchant_cancel = "PENDING"
+
+    @rule(accepted=st.booleans())
+    def tiktok_answers_the_merchant_cancel(self, accepted: bool) -> None:
+        if accepted:
+            self.order.cancelled_on_tiktok_from_shopline("c9", "cancelled in SHOPLINE", T0 + hours(1))
+        else:
+            self.order.tiktok_refused_shopline_cancel("12052902", "not cancellable", T0 + hours(1))
+        if self.merchant_cancel != "PENDING":
+            return  # only an owed cancel takes TikTok's answer
+        self.merchant_cancel = "CANCELLED_ON_TIKTOK" if accepted else "REFUSED"
+        if accepted and self.cancellation == "REQUESTED":
+            self.cancellation, self.resolved = "APPROVED", True
+        elif accepted and self.cancellation in {"NONE", "REJECTED"}:
+            self.cancellation, self.resolved = "SELLER_CANCELLED", True
 
     # --- import -----------------------------------------------------------------------------
 
@@ -237,6 +276,10 @@ class OrderMachine(RuleBasedStateMachine):
         claimed = None if self.claimed_until is None else T0 + hours(self.claimed_until)
         assert self.order.import_status.claimed_until == claimed
         assert self.order.shopline_cancel_pending == self.shopline_cancel_pending
+        assert self.order.shopline_cancellation.state.value == self.merchant_cancel
+        assert self.order.shopline_cancellation.owed == (self.merchant_cancel == "PENDING")
+        # Cancelled in SHOPLINE by the merchant: SHOPLINE is never asked to cancel it again.
+        assert self.merchant_cancel == "NONE" or not self.shopline_cancel_pending
         assert (self.order.cancellation.resolve_time is not None) == self.resolved
         # The builder's order: three units of 10.00 whatever the status.
         assert self.order.unit_count == 3

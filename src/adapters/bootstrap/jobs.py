@@ -20,12 +20,14 @@ from services.catalog.price_sync import PriceSyncHandler
 from services.catalog.product_refresh import ProductRefresh
 from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
+from services.customers.matching import CustomerMatching
 from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher
 from services.inventory.push_task import InventoryPushHandler
 from services.inventory.stock_effects import StockEffects
 from services.inventory.upkeep import OnHandRefresh, StockReconciliation
 from services.orders.intake import OrderIntake
+from services.orders.shopline_cancellation import ShoplineCancellations
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
 from services.returns.events import ReturnEventReactions
@@ -37,6 +39,7 @@ from services.tasks.jobs import TaskWorker
 from services.webhooks.inbox import PROCESS_WEBHOOKS, InboxDrain
 from services.webhooks.reactions import WebhookReactions
 from services.webhooks.shopline_events import ShoplineEventReactions
+from services.webhooks.shopline_order_events import ShoplineOrderEventReactions
 from services.webhooks.subscriptions import WebhookSubscriptions
 from services.webhooks.tiktok_events import TikTokEventReactions
 
@@ -133,8 +136,9 @@ class Jobs(containers.DeclarativeContainer):
     )
 
     # --- orders -------------------------------------------------------------------------------
+    customer_matching = providers.Singleton(CustomerMatching, unit_of_work, shopline_api, clock)
     order_importer = providers.Factory(
-        OrderImporter, unit_of_work, shopline_api, clock, stock_effects, on_hand_reader
+        OrderImporter, unit_of_work, shopline_api, clock, stock_effects, on_hand_reader, customer_matching
     )
     order_intake = providers.Singleton(OrderIntake, unit_of_work, clock, stock_effects, order_importer)
     history_import = providers.Factory(HistoryImportHandler, unit_of_work, clock, tiktok_api, order_intake)
@@ -143,10 +147,24 @@ class Jobs(containers.DeclarativeContainer):
     return_sync = providers.Singleton(
         ReturnSync, unit_of_work, partners.tiktok_returns, return_intake, return_refunder
     )
+    shopline_cancellations = providers.Singleton(ShoplineCancellations, unit_of_work, clock, tiktok_api)
     order_sync = providers.Factory(
-        OrderSyncHandler, unit_of_work, clock, tiktok_api, order_intake, order_importer, returns=return_sync
+        OrderSyncHandler,
+        unit_of_work,
+        clock,
+        tiktok_api,
+        order_intake,
+        order_importer,
+        shopline_cancellations=shopline_cancellations,
+        returns=return_sync,
     )
-    store_order_sync = providers.Singleton(StoreOrderSync, unit_of_work, shopline_api, clock)
+    store_order_sync = providers.Singleton(
+        StoreOrderSync,
+        unit_of_work,
+        shopline_api,
+        clock,
+        imported_order_cancelled=shopline_cancellations.provided.store_order_cancelled,
+    )
 
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
@@ -187,7 +205,12 @@ class Jobs(containers.DeclarativeContainer):
         return_intake,
         return_refunder,
     )
-    webhook_handler = providers.Singleton(WebhookReactions, tiktok_events, shopline_events, return_events)
+    shopline_order_events = providers.Singleton(
+        ShoplineOrderEventReactions, unit_of_work, shopline_cancellations
+    )
+    webhook_handler = providers.Singleton(
+        WebhookReactions, tiktok_events, shopline_events, shopline_order_events, returns=return_events
+    )
     inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock)
     inbox_drain_lifecycle = providers.Resource(_drained_through_the_job_port, job_runner, inbox_drain)
     webhook_subscriptions = providers.Singleton(

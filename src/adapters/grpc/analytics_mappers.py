@@ -120,4 +120,5 @@ def customer_row_to_proto(app_id: AppId, row: CustomerSummaryRow) -> analytics_p
         repeat_buyer_count=row.repeat_buyer_count,
         new_buyer_count=row.new_buyer_count,
         returning_buyer_count=row.returning_buyer_count,
+        cross_channel_buyer_count=row.cross_channel_buyer_count,
     )

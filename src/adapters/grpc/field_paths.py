@@ -24,6 +24,7 @@ REQUEST_FIELD_PATHS: dict[str, dict[str, str]] = {
     method_path("AppService", "UpdateApp"): {
         "default_safety_stock": "app.settings.default_safety_stock",
         "location_ids": "app.settings.shopline_location_ids",
+        "default_email": "app.settings.default_email",
         # The default price rule is checked as a domain PriceRule, under the rule's own names.
         "currency": f"{_APP_PRICE_RULE}.target_currency_code",
         "markup": f"{_APP_PRICE_RULE}.markup",

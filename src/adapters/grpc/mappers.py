@@ -89,6 +89,8 @@ def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:
         order_import_scope=_IMPORT_SCOPE_TO_PROTO[settings.import_scope],
         default_safety_stock=settings.default_safety_stock,
         shopline_location_ids=list(settings.location_ids),
+        default_email=settings.default_email,
+        sync_customers=settings.sync_customers,
         return_restock=_RETURN_RESTOCK_TO_PROTO[settings.return_restock],
     )
     if settings.default_price_rule is not None:
@@ -246,6 +248,8 @@ def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) 
         default_safety_stock=message.default_safety_stock if named("default_safety_stock") else 0,
         location_ids=tuple(message.shopline_location_ids) if named("shopline_location_ids") else (),
         default_price_rule=rule,
+        default_email=message.default_email.strip() if named("default_email") else "",
+        sync_customers=message.sync_customers,
         return_restock=restock,
     )
 

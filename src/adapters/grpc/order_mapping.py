@@ -13,8 +13,16 @@ from domain.app import ImportScope
 from domain.catalog import LinkKind
 from domain.errors import InvalidArgument
 from domain.ids import AppId
+from domain.logistics import FulfillmentType
 from domain.money import Money, minor_unit_digits
-from domain.order import CancellationState, ImportState, OrderLine, OrderStatus
+from domain.order import (
+    CancellationState,
+    ImportState,
+    OrderLine,
+    OrderStatus,
+    ShoplineCancellation,
+    ShoplineCancellationState,
+)
 from multichannel.v1 import app_pb2, catalog_pb2, common_pb2, order_pb2
 from services.orders.handling import OrderView
 
@@ -30,6 +38,10 @@ _CANCELLATION_TO_PROTO = {
     CancellationState.SELLER_CANCELLED: order_pb2.CANCELLATION_STATE_CANCELLED_BY_SELLER,
 }
 _CANCELLATION_FROM_PROTO = {value: state for state, value in _CANCELLATION_TO_PROTO.items()}
+_SHOPLINE_CANCELLATION_TO_PROTO = {
+    state: order_pb2.ShoplineCancellationState.Value(f"SHOPLINE_CANCELLATION_STATE_{state.value}")
+    for state in ShoplineCancellationState
+}
 _IMPORT_TO_PROTO = {
     ImportState.NOT_IMPORTED: order_pb2.IMPORT_STATE_NOT_IMPORTED,
     ImportState.IMPORTED: order_pb2.IMPORT_STATE_IMPORTED,
@@ -39,6 +51,11 @@ _IMPORT_FROM_PROTO = {value: state for state, value in _IMPORT_TO_PROTO.items()}
 _LINK_TO_PROTO = {
     LinkKind.MANUAL: catalog_pb2.LINK_STATE_LINKED_MANUAL,
     LinkKind.AUTO: catalog_pb2.LINK_STATE_LINKED_AUTO,
+}
+_FULFILLMENT_TYPE_TO_PROTO = {
+    FulfillmentType.BY_SELLER: order_pb2.FULFILLMENT_TYPE_BY_SELLER,
+    FulfillmentType.BY_TIKTOK: order_pb2.FULFILLMENT_TYPE_BY_TIKTOK,
+    FulfillmentType.BY_DILAYANI_TOKOPEDIA: order_pb2.FULFILLMENT_TYPE_BY_DILAYANI_TOKOPEDIA,
 }
 _SCOPE_FROM_PROTO = {
     app_pb2.ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED: ImportScope.ONLY_LINKED,
@@ -109,8 +126,22 @@ def order_to_proto(view: OrderView) -> order_pb2.Order:
             last_attempt_time=timestamp(imported.attempted_at),
         ),
         sync_time=timestamp(order.synced_at),
+        fulfillment_type=_FULFILLMENT_TYPE_TO_PROTO[order.logistics.fulfillment_type],
+        shopline_cancellation=shopline_cancellation_to_proto(order.shopline_cancellation),
     )
     return message
+
+
+def shopline_cancellation_to_proto(cancellation: ShoplineCancellation) -> order_pb2.ShoplineCancellation:
+    return order_pb2.ShoplineCancellation(
+        state=_SHOPLINE_CANCELLATION_TO_PROTO[cancellation.state],
+        cancel_time=timestamp(cancellation.cancelled_at),
+        reason=cancellation.reason,
+        tiktok_code=cancellation.partner_code,
+        tiktok_message=cancellation.partner_message,
+        tiktok_cancel_id=cancellation.cancel_id,
+        resolve_time=timestamp(cancellation.resolved_at),
+    )
 
 
 def _line_to_proto(view: OrderView, line: OrderLine) -> order_pb2.OrderLine:

@@ -127,7 +127,18 @@ SELECT c.scope AS scope, COUNT(*) AS buyers,
              OR (c.scope = '' AND EXISTS (
                 SELECT 1 FROM store_orders e
                 WHERE e.app_id = :app_id AND e.buyer_key = c.buyer_key AND e.created_at < :start))
-           THEN 1 ELSE 0 END) AS returning_buyers
+           THEN 1 ELSE 0 END) AS returning_buyers,
+       SUM(CASE WHEN
+             (c.scope <> '' AND EXISTS (
+                SELECT 1 FROM customer_links l
+                JOIN store_orders s ON s.app_id = l.app_id AND s.buyer_key = 'id:' || l.shopline_customer_id
+                WHERE l.app_id = :app_id AND l.tiktok_user_id = c.buyer_key AND {store_counted}))
+             OR (c.scope = '' AND EXISTS (
+                SELECT 1 FROM customer_links l
+                JOIN orders o ON o.app_id = l.app_id AND o.buyer_key = l.tiktok_user_id
+                WHERE l.app_id = :app_id AND c.buyer_key = 'id:' || l.shopline_customer_id
+                  AND {tiktok_counted}))
+           THEN 1 ELSE 0 END) AS cross_channel_buyers
 FROM counted c
 GROUP BY c.scope
 """
@@ -256,6 +267,7 @@ class SqlSalesReports:
                     repeat_buyer_count=int(row.repeat_buyers or 0),
                     new_buyer_count=int(row.buyers) - returning,
                     returning_buyer_count=returning,
+                    cross_channel_buyer_count=int(row.cross_channel_buyers or 0),
                 )
             )
         return found

@@ -18,6 +18,7 @@ from adapters.persistence.repositories.apps import SqlAlchemyAppRepository
 from adapters.persistence.repositories.authorization_states import SqlAlchemyAuthorizationStateStore
 from adapters.persistence.repositories.channel_products import SqlAlchemyChannelProductRepository
 from adapters.persistence.repositories.completed_requests import SqlAlchemyCompletedRequests
+from adapters.persistence.repositories.customer_links import SqlAlchemyCustomerLinks
 from adapters.persistence.repositories.import_ledger import SqlAlchemyImportLedger
 from adapters.persistence.repositories.inventory_pools import SqlAlchemyInventoryPoolRepository
 from adapters.persistence.repositories.order_returns import SqlAlchemyReturnRepository
@@ -132,6 +133,10 @@ class SqlAlchemyUnitOfWork:
     @property
     def completed_requests(self) -> SqlAlchemyCompletedRequests:
         return self._repository("completed_requests", SqlAlchemyCompletedRequests)
+
+    @property
+    def customer_links(self) -> SqlAlchemyCustomerLinks:
+        return self._repository("customer_links", SqlAlchemyCustomerLinks)
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()

@@ -14,7 +14,7 @@ import httpx
 
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.retry import RetryPolicy
-from adapters.shopline import mapping, orders, products, signing, store_orders, webhooks
+from adapters.shopline import customers, mapping, orders, products, signing, store_orders, webhooks
 from adapters.shopline.auth import ShoplineAuth
 from adapters.shopline.transport import (
     DEFAULT_API_VERSION,
@@ -34,8 +34,10 @@ from domain.channel import (
     ShoplineVariant,
     TimeWindow,
 )
+from domain.customers import NewShoplineCustomer, ShoplineCustomer
 from domain.errors import PartnerRejected
-from domain.ids import ShoplineOrderId, ShoplineVariantId
+from domain.ids import ShoplineCustomerId, ShoplineOrderId, ShoplineVariantId
+from domain.logistics import ShoplineAddress
 from domain.money import Money
 from domain.tokens import ShoplineGrant
 from domain.webhook_subscriptions import WebhookSubscription
@@ -43,6 +45,14 @@ from domain.webhook_subscriptions import WebhookSubscription
 T = TypeVar("T")
 
 INVENTORY_BEHAVIOURS = frozenset({"bypass", "decrement_ignoring_policy", "decrement_obeying_policy"})
+
+
+async def _well_formed(call: Awaitable[T]) -> T:
+    """The call's answer; a malformed one is a partner refusal, never an escaping ``ValueError``."""
+    try:
+        return await call
+    except (mapping.MalformedResponse, AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise PartnerRejected(PARTNER, "malformed_response", str(exc)) from None
 
 
 def _mapped(convert: Callable[[Any], T], raw: Any) -> T:
@@ -268,6 +278,55 @@ class ShoplineClient:
             restock=restock,
             reason=reason,
         )
+
+    async def order_has_fulfillment(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> bool:
+        try:
+            return await orders.has_fulfillment(
+                self.transport, credentials.store_handle, credentials.access_token.reveal(), order_id
+            )
+        except (mapping.MalformedResponse, AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise PartnerRejected(PARTNER, "malformed_response", str(exc)) from None
+
+    async def update_order_shipping_address(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, address: ShoplineAddress
+    ) -> None:
+        await orders.update_shipping_address(
+            self.transport, credentials.store_handle, credentials.access_token.reveal(), order_id, address
+        )
+
+    # ------------------------------------------------------------------ customers (ShoplineCustomers)
+
+    async def find_customer_by_email(
+        self, credentials: ShoplineCredentials, email: str
+    ) -> ShoplineCustomer | None:
+        return await _well_formed(
+            customers.by_email(
+                self.transport, credentials.store_handle, credentials.access_token.reveal(), email
+            )
+        )
+
+    async def find_customer_by_phone(
+        self, credentials: ShoplineCredentials, phone: str
+    ) -> ShoplineCustomer | None:
+        return await _well_formed(
+            customers.by_phone(
+                self.transport, credentials.store_handle, credentials.access_token.reveal(), phone
+            )
+        )
+
+    async def get_customer(
+        self, credentials: ShoplineCredentials, customer_id: ShoplineCustomerId
+    ) -> ShoplineCustomer | None:
+        token = credentials.access_token.reveal()
+        return await _well_formed(customers.get(self.transport, credentials.store_handle, token, customer_id))
+
+    async def create_customer(
+        self, credentials: ShoplineCredentials, customer: NewShoplineCustomer
+    ) -> ShoplineCustomer:
+        token = credentials.access_token.reveal()
+        return await _well_formed(customers.create(self.transport, credentials.store_handle, token, customer))
 
     async def orders_updated(
         self, credentials: ShoplineCredentials, window: TimeWindow

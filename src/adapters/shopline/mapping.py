@@ -15,12 +15,14 @@ from typing import Any
 from domain.channel import (
     InventoryLevel,
     NewShoplineOrder,
+    NoteAttribute,
     ShoplineLocation,
     ShoplineOrderRef,
     ShoplineVariant,
 )
 from domain.errors import DomainError
 from domain.ids import ShoplineOrderId, ShoplineVariantId
+from domain.logistics import ShoplineAddress
 from domain.money import Money, check_currency_code
 
 MARKER_ATTRIBUTE = "mcc_channel_order"
@@ -193,22 +195,32 @@ def new_order_body(order: NewShoplineOrder, inventory_behaviour: str) -> dict[st
         "currency": order.currency,
         "financial_status": "paid" if order.paid else "unpaid",
         "fulfillment_status": "unshipped",
-        "inventory_behaviour": inventory_behaviour,
+        # Orders TikTok fulfills never took units of the store's stock.
+        "inventory_behaviour": inventory_behaviour if order.decrement_stock else "bypass",
         "line_items": lines,
-        "note_attributes": [{"name": MARKER_ATTRIBUTE, "value": order.channel_marker}],
+        "note_attributes": [
+            {"name": attribute.name, "value": attribute.value}
+            for attribute in (NoteAttribute(MARKER_ATTRIBUTE, order.channel_marker), *order.note_attributes)
+        ],
         "tags": f"{MARKER_TAG},{order.channel_marker}",
         "send_receipt": False,
         "send_fulfillment_receipt": False,
     }
     if order.name:
         body["name"] = order.name
+    if order.shipping_address is not None:
+        body["shipping_address"] = address_body(order.shipping_address)
+    if order.buyer_note:
+        body["buyer_note"] = order.buyer_note
     # Whatever the lines do not explain (shipping, fees) travels as the shipping line, so the
     # SHOPLINE order total matches the channel's.
     rest = order.total.rounded().amount - line_total
     if rest > 0:
         body["shipping_line"] = {"title": "Channel shipping", "price": format(rest, "f")}
     buyer = order.buyer
-    if buyer.email or buyer.name:
+    if order.customer_id is not None:
+        body["customer"] = {"id": order.customer_id}
+    elif buyer.email or buyer.name:
         customer: dict[str, Any] = {}
         if buyer.email:
             customer["email"] = buyer.email
@@ -216,3 +228,40 @@ def new_order_body(order: NewShoplineOrder, inventory_behaviour: str) -> dict[st
             customer["first_name"] = buyer.name
         body["customer"] = customer
     return {"order": body}
+
+
+def address_body(address: ShoplineAddress, *, complete: bool = False) -> dict[str, str]:
+    """``shipping_address`` with the fields that have a value (order create, B3); ``complete``
+    sends the empty ones too, so an update leaves nothing of the old address behind whether
+    SHOPLINE replaces or merges the address it holds."""
+    fields = {
+        "first_name": address.first_name,
+        "last_name": address.last_name,
+        "phone": address.phone,
+        "email": address.email,
+        "address1": address.address1,
+        "address2": address.address2,
+        "area": address.area,
+        "city": address.city,
+        "province": address.province,
+        "country": address.country,
+        "country_code": address.country_code,
+        "zip": address.zip,
+    }
+    return {name: value for name, value in fields.items() if value or complete}
+
+
+def has_live_fulfillment(raw: Any) -> bool:
+    """An order (``GET orders/{id}.json``) with a shipped line or a fulfillment not cancelled."""
+    order = _obj(raw, "order")
+    if str(order.get("fulfillment_status") or "") in (
+        "shipped",
+        "partial",
+        "fulfilled",
+        "partially_fulfilled",
+    ):
+        return True
+    for fulfillment in _list(order.get("fulfillments"), "order.fulfillments"):
+        if _obj(fulfillment, "fulfillment").get("status") != "cancelled":
+            return True
+    return False

@@ -18,6 +18,7 @@ from adapters.shopline import mapping
 from adapters.shopline.scopes import READ_ORDERS, WRITE_ORDERS
 from adapters.shopline.transport import RestCall, RestReply, ShoplineTransport, iterate_pages
 from domain.channel import NewShoplineOrder, ShoplineOrderRef
+from domain.logistics import ShoplineAddress
 
 log = logging.getLogger("adapters.shopline")
 
@@ -97,6 +98,27 @@ async def create(
 async def get(transport: ShoplineTransport, handle: str, token: str, order_id: str) -> Any:
     call = RestCall("GET", f"orders/{order_id}.json", READ_ORDERS, {"fields": LOOKUP_FIELDS})
     return ((await transport.call(handle, token, call)).data or {}).get("order")
+
+
+async def has_fulfillment(transport: ShoplineTransport, handle: str, token: str, order_id: str) -> bool:
+    call = RestCall(
+        "GET", f"orders/{order_id}.json", READ_ORDERS, {"fields": "id,fulfillment_status,fulfillments"}
+    )
+    return mapping.has_live_fulfillment(((await transport.call(handle, token, call)).data or {}).get("order"))
+
+
+async def update_shipping_address(
+    transport: ShoplineTransport, handle: str, token: str, order_id: str, address: ShoplineAddress
+) -> None:
+    """The same address twice gives the same order: safe to retry."""
+    call = RestCall(
+        "PUT",
+        f"orders/{order_id}.json",
+        WRITE_ORDERS,
+        body={"order": {"id": order_id, "shipping_address": mapping.address_body(address, complete=True)}},
+        idempotent=True,
+    )
+    await transport.call(handle, token, call)
 
 
 async def cancel(

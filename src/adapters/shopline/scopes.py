@@ -12,6 +12,8 @@ READ_ORDERS = "read_orders"
 WRITE_ORDERS = "write_orders"
 WRITE_INVENTORY = "write_inventory"
 READ_STORE_INFORMATION = "read_store_information"
+READ_CUSTOMERS = "read_customers"
+WRITE_CUSTOMERS = "write_customers"
 # The webhook subscription endpoints (reference B6, S6) name no access scope in the documentation;
 # a 403 there is reported without one.
 WEBHOOKS = ""

@@ -21,7 +21,15 @@ import httpx
 
 from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.http.retry import RetryPolicy
-from adapters.tiktok import cancellations, mapping, orders, products, signing, webhooks
+from adapters.tiktok import (
+    cancellations,
+    mapping,
+    orders,
+    products,
+    seller_cancellation,
+    signing,
+    webhooks,
+)
 from adapters.tiktok.auth import TikTokAuthClient
 from adapters.tiktok.replies import closed_product_refusals, mapped
 from adapters.tiktok.shop_tokens import SharedShopRefresh, ShopTokens
@@ -353,23 +361,8 @@ class TikTokChannelClient:
         return mapped(mapping.available_cancel_reasons, data)
 
     async def cancel_order(self, credentials: ShopCredentials, order_id: OrderId, reason: str) -> str:
-        """`reason` must be one of the order's eligible reason names; empty takes the first one."""
-        tokens = self._tokens(credentials)
-        data = await cancellations.aftersale_eligibility(
-            self.transport, tokens, credentials.shop_cipher, order_id
+        """`reason` must be one of the order's eligible reason names; empty takes the first one.
+        Safe to call again: an order found cancelled on TikTok counts as done."""
+        return await seller_cancellation.cancel_whole_order(
+            self.transport, self._tokens(credentials), credentials.shop_cipher, order_id, reason
         )
-        offered = mapped(mapping.available_cancel_reasons, data)
-        if not offered:
-            raise PartnerRejected(
-                PARTNER, "not_cancellable", f"Order {order_id} offers no seller cancellation reason."
-            )
-        if not reason:
-            reason = offered[0]
-        elif reason not in offered:
-            raise PartnerRejected(
-                PARTNER, "invalid_cancel_reason", f"{reason!r} is not a valid reason for this order."
-            )
-        data = await cancellations.seller_cancel(
-            self.transport, tokens, credentials.shop_cipher, order_id, reason
-        )
-        return mapped(lambda d: mapping.text_id(d.get("cancel_id"), "cancel_id"), data)

@@ -31,6 +31,13 @@ from domain.order.cancellation import Cancellation, CancellationState
 from domain.order.fields import OrderFields
 from domain.order.imports import ImportLine, ImportState, ImportStatus
 from domain.order.lines import aggregate_lines
+from domain.order.recipient import is_relay_email, platform_shipped
+from domain.order.shopline_cancellation import (
+    ShoplineCancellation,
+    ShoplineCancellationState,
+    seller_cancellable,
+    seller_cancellable_statuses,
+)
 from domain.order.status import (
     IMPORTABLE,
     LIFECYCLE,
@@ -77,7 +84,8 @@ class Order(OrderFields):
             recipient=data.recipient,
             line_shipments=data.line_shipments,
         )
-        if order._status in STOCK_HOLDING:
+        # TikTok keeps and ships the stock of the orders it fulfills: the shared pools never hold them.
+        if order._status in STOCK_HOLDING and not order.fulfilled_by_tiktok:
             order._stock_state = StockState.RESERVED
             order._record(OrderLinesReserved(app_id, shop_id, order._id, order._line_quantities()))
         return order
@@ -108,6 +116,10 @@ class Order(OrderFields):
         # TikTok withholds the buyer's data while UNPAID or ON_HOLD and sends it later.
         self._buyer = self._buyer.updated_by(data.buyer)
         self._logistics = data.logistics
+        if self.fulfilled_by_tiktok and self._stock_state is StockState.RESERVED:
+            # Known as TikTok's to fulfill only now: what the pools held for it goes back.
+            self._stock_state = StockState.RELEASED
+            self._record(OrderReleased(self._app_id, self._shop_id, self._id, self._line_quantities()))
         if not data.recipient.empty:
             self._recipient = data.recipient
         if data.line_shipments:
@@ -122,7 +134,10 @@ class Order(OrderFields):
 
     def _later_in_same_second(self, data: TikTokOrderData) -> bool:
         """TikTok's times are whole seconds: a snapshot with the held time but a status further
-        along the lifecycle is a second change within that second, not a repeat."""
+        along the lifecycle, or another recipient (the buyer changed the address), is a second
+        change within that second, not a repeat."""
+        if not data.recipient.empty and data.recipient != self._recipient:
+            return True
         if self._status.terminal:
             return False
         return LIFECYCLE.index(OrderStatus.parse(data.status)) > LIFECYCLE.index(self._status)
@@ -138,6 +153,16 @@ class Order(OrderFields):
             )
         elif self._cancellation.state is CancellationState.NONE and reason:
             self._cancellation = replace(self._cancellation, reason=reason, resolve_time=when)
+        if self._shopline_cancellation.requested:
+            # The merchant cancelled it in SHOPLINE first: nothing is left to undo there.
+            if self._shopline_cancellation.state is not ShoplineCancellationState.CANCELLED_ON_TIKTOK:
+                self._shopline_cancellation = replace(
+                    self._shopline_cancellation,
+                    state=ShoplineCancellationState.CANCELLED_ON_TIKTOK,
+                    reason="",
+                    resolved_at=when,
+                )
+            return
         imported_as = self._import.shopline_order_id
         if self._import.state is ImportState.IMPORTED and imported_as is not None:
             self._shopline_cancel_pending = True
@@ -196,6 +221,76 @@ class Order(OrderFields):
             CancellationState.SELLER_CANCELLED, reason=reason, request_time=now, resolve_time=now
         )
 
+    # --- cancellation made in SHOPLINE ------------------------------------------------------
+
+    def cancelled_in_shopline(self, now: datetime, region: str) -> bool:
+        """Records that the merchant cancelled the imported order in SHOPLINE; True when TikTok is
+        to be asked to cancel it (again, after a failure that left it owed).
+
+        An order already cancelled on TikTok asks nothing: that is the echo of the SHOPLINE cancel
+        this service made itself, or TikTok got there first. An order TikTok's rules keep the
+        seller from cancelling in its market is marked NOT_CANCELLABLE with the reason.
+        """
+        current = self._shopline_cancellation
+        if current.owed:
+            return True
+        if current.requested or self.cancelled or self._shopline_cancel_pending:
+            return False
+        if self._import.state is not ImportState.IMPORTED:
+            raise OrderNotCancellable(self._subject, "the order was not imported into SHOPLINE")
+        buyer_asked = self._cancellation.state is CancellationState.REQUESTED  # approving it cancels
+        if not buyer_asked and not seller_cancellable(self._status, region):
+            allowed = ", ".join(status.value for status in seller_cancellable_statuses(region))
+            self._shopline_cancellation = ShoplineCancellation(
+                ShoplineCancellationState.NOT_CANCELLABLE,
+                cancelled_at=now,
+                reason=(
+                    f"TikTok lets the seller cancel an order in {region} only while it is {allowed}; "
+                    f"this order is {self._status.value}"
+                ),
+                resolved_at=now,
+            )
+            return False
+        self._shopline_cancellation = ShoplineCancellation(
+            ShoplineCancellationState.PENDING, cancelled_at=now
+        )
+        return True
+
+    def cancelled_on_tiktok_from_shopline(self, cancel_id: str, reason: str, now: datetime) -> None:
+        """TikTok accepted the cancellation asked for the SHOPLINE cancel (or had it already)."""
+        if not self._shopline_cancellation.owed:
+            return
+        self._shopline_cancellation = replace(
+            self._shopline_cancellation,
+            state=ShoplineCancellationState.CANCELLED_ON_TIKTOK,
+            cancel_id=cancel_id,
+            resolved_at=now,
+        )
+        if self._cancellation.state is CancellationState.REQUESTED:
+            self._cancellation = replace(
+                self._cancellation, state=CancellationState.APPROVED, resolve_time=now
+            )
+        elif self._cancellation.state in (CancellationState.NONE, CancellationState.REJECTED):
+            self._cancellation = Cancellation(
+                CancellationState.SELLER_CANCELLED,
+                cancel_id=cancel_id,
+                reason=reason,
+                request_time=now,
+                resolve_time=now,
+            )
+
+    def tiktok_refused_shopline_cancel(self, code: str, message: str, now: datetime) -> None:
+        if not self._shopline_cancellation.owed:
+            return
+        self._shopline_cancellation = replace(
+            self._shopline_cancellation,
+            state=ShoplineCancellationState.REFUSED,
+            reason="TikTok refused the seller cancellation",
+            partner_code=code,
+            partner_message=message,
+            resolved_at=now,
+        )
+
     # --- import into SHOPLINE ---------------------------------------------------------------
 
     def import_lines(
@@ -218,6 +313,21 @@ class Order(OrderFields):
                 self._id, "UNLINKED_SKUS", f"{len(unlinked)} SKU(s) are not linked to SHOPLINE variants"
             )
         return tuple(ImportLine(line, linked.get(line.sku_id)) for line in self._lines)
+
+    def shopline_email(self, default_email: str) -> str:
+        """The email the SHOPLINE order gets: the buyer's, or the app's default where TikTok's
+        logistics carry the order and hide the buyer's address. Without a default there is none
+        to give, and the import cannot go on."""
+        if not (platform_shipped(self._logistics) and is_relay_email(self._buyer.email)):
+            return self._buyer.email
+        if not default_email:
+            raise OrderNotImportable(
+                self._id,
+                "DEFAULT_EMAIL_MISSING",
+                "TikTok ships this order and hides the buyer's email; set the app's default email "
+                "(settings.default_email) to import it",
+            )
+        return default_email
 
     def claim_import(self, now: datetime, until: datetime) -> None:
         """Reserves the creation of the SHOPLINE order for one importer until ``until``; a claim

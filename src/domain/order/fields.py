@@ -13,6 +13,7 @@ from domain.order.amounts import OrderAmounts
 from domain.order.cancellation import Cancellation, CancellationState
 from domain.order.imports import PLATFORM, ImportKey, ImportStatus
 from domain.order.lines import OpenOrderLine, OrderLine
+from domain.order.shopline_cancellation import ShoplineCancellation
 from domain.order.status import OrderStatus, StockState
 
 # The defaults of a newly seen order; frozen, so one instance serves every order.
@@ -20,6 +21,10 @@ _NO_CANCELLATION = Cancellation()
 _NOT_IMPORTED = ImportStatus()
 _NO_LOGISTICS = OrderLogistics()
 _NO_RECIPIENT = RecipientAddress()
+_UNSHIPPED = frozenset(
+    {OrderStatus.UNPAID, OrderStatus.ON_HOLD, OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION}
+)
+_NOT_CANCELLED_IN_SHOPLINE = ShoplineCancellation()
 
 
 class OrderFields(RecordsEvents):
@@ -50,6 +55,7 @@ class OrderFields(RecordsEvents):
         logistics: OrderLogistics = _NO_LOGISTICS,
         recipient: RecipientAddress = _NO_RECIPIENT,
         line_shipments: tuple[LineShipment, ...] = (),
+        shopline_cancellation: ShoplineCancellation = _NOT_CANCELLED_IN_SHOPLINE,
     ) -> None:
         """Rebuilds an order from stored state; ``first_seen`` creates one from TikTok data."""
         self._id = order_id
@@ -74,6 +80,7 @@ class OrderFields(RecordsEvents):
         self._logistics = logistics
         self._recipient = recipient
         self._line_shipments = line_shipments
+        self._shopline_cancellation = shopline_cancellation
         self._events = []
 
     # --- read-only state --------------------------------------------------------------------
@@ -175,6 +182,22 @@ class OrderFields(RecordsEvents):
     def line_shipments(self) -> tuple[LineShipment, ...]:
         """Per TikTok line item (one unit): its package and tracking, as TikTok last told."""
         return self._line_shipments
+
+    @property
+    def unshipped(self) -> bool:
+        """Not a unit of the order has left on TikTok, and it is not cancelled."""
+        return self._status in _UNSHIPPED and not self.cancelled
+
+    @property
+    def fulfilled_by_tiktok(self) -> bool:
+        """TikTok fulfills the order from its own warehouses (FBT): no unit of the shared pools
+        is ever reserved, deducted or released for it."""
+        return self._logistics.fulfilled_by_tiktok
+
+    @property
+    def shopline_cancellation(self) -> ShoplineCancellation:
+        """The merchant's cancel of the imported order in SHOPLINE and its outcome on TikTok."""
+        return self._shopline_cancellation
 
     @property
     def holds_stock(self) -> bool:

@@ -24,6 +24,14 @@ class ImportKey:
     def channel_marker(self) -> str:
         return f"{self.platform}:{self.tiktok_shop_id}:{self.order_id}"
 
+    @classmethod
+    def from_marker(cls, marker: str) -> ImportKey | None:
+        """The key a channel marker names, or None when the text is not one of ours."""
+        parts = marker.strip().split(":")
+        if len(parts) != 3 or parts[0] != PLATFORM or not parts[1] or not parts[2].isdigit():
+            return None
+        return cls(PLATFORM, TikTokShopId(parts[1]), OrderId(parts[2]))
+
 
 class ImportState(Enum):
     NOT_IMPORTED = "NOT_IMPORTED"

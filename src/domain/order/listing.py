@@ -27,6 +27,8 @@ class OrderFilter:
     created_before: datetime | None = None
     """Exclusive."""
     shopline_cancel_pending: bool | None = None
+    tiktok_cancel_owed: bool | None = None
+    """The merchant cancelled it in SHOPLINE and the cancel on TikTok is still to be made."""
 
     def matches(self, order: Order) -> bool:
         return (
@@ -40,6 +42,9 @@ class OrderFilter:
             and (
                 self.shopline_cancel_pending is None
                 or order.shopline_cancel_pending == self.shopline_cancel_pending
+            )
+            and (
+                self.tiktok_cancel_owed is None or order.shopline_cancellation.owed == self.tiktok_cancel_owed
             )
         )
 

@@ -8,6 +8,7 @@ partners, runtime).
 from domain.ports.partners import (
     AccessTokenRefresher,
     ShoplineApi,
+    ShoplineCustomers,
     ShoplineFulfillmentApi,
     ShoplineRefundsApi,
     TikTokChannelApi,
@@ -19,6 +20,7 @@ from domain.ports.read_models import CatalogCounts, SalesReports, ShopCounts, Sh
 from domain.ports.repositories import (
     AppRepository,
     ChannelProductRepository,
+    CustomerLinkRepository,
     InventoryPoolRepository,
     OrderRepository,
     PoolFilter,
@@ -56,6 +58,7 @@ __all__ = [
     "Clock",
     "CompletedRequest",
     "CompletedRequests",
+    "CustomerLinkRepository",
     "EventPublisher",
     "IdGenerator",
     "ImportLedger",
@@ -73,6 +76,7 @@ __all__ = [
     "ShopRegistry",
     "ShopRepository",
     "ShoplineApi",
+    "ShoplineCustomers",
     "ShoplineFulfillmentApi",
     "ShoplineRefundsApi",
     "ShoplineVariantRepository",

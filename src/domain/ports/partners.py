@@ -26,9 +26,11 @@ from domain.channel import (
     TimeWindow,
     Warehouse,
 )
+from domain.customers import NewShoplineCustomer, ShoplineCustomer
 from domain.ids import (
     ChannelProductId,
     OrderId,
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
 )
@@ -45,6 +47,7 @@ from domain.logistics import (
     ShippingDocument,
     ShippingProvider,
     ShippingService,
+    ShoplineAddress,
     ShoplineFulfillment,
     ShoplineLineItem,
     TikTokPackage,
@@ -213,6 +216,17 @@ class ShoplineApi(Protocol):
     async def cancel_order(
         self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, *, restock: bool, reason: str
     ) -> None: ...
+    async def order_has_fulfillment(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> bool:
+        """Whether any of the order's units left in a fulfillment that is not cancelled."""
+        ...
+
+    async def update_order_shipping_address(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, address: ShoplineAddress
+    ) -> None:
+        """``PUT orders/{id}.json`` with the new ``shipping_address`` only."""
+        ...
 
     def orders_updated(
         self, credentials: ShoplineCredentials, window: TimeWindow
@@ -391,6 +405,35 @@ class ShoplineFulfillmentApi(Protocol):
     async def cancel_fulfillment(
         self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, fulfillment_id: str
     ) -> ShoplineFulfillment: ...
+
+
+@runtime_checkable
+class ShoplineCustomers(Protocol):
+    """SHOPLINE Customers (reference B4) for one store. Raises ``PartnerError`` subclasses only."""
+
+    async def find_customer_by_email(
+        self, credentials: ShoplineCredentials, email: str
+    ) -> ShoplineCustomer | None:
+        """The customer whose email is exactly ``email`` (case-insensitive), or None."""
+        ...
+
+    async def find_customer_by_phone(
+        self, credentials: ShoplineCredentials, phone: str
+    ) -> ShoplineCustomer | None:
+        """The customer whose phone is ``phone`` (``+<digits>``; SHOPLINE's ``00`` prefix is the same)."""
+        ...
+
+    async def get_customer(
+        self, credentials: ShoplineCredentials, customer_id: ShoplineCustomerId
+    ) -> ShoplineCustomer | None:
+        """None when the customer no longer exists (deleted in SHOPLINE)."""
+        ...
+
+    async def create_customer(
+        self, credentials: ShoplineCredentials, customer: NewShoplineCustomer
+    ) -> ShoplineCustomer:
+        """``PartnerRejected`` when SHOPLINE refuses it, e.g. its email or phone is taken already."""
+        ...
 
 
 @runtime_checkable

@@ -16,6 +16,7 @@ from domain.analytics import StoreOrder
 from domain.app import App
 from domain.catalog import ChannelProduct, SkuLink
 from domain.channel import ShoplineVariant
+from domain.customers import CustomerLink
 from domain.ids import (
     AppId,
     ChannelProductId,
@@ -23,6 +24,7 @@ from domain.ids import (
     OrderId,
     PoolId,
     ShopId,
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
     TaskId,
@@ -312,6 +314,20 @@ class StoreOrderRepository(Protocol):
     async def count(self, app_id: AppId) -> int: ...
     async def synced_until(self, app_id: AppId) -> datetime | None: ...
     async def set_synced_until(self, app_id: AppId, moment: datetime) -> None: ...
+
+
+@runtime_checkable
+class CustomerLinkRepository(Protocol):
+    """Which SHOPLINE customer each TikTok buyer of an app became (one per buyer and app)."""
+
+    async def find(self, app_id: AppId, tiktok_user_id: str) -> CustomerLink | None: ...
+    async def save(self, link: CustomerLink) -> None:
+        """Inserts the link or replaces the one held for the buyer."""
+        ...
+
+    async def forget_customers(self, app_id: AppId, customer_ids: Iterable[ShoplineCustomerId]) -> int:
+        """Drops the links to these customers (a GDPR redaction); returns how many went."""
+        ...
 
 
 @runtime_checkable

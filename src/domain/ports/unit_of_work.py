@@ -18,6 +18,7 @@ from domain.ports.read_models import ShopOverviews
 from domain.ports.repositories import (
     AppRepository,
     ChannelProductRepository,
+    CustomerLinkRepository,
     InventoryPoolRepository,
     OrderRepository,
     PushStateRepository,
@@ -149,6 +150,8 @@ class UnitOfWork(Protocol):
     def shop_overviews(self) -> ShopOverviews: ...
     @property
     def completed_requests(self) -> CompletedRequests: ...
+    @property
+    def customer_links(self) -> CustomerLinkRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -137,20 +137,22 @@ class ListTopProductsResponse(_message.Message):
     def __init__(self, top_products: _Optional[_Iterable[_Union[TopProduct, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class CustomerSummaryRow(_message.Message):
-    __slots__ = ("channel", "shop", "unique_buyer_count", "repeat_buyer_count", "new_buyer_count", "returning_buyer_count")
+    __slots__ = ("channel", "shop", "unique_buyer_count", "repeat_buyer_count", "new_buyer_count", "returning_buyer_count", "cross_channel_buyer_count")
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     SHOP_FIELD_NUMBER: _ClassVar[int]
     UNIQUE_BUYER_COUNT_FIELD_NUMBER: _ClassVar[int]
     REPEAT_BUYER_COUNT_FIELD_NUMBER: _ClassVar[int]
     NEW_BUYER_COUNT_FIELD_NUMBER: _ClassVar[int]
     RETURNING_BUYER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CROSS_CHANNEL_BUYER_COUNT_FIELD_NUMBER: _ClassVar[int]
     channel: SalesChannel
     shop: str
     unique_buyer_count: int
     repeat_buyer_count: int
     new_buyer_count: int
     returning_buyer_count: int
-    def __init__(self, channel: _Optional[_Union[SalesChannel, str]] = ..., shop: _Optional[str] = ..., unique_buyer_count: _Optional[int] = ..., repeat_buyer_count: _Optional[int] = ..., new_buyer_count: _Optional[int] = ..., returning_buyer_count: _Optional[int] = ...) -> None: ...
+    cross_channel_buyer_count: int
+    def __init__(self, channel: _Optional[_Union[SalesChannel, str]] = ..., shop: _Optional[str] = ..., unique_buyer_count: _Optional[int] = ..., repeat_buyer_count: _Optional[int] = ..., new_buyer_count: _Optional[int] = ..., returning_buyer_count: _Optional[int] = ..., cross_channel_buyer_count: _Optional[int] = ...) -> None: ...
 
 class GetCustomerSummaryRequest(_message.Message):
     __slots__ = ("parent", "start_time", "end_time")

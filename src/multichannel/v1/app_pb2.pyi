@@ -66,20 +66,24 @@ class App(_message.Message):
     def __init__(self, name: _Optional[str] = ..., store_handle: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settings: _Optional[_Union[AppSettings, _Mapping]] = ..., installation_state: _Optional[_Union[InstallationState, str]] = ..., token_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., install_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., granted_scopes: _Optional[_Iterable[str]] = ..., webhook_health: _Optional[_Union[_common_pb2.WebhookHealth, _Mapping]] = ...) -> None: ...
 
 class AppSettings(_message.Message):
-    __slots__ = ("auto_import_orders", "order_import_scope", "default_safety_stock", "shopline_location_ids", "default_price_rule", "return_restock")
+    __slots__ = ("auto_import_orders", "order_import_scope", "default_safety_stock", "shopline_location_ids", "default_price_rule", "default_email", "sync_customers", "return_restock")
     AUTO_IMPORT_ORDERS_FIELD_NUMBER: _ClassVar[int]
     ORDER_IMPORT_SCOPE_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_SAFETY_STOCK_FIELD_NUMBER: _ClassVar[int]
     SHOPLINE_LOCATION_IDS_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_PRICE_RULE_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    SYNC_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
     RETURN_RESTOCK_FIELD_NUMBER: _ClassVar[int]
     auto_import_orders: bool
     order_import_scope: OrderImportScope
     default_safety_stock: int
     shopline_location_ids: _containers.RepeatedScalarFieldContainer[str]
     default_price_rule: _common_pb2.PriceRule
+    default_email: str
+    sync_customers: bool
     return_restock: ReturnRestock
-    def __init__(self, auto_import_orders: _Optional[bool] = ..., order_import_scope: _Optional[_Union[OrderImportScope, str]] = ..., default_safety_stock: _Optional[int] = ..., shopline_location_ids: _Optional[_Iterable[str]] = ..., default_price_rule: _Optional[_Union[_common_pb2.PriceRule, _Mapping]] = ..., return_restock: _Optional[_Union[ReturnRestock, str]] = ...) -> None: ...
+    def __init__(self, auto_import_orders: _Optional[bool] = ..., order_import_scope: _Optional[_Union[OrderImportScope, str]] = ..., default_safety_stock: _Optional[int] = ..., shopline_location_ids: _Optional[_Iterable[str]] = ..., default_price_rule: _Optional[_Union[_common_pb2.PriceRule, _Mapping]] = ..., default_email: _Optional[str] = ..., sync_customers: _Optional[bool] = ..., return_restock: _Optional[_Union[ReturnRestock, str]] = ...) -> None: ...
 
 class StartInstallationRequest(_message.Message):
     __slots__ = ("store_handle", "redirect_uri")

@@ -14,6 +14,13 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class FulfillmentType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FULFILLMENT_TYPE_UNSPECIFIED: _ClassVar[FulfillmentType]
+    FULFILLMENT_TYPE_BY_SELLER: _ClassVar[FulfillmentType]
+    FULFILLMENT_TYPE_BY_TIKTOK: _ClassVar[FulfillmentType]
+    FULFILLMENT_TYPE_BY_DILAYANI_TOKOPEDIA: _ClassVar[FulfillmentType]
+
 class CancellationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CANCELLATION_STATE_UNSPECIFIED: _ClassVar[CancellationState]
@@ -42,6 +49,15 @@ class OrderStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORDER_STATUS_DELIVERED: _ClassVar[OrderStatus]
     ORDER_STATUS_COMPLETED: _ClassVar[OrderStatus]
     ORDER_STATUS_CANCELLED: _ClassVar[OrderStatus]
+
+class ShoplineCancellationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SHOPLINE_CANCELLATION_STATE_UNSPECIFIED: _ClassVar[ShoplineCancellationState]
+    SHOPLINE_CANCELLATION_STATE_NONE: _ClassVar[ShoplineCancellationState]
+    SHOPLINE_CANCELLATION_STATE_PENDING: _ClassVar[ShoplineCancellationState]
+    SHOPLINE_CANCELLATION_STATE_CANCELLED_ON_TIKTOK: _ClassVar[ShoplineCancellationState]
+    SHOPLINE_CANCELLATION_STATE_NOT_CANCELLABLE: _ClassVar[ShoplineCancellationState]
+    SHOPLINE_CANCELLATION_STATE_REFUSED: _ClassVar[ShoplineCancellationState]
 
 class ShoplineRefundState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -88,6 +104,10 @@ class ReturnStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RETURN_STATUS_EXCHANGE_REQUEST_REFUND_SUCCESS: _ClassVar[ReturnStatus]
     RETURN_STATUS_EXCHANGE_REQUEST_CANCEL: _ClassVar[ReturnStatus]
     RETURN_STATUS_EXCHANGE_REQUEST_COMPLETE: _ClassVar[ReturnStatus]
+FULFILLMENT_TYPE_UNSPECIFIED: FulfillmentType
+FULFILLMENT_TYPE_BY_SELLER: FulfillmentType
+FULFILLMENT_TYPE_BY_TIKTOK: FulfillmentType
+FULFILLMENT_TYPE_BY_DILAYANI_TOKOPEDIA: FulfillmentType
 CANCELLATION_STATE_UNSPECIFIED: CancellationState
 CANCELLATION_STATE_NONE: CancellationState
 CANCELLATION_STATE_REQUESTED_BY_BUYER: CancellationState
@@ -108,6 +128,12 @@ ORDER_STATUS_IN_TRANSIT: OrderStatus
 ORDER_STATUS_DELIVERED: OrderStatus
 ORDER_STATUS_COMPLETED: OrderStatus
 ORDER_STATUS_CANCELLED: OrderStatus
+SHOPLINE_CANCELLATION_STATE_UNSPECIFIED: ShoplineCancellationState
+SHOPLINE_CANCELLATION_STATE_NONE: ShoplineCancellationState
+SHOPLINE_CANCELLATION_STATE_PENDING: ShoplineCancellationState
+SHOPLINE_CANCELLATION_STATE_CANCELLED_ON_TIKTOK: ShoplineCancellationState
+SHOPLINE_CANCELLATION_STATE_NOT_CANCELLABLE: ShoplineCancellationState
+SHOPLINE_CANCELLATION_STATE_REFUSED: ShoplineCancellationState
 SHOPLINE_REFUND_STATE_UNSPECIFIED: ShoplineRefundState
 SHOPLINE_REFUND_STATE_NOT_DUE: ShoplineRefundState
 SHOPLINE_REFUND_STATE_DUE: ShoplineRefundState
@@ -144,7 +170,7 @@ RETURN_STATUS_EXCHANGE_REQUEST_CANCEL: ReturnStatus
 RETURN_STATUS_EXCHANGE_REQUEST_COMPLETE: ReturnStatus
 
 class Order(_message.Message):
-    __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time")
+    __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time", "shopline_cancellation", "fulfillment_type")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIKTOK_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     SHOP_FIELD_NUMBER: _ClassVar[int]
@@ -162,6 +188,8 @@ class Order(_message.Message):
     CANCELLATION_FIELD_NUMBER: _ClassVar[int]
     SHOPLINE_IMPORT_FIELD_NUMBER: _ClassVar[int]
     SYNC_TIME_FIELD_NUMBER: _ClassVar[int]
+    SHOPLINE_CANCELLATION_FIELD_NUMBER: _ClassVar[int]
+    FULFILLMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     name: str
     tiktok_order_id: str
     shop: str
@@ -179,7 +207,9 @@ class Order(_message.Message):
     cancellation: OrderCancellation
     shopline_import: OrderImport
     sync_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., tiktok_order_id: _Optional[str] = ..., shop: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., lines: _Optional[_Iterable[_Union[OrderLine, _Mapping]]] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., shipping_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., buyer: _Optional[_Union[Buyer, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[OrderCancellation, _Mapping]] = ..., shopline_import: _Optional[_Union[OrderImport, _Mapping]] = ..., sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    shopline_cancellation: ShoplineCancellation
+    fulfillment_type: FulfillmentType
+    def __init__(self, name: _Optional[str] = ..., tiktok_order_id: _Optional[str] = ..., shop: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., lines: _Optional[_Iterable[_Union[OrderLine, _Mapping]]] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., shipping_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., buyer: _Optional[_Union[Buyer, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[OrderCancellation, _Mapping]] = ..., shopline_import: _Optional[_Union[OrderImport, _Mapping]] = ..., sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., shopline_cancellation: _Optional[_Union[ShoplineCancellation, _Mapping]] = ..., fulfillment_type: _Optional[_Union[FulfillmentType, str]] = ...) -> None: ...
 
 class OrderLine(_message.Message):
     __slots__ = ("sku", "tiktok_product_id", "tiktok_sku_id", "seller_sku", "product_title", "sku_title", "quantity", "cancelled_quantity", "unit_price", "sale_price", "line_total", "link_state", "shopline_variant_id", "oversold_quantity")
@@ -374,6 +404,24 @@ class SyncOrdersResponse(_message.Message):
     TASK_FIELD_NUMBER: _ClassVar[int]
     task: _task_pb2.Task
     def __init__(self, task: _Optional[_Union[_task_pb2.Task, _Mapping]] = ...) -> None: ...
+
+class ShoplineCancellation(_message.Message):
+    __slots__ = ("state", "cancel_time", "reason", "tiktok_code", "tiktok_message", "tiktok_cancel_id", "resolve_time")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_TIME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TIKTOK_CODE_FIELD_NUMBER: _ClassVar[int]
+    TIKTOK_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    TIKTOK_CANCEL_ID_FIELD_NUMBER: _ClassVar[int]
+    RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    state: ShoplineCancellationState
+    cancel_time: _timestamp_pb2.Timestamp
+    reason: str
+    tiktok_code: str
+    tiktok_message: str
+    tiktok_cancel_id: str
+    resolve_time: _timestamp_pb2.Timestamp
+    def __init__(self, state: _Optional[_Union[ShoplineCancellationState, str]] = ..., cancel_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., tiktok_code: _Optional[str] = ..., tiktok_message: _Optional[str] = ..., tiktok_cancel_id: _Optional[str] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class OrderReturn(_message.Message):
     __slots__ = ("name", "tiktok_return_id", "order", "type", "status", "role", "lines", "refund_amount", "reason", "create_time", "update_time", "awaiting_seller_decision", "shopline_refund")

@@ -11,6 +11,8 @@ from sandbox.shopline import events as shopline_events
 from sandbox.shopline import models as shopline_models
 from sandbox.shopline.auth import DEFAULT_SCOPES as SHOPLINE_SCOPES
 from sandbox.shopline.render import order_json, variant_json
+from sandbox.shopline.routes_customers import customer_json
+from sandbox.shopline.routes_orders import cancel as cancel_order
 from sandbox.signing import shopline_get_sign
 
 
@@ -232,6 +234,54 @@ class ShoplineControl(ControlBase):
         shopline_events.emit(self.shopline, store, "orders/create", rendered)
         if cancelled:
             shopline_events.emit(self.shopline, store, "orders/cancelled", rendered)
+        return rendered
+
+    def create_store_customer(
+        self,
+        handle: str,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        first_name: str = "",
+        last_name: str = "",
+    ) -> dict[str, Any]:
+        """A customer the store has already (a web shopper signed up), unchecked."""
+        store = self.shopline.store(handle)
+        now = self.clock.now_s()
+        customer = shopline_models.Customer(
+            f"42{len(store.customers) + 1:08d}", email, phone, first_name, last_name, "", "", now, now
+        )
+        store.customers[customer.id] = customer
+        self.shopline.touch(handle)
+        return customer_json(customer)
+
+    def update_store_customer(
+        self, handle: str, customer_id: str, *, email: str | None = None, phone: str | None = None
+    ) -> dict[str, Any]:
+        """The merchant edits a customer's email or phone in the admin."""
+        store = self.shopline.store(handle)
+        customer = store.customers[customer_id]
+        if email is not None:
+            customer.email = email or None
+        if phone is not None:
+            customer.phone = phone or None
+        customer.updated_at = self.clock.now_s()
+        self.shopline.touch(handle)
+        return customer_json(customer)
+
+    def cancel_store_order_in_admin(
+        self, handle: str, order_id: str, *, restock: bool = True, reason: str = "customer"
+    ) -> dict[str, Any]:
+        """The merchant presses Cancel on an order in the SHOPLINE admin: the order is cancelled
+        (restocking its decremented units when asked, each level announced) and `orders/cancelled`
+        goes out with the order, signed as every delivery (reference B6, S6)."""
+        store = self.shopline.store(handle)
+        order = store.orders.get(str(order_id))
+        if order is None:
+            raise KeyError(f"unknown SHOPLINE order {order_id} in store {handle}")
+        cancel_order(self.shopline, store, order, restock, reason)
+        rendered = order_json(store, order)
+        shopline_events.emit(self.shopline, store, "orders/cancelled", rendered)
         return rendered
 
 

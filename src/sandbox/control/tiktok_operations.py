@@ -6,7 +6,7 @@ from typing import Any
 
 from sandbox.control.base import ControlBase
 from sandbox.tiktok import events as tiktok_events
-from sandbox.tiktok import operations
+from sandbox.tiktok import operations, recipients
 from sandbox.tiktok.models import Product, Sku
 from sandbox.tiktok.render import shop_summary
 
@@ -207,12 +207,35 @@ class TikTokControl(ControlBase):
         lines: list[tuple[str, int]] | list[list[Any]] | None = None,
         status: str = "UNPAID",
         buyer_user_id: str | None = None,
+        fulfillment_type: str = "FULFILLMENT_BY_SELLER",
+        buyer_message: str = "",
     ) -> dict[str, Any]:
         if not lines:
             sku = self.sample_skus(shop_id, 1, active_only=True)[0]
             lines = [(sku["id"], 1)]
+        if fulfillment_type not in recipients.FULFILLMENT_TYPES:
+            raise ValueError(f"fulfillment_type must be one of {sorted(recipients.FULFILLMENT_TYPES)}")
         parsed = [(str(sku_id), int(qty)) for sku_id, qty in lines]
-        order = operations.create_order(self.tiktok, self.dispatcher, shop_id, parsed, status, buyer_user_id)
+        # Set before the order is announced, so its first read already shows them.
+        order = operations.create_order(
+            self.tiktok,
+            self.dispatcher,
+            shop_id,
+            parsed,
+            status,
+            buyer_user_id,
+            fulfillment_type=fulfillment_type,
+            buyer_message=buyer_message,
+        )
+        return operations.order_summary(order)
+
+    def change_recipient_address(self, shop_id: str, order_id: str, **address: str) -> dict[str, Any]:
+        """The buyer changes the shipping address (fields: ``recipients.ADDRESS_FIELDS``); TikTok
+        sets ``has_updated_recipient_address`` and sends webhook 3."""
+        order = self.tiktok.data(shop_id).orders.get(order_id)
+        if order is None:
+            raise KeyError(f"unknown order {order_id} in shop {shop_id}")
+        recipients.change_recipient_address(self.tiktok, self.dispatcher, shop_id, order, address)
         return operations.order_summary(order)
 
     def request_buyer_cancellation(self, shop_id: str, order_id: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from aiohttp import web
 from sandbox.faults import FaultInjector
 from sandbox.shopline import (
     routes_catalog,
+    routes_customers,
     routes_fulfillments,
     routes_orders,
     routes_refunds,
@@ -27,6 +28,7 @@ REST_ROUTES = (
     routes_catalog.ROUTES
     + routes_fulfillments.ROUTES
     + routes_orders.ROUTES
+    + routes_customers.ROUTES
     + routes_refunds.ROUTES
     + routes_webhooks.ROUTES
 )

@@ -28,6 +28,7 @@ DEFAULT_SCOPES = (
     "read_inventory",
     "write_inventory",
     "read_customers",
+    "write_customers",
     "read_store_information",
 )
 

@@ -90,6 +90,20 @@ def line_item_id(order_id: str, index: int) -> str:
 
 
 @dataclass(slots=True)
+class Customer:
+    id: str
+    email: str | None
+    phone: str | None
+    first_name: str
+    last_name: str
+    note: str
+    tags: str
+    created_at: int
+    updated_at: int
+    orders_count: int = 0
+
+
+@dataclass(slots=True)
 class Store:
     handle: str
     id: str
@@ -103,6 +117,7 @@ class Store:
     orders: dict[str, Order] = field(default_factory=dict)
     webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_order_number: int = 1001
+    customers: dict[str, Customer] = field(default_factory=dict)
 
     @property
     def default_location_id(self) -> str:

@@ -9,12 +9,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sandbox.money import format_amount
-from sandbox.shopline import events
+from sandbox.shopline import events, order_fields
 from sandbox.shopline.errors import ShoplineError
 from sandbox.shopline.gateway import Reply, SlCall, SlRoute
-from sandbox.shopline.models import Order, OrderLine, Store, line_item_id
+from sandbox.shopline.models import Customer, Order, OrderLine, Store, line_item_id
 from sandbox.shopline.paging import link_page, time_bound
 from sandbox.shopline.render import order_json, project
+from sandbox.shopline.routes_customers import customer_json
+from sandbox.shopline.state import ShoplineState
 
 FINANCIAL_STATUSES = frozenset({"unpaid", "partially_paid", "paid"})
 FULFILLMENT_STATUSES = frozenset({"unshipped", "shipped"})
@@ -109,6 +111,22 @@ def _parse_lines(store: Store, body: dict[str, Any], currency: str) -> list[Orde
     return lines
 
 
+def _customer(store: Store, body: dict[str, Any]) -> Customer | None:
+    """The existing customer the order names by `customer.id`; an order may also carry only contact
+    fields (kept as sent), or no customer at all."""
+    customer = body.get("customer")
+    if customer is None:
+        return None
+    if not isinstance(customer, dict):
+        raise ShoplineError(422, "order.customer must be an object")
+    if customer.get("id") in (None, ""):
+        return None
+    found = store.customers.get(str(customer["id"]))
+    if found is None:
+        raise ShoplineError(422, "order.customer.id does not exist")
+    return found
+
+
 def _plan_decrements(store: Store, lines: list[OrderLine], behaviour: str) -> list[tuple[OrderLine, str]]:
     """Where each tracked line takes its stock from; refuses the whole order when a `deny` variant
     lacks stock under `decrement_obeying_policy`."""
@@ -150,11 +168,12 @@ async def create_order(call: SlCall) -> Reply:
     behaviour = body.get("inventory_behaviour", DEFAULT_INVENTORY_BEHAVIOUR)
     if behaviour not in INVENTORY_BEHAVIOURS:
         raise ShoplineError(422, f"order.inventory_behaviour must be one of {sorted(INVENTORY_BEHAVIOURS)}")
-    note_attributes = body.get("note_attributes", [])
-    if not isinstance(note_attributes, list) or any(
-        not isinstance(a, dict) or set(a) - {"name", "value"} for a in note_attributes
-    ):
-        raise ShoplineError(422, "order.note_attributes must be a list of {name, value}")
+    order_fields.note_attributes(body.get("note_attributes", []))
+    for address in ("shipping_address", "billing_address"):
+        if address in body:
+            order_fields.shipping_address(body[address], f"order.{address}")
+    order_fields.notes(body)
+    buyer = _customer(store, body)
     lines = _parse_lines(store, body, currency)
     plan = _plan_decrements(store, lines, behaviour)
     now = call.now
@@ -178,6 +197,9 @@ async def create_order(call: SlCall) -> Reply:
         for k, v in body.items()
         if k not in ("line_items", "name", "financial_status", "fulfillment_status", "currency")
     }
+    if buyer is not None:
+        buyer.orders_count += 1
+        payload["customer"] = customer_json(buyer)
     order = Order(order_id, str(name), now, now, currency, financial, fulfillment, lines, payload)
     store.orders[order_id] = order
     call.touch()
@@ -297,9 +319,18 @@ async def update_order(call: SlCall) -> Reply:
     body = call.json().get("order")
     if not isinstance(body, dict):
         raise ShoplineError(400, "body.order is required")
-    for name in ("note", "note_attributes", "tags", "buyer_note", "email"):
+    if "id" in body and str(body["id"]) != order.id:
+        raise ShoplineError(422, "order.id does not match the order in the path")
+    if "note_attributes" in body:
+        order_fields.note_attributes(body["note_attributes"])
+    if "shipping_address" in body:
+        order_fields.shipping_address(body["shipping_address"])
+    order_fields.notes(body)
+    for name in ("note", "note_attributes", "tags", "buyer_note", "email", "phone"):
         if name in body:
             order.payload[name] = body[name]
+    if "shipping_address" in body:
+        order.payload["shipping_address"] = dict(body["shipping_address"])
     order.updated_at = call.now
     call.touch()
     rendered = order_json(call.store, order)
@@ -307,11 +338,12 @@ async def update_order(call: SlCall) -> Reply:
     return Reply({"order": rendered})
 
 
-def cancel(call: SlCall, order: Order, restock: bool, reason: str | None) -> None:
-    store = call.store
+def cancel(state: ShoplineState, store: Store, order: Order, restock: bool, reason: str | None) -> None:
+    """Cancels the order as SHOPLINE does, through the API or the admin: once only; with restock the
+    decremented units go back to their locations (each level change is announced)."""
     if order.status == "cancelled":
         raise ShoplineError(422, "The order has already been cancelled.")
-    now = call.now
+    now = state.clock.now_s()
     if restock:
         for line in order.lines:
             if line.decremented and line.variant_id and line.location_id:
@@ -319,10 +351,10 @@ def cancel(call: SlCall, order: Order, restock: bool, reason: str | None) -> Non
                 store.levels[key] = store.levels.get(key, 0) + line.quantity
                 store.level_updated[key] = now
                 line.decremented = False
-                events.level_updated(call.state, store, *key)
+                events.level_updated(state, store, *key)
     order.status, order.cancelled_at, order.updated_at = "cancelled", now, now
     order.cancel_reason = reason or "other"
-    call.touch()
+    state.touch(store.handle)
 
 
 async def cancel_order(call: SlCall) -> Reply:
@@ -331,7 +363,7 @@ async def cancel_order(call: SlCall) -> Reply:
     restock = body.get("restock", False)
     if not isinstance(restock, bool):
         raise ShoplineError(422, "restock must be a boolean")
-    cancel(call, order, restock, body.get("cancel_reason"))
+    cancel(call.state, call.store, order, restock, body.get("cancel_reason"))
     rendered = order_json(call.store, order)
     events.emit(call.state, call.store, "orders/cancelled", rendered)
     return Reply({"order": rendered})

@@ -60,6 +60,10 @@ class Order:
     fulfillment_type: str = "FULFILLMENT_BY_SELLER"
     shipping_type: str | None = None
     delivery_option_id: str | None = None
+    # The buyer's note, and the address the buyer changed to (None: the generated one).
+    buyer_message: str = ""
+    recipient_change: dict[str, str] | None = None
+    has_updated_recipient_address: bool = False
 
 
 @dataclass(slots=True)

@@ -24,6 +24,16 @@ NEXT_STATUSES: dict[str, frozenset[str]] = {
     "DELIVERED": frozenset({"COMPLETED"}),
 }
 SELLER_CANCELLABLE = frozenset({"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"})
+# Seller cancel once shipment is arranged: US only (fulfillment reference T2).
+SELLER_CANCELLABLE_AT_COLLECTION = frozenset({"US"})
+ORDER_CANCELLED = (21011041, "The order has been cancelled.")
+ORDER_NOT_SELLER_CANCELLABLE = 12052902
+
+
+def seller_may_cancel(status: str, region: str) -> bool:
+    if status in SELLER_CANCELLABLE:
+        return True
+    return status == "AWAITING_COLLECTION" and region in SELLER_CANCELLABLE_AT_COLLECTION
 
 
 class OrderRuleError(ValueError):
@@ -86,6 +96,9 @@ def create_order(
     lines: list[tuple[str, int]],
     status: str = "UNPAID",
     buyer_user_id: str | None = None,
+    *,
+    fulfillment_type: str = "FULFILLMENT_BY_SELLER",
+    buyer_message: str = "",
 ) -> Order:
     """A new order; `lines` are (sku_id, quantity), expanded to one line item per unit."""
     data = state.data(shop_id)
@@ -113,6 +126,8 @@ def create_order(
         shipping_fee="0" if shop.currency in ("JPY", "VND", "IDR", "HUF") else "0.00",
         warehouse_id=shop.warehouse_ids[0],
         paid_time=None if status == "UNPAID" else now,
+        fulfillment_type=fulfillment_type,
+        buyer_message=buyer_message,
     )
     data.orders[order_id] = order
     state.touch(shop_id)
@@ -235,9 +250,13 @@ def seller_cancel(
     order = state.data(shop_id).orders.get(order_id)
     if order is None:
         raise errors.error(errors.ORDER_NOT_OWNED)
-    if order.status not in SELLER_CANCELLABLE:
+    if order.status == "CANCELLED":
+        raise errors.TikTokError(*ORDER_CANCELLED, 200)
+    if not seller_may_cancel(order.status, state.shop(shop_id).region):
         raise errors.TikTokError(
-            12052902, f"The order cannot be cancelled by the seller in status {order.status}.", 200
+            ORDER_NOT_SELLER_CANCELLABLE,
+            f"The order cannot be cancelled by the seller in status {order.status}.",
+            200,
         )
     texts = dict(SELLER_CANCEL_REASONS)
     if reason not in texts:

@@ -7,15 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.money import add_amounts, format_amount
+from sandbox.tiktok import recipients
 from sandbox.tiktok.models import Cancellation, Order, Product, Shop, ShopData, Sku
 from sandbox.tiktok.render_logistics import order_shipping_fields
 
 _LINE_DISPLAY_STATUS = {"ON_HOLD": "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING": "AWAITING_SHIPMENT"}
-_ADDRESS_HIDDEN = frozenset({"UNPAID", "ON_HOLD"})
-# Country calling codes of the sandbox regions: TikTok masks all but the code and a few digits.
-_CALLING_CODE = {"US": "1", "GB": "44", "SG": "65", "MY": "60", "JP": "81"}
-_FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie")
-_LAST = ("Tan", "Smith", "Lee", "Garcia", "Khan", "Nguyen", "Brown", "Sato")
 
 
 def shop_summary(shop: Shop) -> dict[str, Any]:
@@ -133,7 +129,6 @@ def order_json(shop: Shop, data: ShopData, order: Order) -> dict[str, Any]:
         "is_replacement_order": False,
         "is_buyer_request_cancel": order.is_buyer_request_cancel,
         "commerce_platform": "TIKTOK_SHOP",
-        "buyer_message": "",
     }
     if order.paid_time is not None:
         body["paid_time"] = order.paid_time
@@ -143,20 +138,14 @@ def order_json(shop: Shop, data: ShopData, order: Order) -> dict[str, Any]:
         body["cancellation_initiator"] = order.cancellation_initiator or "SYSTEM"
         body["cancel_reason"] = order.cancel_reason or ""
         body["cancel_time"] = order.cancel_time or order.update_time
-    if order.status not in _ADDRESS_HIDDEN:
-        n = int(order.id) // 1000
-        first, last = _FIRST[n % len(_FIRST)], _LAST[(n // 7) % len(_LAST)]
-        body["buyer_email"] = f"v2{order.buyer_user_id[-8:]}@scs2.tiktok.com"
-        body["recipient_address"] = {
-            "name": f"{first} {last[0]}***",
-            "first_name": first,
-            "last_name": f"{last[0]}***",
-            "phone_number": f"(+{_CALLING_CODE.get(shop.region, '1')}){200 + n % 800}*****{n % 100:02d}",
-            "full_address": f"{shop.region}, Sandbox City, 1** Example Street",
-            "address_detail": "1** Example Street",
-            "postal_code": f"{10000 + n % 89999}",
-            "region_code": shop.region,
-        }
+    body["fulfillment_type"] = order.fulfillment_type
+    body["buyer_message"] = order.buyer_message
+    body["has_updated_recipient_address"] = order.has_updated_recipient_address
+    if order.status not in recipients.HIDDEN_WHILE:
+        body["buyer_email"] = recipients.buyer_email(order)
+        # Desensitized under TikTok's logistics (TikTok shipping, or TikTok fulfills it).
+        masked = shipping.get("shipping_type") != "SELLER"
+        body["recipient_address"] = recipients.recipient_address(shop, order, masked=masked)
     return body
 
 

@@ -126,7 +126,8 @@ async def aftersale_eligibility(call: Call) -> dict[str, Any]:
     order = call.shop_data.orders.get(call.path_params["order_id"])
     if order is None:
         raise errors.error(errors.ORDER_NOT_OWNED)
-    eligible = order.status in operations.SELLER_CANCELLABLE
+    assert call.shop is not None
+    eligible = operations.seller_may_cancel(order.status, call.shop.region)
     reasons = [name for name, _ in SELLER_CANCEL_REASONS] if eligible else []
     by_sku: dict[str, list[dict[str, Any]]] = {}
     for i, sku_id in enumerate(order.unit_sku_ids):

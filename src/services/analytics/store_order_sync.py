@@ -4,20 +4,24 @@ Per app: orders updated in ``[watermark - overlap, now)`` are read page by page 
 written in one transaction (newer stored copies win). Paid store sales are kept; unpaid orders and
 orders this service imported from a channel (they carry the channel marker) are removed, because
 their sales are counted on the channel. The watermark moves only after every page is committed,
-so a failed run is simply read again next time.
+so a failed run is simply read again next time. A cancelled order that this service imported is
+also handed to ``imported_order_cancelled`` (the merchant's cancel goes on to TikTok), as the
+``orders/cancelled`` webhook does; a failure there is logged and left to the webhook's retries.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from domain.analytics import StoreOrder
 from domain.channel import ShoplineCredentials, TimeWindow
-from domain.errors import AppNotFound, PartnerError, TokenNotFound
+from domain.errors import AppNotFound, DomainError, PartnerError, TokenNotFound
 from domain.ids import AppId
 from domain.ports import Clock, ShoplineApi, UnitOfWork
+from services.orders.shopline_cancellation import StoreOrderCancelled
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +49,14 @@ class StoreOrderSync:
         *,
         overlap: timedelta = OVERLAP,
         first_read: timedelta = FIRST_READ,
+        imported_order_cancelled: Callable[[StoreOrderCancelled], Awaitable[object]] | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._shopline = shopline
         self._clock = clock
         self._overlap = overlap
         self._first_read = first_read
+        self._imported_order_cancelled = imported_order_cancelled
 
     async def run(self) -> list[StoreSyncReport]:
         reports = []
@@ -85,12 +91,27 @@ class StoreOrderSync:
                 removed += await uow.store_orders.delete_many(app_id, others)
                 await uow.commit()
             stored += len(sales)
+            await self._pass_on_cancelled_imports(app_id, page)
         async with self._unit_of_work() as uow:
             current = await uow.store_orders.synced_until(app_id)
             if current is None or current < now:
                 await uow.store_orders.set_synced_until(app_id, now)
             await uow.commit()
         return StoreSyncReport(app_id, stored=stored, removed=removed)
+
+    async def _pass_on_cancelled_imports(self, app_id: AppId, page: Sequence[StoreOrder]) -> None:
+        if self._imported_order_cancelled is None:
+            return
+        for order in page:
+            if not order.cancelled or order.channel_marker is None:
+                continue
+            event = StoreOrderCancelled(app_id, order.order_id, (order.channel_marker,))
+            try:
+                await self._imported_order_cancelled(event)
+            except DomainError as error:
+                log.warning(
+                    "SHOPLINE cancel of order %s not carried over yet: %s", order.order_id, error.reason
+                )
 
     async def _app_ids(self) -> list[AppId]:
         found: list[AppId] = []

@@ -247,6 +247,7 @@ def _waiting_reason(order: Order, links: Mapping[ChannelSkuId, SkuLink], setting
         return ""
     try:
         order.import_lines(settings.import_scope, {sku: link.variant_id for sku, link in links.items()})
+        order.shopline_email(settings.default_email)
     except OrderNotImportable as error:
         if error.why == "UNLINKED_SKUS":
             return f"{error.description} and the import scope is only fully linked orders"

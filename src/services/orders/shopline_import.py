@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from domain.app import App, ImportScope
-from domain.channel import NewShoplineOrder, ShoplineCredentials, ShoplineOrderLine
+from domain.channel import BuyerInfo, NewShoplineOrder, ShoplineCredentials, ShoplineOrderLine
 from domain.errors import (
     OrderAlreadyImported,
     OrderNotFound,
+    OrderNotImportable,
     PartnerError,
+    PartnerRejected,
     PartnerUnavailable,
     ShopNotFound,
 )
@@ -32,16 +34,20 @@ from domain.ids import (
     ChannelSkuId,
     OrderId,
     ShopId,
+    ShoplineCustomerId,
     ShoplineOrderId,
     ShoplineVariantId,
 )
 from domain.inventory_pool import OnHandObservation
 from domain.money import Money, minor_unit_digits
 from domain.order import ImportLine, Order
+from domain.order.recipient import note_attributes, shopline_address
 from domain.ports import Clock, ShoplineApi, UnitOfWork
 from domain.resource_names import order_name
+from services.customers.matching import CustomerMatching
 from services.inventory.on_hand import OnHandReader
 from services.inventory.stock_effects import StockEffects
+from services.orders.recipient_updates import AddressOutcome, follow_recipient_address
 from services.shared.stale_writes import retry_stale
 
 log = logging.getLogger("mcc.orders")
@@ -58,6 +64,8 @@ class _Prepared:
     credentials: ShoplineCredentials
     recorded: ShoplineOrderId | None
     """What the ledger already holds for the order."""
+    email: str = ""
+    """The buyer's email for SHOPLINE (the app's default where TikTok hides it)."""
 
 
 async def linked_variants(
@@ -78,12 +86,14 @@ class OrderImporter:
         clock: Clock,
         stock_effects: StockEffects,
         on_hand: OnHandReader,
+        customers: CustomerMatching | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._shopline = shopline
         self._clock = clock
         self._stock_effects = stock_effects
         self._on_hand = on_hand
+        self._customers = customers
 
     async def import_order(
         self, app_id: AppId, shop_id: ShopId, order_id: OrderId, scope: ImportScope | None = None
@@ -98,7 +108,8 @@ class OrderImporter:
             return prepared
         order = prepared.order
         shopline_order_id = prepared.recorded or await self._create(prepared, scope)
-        observations = await self._observe(prepared, order)
+        # Orders TikTok fulfills left SHOPLINE's stock untouched: nothing to observe or commit.
+        observations = {} if order.fulfilled_by_tiktok else await self._observe(prepared, order)
         return await retry_stale(lambda: self._record(shop_id, order_id, shopline_order_id, observations))
 
     async def _observe(self, prepared: _Prepared, order: Order) -> dict[ShoplineVariantId, OnHandObservation]:
@@ -127,7 +138,7 @@ class OrderImporter:
             order.mark_imported(shopline_order_id, now)
             await uow.import_ledger.record(order.import_key, shopline_order_id, now)
             for event in order.pending_events:
-                if isinstance(event, OrderImported):
+                if isinstance(event, OrderImported) and not order.fulfilled_by_tiktok:
                     await self._stock_effects.commit_imported(uow, event, observations)
             await uow.orders.update(order)
             await uow.commit()
@@ -143,7 +154,10 @@ class OrderImporter:
             app = await uow.apps.get(order.app_id)
             token = await uow.tokens.get_shopline(order.app_id)
         credentials = ShoplineCredentials(app.store_handle, token.access_token)
-        await self._shopline.cancel_order(credentials, shopline_order_id, restock=True, reason=RESTOCK_REASON)
+        # An order TikTok fulfilled never took SHOPLINE stock, so its cancellation gives none back.
+        await self._shopline.cancel_order(
+            credentials, shopline_order_id, restock=not order.fulfilled_by_tiktok, reason=RESTOCK_REASON
+        )
 
         async def write() -> None:
             async with self._unit_of_work() as uow:
@@ -153,6 +167,10 @@ class OrderImporter:
                 await uow.commit()
 
         await retry_stale(write)
+
+    async def follow_recipient_address(self, order: Order) -> AddressOutcome:
+        """The SHOPLINE order takes the order's current recipient while nothing has shipped."""
+        return await follow_recipient_address(self._unit_of_work, self._shopline, order)
 
     # --- steps ------------------------------------------------------------------------------
 
@@ -167,15 +185,28 @@ class OrderImporter:
                 return order
             recorded = await uow.import_ledger.find(order.import_key)
             token = await uow.tokens.get_shopline(app_id)  # TokenNotFound: the store's grant is gone
+            email = ""
+            missing: OrderNotImportable | None = None
             if recorded is None:
                 # Only a fresh import needs the rules and the claim; a ledger hit is history
                 # being caught up with (the shop was deleted and authorized again).
                 order.import_lines(scope or app.settings.import_scope, await self._linked(uow, order))
-                now = self._clock.now()
-                order.claim_import(now, now + CLAIM_FOR)
-                await uow.orders.update(order)
-                await uow.commit()
-        return _Prepared(app, order, ShoplineCredentials(app.store_handle, token.access_token), recorded)
+                try:
+                    email = order.shopline_email(app.settings.default_email)
+                except OrderNotImportable as refused:
+                    missing = refused
+                else:
+                    now = self._clock.now()
+                    order.claim_import(now, now + CLAIM_FOR)
+                    await uow.orders.update(order)
+                    await uow.commit()
+        if missing is not None:
+            # A setting the merchant must make: the order shows why it is not in SHOPLINE.
+            await self._failed(order, missing.description)
+            raise missing
+        return _Prepared(
+            app, order, ShoplineCredentials(app.store_handle, token.access_token), recorded, email
+        )
 
     async def _create(self, prepared: _Prepared, scope: ImportScope | None) -> ShoplineOrderId:
         order = prepared.order
@@ -189,8 +220,12 @@ class OrderImporter:
                 lines = order.import_lines(
                     scope or prepared.app.settings.import_scope, await self._linked(uow, order)
                 )
+            customer_id = await self._customer(prepared)
             try:
-                created = await self._shopline.create_order(prepared.credentials, _new_order(order, lines))
+                created = await self._shopline.create_order(
+                    prepared.credentials,
+                    replace(_new_order(order, lines, prepared.email), customer_id=customer_id),
+                )
             except PartnerUnavailable:
                 # The order may exist although no reply came back: look before anything else.
                 found = await self._shopline.find_order_by_channel_marker(prepared.credentials, marker)
@@ -201,6 +236,21 @@ class OrderImporter:
         except PartnerError as error:
             await self._failed(order, error.message)
             raise
+
+    async def _customer(self, prepared: _Prepared) -> ShoplineCustomerId | None:
+        """The buyer as a SHOPLINE customer when the app syncs customers; a customer SHOPLINE
+        refuses leaves the order without one rather than unimported."""
+        if self._customers is None:
+            return None
+        try:
+            return await self._customers.customer_for(prepared.app, prepared.credentials, prepared.order)
+        except PartnerRejected as error:
+            log.warning(
+                "order %s imported without a customer: SHOPLINE refused it (%s)",
+                prepared.order.id,
+                error.code,
+            )
+            return None
 
     async def _failed(self, order: Order, reason: str) -> None:
         async with self._unit_of_work() as uow:
@@ -221,8 +271,9 @@ class OrderImporter:
         return [linked.get(line.sku_id) for line in order.lines]
 
 
-def _new_order(order: Order, lines: tuple[ImportLine, ...]) -> NewShoplineOrder:
+def _new_order(order: Order, lines: tuple[ImportLine, ...], email: str) -> NewShoplineOrder:
     marker = order.import_key.channel_marker
+    buyer = order.buyer
     return NewShoplineOrder(
         channel_marker=marker,
         # SHOPLINE's order search matches the order name, so the marker is the name too.
@@ -230,8 +281,12 @@ def _new_order(order: Order, lines: tuple[ImportLine, ...]) -> NewShoplineOrder:
         currency=order.currency,
         lines=tuple(shopline_line for line in lines for shopline_line in _shopline_lines(line)),
         total=order.total,
-        buyer=order.buyer,
+        buyer=BuyerInfo(user_id=buyer.user_id, email=email, name=buyer.name, phone=buyer.phone),
         paid=True,
+        shipping_address=shopline_address(order.recipient, email),
+        note_attributes=note_attributes(order.logistics),
+        buyer_note=order.logistics.buyer_message,
+        decrement_stock=not order.fulfilled_by_tiktok,
     )
 
 

@@ -38,6 +38,7 @@ from domain.ports import Clock, IdGenerator, JobQueue, TikTokChannelApi, UnitOfW
 from domain.shop import ShopStatus
 from domain.task import Task, TaskCounts, TaskKind
 from services.orders.intake import IntakeReport, OrderIntake
+from services.orders.shopline_cancellation import ShoplineCancellations
 from services.orders.shopline_import import OrderImporter
 from services.returns.sync import ReturnSync
 from services.shared.concurrency import closing_pages
@@ -155,6 +156,7 @@ class OrderSyncHandler:
         *,
         page_size: int = 100,
         retry: RetryPolicy | None = None,
+        shopline_cancellations: ShoplineCancellations | None = None,
         returns: ReturnSync | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
@@ -162,6 +164,7 @@ class OrderSyncHandler:
         self._tiktok = tiktok
         self._intake = intake
         self._importer = importer
+        self._shopline_cancellations = shopline_cancellations
         self._returns = returns
         self._page_size = page_size
         self._sessions = ShopSessions(unit_of_work, clock, retry or RetryPolicy())
@@ -328,6 +331,8 @@ class OrderSyncHandler:
             after = page.next_cursor
             if after is None:
                 break
+        if self._shopline_cancellations is not None:
+            errors += await self._shopline_cancellations.carry_owed(run.app_id, shop.shop_id, SCAN_PAGE)
         await record_failures(self._unit_of_work, self._clock, run, errors)
 
     # --- helpers ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from domain.webhooks import WebhookDelivery, WebhookSource
 from services.returns.events import ReturnEventReactions
 from services.webhooks.payloads import MalformedPayload
 from services.webhooks.shopline_events import ShoplineEventReactions
+from services.webhooks.shopline_order_events import ShoplineOrderEventReactions
 from services.webhooks.tiktok_events import TikTokEventReactions
 
 log = logging.getLogger("mcc.webhooks")
@@ -48,11 +49,12 @@ class WebhookReactions:
         self,
         tiktok: TikTokEventReactions,
         shopline: ShoplineEventReactions,
+        shopline_orders: ShoplineOrderEventReactions,
         returns: ReturnEventReactions | None = None,
     ) -> None:
         tiktok_topics: dict[str, Reaction] = {
             "ORDER_STATUS_CHANGE": tiktok.order_changed,  # 1
-            "RECIPIENT_ADDRESS_UPDATE": tiktok.order_changed,  # 3
+            "RECIPIENT_ADDRESS_UPDATE": tiktok.recipient_changed,  # 3
             "PRODUCT_STATUS_CHANGE": tiktok.product_changed,  # 5
             "SELLER_DEAUTHORIZATION": tiktok.seller_deauthorized,  # 6
             "UPCOMING_AUTHORIZATION_EXPIRATION": tiktok.authorization_expiring,  # 7
@@ -70,6 +72,7 @@ class WebhookReactions:
             "customers/redact": shopline.customers_redacted,
             "merchants/redact": shopline.merchant_redacted,
             **{topic: shopline.acknowledged for topic in SHOPLINE_ORDER_TOPICS},
+            "orders/cancelled": shopline_orders.order_cancelled,
         }
         self._reactions: dict[tuple[WebhookSource, str], Reaction] = {
             **{(WebhookSource.TIKTOK, topic): r for topic, r in tiktok_topics.items()},

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from domain.app import App
 from domain.errors import PriceSyncDisabled, ShopNotFound, TokenNotFound
-from domain.ids import PoolId, ShopId, ShoplineOrderId, ShoplineVariantId
+from domain.ids import PoolId, ShopId, ShoplineCustomerId, ShoplineOrderId, ShoplineVariantId
 from domain.ports import Clock, UnitOfWork
 from domain.shop import ShopStatus
 from domain.webhooks import WebhookDelivery
@@ -105,7 +105,8 @@ class ShoplineEventReactions:
 
     async def customers_redacted(self, delivery: WebhookDelivery) -> None:
         """``customers/redact``: the named customers' store orders keep their figures but lose the
-        buyer (a customer id or e-mail), so they no longer count toward anyone's repeat buys."""
+        buyer (a customer id or e-mail), so they no longer count toward anyone's repeat buys, and
+        the links of TikTok buyers to those customers go."""
         data = json_object(delivery.body)
         customers = data.get("customers")
         orders = data.get("orders_to_redact")
@@ -115,6 +116,7 @@ class ShoplineEventReactions:
             if isinstance(customer, dict) and customer.get("id") not in (None, "")
         ]
         order_ids = [ShoplineOrderId(str(order)) for order in (orders if isinstance(orders, list) else [])]
+        customer_ids = [ShoplineCustomerId(key.removeprefix("id:")) for key in buyer_keys]
 
         async def write() -> int:
             async with self._unit_of_work() as uow:
@@ -122,6 +124,7 @@ class ShoplineEventReactions:
                 if app is None:
                     return 0
                 forgotten = await uow.store_orders.forget_buyers(app.id, buyer_keys, order_ids)
+                await uow.customer_links.forget_customers(app.id, customer_ids)
                 await uow.commit()
                 return forgotten
 

@@ -54,6 +54,19 @@ class TikTokEventReactions:
         if session is not None:
             await self._refresh_order(session, order_id)
 
+    async def recipient_changed(self, delivery: WebhookDelivery) -> None:
+        """Type 3: the order is read again (its new address), then its SHOPLINE order takes the
+        address unless something of it has shipped already."""
+        order_id = OrderId(text(TikTokEvent.parse(delivery.body).data, "order_id"))
+        session = await self._session(delivery)
+        if session is None:
+            return
+        await self._refresh_order(session, order_id)
+        async with self._unit_of_work() as uow:
+            order = await uow.orders.find(session.shop_id, order_id)
+        if order is not None:
+            await self._importer.follow_recipient_address(order)
+
     async def cancellation_changed(self, delivery: WebhookDelivery) -> None:
         """The order is read again (a completed cancellation releases its stock), then a pending
         buyer request is recorded on it, read from TikTok rather than taken from the payload."""

@@ -17,7 +17,8 @@ from domain.analytics import (
     TopProductsRanking,
     from_e4,
 )
-from domain.ids import AppId, ShopId
+from domain.customers import CustomerLink, MatchedBy
+from domain.ids import AppId, ShopId, ShoplineCustomerId
 from domain.ports import SalesReports
 from tests import analytics_dataset as dataset
 from tests.fakes import FakeSalesReports
@@ -180,6 +181,30 @@ async def test_customer_summary_equals_the_independent_figures(seeded: Any) -> N
         for row in rows
     )
     assert found == sorted(dataset.expected_customers(data, START, END))
+
+
+async def test_buyers_matched_across_channels_through_customer_links_equal_a_hand_count(
+    backend: Backend,
+) -> None:
+    """In the range: US buyers b1, b2; GB buyers b1, g7, g8; store customers s1, s2 (s3 unpaid,
+    s4's order imported from a channel). Linked: b1 -> s1, g7 -> s2, b2 -> s9 (no store order),
+    b3 -> s2 (only an unpaid order), and in another app g8 -> s2."""
+    await _seed(backend)
+    async with backend.new_uow() as uow:
+        for app_id, buyer, customer in [
+            (APP, "b1", "s1"),
+            (APP, "g7", "s2"),
+            (APP, "b2", "s9"),
+            (APP, "b3", "s2"),
+            ("app-other", "g8", "s2"),
+        ]:
+            link = CustomerLink(AppId(app_id), buyer, ShoplineCustomerId(customer), MatchedBy.EMAIL, BASE)
+            await uow.customer_links.save(link)
+        await uow.commit()
+    rows = await _reports(backend).customer_summary(AppId(APP), PERIOD)
+    matched = {row.shop_id or dataset.STORE: row.cross_channel_buyer_count for row in rows}
+    # shop-us: b1 (s1 bought in the store); shop-gb: b1 and g7; the store: s1 (via b1) and s2 (via g7).
+    assert matched == {"shop-us": 1, "shop-gb": 2, dataset.STORE: 2}
 
 
 async def test_an_app_without_orders_has_no_rows(backend: Backend) -> None:

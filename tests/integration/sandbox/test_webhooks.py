@@ -151,6 +151,44 @@ async def test_variant_update_and_restocking_cancel_through_the_api_send_events(
     assert queued(sandbox) == ["shopline:inventory_levels/update", "shopline:orders/cancelled"]
 
 
+async def test_a_cancel_in_the_admin_restocks_and_sends_the_signed_order(sandbox, shopline):
+    control, handle = sandbox.control, shopline.handle
+    control.configure_webhooks(shopline_url=PARKED, handle=handle)
+    variant = control.shopline_variants(handle, 1)[0]
+    control.set_shopline_inventory(handle, variant["id"], 5)
+    stocked = control.shopline_variants(handle, 1)[0]["inventory_quantity"]
+    marker = [{"name": "mcc_channel_order", "value": "TIKTOK_SHOP:1:2"}]
+    lines = [{"variant_id": variant["id"], "quantity": 2}]
+    body = {
+        "order": {
+            "name": "TIKTOK_SHOP:1:2",
+            "line_items": lines,
+            "note_attributes": marker,
+            "inventory_behaviour": "decrement_ignoring_policy",
+        }
+    }
+    created = (await shopline.request("POST", "orders.json", json=body)).json()["order"]
+    assert control.shopline_variants(handle, 1)[0]["inventory_quantity"] == stocked - 2
+    control.dispatcher.pending.clear()
+
+    control.cancel_store_order_in_admin(handle, created["id"], restock=True)
+    assert queued(sandbox) == ["shopline:inventory_levels/update", "shopline:orders/cancelled"]
+    assert control.shopline_variants(handle, 1)[0]["inventory_quantity"] == stocked
+    delivery = control.dispatcher.pending[1]
+    assert delivery.headers["X-Shopline-Topic"] == "orders/cancelled"
+    assert verify_shopline_webhook(
+        sandbox.credentials.shopline_app_secret, delivery.body, delivery.headers["X-Shopline-Hmac-Sha256"]
+    )
+    order = json.loads(delivery.body)
+    assert (order["id"], order["status"], order["cancel_reason"]) == (created["id"], "cancelled", "customer")
+    assert order["cancelled_at"] and order["note_attributes"] == marker
+    assert order["line_items"][0]["fulfillable_quantity"] == 0
+    with pytest.raises(Exception, match="already been cancelled"):
+        control.cancel_store_order_in_admin(handle, created["id"])
+    refused = await shopline.request("POST", f"orders/{created['id']}/cancel.json", json={"restock": True})
+    assert refused.status_code == 422
+
+
 # ---------------------------------------------------------------- subscription APIs
 
 

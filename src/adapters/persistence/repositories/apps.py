@@ -93,6 +93,8 @@ def app_to_row(app: App) -> dict[str, Any]:
         "default_safety_stock": settings.default_safety_stock,
         "location_ids": list(settings.location_ids),
         "default_price_rule": price_rule_to_json(settings.default_price_rule),
+        "default_email": settings.default_email or None,
+        "sync_customers": settings.sync_customers,
         "return_restock": settings.return_restock.value,
         "created_at": app.created_at,
         "store_currency": app.store_currency,
@@ -108,6 +110,8 @@ def app_from_row(row: Any) -> App:
         default_safety_stock=row["default_safety_stock"],
         location_ids=tuple(row["location_ids"]),
         default_price_rule=price_rule_from_json(row["default_price_rule"]),
+        default_email=row["default_email"] or "",
+        sync_customers=bool(row["sync_customers"]),
         return_restock=ReturnRestock(row["return_restock"] or ReturnRestock.RESTOCK_ON_RETURN_RECEIVED.value),
     )
     return App(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -25,6 +26,8 @@ from domain.order import (
     OrderAmounts,
     OrderLine,
     OrderStatus,
+    ShoplineCancellation,
+    ShoplineCancellationState,
     StockState,
 )
 
@@ -86,6 +89,8 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "logistics": logistics_to_json(order.logistics),
         "recipient": recipient_to_json(order.recipient),
         "line_shipments": line_shipments_to_json(order.line_shipments),
+        "shopline_cancellation": _shopline_cancellation_to_json(order.shopline_cancellation),
+        "tiktok_cancel_owed": order.shopline_cancellation.owed,
     }
 
 
@@ -139,7 +144,44 @@ def order_from_row(row: Any) -> Order:
         logistics=logistics_from_json(row["logistics"]),
         recipient=recipient_from_json(row["recipient"]),
         line_shipments=line_shipments_from_json(row["line_shipments"]),
+        shopline_cancellation=_shopline_cancellation_from_json(row["shopline_cancellation"]),
     )
+
+
+def _shopline_cancellation_to_json(cancellation: ShoplineCancellation) -> dict[str, Any] | None:
+    if not cancellation.requested:
+        return None
+    return {
+        "state": cancellation.state.value,
+        "cancelled_at": _iso(cancellation.cancelled_at),
+        "reason": cancellation.reason,
+        "partner_code": cancellation.partner_code,
+        "partner_message": cancellation.partner_message,
+        "cancel_id": cancellation.cancel_id,
+        "resolved_at": _iso(cancellation.resolved_at),
+    }
+
+
+def _shopline_cancellation_from_json(data: dict[str, Any] | None) -> ShoplineCancellation:
+    if not data:
+        return ShoplineCancellation()
+    return ShoplineCancellation(
+        state=ShoplineCancellationState(data["state"]),
+        cancelled_at=_moment(data.get("cancelled_at")),
+        reason=data.get("reason", ""),
+        partner_code=data.get("partner_code", ""),
+        partner_message=data.get("partner_message", ""),
+        cancel_id=data.get("cancel_id", ""),
+        resolved_at=_moment(data.get("resolved_at")),
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat()
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 def _line_to_json(line: OrderLine) -> dict[str, Any]:

@@ -188,6 +188,8 @@ class SqlAlchemyOrderRepository:
             where = where & (orders.c.create_time < criteria.created_before)
         if criteria.shopline_cancel_pending is not None:
             where = where & (orders.c.shopline_cancel_pending == criteria.shopline_cancel_pending)
+        if criteria.tiktok_cancel_owed is not None:
+            where = where & (orders.c.tiktok_cancel_owed == criteria.tiktok_cancel_owed)
         if after is not None:
             created, order_id, shop_id = parse_newest_first_position(after)
             where = where & or_(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from adapters.persistence.tables.access import api_keys
 from adapters.persistence.tables.accounts import (
     apps,
+    customer_links,
     oauth_states,
     shop_links,
     shopline_tokens,
@@ -51,6 +52,7 @@ __all__ = [
     "channel_products",
     "channel_skus",
     "completed_requests",
+    "customer_links",
     "import_ledger",
     "inventory_pools",
     "inventory_push_states",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from adapters.persistence.column_types import UtcDateTime, ordered_key
@@ -36,8 +37,25 @@ apps = Table(
     Column("installed_at", UtcDateTime, nullable=True),
     # When the merchant uninstalled the app; NULL while installed (0011_app_uninstall).
     Column("uninstalled_at", UtcDateTime, nullable=True),
-    # The restock rule of TikTok refunds; NULL for rows from before 0016 (read: the default).
+    # The restock rule of TikTok refunds; NULL for rows from before 0018 (read: the default).
     Column("return_restock", String(32), nullable=True),
+    # Email for orders TikTok ships with the buyer's hidden; NULL: none (0016_app_default_email).
+    Column("default_email", String(64), nullable=True),
+    # Whether buyers of imported orders become SHOPLINE customers (0017_customer_links).
+    Column("sync_customers", Boolean, nullable=False, server_default=false()),
+)
+
+
+# Which SHOPLINE customer each TikTok buyer of the app became (0017_customer_links).
+customer_links = Table(
+    "customer_links",
+    metadata,
+    Column("app_id", String(64), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("tiktok_user_id", String(255), primary_key=True),
+    Column("shopline_customer_id", String(64), nullable=False),
+    Column("matched_by", String(16), nullable=False),
+    Column("linked_at", UtcDateTime, nullable=False),
+    Index("ix_customer_links_customer", "app_id", "shopline_customer_id"),
 )
 
 

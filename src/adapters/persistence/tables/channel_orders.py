@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     text,
 )
 
@@ -76,6 +77,12 @@ orders = Table(
     Column("logistics", JSON(none_as_null=True), nullable=True),
     Column("recipient", JSON(none_as_null=True), nullable=True),
     Column("line_shipments", JSON(none_as_null=True), nullable=True),
+    # 0017_customer_links: the merchant's SHOPLINE cancel of the imported order and its outcome on
+    # TikTok ({state, cancelled_at, reason, partner_code, partner_message, cancel_id, resolved_at});
+    # NULL when the merchant never cancelled it there.
+    Column("shopline_cancellation", JSON(none_as_null=True), nullable=True),
+    # The cancel on TikTok that a SHOPLINE cancel asked for is still owed (state PENDING).
+    Column("tiktok_cancel_owed", Boolean, nullable=False, server_default=false()),
     Index("ix_orders_shop_id_update_time", "shop_id", "update_time"),
     Index("ix_orders_shop_id_create_time", "shop_id", "create_time"),
     Index("ix_orders_app_id_create_time", "app_id", "create_time"),
@@ -85,6 +92,12 @@ orders = Table(
         "shop_id",
         sqlite_where=text("shopline_cancel_pending = 1"),
         postgresql_where=text("shopline_cancel_pending"),
+    ),
+    Index(
+        "ix_orders_shop_id_tiktok_cancel_owed",
+        "shop_id",
+        sqlite_where=text("tiktok_cancel_owed = 1"),
+        postgresql_where=text("tiktok_cancel_owed"),
     ),
     # 0006_analytics: a buyer's earlier orders in a shop (new vs returning buyers).
     Index("ix_orders_shop_id_buyer_key_create_time", "shop_id", "buyer_key", "create_time"),
