@@ -102,6 +102,8 @@ async def test_order_lines_and_buyer_carry_tiktoks_sku_name_and_masked_phone(har
     (tiktok_shop_id,) = list(control.tiktok.shops)
     source = control.tiktok.data(tiktok_shop_id)
     order_id = str(control.create_order(tiktok_shop_id, status="UNPAID")["id"])
+    # TikTok's logistics carry it: TikTok masks the recipient's phone.
+    control.set_order_logistics(tiktok_shop_id, order_id, shipping_type="TIKTOK")
 
     async def synced() -> order_pb2.Order:
         started = await orders.SyncOrders(order_pb2.SyncOrdersRequest(parent=shop))

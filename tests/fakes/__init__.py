@@ -26,6 +26,12 @@ from tests.fakes.runtime import (
     FakeTaskChangeFeed,
 )
 from tests.fakes.sales_reports import FakeSalesReports
+from tests.fakes.shipping import (
+    FakeCarrierMappingRepository,
+    FakeOwnShoplineFulfillments,
+    FakeShipmentRepository,
+    FakeShippingProviderCache,
+)
 from tests.fakes.shopline import FakeShoplineApi
 from tests.fakes.stock import (
     FakeChannelProductRepository,
@@ -52,6 +58,7 @@ __all__ = [
     "FakeAccessTokenRefresher",
     "FakeAppRepository",
     "FakeAuthorizationStateStore",
+    "FakeCarrierMappingRepository",
     "FakeChannelProductRepository",
     "FakeClock",
     "FakeCompletedRequests",
@@ -63,10 +70,13 @@ __all__ = [
     "FakeInventoryPoolRepository",
     "FakeJobQueue",
     "FakeOrderRepository",
+    "FakeOwnShoplineFulfillments",
     "FakePushStateRepository",
     "FakeReturnRepository",
     "FakeSalesReports",
     "FakeSecureRandom",
+    "FakeShipmentRepository",
+    "FakeShippingProviderCache",
     "FakeShopOverviews",
     "FakeShopRegistry",
     "FakeShopRepository",

@@ -21,6 +21,7 @@ from domain.customers import CustomerLink
 from domain.errors import (
     DomainError,
 )
+from domain.fulfillment import CachedProviders, CarrierMapping, SellerShipment
 from domain.ids import (
     AppId,
     ChannelProductId,
@@ -74,6 +75,10 @@ class FakeState:
     webhook_inbox: dict[tuple[WebhookSource, str], WebhookDelivery] = field(default_factory=dict)
     webhook_subscribed: dict[tuple[WebhookSource, str], datetime] = field(default_factory=dict)
     customer_links: dict[tuple[AppId, str], CustomerLink] = field(default_factory=dict)
+    shipments: dict[tuple[ShopId, str], SellerShipment] = field(default_factory=dict)
+    carrier_mappings: dict[ShopId, dict[str, CarrierMapping]] = field(default_factory=dict)
+    shipping_providers: dict[tuple[ShopId, str], CachedProviders] = field(default_factory=dict)
+    own_shopline_fulfillments: dict[tuple[AppId, str], ShoplineOrderId] = field(default_factory=dict)
     returns: dict[tuple[ShopId, str], OrderReturn] = field(default_factory=dict)
 
 

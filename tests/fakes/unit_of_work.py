@@ -43,6 +43,12 @@ from tests.fakes.repositories import (
 )
 from tests.fakes.returns import FakeReturnRepository
 from tests.fakes.runtime import FakeEventPublisher
+from tests.fakes.shipping import (
+    FakeCarrierMappingRepository,
+    FakeOwnShoplineFulfillments,
+    FakeShipmentRepository,
+    FakeShippingProviderCache,
+)
 from tests.fakes.stock import (
     FakeChannelProductRepository,
     FakeInventoryPoolRepository,
@@ -74,6 +80,10 @@ class _Repositories:
         self.completed_requests = FakeCompletedRequests(state)
         self.webhook_inbox = FakeWebhookInbox(state)
         self.customer_links = FakeCustomerLinks(state)
+        self.shipments = FakeShipmentRepository(state, seen)
+        self.carrier_mappings = FakeCarrierMappingRepository(state)
+        self.shipping_providers = FakeShippingProviderCache(state)
+        self.own_shopline_fulfillments = FakeOwnShoplineFulfillments(state)
 
 
 class FakeImportLedger:
@@ -128,6 +138,10 @@ class FakeUnitOfWork:
         self.completed_requests = repositories.completed_requests
         self.webhook_inbox = repositories.webhook_inbox
         self.customer_links = repositories.customer_links
+        self.shipments = repositories.shipments
+        self.carrier_mappings = repositories.carrier_mappings
+        self.shipping_providers = repositories.shipping_providers
+        self.own_shopline_fulfillments = repositories.own_shopline_fulfillments
 
     async def __aenter__(self) -> Self:
         self._begin()

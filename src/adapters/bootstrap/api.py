@@ -29,6 +29,7 @@ from services.apps.queries import AppQueries
 from services.apps.settings import AppSettingsUpdates
 from services.catalog.products import CatalogQueries, ManualLinks, PriceRules
 from services.catalog.tasks import CatalogTasks
+from services.fulfillment.mappings import CarrierMappings
 from services.inventory.pools import InventoryPools
 from services.orders.handling import OrderCommands, OrderQueries
 from services.returns.handling import ReturnCommands, ReturnQueries
@@ -154,6 +155,11 @@ class Api(containers.DeclarativeContainer):
         queries=order_queries,
         commands=order_commands,
         page_tokens=page_tokens,
+        shipping=jobs.seller_shipping,
+        carrier_mappings=providers.Factory(
+            CarrierMappings, persistence.unit_of_work.provider, core.clock, jobs.provider_catalog
+        ),
+        providers=jobs.provider_catalog,
         return_queries=return_queries,
         return_commands=return_commands,
     )

@@ -21,6 +21,11 @@ from services.catalog.product_refresh import ProductRefresh
 from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
 from services.customers.matching import CustomerMatching
+from services.fulfillment.poll import FulfillmentPoll
+from services.fulfillment.providers import ProviderCatalog
+from services.fulfillment.resolution import CarrierResolver
+from services.fulfillment.sender import SEND_SHIPMENTS, ShipmentSender
+from services.fulfillment.shipping import SellerShipping
 from services.inventory.on_hand import OnHandReader
 from services.inventory.push import StockPusher
 from services.inventory.push_task import InventoryPushHandler
@@ -49,6 +54,8 @@ STOCK_PUSH_SWEEP_EVERY = timedelta(seconds=30)
 STOCK_RECONCILE_EVERY = timedelta(minutes=15)
 WEBHOOK_INBOX_SWEEP_EVERY = timedelta(seconds=30)
 WEBHOOK_SUBSCRIPTION_REPAIR_EVERY = timedelta(minutes=30)
+SHIPMENT_SWEEP_EVERY = timedelta(seconds=30)
+SHIPPING_PROVIDER_REFRESH_EVERY = timedelta(days=1)
 
 
 class _Stoppable(Protocol):
@@ -85,6 +92,18 @@ async def _drained_through_the_job_port(
         yield drain
     finally:
         await drain.stop()
+
+
+async def _shipped_through_the_job_port(
+    runner: EmbeddedJobRunner, sender: ShipmentSender
+) -> AsyncIterator[ShipmentSender]:
+    """``send_shipments`` jobs wake the shipment sender (its rows are the durable record); it
+    stops at shutdown."""
+    runner.drains(SEND_SHIPMENTS, sender.wake)
+    try:
+        yield sender
+    finally:
+        await sender.stop()
 
 
 def _worker_name() -> str:
@@ -158,13 +177,6 @@ class Jobs(containers.DeclarativeContainer):
         shopline_cancellations=shopline_cancellations,
         returns=return_sync,
     )
-    store_order_sync = providers.Singleton(
-        StoreOrderSync,
-        unit_of_work,
-        shopline_api,
-        clock,
-        imported_order_cancelled=shopline_cancellations.provided.store_order_cancelled,
-    )
 
     # --- running ------------------------------------------------------------------------------
     task_worker = providers.Singleton(
@@ -186,13 +198,52 @@ class Jobs(containers.DeclarativeContainer):
         EmbeddedJobRunner, task_worker, concurrency=core.settings.provided.job_concurrency
     )
 
+    # --- seller shipping ----------------------------------------------------------------------
+    tiktok_fulfillment = partners.tiktok_fulfillment
+    shopline_fulfillment = partners.shopline_fulfillment
+    provider_catalog = providers.Singleton(
+        ProviderCatalog, unit_of_work, clock, tiktok_api, tiktok_fulfillment
+    )
+    shipment_sender = providers.Singleton(
+        ShipmentSender,
+        unit_of_work,
+        clock,
+        tiktok_api,
+        tiktok_fulfillment,
+        providers.Singleton(CarrierResolver, unit_of_work, provider_catalog),
+        wakeup=persistence.shipment_wakeup,
+    )
+    shipment_sender_lifecycle = providers.Resource(_shipped_through_the_job_port, job_runner, shipment_sender)
+    seller_shipping = providers.Singleton(
+        SellerShipping, unit_of_work, clock, core.id_generator, shopline_fulfillment, shipment_sender
+    )
+    fulfillment_poll = providers.Singleton(
+        FulfillmentPoll, unit_of_work, shopline_fulfillment, seller_shipping
+    )
+    # The SHOPLINE order poll hands the imported orders it sees updated to the fulfillment poll,
+    # and those it sees cancelled by the merchant to the TikTok cancellation.
+    store_order_sync = providers.Singleton(
+        StoreOrderSync,
+        unit_of_work,
+        shopline_api,
+        clock,
+        imported_order_cancelled=shopline_cancellations.provided.store_order_cancelled,
+        imported_orders_seen=fulfillment_poll.provided.imported_orders_updated,
+    )
+
     # --- webhooks -----------------------------------------------------------------------------
     tiktok_events = providers.Singleton(
         TikTokEventReactions, unit_of_work, clock, tiktok_api, order_intake, order_importer, product_refresh
     )
     catalog_tasks = providers.Factory(CatalogTasks, unit_of_work, clock, core.id_generator, job_runner)
     shopline_events = providers.Singleton(
-        ShoplineEventReactions, unit_of_work, clock, on_hand_refresh, variant_refresh, catalog_tasks
+        ShoplineEventReactions,
+        unit_of_work,
+        clock,
+        on_hand_refresh,
+        variant_refresh,
+        catalog_tasks,
+        shipping=seller_shipping,
     )
     # What reacts to a delivery: one table from source and topic to a reaction.
     return_events = providers.Singleton(
@@ -255,5 +306,11 @@ class Jobs(containers.DeclarativeContainer):
             ),
             _every("store-order-sync", STORE_ORDER_SYNC_EVERY, store_order_sync.provided.run),
             _every("webhook-inbox-sweep", WEBHOOK_INBOX_SWEEP_EVERY, inbox_drain.provided.sweep),
+            _every("shipment-sweep", SHIPMENT_SWEEP_EVERY, shipment_sender.provided.sweep),
+            _every(
+                "shipping-provider-refresh",
+                SHIPPING_PROVIDER_REFRESH_EVERY,
+                provider_catalog.provided.refresh_all,
+            ),
         ),
     )

@@ -23,6 +23,8 @@ from domain.events import (
     ShopReauthorized,
     TaskChanged,
 )
+from domain.fulfillment import ShipmentsDue
+from services.fulfillment.sender import ShipmentWakeup
 from services.inventory.push import PushWakeup
 from services.inventory.upkeep import LinkedPoolObserver
 from services.webhooks.subscribing import SubscriptionScheduler
@@ -33,6 +35,8 @@ def event_reactions(
     stock_push: PushWakeup,
     linked_pools: LinkedPoolObserver,
     webhook_subscribing: SubscriptionScheduler,
+    *,
+    shipments: ShipmentWakeup | None = None,
 ) -> ReactionTable:
     """Which in-process reaction runs on which committed domain event; add a reaction here."""
     return ReactionTable(
@@ -43,6 +47,7 @@ def event_reactions(
             AppInstalled: [webhook_subscribing.apps_installed],
             ShopAuthorized: [webhook_subscribing.shops_authorized],
             ShopReauthorized: [webhook_subscribing.shops_authorized],
+            ShipmentsDue: [] if shipments is None else [shipments.shipments_due],
         }
     )
 
@@ -79,8 +84,14 @@ class Persistence(containers.DeclarativeContainer):
     stock_push_wakeup = providers.Singleton(PushWakeup)
     linked_pool_observer = providers.Singleton(LinkedPoolObserver)
     webhook_subscribing = providers.Singleton(SubscriptionScheduler)
+    shipment_wakeup = providers.Singleton(ShipmentWakeup)
     events = providers.Singleton(
-        event_reactions, task_changes, stock_push_wakeup, linked_pool_observer, webhook_subscribing
+        event_reactions,
+        task_changes,
+        stock_push_wakeup,
+        linked_pool_observer,
+        webhook_subscribing,
+        shipments=shipment_wakeup,
     )
 
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, sessions, publisher=events, cipher=token_cipher)

@@ -9,11 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from adapters.grpc.mappers import timestamp
 from adapters.grpc.names import channel_sku_name, order_name, shop_name
+from adapters.grpc.shipping_mapping import FULFILLMENT_TYPE_TO_PROTO, fulfillment_to_proto
 from domain.app import ImportScope
 from domain.catalog import LinkKind
 from domain.errors import InvalidArgument
 from domain.ids import AppId
-from domain.logistics import FulfillmentType
 from domain.money import Money, minor_unit_digits
 from domain.order import (
     CancellationState,
@@ -51,11 +51,6 @@ _IMPORT_FROM_PROTO = {value: state for state, value in _IMPORT_TO_PROTO.items()}
 _LINK_TO_PROTO = {
     LinkKind.MANUAL: catalog_pb2.LINK_STATE_LINKED_MANUAL,
     LinkKind.AUTO: catalog_pb2.LINK_STATE_LINKED_AUTO,
-}
-_FULFILLMENT_TYPE_TO_PROTO = {
-    FulfillmentType.BY_SELLER: order_pb2.FULFILLMENT_TYPE_BY_SELLER,
-    FulfillmentType.BY_TIKTOK: order_pb2.FULFILLMENT_TYPE_BY_TIKTOK,
-    FulfillmentType.BY_DILAYANI_TOKOPEDIA: order_pb2.FULFILLMENT_TYPE_BY_DILAYANI_TOKOPEDIA,
 }
 _SCOPE_FROM_PROTO = {
     app_pb2.ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED: ImportScope.ONLY_LINKED,
@@ -126,8 +121,9 @@ def order_to_proto(view: OrderView) -> order_pb2.Order:
             last_attempt_time=timestamp(imported.attempted_at),
         ),
         sync_time=timestamp(order.synced_at),
-        fulfillment_type=_FULFILLMENT_TYPE_TO_PROTO[order.logistics.fulfillment_type],
+        fulfillment_type=FULFILLMENT_TYPE_TO_PROTO[order.logistics.fulfillment_type],
         shopline_cancellation=shopline_cancellation_to_proto(order.shopline_cancellation),
+        fulfillment=fulfillment_to_proto(order, view.fulfillment),
     )
     return message
 

@@ -24,6 +24,12 @@ from adapters.persistence.repositories.inventory_pools import SqlAlchemyInventor
 from adapters.persistence.repositories.order_returns import SqlAlchemyReturnRepository
 from adapters.persistence.repositories.orders import SqlAlchemyOrderRepository
 from adapters.persistence.repositories.push_states import SqlAlchemyPushStateRepository
+from adapters.persistence.repositories.shipping import (
+    SqlAlchemyCarrierMappingRepository,
+    SqlAlchemyOwnShoplineFulfillments,
+    SqlAlchemyShipmentRepository,
+    SqlAlchemyShippingProviderCache,
+)
 from adapters.persistence.repositories.shop_overviews import SqlAlchemyShopOverviews
 from adapters.persistence.repositories.shopline_variants import SqlAlchemyShoplineVariantRepository
 from adapters.persistence.repositories.shops import SqlAlchemyShopRegistry, SqlAlchemyShopRepository
@@ -137,6 +143,22 @@ class SqlAlchemyUnitOfWork:
     @property
     def customer_links(self) -> SqlAlchemyCustomerLinks:
         return self._repository("customer_links", SqlAlchemyCustomerLinks)
+
+    @property
+    def shipments(self) -> SqlAlchemyShipmentRepository:
+        return self._repository("shipments", SqlAlchemyShipmentRepository)
+
+    @property
+    def carrier_mappings(self) -> SqlAlchemyCarrierMappingRepository:
+        return self._repository("carrier_mappings", SqlAlchemyCarrierMappingRepository)
+
+    @property
+    def shipping_providers(self) -> SqlAlchemyShippingProviderCache:
+        return self._repository("shipping_providers", SqlAlchemyShippingProviderCache)
+
+    @property
+    def own_shopline_fulfillments(self) -> SqlAlchemyOwnShoplineFulfillments:
+        return self._repository("own_shopline_fulfillments", SqlAlchemyOwnShoplineFulfillments)
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()

@@ -36,6 +36,14 @@ from domain.errors.conflicts import (
     TaskLeaseHeld,
     TaskLeaseLost,
 )
+from domain.errors.fulfillment import (
+    CarrierMappingNotFound,
+    OrderNotSellerShipped,
+    ShipmentLinesUnavailable,
+    ShipmentRefused,
+    ShipmentStateInvalid,
+    ShippingInfoUpdateRefused,
+)
 from domain.errors.invalid_arguments import (
     InvalidDisplayName,
     InvalidMoney,
@@ -106,6 +114,7 @@ __all__ = [
     "AppNotFound",
     "CancellationNotPending",
     "CancellationResponseOverdue",
+    "CarrierMappingNotFound",
     "ChannelProductAlreadyExists",
     "ChannelProductClosed",
     "ChannelProductNotFound",
@@ -131,6 +140,7 @@ __all__ = [
     "OrderNotCancellable",
     "OrderNotFound",
     "OrderNotImportable",
+    "OrderNotSellerShipped",
     "PartnerAuthExpired",
     "PartnerError",
     "PartnerRateLimited",
@@ -154,6 +164,10 @@ __all__ = [
     "ReturnAlreadyRefunded",
     "ReturnNotAwaitingSeller",
     "ReturnNotFound",
+    "ShipmentLinesUnavailable",
+    "ShipmentRefused",
+    "ShipmentStateInvalid",
+    "ShippingInfoUpdateRefused",
     "ShopAlreadyExists",
     "ShopLinkedToAnotherApp",
     "ShopNotActive",

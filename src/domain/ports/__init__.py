@@ -41,6 +41,12 @@ from domain.ports.runtime import (
     TaskChangeFeed,
     TaskChangeSubscription,
 )
+from domain.ports.shipping import (
+    CarrierMappingRepository,
+    OwnShoplineFulfillments,
+    ShipmentRepository,
+    ShippingProviderCache,
+)
 from domain.ports.unit_of_work import (
     CompletedRequest,
     CompletedRequests,
@@ -53,6 +59,7 @@ from domain.ports.unit_of_work import (
 __all__ = [
     "AccessTokenRefresher",
     "AppRepository",
+    "CarrierMappingRepository",
     "CatalogCounts",
     "ChannelProductRepository",
     "Clock",
@@ -66,10 +73,13 @@ __all__ = [
     "Job",
     "JobQueue",
     "OrderRepository",
+    "OwnShoplineFulfillments",
     "PoolFilter",
     "PushStateRepository",
     "ReturnRepository",
     "SalesReports",
+    "ShipmentRepository",
+    "ShippingProviderCache",
     "ShopCounts",
     "ShopOverview",
     "ShopOverviews",

@@ -29,6 +29,12 @@ from domain.ports.repositories import (
     TaskRepository,
     TokenRepository,
 )
+from domain.ports.shipping import (
+    CarrierMappingRepository,
+    OwnShoplineFulfillments,
+    ShipmentRepository,
+    ShippingProviderCache,
+)
 from domain.webhooks import WebhookActivity, WebhookDelivery, WebhookSource
 
 
@@ -152,6 +158,14 @@ class UnitOfWork(Protocol):
     def completed_requests(self) -> CompletedRequests: ...
     @property
     def customer_links(self) -> CustomerLinkRepository: ...
+    @property
+    def shipments(self) -> ShipmentRepository: ...
+    @property
+    def carrier_mappings(self) -> CarrierMappingRepository: ...
+    @property
+    def shipping_providers(self) -> ShippingProviderCache: ...
+    @property
+    def own_shopline_fulfillments(self) -> OwnShoplineFulfillments: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -1,9 +1,11 @@
 import datetime
 
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from multichannel.v1 import app_pb2 as _app_pb2
 from multichannel.v1 import catalog_pb2 as _catalog_pb2
 from multichannel.v1 import common_pb2 as _common_pb2
+from multichannel.v1 import shipping_pb2 as _shipping_pb2
 from multichannel.v1 import task_pb2 as _task_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -170,7 +172,7 @@ RETURN_STATUS_EXCHANGE_REQUEST_CANCEL: ReturnStatus
 RETURN_STATUS_EXCHANGE_REQUEST_COMPLETE: ReturnStatus
 
 class Order(_message.Message):
-    __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time", "shopline_cancellation", "fulfillment_type")
+    __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time", "shopline_cancellation", "fulfillment_type", "fulfillment")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIKTOK_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     SHOP_FIELD_NUMBER: _ClassVar[int]
@@ -190,6 +192,7 @@ class Order(_message.Message):
     SYNC_TIME_FIELD_NUMBER: _ClassVar[int]
     SHOPLINE_CANCELLATION_FIELD_NUMBER: _ClassVar[int]
     FULFILLMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FULFILLMENT_FIELD_NUMBER: _ClassVar[int]
     name: str
     tiktok_order_id: str
     shop: str
@@ -209,7 +212,8 @@ class Order(_message.Message):
     sync_time: _timestamp_pb2.Timestamp
     shopline_cancellation: ShoplineCancellation
     fulfillment_type: FulfillmentType
-    def __init__(self, name: _Optional[str] = ..., tiktok_order_id: _Optional[str] = ..., shop: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., lines: _Optional[_Iterable[_Union[OrderLine, _Mapping]]] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., shipping_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., buyer: _Optional[_Union[Buyer, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[OrderCancellation, _Mapping]] = ..., shopline_import: _Optional[_Union[OrderImport, _Mapping]] = ..., sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., shopline_cancellation: _Optional[_Union[ShoplineCancellation, _Mapping]] = ..., fulfillment_type: _Optional[_Union[FulfillmentType, str]] = ...) -> None: ...
+    fulfillment: _shipping_pb2.OrderFulfillment
+    def __init__(self, name: _Optional[str] = ..., tiktok_order_id: _Optional[str] = ..., shop: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., lines: _Optional[_Iterable[_Union[OrderLine, _Mapping]]] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., discount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., shipping_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., buyer: _Optional[_Union[Buyer, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[OrderCancellation, _Mapping]] = ..., shopline_import: _Optional[_Union[OrderImport, _Mapping]] = ..., sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., shopline_cancellation: _Optional[_Union[ShoplineCancellation, _Mapping]] = ..., fulfillment_type: _Optional[_Union[FulfillmentType, str]] = ..., fulfillment: _Optional[_Union[_shipping_pb2.OrderFulfillment, _Mapping]] = ...) -> None: ...
 
 class OrderLine(_message.Message):
     __slots__ = ("sku", "tiktok_product_id", "tiktok_sku_id", "seller_sku", "product_title", "sku_title", "quantity", "cancelled_quantity", "unit_price", "sale_price", "line_total", "link_state", "shopline_variant_id", "oversold_quantity")
@@ -422,6 +426,84 @@ class ShoplineCancellation(_message.Message):
     tiktok_cancel_id: str
     resolve_time: _timestamp_pb2.Timestamp
     def __init__(self, state: _Optional[_Union[ShoplineCancellationState, str]] = ..., cancel_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., tiktok_code: _Optional[str] = ..., tiktok_message: _Optional[str] = ..., tiktok_cancel_id: _Optional[str] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ShipOrderRequest(_message.Message):
+    __slots__ = ("name", "tracking_number", "carrier_name", "shipping_provider_id", "line_item_ids", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TRACKING_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CARRIER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SHIPPING_PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    LINE_ITEM_IDS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    tracking_number: str
+    carrier_name: str
+    shipping_provider_id: str
+    line_item_ids: _containers.RepeatedScalarFieldContainer[str]
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., tracking_number: _Optional[str] = ..., carrier_name: _Optional[str] = ..., shipping_provider_id: _Optional[str] = ..., line_item_ids: _Optional[_Iterable[str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ShipOrderResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class ListShippingProvidersRequest(_message.Message):
+    __slots__ = ("parent", "delivery_option_id", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_OPTION_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    delivery_option_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., delivery_option_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListShippingProvidersResponse(_message.Message):
+    __slots__ = ("delivery_options", "next_page_token")
+    DELIVERY_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    delivery_options: _containers.RepeatedCompositeFieldContainer[_shipping_pb2.DeliveryOptionProviders]
+    next_page_token: str
+    def __init__(self, delivery_options: _Optional[_Iterable[_Union[_shipping_pb2.DeliveryOptionProviders, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListCarrierMappingsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListCarrierMappingsResponse(_message.Message):
+    __slots__ = ("carrier_mappings", "next_page_token")
+    CARRIER_MAPPINGS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    carrier_mappings: _containers.RepeatedCompositeFieldContainer[_shipping_pb2.CarrierMapping]
+    next_page_token: str
+    def __init__(self, carrier_mappings: _Optional[_Iterable[_Union[_shipping_pb2.CarrierMapping, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpdateCarrierMappingRequest(_message.Message):
+    __slots__ = ("carrier_mapping", "update_mask", "allow_missing", "request_id")
+    CARRIER_MAPPING_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    ALLOW_MISSING_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    carrier_mapping: _shipping_pb2.CarrierMapping
+    update_mask: _field_mask_pb2.FieldMask
+    allow_missing: bool
+    request_id: str
+    def __init__(self, carrier_mapping: _Optional[_Union[_shipping_pb2.CarrierMapping, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., allow_missing: _Optional[bool] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class UpdateCarrierMappingResponse(_message.Message):
+    __slots__ = ("carrier_mapping",)
+    CARRIER_MAPPING_FIELD_NUMBER: _ClassVar[int]
+    carrier_mapping: _shipping_pb2.CarrierMapping
+    def __init__(self, carrier_mapping: _Optional[_Union[_shipping_pb2.CarrierMapping, _Mapping]] = ...) -> None: ...
 
 class OrderReturn(_message.Message):
     __slots__ = ("name", "tiktok_return_id", "order", "type", "status", "role", "lines", "refund_amount", "reason", "create_time", "update_time", "awaiting_seller_decision", "shopline_refund")

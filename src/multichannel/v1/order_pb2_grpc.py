@@ -71,6 +71,26 @@ class OrderServiceStub:
                 request_serializer=multichannel_dot_v1_dot_order__pb2.SyncOrdersRequest.SerializeToString,
                 response_deserializer=multichannel_dot_v1_dot_order__pb2.SyncOrdersResponse.FromString,
                 _registered_method=True)
+        self.ShipOrder = channel.unary_unary(
+                '/multichannel.v1.OrderService/ShipOrder',
+                request_serializer=multichannel_dot_v1_dot_order__pb2.ShipOrderRequest.SerializeToString,
+                response_deserializer=multichannel_dot_v1_dot_order__pb2.ShipOrderResponse.FromString,
+                _registered_method=True)
+        self.ListShippingProviders = channel.unary_unary(
+                '/multichannel.v1.OrderService/ListShippingProviders',
+                request_serializer=multichannel_dot_v1_dot_order__pb2.ListShippingProvidersRequest.SerializeToString,
+                response_deserializer=multichannel_dot_v1_dot_order__pb2.ListShippingProvidersResponse.FromString,
+                _registered_method=True)
+        self.ListCarrierMappings = channel.unary_unary(
+                '/multichannel.v1.OrderService/ListCarrierMappings',
+                request_serializer=multichannel_dot_v1_dot_order__pb2.ListCarrierMappingsRequest.SerializeToString,
+                response_deserializer=multichannel_dot_v1_dot_order__pb2.ListCarrierMappingsResponse.FromString,
+                _registered_method=True)
+        self.UpdateCarrierMapping = channel.unary_unary(
+                '/multichannel.v1.OrderService/UpdateCarrierMapping',
+                request_serializer=multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingRequest.SerializeToString,
+                response_deserializer=multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingResponse.FromString,
+                _registered_method=True)
         self.ListReturns = channel.unary_unary(
                 '/multichannel.v1.OrderService/ListReturns',
                 request_serializer=multichannel_dot_v1_dot_order__pb2.ListReturnsRequest.SerializeToString,
@@ -147,6 +167,37 @@ class OrderServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ShipOrder(self, request, context):
+        """Ships a seller-shipped order (or some of its line items) on TikTok with a tracking number, as
+        a SHOPLINE fulfillment would: the carrier maps to TikTok's shipping provider, or the provider
+        is given. Idempotent per (order, line items, tracking number).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListShippingProviders(self, request, context):
+        """The shipping providers TikTok accepts per delivery option of a shop.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCarrierMappings(self, request, context):
+        """A shop's carrier mappings, the default provider first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateCarrierMapping(self, request, context):
+        """Changes (with allow_missing: creates) a carrier mapping; the shop's blocked shipments are
+        resolved again and sent when they now map.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListReturns(self, request, context):
         """Lists the TikTok returns (refund, return and refund, replacement, exchange requests) of one
         shop or of one order, newest first (create_time descending, then TikTok return id descending).
@@ -208,6 +259,26 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.SyncOrders,
                     request_deserializer=multichannel_dot_v1_dot_order__pb2.SyncOrdersRequest.FromString,
                     response_serializer=multichannel_dot_v1_dot_order__pb2.SyncOrdersResponse.SerializeToString,
+            ),
+            'ShipOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.ShipOrder,
+                    request_deserializer=multichannel_dot_v1_dot_order__pb2.ShipOrderRequest.FromString,
+                    response_serializer=multichannel_dot_v1_dot_order__pb2.ShipOrderResponse.SerializeToString,
+            ),
+            'ListShippingProviders': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListShippingProviders,
+                    request_deserializer=multichannel_dot_v1_dot_order__pb2.ListShippingProvidersRequest.FromString,
+                    response_serializer=multichannel_dot_v1_dot_order__pb2.ListShippingProvidersResponse.SerializeToString,
+            ),
+            'ListCarrierMappings': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCarrierMappings,
+                    request_deserializer=multichannel_dot_v1_dot_order__pb2.ListCarrierMappingsRequest.FromString,
+                    response_serializer=multichannel_dot_v1_dot_order__pb2.ListCarrierMappingsResponse.SerializeToString,
+            ),
+            'UpdateCarrierMapping': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCarrierMapping,
+                    request_deserializer=multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingRequest.FromString,
+                    response_serializer=multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingResponse.SerializeToString,
             ),
             'ListReturns': grpc.unary_unary_rpc_method_handler(
                     servicer.ListReturns,
@@ -416,6 +487,114 @@ class OrderService:
             '/multichannel.v1.OrderService/SyncOrders',
             multichannel_dot_v1_dot_order__pb2.SyncOrdersRequest.SerializeToString,
             multichannel_dot_v1_dot_order__pb2.SyncOrdersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ShipOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/multichannel.v1.OrderService/ShipOrder',
+            multichannel_dot_v1_dot_order__pb2.ShipOrderRequest.SerializeToString,
+            multichannel_dot_v1_dot_order__pb2.ShipOrderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListShippingProviders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/multichannel.v1.OrderService/ListShippingProviders',
+            multichannel_dot_v1_dot_order__pb2.ListShippingProvidersRequest.SerializeToString,
+            multichannel_dot_v1_dot_order__pb2.ListShippingProvidersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCarrierMappings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/multichannel.v1.OrderService/ListCarrierMappings',
+            multichannel_dot_v1_dot_order__pb2.ListCarrierMappingsRequest.SerializeToString,
+            multichannel_dot_v1_dot_order__pb2.ListCarrierMappingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCarrierMapping(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/multichannel.v1.OrderService/UpdateCarrierMapping',
+            multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingRequest.SerializeToString,
+            multichannel_dot_v1_dot_order__pb2.UpdateCarrierMappingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -19,7 +19,7 @@ from datetime import timedelta
 from domain.analytics import StoreOrder
 from domain.channel import ShoplineCredentials, TimeWindow
 from domain.errors import AppNotFound, DomainError, PartnerError, TokenNotFound
-from domain.ids import AppId
+from domain.ids import AppId, ShoplineOrderId
 from domain.ports import Clock, ShoplineApi, UnitOfWork
 from services.orders.shopline_cancellation import StoreOrderCancelled
 
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=10)
 FIRST_READ = timedelta(days=30)
 _APP_PAGE = 100
+
+ImportedOrdersSeen = Callable[[AppId, Sequence[ShoplineOrderId]], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,17 @@ class StoreOrderSync:
         overlap: timedelta = OVERLAP,
         first_read: timedelta = FIRST_READ,
         imported_order_cancelled: Callable[[StoreOrderCancelled], Awaitable[object]] | None = None,
+        imported_orders_seen: ImportedOrdersSeen | None = None,
     ) -> None:
+        """``imported_orders_seen`` hears of the orders this service imported that the window
+        saw updated (their fulfillments may be new)."""
         self._unit_of_work = unit_of_work
         self._shopline = shopline
         self._clock = clock
         self._overlap = overlap
         self._first_read = first_read
         self._imported_order_cancelled = imported_order_cancelled
+        self._imported_orders_seen = imported_orders_seen
 
     async def run(self) -> list[StoreSyncReport]:
         reports = []
@@ -92,6 +98,9 @@ class StoreOrderSync:
                 await uow.commit()
             stored += len(sales)
             await self._pass_on_cancelled_imports(app_id, page)
+            imported = [order.order_id for order in page if order.channel_marker]
+            if imported and self._imported_orders_seen is not None:
+                await self._imported_orders_seen(app_id, imported)
         async with self._unit_of_work() as uow:
             current = await uow.store_orders.synced_until(app_id)
             if current is None or current < now:

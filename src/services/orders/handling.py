@@ -28,6 +28,7 @@ from domain.paging import Page
 from domain.ports import Clock, TikTokChannelApi, UnitOfWork
 from domain.shop import Shop, ShopStatus
 from domain.task import Task
+from services.fulfillment.views import FulfillmentView, fulfillment_view
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncs
 from services.shared.requests import ClientRequest
@@ -57,6 +58,8 @@ class OrderView:
     links: Mapping[ChannelSkuId, SkuLink]
     waiting_reason: str = ""
     """For an order not imported yet: why the automatic import has not taken it (yet)."""
+    fulfillment: FulfillmentView | None = None
+    """Its fulfillment state and packages (TikTok's, completed by our shipments)."""
 
 
 class OrderQueries:
@@ -234,11 +237,18 @@ async def _views(uow: UnitOfWork, orders: Sequence[Order]) -> list[OrderView]:
     settings: dict[AppId, AppSettings] = {}
     for app_id in {order.app_id for order in orders if order.import_status.state is ImportState.NOT_IMPORTED}:
         settings[app_id] = (await uow.apps.get(app_id)).settings
+    shipments = {
+        shop_id: await uow.shipments.for_orders(shop_id, [o.id for o in orders if o.shop_id == shop_id])
+        for shop_id in links
+    }
     views = []
     for order in orders:
         shop_links = links[order.shop_id]
         mine = {line.sku_id: shop_links[line.sku_id] for line in order.lines if line.sku_id in shop_links}
-        views.append(OrderView(order, mine, _waiting_reason(order, mine, settings.get(order.app_id))))
+        fulfillment = fulfillment_view(order, shipments[order.shop_id].get(order.id, []))
+        views.append(
+            OrderView(order, mine, _waiting_reason(order, mine, settings.get(order.app_id)), fulfillment)
+        )
     return views
 
 

@@ -73,6 +73,8 @@ class WebhookReactions:
             "merchants/redact": shopline.merchant_redacted,
             **{topic: shopline.acknowledged for topic in SHOPLINE_ORDER_TOPICS},
             "orders/cancelled": shopline_orders.order_cancelled,
+            "fulfillments/create": shopline.fulfillment_created,
+            "fulfillments/update": shopline.fulfillment_updated,
         }
         self._reactions: dict[tuple[WebhookSource, str], Reaction] = {
             **{(WebhookSource.TIKTOK, topic): r for topic, r in tiktok_topics.items()},

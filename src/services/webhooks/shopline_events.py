@@ -16,6 +16,8 @@ from domain.shop import ShopStatus
 from domain.webhooks import WebhookDelivery
 from services.catalog.tasks import CatalogTasks
 from services.catalog.variants import VariantRefresh
+from services.fulfillment.payloads import fulfillment_from_body
+from services.fulfillment.shipping import SellerShipping
 from services.inventory.upkeep import OnHandRefresh
 from services.shared.stale_writes import retry_stale
 from services.tasks.cancelling import cancel_unfinished_tasks
@@ -32,12 +34,14 @@ class ShoplineEventReactions:
         on_hand: OnHandRefresh,
         variants: VariantRefresh,
         catalog_tasks: CatalogTasks,
+        shipping: SellerShipping | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._on_hand = on_hand
         self._variants = variants
         self._catalog_tasks = catalog_tasks
+        self._shipping = shipping
 
     async def inventory_changed(self, delivery: WebhookDelivery) -> None:
         """``inventory_levels/update``: the pools of the item's variants read their on-hand at the
@@ -151,6 +155,23 @@ class ShoplineEventReactions:
 
         if await retry_stale(write):
             log.info("store data redacted key=%s", delivery.delivery_key)
+
+    async def fulfillment_created(self, delivery: WebhookDelivery) -> None:
+        """``fulfillments/create``: a seller-shipped imported order's fulfillment ships on TikTok
+        (recorded once per fulfillment; the sender makes the call)."""
+        fulfillment = fulfillment_from_body(delivery.body)
+        app = await self._installed_app(delivery)
+        if app is None or self._shipping is None:
+            return
+        await self._shipping.fulfillment_seen(app, fulfillment)
+
+    async def fulfillment_updated(self, delivery: WebhookDelivery) -> None:
+        """``fulfillments/update``: a changed tracking number goes to TikTok within its limits."""
+        fulfillment = fulfillment_from_body(delivery.body)
+        app = await self._installed_app(delivery)
+        if app is None or self._shipping is None:
+            return
+        await self._shipping.fulfillment_updated(app, fulfillment)
 
     async def acknowledged(self, delivery: WebhookDelivery) -> None:
         """Stored by the inbox and acknowledged; nothing to do yet."""

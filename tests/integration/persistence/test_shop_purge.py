@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from adapters.persistence.tables import SHOP_OWNED_TABLES, import_ledger, metadata, shop_links, shops
 from domain.authorization_state import PendingAuthorization
 from domain.errors import ShopNotFound, TokenNotFound
+from domain.fulfillment import CachedProviders, CarrierMapping, SellerShipment, ShipmentKey, ShipmentSource
 from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineOrderId
 from domain.inventory_pool import ReservationKey
+from domain.logistics import ShippingProvider
 from domain.returns import OrderReturn
 from domain.shop import Region
 from tests.integration.persistence.builders import (
@@ -50,11 +52,24 @@ async def _fill(backend) -> None:  # type: ignore[no-untyped-def]
             await uow.order_returns.add(OrderReturn.first_seen(AppId(APP), ShopId(shop_id), report, at(0)))
             await uow.tasks.add(task(f"task-{shop_id}", APP, shop_id))
             await uow.authorization_states.put(f"hash-{shop_id}", _pending_reauthorization(shop_id))
+            await _fill_shipping(uow, ShopId(shop_id))
         shared = await uow.inventory_pools.get(SHARED_POOL)
         shared.link_sku(ChannelSkuId("sku-of-shop-1"), ShopId(SHOP))
         shared.reserve(ReservationKey(ShopId(SHOP), OrderId("o-1"), ChannelSkuId("sku-of-shop-1")), 1, at(9))
         await uow.inventory_pools.update(shared)
         await uow.commit()
+
+
+async def _fill_shipping(uow, shop_id: ShopId) -> None:  # type: ignore[no-untyped-def]
+    key = ShipmentKey.of(shop_id, OrderId("o-1"), ["li-1"], "RM1")
+    shipped = SellerShipment.record(
+        f"s-{shop_id}", AppId(APP), key, "Royal Mail", ShipmentSource.OPERATOR, at(1)
+    )
+    await uow.shipments.add(shipped)
+    await uow.carrier_mappings.put(shop_id, CarrierMapping("default", "", "p1", "DPD", at(1)))
+    await uow.shipping_providers.put(
+        CachedProviders(shop_id, "opt-1", (ShippingProvider("p1", "DPD"),), at(1))
+    )
 
 
 def _pending_reauthorization(shop_id: str) -> PendingAuthorization:

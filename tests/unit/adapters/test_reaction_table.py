@@ -73,3 +73,23 @@ def test_the_composition_root_lists_every_in_process_reaction() -> None:
     assert table.reactions_to(AppInstalled) == (subscribing.apps_installed,)
     assert table.reactions_to(ShopAuthorized) == (subscribing.shops_authorized,)
     assert table.reactions_to(ShopReauthorized) == (subscribing.shops_authorized,)
+
+
+def test_committed_shipments_wake_the_shipment_sender() -> None:
+    from adapters.bootstrap.persistence import event_reactions
+    from adapters.jobs.change_feed import InProcessTaskChangeFeed
+    from domain.fulfillment import ShipmentsDue
+    from services.fulfillment.sender import ShipmentWakeup
+    from services.inventory.push import PushWakeup
+    from services.inventory.upkeep import LinkedPoolObserver
+    from services.webhooks.subscribing import SubscriptionScheduler
+
+    shipments = ShipmentWakeup()
+    table = event_reactions(
+        InProcessTaskChangeFeed(),
+        PushWakeup(),
+        LinkedPoolObserver(),
+        SubscriptionScheduler(),
+        shipments=shipments,
+    )
+    assert table.reactions_to(ShipmentsDue) == (shipments.shipments_due,)

@@ -22,10 +22,14 @@ from adapters.grpc.return_mapping import (
     return_statuses_from_proto,
     return_to_proto,
 )
+from adapters.grpc.servicers.order_shipping import OrderShippingRpcs
 from domain.errors import InvalidArgument
 from domain.order import Order, OrderFilter
 from domain.returns import ReturnFilter
 from multichannel.v1 import order_pb2, order_pb2_grpc
+from services.fulfillment.mappings import CarrierMappings
+from services.fulfillment.providers import ProviderCatalog
+from services.fulfillment.shipping import SellerShipping
 from services.orders.handling import OrderCommands, OrderQueries, OrderRef
 from services.returns.handling import ReturnCommands, ReturnQueries
 
@@ -45,7 +49,7 @@ def _reason(value: str, field: str = "reason") -> str:
     return value
 
 
-class OrderServicer(order_pb2_grpc.OrderServiceServicer):
+class OrderServicer(OrderShippingRpcs, order_pb2_grpc.OrderServiceServicer):
     def __init__(
         self,
         queries: OrderQueries,
@@ -54,12 +58,18 @@ class OrderServicer(order_pb2_grpc.OrderServiceServicer):
         *,
         return_queries: ReturnQueries | None = None,
         return_commands: ReturnCommands | None = None,
+        shipping: SellerShipping | None = None,
+        carrier_mappings: CarrierMappings | None = None,
+        providers: ProviderCatalog | None = None,
     ) -> None:
         self._queries = queries
         self._commands = commands
         self._page_tokens = page_tokens
         self._return_queries = return_queries
         self._return_commands = return_commands
+        self._shipping = shipping
+        self._carrier_mappings = carrier_mappings
+        self._providers = providers
 
     def _returns(self) -> tuple[ReturnQueries, ReturnCommands]:
         if self._return_queries is None or self._return_commands is None:

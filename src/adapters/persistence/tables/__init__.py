@@ -27,6 +27,12 @@ from adapters.persistence.tables.inventory import (
 )
 from adapters.persistence.tables.returns import order_returns
 from adapters.persistence.tables.schema import metadata
+from adapters.persistence.tables.shipping import (
+    carrier_mappings,
+    order_shipments,
+    own_shopline_fulfillments,
+    shipping_provider_cache,
+)
 from adapters.persistence.tables.tasks_and_requests import completed_requests, tasks
 from adapters.persistence.tables.webhooks import webhook_inbox, webhook_subscription_checks
 
@@ -42,6 +48,9 @@ SHOP_OWNED_TABLES = (
     channel_skus,
     tasks,
     oauth_states,
+    order_shipments,
+    carrier_mappings,
+    shipping_provider_cache,
 )
 """Tables whose rows belong to one shop (``shop_id``); deleting the shop leaves none behind."""
 
@@ -49,6 +58,7 @@ __all__ = [
     "SHOP_OWNED_TABLES",
     "api_keys",
     "apps",
+    "carrier_mappings",
     "channel_products",
     "channel_skus",
     "completed_requests",
@@ -60,9 +70,12 @@ __all__ = [
     "oauth_states",
     "order_open_lines",
     "order_returns",
+    "order_shipments",
     "orders",
+    "own_shopline_fulfillments",
     "pool_linked_skus",
     "pool_reservations",
+    "shipping_provider_cache",
     "shop_links",
     "shopline_tokens",
     "shopline_variants",

@@ -37,7 +37,7 @@ apps = Table(
     Column("installed_at", UtcDateTime, nullable=True),
     # When the merchant uninstalled the app; NULL while installed (0011_app_uninstall).
     Column("uninstalled_at", UtcDateTime, nullable=True),
-    # The restock rule of TikTok refunds; NULL for rows from before 0018 (read: the default).
+    # The restock rule of TikTok refunds; NULL for rows from before 0019 (read: the default).
     Column("return_restock", String(32), nullable=True),
     # Email for orders TikTok ships with the buyer's hidden; NULL: none (0016_app_default_email).
     Column("default_email", String(64), nullable=True),

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Tex
 from adapters.persistence.column_types import UtcDateTime, ordered_key
 from adapters.persistence.tables.schema import metadata, shop_reference
 
-# 0018_order_returns. Lines travel with their return: [{sku_id, seller_sku, quantity,
+# 0019_order_returns. Lines travel with their return: [{sku_id, seller_sku, quantity,
 # refund_total (decimal string or null), currency, order_line_item_ids}]; the refund breakdown is
 # {currency, total, subtotal, shipping_fee, tax} as decimal strings, or null.
 order_returns = Table(

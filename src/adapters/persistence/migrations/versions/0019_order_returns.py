@@ -1,7 +1,7 @@
 """TikTok returns of orders with their SHOPLINE refunds, and the app's restock rule for them.
 
-Revision ID: 0018_order_returns
-Revises: 0017_customer_links
+Revision ID: 0019_order_returns
+Revises: 0018_order_shipments
 Create Date: 2026-12-04
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from adapters.persistence.column_types import UtcDateTime, ordered_key
 
-revision: str = "0018_order_returns"
-down_revision: str | None = "0017_customer_links"
+revision: str = "0019_order_returns"
+down_revision: str | None = "0018_order_shipments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

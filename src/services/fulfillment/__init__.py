@@ -1,0 +1,1 @@
+"""Seller shipping: SHOPLINE fulfillments (and operators) ship TikTok orders with mapped carriers."""
