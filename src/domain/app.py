@@ -27,6 +27,14 @@ class ImportScope(Enum):
     """Import every order; unlinked lines become custom items."""
 
 
+class ReturnRestock(Enum):
+    """Whether a TikTok refund puts the returned units back into SHOPLINE stock."""
+
+    RESTOCK_ON_RETURN_RECEIVED = "RESTOCK_ON_RETURN_RECEIVED"
+    """Restock the units of a return-and-refund once the goods came back; refund-only never."""
+    NEVER = "NEVER"
+
+
 @dataclass(frozen=True)
 class AppSettings:
     auto_import_orders: bool = False
@@ -39,6 +47,8 @@ class AppSettings:
     """Given to SHOPLINE for orders TikTok ships whose buyer email TikTok hides; empty: none."""
     sync_customers: bool = False
     """Buyers of imported orders are created or matched in SHOPLINE Customers."""
+    return_restock: ReturnRestock = ReturnRestock.RESTOCK_ON_RETURN_RECEIVED
+    """What the SHOPLINE refund of a TikTok return does with the returned units."""
 
     def __post_init__(self) -> None:
         if isinstance(self.default_safety_stock, bool) or self.default_safety_stock < 0:

@@ -15,6 +15,7 @@ from tests.fakes.repositories import (
     FakeTaskRepository,
     FakeTokenRepository,
 )
+from tests.fakes.returns import FakeReturnRepository, FakeShoplineRefundsApi, FakeTikTokReturnsApi
 from tests.fakes.runtime import (
     EPOCH,
     FakeClock,
@@ -71,6 +72,7 @@ __all__ = [
     "FakeOrderRepository",
     "FakeOwnShoplineFulfillments",
     "FakePushStateRepository",
+    "FakeReturnRepository",
     "FakeSalesReports",
     "FakeSecureRandom",
     "FakeShipmentRepository",
@@ -80,6 +82,7 @@ __all__ = [
     "FakeShopRepository",
     "FakeShoplineApi",
     "FakeShoplineFulfillmentApi",
+    "FakeShoplineRefundsApi",
     "FakeShoplineVariantRepository",
     "FakeState",
     "FakeStoreOrderRepository",
@@ -88,6 +91,7 @@ __all__ = [
     "FakeTikTokChannelApi",
     "FakeTikTokFulfillmentApi",
     "FakeTikTokOrder",
+    "FakeTikTokReturnsApi",
     "FakeTokenRepository",
     "FakeUnitOfWork",
     "FakeWebhookInbox",

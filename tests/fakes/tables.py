@@ -41,6 +41,7 @@ from domain.order import (
 )
 from domain.paging import Page
 from domain.ports import CompletedRequest
+from domain.returns import OrderReturn
 from domain.shop import Shop
 from domain.stock_push import PushState
 from domain.task import Task
@@ -78,6 +79,7 @@ class FakeState:
     carrier_mappings: dict[ShopId, dict[str, CarrierMapping]] = field(default_factory=dict)
     shipping_providers: dict[tuple[ShopId, str], CachedProviders] = field(default_factory=dict)
     own_shopline_fulfillments: dict[tuple[AppId, str], ShoplineOrderId] = field(default_factory=dict)
+    returns: dict[tuple[ShopId, str], OrderReturn] = field(default_factory=dict)
 
 
 def _detached(aggregate: V) -> V:

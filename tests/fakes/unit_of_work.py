@@ -41,6 +41,7 @@ from tests.fakes.repositories import (
     FakeTaskRepository,
     FakeTokenRepository,
 )
+from tests.fakes.returns import FakeReturnRepository
 from tests.fakes.runtime import FakeEventPublisher
 from tests.fakes.shipping import (
     FakeCarrierMappingRepository,
@@ -67,6 +68,7 @@ class _Repositories:
         self.inventory_pools = FakeInventoryPoolRepository(state, seen)
         self.push_states = FakePushStateRepository(state)
         self.orders = FakeOrderRepository(state, seen)
+        self.order_returns = FakeReturnRepository(state, seen)
         self.channel_products = FakeChannelProductRepository(state, seen)
         self.shopline_variants = FakeShoplineVariantRepository(state)
         self.store_orders = FakeStoreOrderRepository(state)
@@ -124,6 +126,7 @@ class FakeUnitOfWork:
         self.inventory_pools = repositories.inventory_pools
         self.push_states = repositories.push_states
         self.orders = repositories.orders
+        self.order_returns = repositories.order_returns
         self.channel_products = repositories.channel_products
         self.shopline_variants = repositories.shopline_variants
         self.store_orders = repositories.store_orders

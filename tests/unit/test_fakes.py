@@ -101,6 +101,9 @@ FAKE_FOR_PORT = {
     ports.OwnShoplineFulfillments: fakes.FakeOwnShoplineFulfillments(),
     ports.TaskChangeFeed: fakes.FakeTaskChangeFeed(),
     ports.TaskChangeSubscription: fakes.FakeTaskChangeFeed().subscribe(TaskId("x")),
+    ports.ReturnRepository: fakes.FakeReturnRepository(),
+    ports.TikTokReturnsApi: fakes.FakeTikTokReturnsApi(CLOCK),
+    ports.ShoplineRefundsApi: fakes.FakeShoplineRefundsApi(fakes.FakeShoplineApi(CLOCK)),
 }
 
 

@@ -33,6 +33,7 @@ from services.fulfillment.mappings import CarrierMappings
 from services.fulfillment.tiktok_shipping import TikTokShippingCommands
 from services.inventory.pools import InventoryPools
 from services.orders.handling import OrderCommands, OrderQueries
+from services.returns.handling import ReturnCommands, ReturnQueries
 from services.shops.authorization import ShopAuthorization
 from services.shops.management import ShopManagement
 from services.tasks.center import TaskService
@@ -125,6 +126,15 @@ class Api(containers.DeclarativeContainer):
         jobs.order_importer,
         jobs.order_syncs,
     )
+    return_queries = providers.Factory(ReturnQueries, persistence.query_unit_of_work.provider)
+    return_commands = providers.Factory(
+        ReturnCommands,
+        persistence.unit_of_work.provider,
+        core.clock,
+        partners.tiktok_returns,
+        jobs.return_intake,
+        jobs.return_refunder,
+    )
     sales_analytics = providers.Factory(
         SalesAnalytics, persistence.unit_of_work.provider, persistence.sales_reports
     )
@@ -159,6 +169,8 @@ class Api(containers.DeclarativeContainer):
             partners.tiktok_fulfillment,
             jobs.order_intake,
         ),
+        return_queries=return_queries,
+        return_commands=return_commands,
     )
     catalog_servicer = providers.Factory(
         CatalogServicer,

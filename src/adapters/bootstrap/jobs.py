@@ -36,6 +36,10 @@ from services.orders.intake import OrderIntake
 from services.orders.shopline_cancellation import ShoplineCancellations
 from services.orders.shopline_import import OrderImporter
 from services.orders.sync import OrderSyncHandler, OrderSyncs
+from services.returns.events import ReturnEventReactions
+from services.returns.intake import ReturnIntake
+from services.returns.refunds import ReturnRefunder
+from services.returns.sync import ReturnSync
 from services.shops.history_import import HistoryImportHandler
 from services.tasks.jobs import TaskWorker
 from services.webhooks.inbox import PROCESS_WEBHOOKS, InboxDrain
@@ -159,6 +163,11 @@ class Jobs(containers.DeclarativeContainer):
     )
     order_intake = providers.Singleton(OrderIntake, unit_of_work, clock, stock_effects, order_importer)
     history_import = providers.Factory(HistoryImportHandler, unit_of_work, clock, tiktok_api, order_intake)
+    return_intake = providers.Singleton(ReturnIntake, unit_of_work, clock)
+    return_refunder = providers.Singleton(ReturnRefunder, unit_of_work, partners.shopline_refunds, clock)
+    return_sync = providers.Singleton(
+        ReturnSync, unit_of_work, partners.tiktok_returns, return_intake, return_refunder
+    )
     shopline_cancellations = providers.Singleton(ShoplineCancellations, unit_of_work, clock, tiktok_api)
     order_sync = providers.Factory(
         OrderSyncHandler,
@@ -168,6 +177,7 @@ class Jobs(containers.DeclarativeContainer):
         order_intake,
         order_importer,
         shopline_cancellations=shopline_cancellations,
+        returns=return_sync,
     )
 
     # --- fulfillment --------------------------------------------------------------------------
@@ -249,11 +259,21 @@ class Jobs(containers.DeclarativeContainer):
         shipping=seller_shipping,
     )
     # What reacts to a delivery: one table from source and topic to a reaction.
+    return_events = providers.Singleton(
+        ReturnEventReactions,
+        unit_of_work,
+        clock,
+        tiktok_api,
+        partners.tiktok_returns,
+        order_intake,
+        return_intake,
+        return_refunder,
+    )
     shopline_order_events = providers.Singleton(
         ShoplineOrderEventReactions, unit_of_work, shopline_cancellations
     )
     webhook_handler = providers.Singleton(
-        WebhookReactions, tiktok_events, shopline_events, shopline_order_events
+        WebhookReactions, tiktok_events, shopline_events, shopline_order_events, returns=return_events
     )
     inbox_drain = providers.Singleton(InboxDrain, unit_of_work, webhook_handler, clock)
     inbox_drain_lifecycle = providers.Resource(_drained_through_the_job_port, job_runner, inbox_drain)

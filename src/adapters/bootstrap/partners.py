@@ -11,9 +11,11 @@ from adapters.http.ratelimit import KeyedRateLimiter
 from adapters.settings import Settings
 from adapters.shopline.client import ShoplineClient
 from adapters.shopline.fulfillments import ShoplineFulfillmentClient
+from adapters.shopline.refunds import ShoplineRefundsClient
 from adapters.tiktok.auth import TikTokAuthClient
 from adapters.tiktok.client import TikTokChannelClient
 from adapters.tiktok.fulfillment import TikTokFulfillmentClient
+from adapters.tiktok.returns import TikTokReturnsClient
 from domain.ports import AccessTokenRefresher
 from services.shops.token_upkeep import TokenUpkeep
 
@@ -93,3 +95,5 @@ class Partners(containers.DeclarativeContainer):
     tiktok_api = providers.Singleton(_tiktok_client, core.settings, tiktok_http, tiktok_auth, token_upkeep)
     tiktok_fulfillment = providers.Singleton(_tiktok_fulfillment, tiktok_api)
     shopline_fulfillment = providers.Singleton(_shopline_fulfillment, shopline_api)
+    tiktok_returns = providers.Singleton(TikTokReturnsClient, tiktok_api)
+    shopline_refunds = providers.Singleton(ShoplineRefundsClient, shopline_api)

@@ -9,7 +9,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from adapters.grpc.decimals import bounded_decimal
 from adapters.grpc.names import app_name, shop_name, task_name
-from domain.app import App, AppSettings, ImportScope
+from domain.app import App, AppSettings, ImportScope, ReturnRestock
 from domain.errors import InvalidArgument
 from domain.money import minor_unit_digits
 from domain.pricing import MARKUP_DIGITS, MAX_FIXED_AMOUNT, MAX_MARKUP, PriceRule
@@ -21,6 +21,14 @@ from services.shops.authorization import SkippedShop, SkipReason
 from services.shops.management import ShopView
 from services.webhooks.health import WebhookHealth
 
+_RETURN_RESTOCK_TO_PROTO = {
+    ReturnRestock.RESTOCK_ON_RETURN_RECEIVED: app_pb2.RETURN_RESTOCK_ON_RETURN_RECEIVED,
+    ReturnRestock.NEVER: app_pb2.RETURN_RESTOCK_NEVER,
+}
+_RETURN_RESTOCK_FROM_PROTO = {
+    app_pb2.RETURN_RESTOCK_UNSPECIFIED: ReturnRestock.RESTOCK_ON_RETURN_RECEIVED,
+    **{value: rule for rule, value in _RETURN_RESTOCK_TO_PROTO.items()},
+}
 _IMPORT_SCOPE_TO_PROTO = {
     ImportScope.ONLY_LINKED: app_pb2.ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED,
     ImportScope.ALL_ORDERS: app_pb2.ORDER_IMPORT_SCOPE_ALL_WITH_CUSTOM_ITEMS,
@@ -83,6 +91,7 @@ def app_settings_to_proto(settings: AppSettings) -> app_pb2.AppSettings:
         shopline_location_ids=list(settings.location_ids),
         default_email=settings.default_email,
         sync_customers=settings.sync_customers,
+        return_restock=_RETURN_RESTOCK_TO_PROTO[settings.return_restock],
     )
     if settings.default_price_rule is not None:
         message.default_price_rule.CopyFrom(price_rule_to_proto(settings.default_price_rule))
@@ -225,6 +234,11 @@ def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) 
                 "app.settings.order_import_scope", "must be ONLY_FULLY_LINKED or ALL_WITH_CUSTOM_ITEMS"
             )
         scope = _IMPORT_SCOPE_FROM_PROTO[message.order_import_scope]
+    restock = ReturnRestock.RESTOCK_ON_RETURN_RECEIVED
+    if named("return_restock"):
+        if message.return_restock not in _RETURN_RESTOCK_FROM_PROTO:
+            raise InvalidArgument("app.settings.return_restock", "must be ON_RETURN_RECEIVED or NEVER")
+        restock = _RETURN_RESTOCK_FROM_PROTO[message.return_restock]
     rule = None
     if named("default_price_rule") and message.HasField("default_price_rule"):
         rule = price_rule_from_proto(message.default_price_rule, "app.settings.default_price_rule")
@@ -236,6 +250,7 @@ def app_settings_from_proto(message: app_pb2.AppSettings, paths: Sequence[str]) 
         default_price_rule=rule,
         default_email=message.default_email.strip() if named("default_email") else "",
         sync_customers=message.sync_customers,
+        return_restock=restock,
     )
 
 

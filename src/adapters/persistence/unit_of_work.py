@@ -21,6 +21,7 @@ from adapters.persistence.repositories.completed_requests import SqlAlchemyCompl
 from adapters.persistence.repositories.customer_links import SqlAlchemyCustomerLinks
 from adapters.persistence.repositories.import_ledger import SqlAlchemyImportLedger
 from adapters.persistence.repositories.inventory_pools import SqlAlchemyInventoryPoolRepository
+from adapters.persistence.repositories.order_returns import SqlAlchemyReturnRepository
 from adapters.persistence.repositories.orders import SqlAlchemyOrderRepository
 from adapters.persistence.repositories.push_states import SqlAlchemyPushStateRepository
 from adapters.persistence.repositories.shipping import (
@@ -93,6 +94,10 @@ class SqlAlchemyUnitOfWork:
     @property
     def orders(self) -> SqlAlchemyOrderRepository:
         return self._repository("orders", SqlAlchemyOrderRepository)
+
+    @property
+    def order_returns(self) -> SqlAlchemyReturnRepository:
+        return self._repository("order_returns", SqlAlchemyReturnRepository)
 
     @property
     def channel_products(self) -> SqlAlchemyChannelProductRepository:

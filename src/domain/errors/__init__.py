@@ -101,6 +101,12 @@ from domain.errors.preconditions import (
     TokenRevoked,
     UnmatchedShipment,
 )
+from domain.errors.returns import (
+    InvalidReturnData,
+    ReturnAlreadyRefunded,
+    ReturnNotAwaitingSeller,
+    ReturnNotFound,
+)
 
 __all__ = [
     "AlreadyExists",
@@ -125,6 +131,7 @@ __all__ = [
     "InvalidOrderData",
     "InvalidPriceRule",
     "InvalidQuantity",
+    "InvalidReturnData",
     "InvalidSetting",
     "InvalidStoreHandle",
     "InvalidTaskProgress",
@@ -156,6 +163,9 @@ __all__ = [
     "ReservationAlreadyReleased",
     "ReservationConflict",
     "ReservationNotFound",
+    "ReturnAlreadyRefunded",
+    "ReturnNotAwaitingSeller",
+    "ReturnNotFound",
     "ShipmentLinesUnavailable",
     "ShipmentRefused",
     "ShipmentStateInvalid",

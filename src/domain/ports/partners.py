@@ -55,6 +55,8 @@ from domain.logistics import (
     TrackingInfo,
 )
 from domain.money import Money
+from domain.returns import TikTokReturnData
+from domain.returns.shopline import NewShoplineRefund, ShoplineOrderItem, ShoplineRefund
 from domain.secret import Secret
 from domain.tokens import ShoplineGrant, TikTokGrant
 from domain.webhook_subscriptions import WebhookSubscription
@@ -339,6 +341,40 @@ class TikTokFulfillmentApi(Protocol):
 
 
 @runtime_checkable
+class TikTokReturnsApi(Protocol):
+    """TikTok's Return & Refund API for returns (Search, Approve, Reject Return). Raises
+    ``PartnerError`` subclasses only."""
+
+    def search_returns(
+        self, credentials: ShopCredentials, window: TimeWindow, *, page_size: int = 100
+    ) -> AsyncIterator[ResultPage[TikTokReturnData]]:
+        """Returns updated in ``window`` (start inclusive, end exclusive), page by page."""
+        ...
+
+    async def order_returns(self, credentials: ShopCredentials, order_id: OrderId) -> list[TikTokReturnData]:
+        """Every return of one order, any status."""
+        ...
+
+    async def get_return(self, credentials: ShopCredentials, return_id: str) -> TikTokReturnData | None: ...
+
+    async def approve_return(self, credentials: ShopCredentials, return_id: str, decision: str) -> None:
+        """``decision`` is TikTok's decision name for the return's type and status
+        (``APPROVE_REFUND``, ``APPROVE_RETURN``, ``APPROVE_RECEIVED_PACKAGE`` …); approving what
+        TikTok already shows approved succeeds."""
+        ...
+
+    async def reject_return(
+        self, credentials: ShopCredentials, return_id: str, decision: str, reason: str, comment: str = ""
+    ) -> None:
+        """``reason`` must be one of ``return_reject_reasons``."""
+        ...
+
+    async def return_reject_reasons(self, credentials: ShopCredentials, return_id: str) -> list[str]:
+        """Reject reason names TikTok accepts now for the return."""
+        ...
+
+
+@runtime_checkable
 class ShoplineFulfillmentApi(Protocol):
     """SHOPLINE's order-level fulfillments (fulfillment-and-webhooks.md Part S) for one store.
 
@@ -397,4 +433,26 @@ class ShoplineCustomers(Protocol):
         self, credentials: ShoplineCredentials, customer: NewShoplineCustomer
     ) -> ShoplineCustomer:
         """``PartnerRejected`` when SHOPLINE refuses it, e.g. its email or phone is taken already."""
+        ...
+
+
+@runtime_checkable
+class ShoplineRefundsApi(Protocol):
+    """SHOPLINE order refunds (reference B3). Raises ``PartnerError`` subclasses only."""
+
+    async def order_items(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId
+    ) -> list[ShoplineOrderItem]: ...
+
+    async def find_refund(
+        self, credentials: ShoplineCredentials, order_id: ShoplineOrderId, marker: str
+    ) -> ShoplineRefund | None:
+        """The order's refund carrying ``marker`` in its note, if SHOPLINE has one."""
+        ...
+
+    async def create_refund(
+        self, credentials: ShoplineCredentials, refund: NewShoplineRefund
+    ) -> ShoplineRefund:
+        """Creates the refund once: after a lost reply the order's refunds are read back for the
+        marker before anything is sent again."""
         ...

@@ -34,6 +34,7 @@ from domain.inventory_pool import InventoryPool, ReservationKey
 from domain.order import OpenOrderLine, Order, OrderFilter
 from domain.paging import Page
 from domain.ports.read_models import CatalogCounts
+from domain.returns import OrderReturn, ReturnFilter
 from domain.shop import Shop, ShopStatus
 from domain.stock_push import PushState
 from domain.task import Task, TaskKind, TaskState
@@ -358,4 +359,26 @@ class TaskRepository(Protocol):
 
         A filter left at None matches anything; ``after`` is the ``next_cursor`` of the previous page.
         """
+        ...
+
+
+@runtime_checkable
+class ReturnRepository(Protocol):
+    """TikTok returns, keyed by (our shop id, TikTok return id)."""
+
+    async def get(self, shop_id: ShopId, return_id: str) -> OrderReturn: ...
+    async def find(self, shop_id: ShopId, return_id: str) -> OrderReturn | None: ...
+    async def add(self, found: OrderReturn) -> None:
+        """``StaleWrite`` when the return was added concurrently (read it again and update it)."""
+        ...
+
+    async def update(self, found: OrderReturn) -> None: ...
+    async def delete_for_shop(self, shop_id: ShopId) -> int: ...
+    async def of_order(self, shop_id: ShopId, order_id: OrderId) -> builtins.list[OrderReturn]: ...
+    async def due_refunds(self, shop_id: ShopId) -> builtins.list[OrderReturn]:
+        """The shop's returns whose SHOPLINE refund is still to be made."""
+        ...
+
+    async def search(self, criteria: ReturnFilter, *, page_size: int, after: str | None) -> Page[OrderReturn]:
+        """Matching returns newest first (create time, then return id, both descending)."""
         ...

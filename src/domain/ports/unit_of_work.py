@@ -22,6 +22,7 @@ from domain.ports.repositories import (
     InventoryPoolRepository,
     OrderRepository,
     PushStateRepository,
+    ReturnRepository,
     ShoplineVariantRepository,
     ShopRepository,
     StoreOrderRepository,
@@ -133,6 +134,8 @@ class UnitOfWork(Protocol):
     def push_states(self) -> PushStateRepository: ...
     @property
     def orders(self) -> OrderRepository: ...
+    @property
+    def order_returns(self) -> ReturnRepository: ...
     @property
     def channel_products(self) -> ChannelProductRepository: ...
     @property

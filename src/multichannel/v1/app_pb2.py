@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from multichannel.v1 import common_pb2 as multichannel_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19multichannel/v1/app.proto\x12\x0fmultichannel.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmultichannel/v1/common.proto\"\xb4\x03\n\x03\x41pp\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0cstore_handle\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x08settings\x18\x05 \x01(\x0b\x32\x1c.multichannel.v1.AppSettings\x12>\n\x12installation_state\x18\x06 \x01(\x0e\x32\".multichannel.v1.InstallationState\x12\x35\n\x11token_expire_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cinstall_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0egranted_scopes\x18\t \x03(\t\x12\x36\n\x0ewebhook_health\x18\n \x01(\x0b\x32\x1e.multichannel.v1.WebhookHealth\"\x8c\x02\n\x0b\x41ppSettings\x12\x1a\n\x12\x61uto_import_orders\x18\x01 \x01(\x08\x12=\n\x12order_import_scope\x18\x02 \x01(\x0e\x32!.multichannel.v1.OrderImportScope\x12\x1c\n\x14\x64\x65\x66\x61ult_safety_stock\x18\x03 \x01(\x03\x12\x1d\n\x15shopline_location_ids\x18\x04 \x03(\t\x12\x36\n\x12\x64\x65\x66\x61ult_price_rule\x18\x05 \x01(\x0b\x32\x1a.multichannel.v1.PriceRule\x12\x15\n\rdefault_email\x18\x06 \x01(\t\x12\x16\n\x0esync_customers\x18\x0c \x01(\x08\"F\n\x18StartInstallationRequest\x12\x14\n\x0cstore_handle\x18\x01 \x01(\t\x12\x14\n\x0credirect_uri\x18\x02 \x01(\t\"v\n\x19StartInstallationResponse\x12\x19\n\x11\x61uthorization_url\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9f\x02\n\x1b\x43ompleteInstallationRequest\x12\x0f\n\x07\x61pp_key\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06handle\x18\x03 \x01(\t\x12\x11\n\ttimestamp\x18\x04 \x01(\t\x12\x0c\n\x04sign\x18\x05 \x01(\t\x12\r\n\x05state\x18\x06 \x01(\t\x12\x0c\n\x04lang\x18\x07 \x01(\t\x12[\n\x10other_parameters\x18\x08 \x03(\x0b\x32\x41.multichannel.v1.CompleteInstallationRequest.OtherParametersEntry\x1a\x36\n\x14OtherParametersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"R\n\x1c\x43ompleteInstallationResponse\x12!\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.App\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"\x1d\n\rGetAppRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"3\n\x0eGetAppResponse\x12!\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.App\"N\n\x0fListAppsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x14\n\x0cstore_handle\x18\x03 \x01(\t\"O\n\x10ListAppsResponse\x12\"\n\x04\x61pps\x18\x01 \x03(\x0b\x32\x14.multichannel.v1.App\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"z\n\x10UpdateAppRequest\x12!\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.App\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"6\n\x11UpdateAppResponse\x12!\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.App*\x8e\x01\n\x10OrderImportScope\x12\"\n\x1eORDER_IMPORT_SCOPE_UNSPECIFIED\x10\x00\x12(\n$ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED\x10\x01\x12,\n(ORDER_IMPORT_SCOPE_ALL_WITH_CUSTOM_ITEMS\x10\x02*\xa5\x01\n\x11InstallationState\x12\"\n\x1eINSTALLATION_STATE_UNSPECIFIED\x10\x00\x12 \n\x1cINSTALLATION_STATE_INSTALLED\x10\x01\x12&\n\"INSTALLATION_STATE_NEEDS_REINSTALL\x10\x02\x12\"\n\x1eINSTALLATION_STATE_UNINSTALLED\x10\x03\x32\xdd\x03\n\nAppService\x12j\n\x11StartInstallation\x12).multichannel.v1.StartInstallationRequest\x1a*.multichannel.v1.StartInstallationResponse\x12s\n\x14\x43ompleteInstallation\x12,.multichannel.v1.CompleteInstallationRequest\x1a-.multichannel.v1.CompleteInstallationResponse\x12I\n\x06GetApp\x12\x1e.multichannel.v1.GetAppRequest\x1a\x1f.multichannel.v1.GetAppResponse\x12O\n\x08ListApps\x12 .multichannel.v1.ListAppsRequest\x1a!.multichannel.v1.ListAppsResponse\x12R\n\tUpdateApp\x12!.multichannel.v1.UpdateAppRequest\x1a\".multichannel.v1.UpdateAppResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19multichannel/v1/app.proto\x12\x0fmultichannel.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmultichannel/v1/common.proto\"\xb4\x03\n\x03\x41pp\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0cstore_handle\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x08settings\x18\x05 \x01(\x0b\x32\x1c.multichannel.v1.AppSettings\x12>\n\x12installation_state\x18\x06 \x01(\x0e\x32\".multichannel.v1.InstallationState\x12\x35\n\x11token_expire_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cinstall_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0egranted_scopes\x18\t \x03(\t\x12\x36\n\x0ewebhook_health\x18\n \x01(\x0b\x32\x1e.multichannel.v1.WebhookHealth\"\xc4\x02\n\x0b\x41ppSettings\x12\x1a\n\x12\x61uto_import_orders\x18\x01 \x01(\x08\x12=\n\x12order_import_scope\x18\x02 \x01(\x0e\x32!.multichannel.v1.OrderImportScope\x12\x1c\n\x14\x64\x65\x66\x61ult_safety_stock\x18\x03 \x01(\x03\x12\x1d\n\x15shopline_location_ids\x18\x04 \x03(\t\x12\x36\n\x12\x64\x65\x66\x61ult_price_rule\x18\x05 \x01(\x0b\x32\x1a.multichannel.v1.PriceRule\x12\x15\n\rdefault_email\x18\x06 \x01(\t\x12\x16\n\x0esync_customers\x18\x0c \x01(\x08\x12\x36\n\x0ereturn_restock\x18\r \x01(\x0e\x32\x1e.multichannel.v1.ReturnRestock\"F\n\x18StartInstallationRequest\x12\x14\n\x0cstore_handle\x18\x01 \x01(\t\x12\x14\n\x0credirect_uri\x18\x02 \x01(\t\"v\n\x19StartInstallationResponse\x12\x19\n\x11\x61uthorization_url\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9f\x02\n\x1b\x43ompleteInstallationRequest\x12\x0f\n\x07\x61pp_key\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06handle\x18\x03 \x01(\t\x12\x11\n\ttimestamp\x18\x04 \x01(\t\x12\x0c\n\x04sign\x18\x05 \x01(\t\x12\r\n\x05state\x18\x06 \x01(\t\x12\x0c\n\x04lang\x18\x07 \x01(\t\x12[\n\x10other_parameters\x18\x08 \x03(\x0b\x32\x41.multichannel.v1.CompleteInstallationRequest.OtherParametersEntry\x1a\x36\n\x14OtherParametersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"R\n\x1c\x43ompleteInstallationResponse\x12!\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.App\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"\x1d\n\rGetAppRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"3\n\x0eGetAppResponse\x12!\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.App\"N\n\x0fListAppsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x14\n\x0cstore_handle\x18\x03 \x01(\t\"O\n\x10ListAppsResponse\x12\"\n\x04\x61pps\x18\x01 \x03(\x0b\x32\x14.multichannel.v1.App\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"z\n\x10UpdateAppRequest\x12!\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.App\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"6\n\x11UpdateAppResponse\x12!\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x14.multichannel.v1.App*p\n\rReturnRestock\x12\x1e\n\x1aRETURN_RESTOCK_UNSPECIFIED\x10\x00\x12%\n!RETURN_RESTOCK_ON_RETURN_RECEIVED\x10\x01\x12\x18\n\x14RETURN_RESTOCK_NEVER\x10\x02*\x8e\x01\n\x10OrderImportScope\x12\"\n\x1eORDER_IMPORT_SCOPE_UNSPECIFIED\x10\x00\x12(\n$ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED\x10\x01\x12,\n(ORDER_IMPORT_SCOPE_ALL_WITH_CUSTOM_ITEMS\x10\x02*\xa5\x01\n\x11InstallationState\x12\"\n\x1eINSTALLATION_STATE_UNSPECIFIED\x10\x00\x12 \n\x1cINSTALLATION_STATE_INSTALLED\x10\x01\x12&\n\"INSTALLATION_STATE_NEEDS_REINSTALL\x10\x02\x12\"\n\x1eINSTALLATION_STATE_UNINSTALLED\x10\x03\x32\xdd\x03\n\nAppService\x12j\n\x11StartInstallation\x12).multichannel.v1.StartInstallationRequest\x1a*.multichannel.v1.StartInstallationResponse\x12s\n\x14\x43ompleteInstallation\x12,.multichannel.v1.CompleteInstallationRequest\x1a-.multichannel.v1.CompleteInstallationResponse\x12I\n\x06GetApp\x12\x1e.multichannel.v1.GetAppRequest\x1a\x1f.multichannel.v1.GetAppResponse\x12O\n\x08ListApps\x12 .multichannel.v1.ListAppsRequest\x1a!.multichannel.v1.ListAppsResponse\x12R\n\tUpdateApp\x12!.multichannel.v1.UpdateAppRequest\x1a\".multichannel.v1.UpdateAppResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,36 +36,38 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_COMPLETEINSTALLATIONREQUEST_OTHERPARAMETERSENTRY']._loaded_options = None
   _globals['_COMPLETEINSTALLATIONREQUEST_OTHERPARAMETERSENTRY']._serialized_options = b'8\001'
-  _globals['_ORDERIMPORTSCOPE']._serialized_start=1845
-  _globals['_ORDERIMPORTSCOPE']._serialized_end=1987
-  _globals['_INSTALLATIONSTATE']._serialized_start=1990
-  _globals['_INSTALLATIONSTATE']._serialized_end=2155
+  _globals['_RETURNRESTOCK']._serialized_start=1900
+  _globals['_RETURNRESTOCK']._serialized_end=2012
+  _globals['_ORDERIMPORTSCOPE']._serialized_start=2015
+  _globals['_ORDERIMPORTSCOPE']._serialized_end=2157
+  _globals['_INSTALLATIONSTATE']._serialized_start=2160
+  _globals['_INSTALLATIONSTATE']._serialized_end=2325
   _globals['_APP']._serialized_start=144
   _globals['_APP']._serialized_end=580
   _globals['_APPSETTINGS']._serialized_start=583
-  _globals['_APPSETTINGS']._serialized_end=851
-  _globals['_STARTINSTALLATIONREQUEST']._serialized_start=853
-  _globals['_STARTINSTALLATIONREQUEST']._serialized_end=923
-  _globals['_STARTINSTALLATIONRESPONSE']._serialized_start=925
-  _globals['_STARTINSTALLATIONRESPONSE']._serialized_end=1043
-  _globals['_COMPLETEINSTALLATIONREQUEST']._serialized_start=1046
-  _globals['_COMPLETEINSTALLATIONREQUEST']._serialized_end=1333
-  _globals['_COMPLETEINSTALLATIONREQUEST_OTHERPARAMETERSENTRY']._serialized_start=1279
-  _globals['_COMPLETEINSTALLATIONREQUEST_OTHERPARAMETERSENTRY']._serialized_end=1333
-  _globals['_COMPLETEINSTALLATIONRESPONSE']._serialized_start=1335
-  _globals['_COMPLETEINSTALLATIONRESPONSE']._serialized_end=1417
-  _globals['_GETAPPREQUEST']._serialized_start=1419
-  _globals['_GETAPPREQUEST']._serialized_end=1448
-  _globals['_GETAPPRESPONSE']._serialized_start=1450
-  _globals['_GETAPPRESPONSE']._serialized_end=1501
-  _globals['_LISTAPPSREQUEST']._serialized_start=1503
-  _globals['_LISTAPPSREQUEST']._serialized_end=1581
-  _globals['_LISTAPPSRESPONSE']._serialized_start=1583
-  _globals['_LISTAPPSRESPONSE']._serialized_end=1662
-  _globals['_UPDATEAPPREQUEST']._serialized_start=1664
-  _globals['_UPDATEAPPREQUEST']._serialized_end=1786
-  _globals['_UPDATEAPPRESPONSE']._serialized_start=1788
-  _globals['_UPDATEAPPRESPONSE']._serialized_end=1842
-  _globals['_APPSERVICE']._serialized_start=2158
-  _globals['_APPSERVICE']._serialized_end=2635
+  _globals['_APPSETTINGS']._serialized_end=907
+  _globals['_STARTINSTALLATIONREQUEST']._serialized_start=909
+  _globals['_STARTINSTALLATIONREQUEST']._serialized_end=979
+  _globals['_STARTINSTALLATIONRESPONSE']._serialized_start=981
+  _globals['_STARTINSTALLATIONRESPONSE']._serialized_end=1099
+  _globals['_COMPLETEINSTALLATIONREQUEST']._serialized_start=1102
+  _globals['_COMPLETEINSTALLATIONREQUEST']._serialized_end=1389
+  _globals['_COMPLETEINSTALLATIONREQUEST_OTHERPARAMETERSENTRY']._serialized_start=1335
+  _globals['_COMPLETEINSTALLATIONREQUEST_OTHERPARAMETERSENTRY']._serialized_end=1389
+  _globals['_COMPLETEINSTALLATIONRESPONSE']._serialized_start=1391
+  _globals['_COMPLETEINSTALLATIONRESPONSE']._serialized_end=1473
+  _globals['_GETAPPREQUEST']._serialized_start=1475
+  _globals['_GETAPPREQUEST']._serialized_end=1504
+  _globals['_GETAPPRESPONSE']._serialized_start=1506
+  _globals['_GETAPPRESPONSE']._serialized_end=1557
+  _globals['_LISTAPPSREQUEST']._serialized_start=1559
+  _globals['_LISTAPPSREQUEST']._serialized_end=1637
+  _globals['_LISTAPPSRESPONSE']._serialized_start=1639
+  _globals['_LISTAPPSRESPONSE']._serialized_end=1718
+  _globals['_UPDATEAPPREQUEST']._serialized_start=1720
+  _globals['_UPDATEAPPREQUEST']._serialized_end=1842
+  _globals['_UPDATEAPPRESPONSE']._serialized_start=1844
+  _globals['_UPDATEAPPRESPONSE']._serialized_end=1898
+  _globals['_APPSERVICE']._serialized_start=2328
+  _globals['_APPSERVICE']._serialized_end=2805
 # @@protoc_insertion_point(module_scope)

@@ -12,6 +12,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ReturnRestock(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RETURN_RESTOCK_UNSPECIFIED: _ClassVar[ReturnRestock]
+    RETURN_RESTOCK_ON_RETURN_RECEIVED: _ClassVar[ReturnRestock]
+    RETURN_RESTOCK_NEVER: _ClassVar[ReturnRestock]
+
 class OrderImportScope(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ORDER_IMPORT_SCOPE_UNSPECIFIED: _ClassVar[OrderImportScope]
@@ -24,6 +30,9 @@ class InstallationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INSTALLATION_STATE_INSTALLED: _ClassVar[InstallationState]
     INSTALLATION_STATE_NEEDS_REINSTALL: _ClassVar[InstallationState]
     INSTALLATION_STATE_UNINSTALLED: _ClassVar[InstallationState]
+RETURN_RESTOCK_UNSPECIFIED: ReturnRestock
+RETURN_RESTOCK_ON_RETURN_RECEIVED: ReturnRestock
+RETURN_RESTOCK_NEVER: ReturnRestock
 ORDER_IMPORT_SCOPE_UNSPECIFIED: OrderImportScope
 ORDER_IMPORT_SCOPE_ONLY_FULLY_LINKED: OrderImportScope
 ORDER_IMPORT_SCOPE_ALL_WITH_CUSTOM_ITEMS: OrderImportScope
@@ -57,7 +66,7 @@ class App(_message.Message):
     def __init__(self, name: _Optional[str] = ..., store_handle: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settings: _Optional[_Union[AppSettings, _Mapping]] = ..., installation_state: _Optional[_Union[InstallationState, str]] = ..., token_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., install_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., granted_scopes: _Optional[_Iterable[str]] = ..., webhook_health: _Optional[_Union[_common_pb2.WebhookHealth, _Mapping]] = ...) -> None: ...
 
 class AppSettings(_message.Message):
-    __slots__ = ("auto_import_orders", "order_import_scope", "default_safety_stock", "shopline_location_ids", "default_price_rule", "default_email", "sync_customers")
+    __slots__ = ("auto_import_orders", "order_import_scope", "default_safety_stock", "shopline_location_ids", "default_price_rule", "default_email", "sync_customers", "return_restock")
     AUTO_IMPORT_ORDERS_FIELD_NUMBER: _ClassVar[int]
     ORDER_IMPORT_SCOPE_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_SAFETY_STOCK_FIELD_NUMBER: _ClassVar[int]
@@ -65,6 +74,7 @@ class AppSettings(_message.Message):
     DEFAULT_PRICE_RULE_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_EMAIL_FIELD_NUMBER: _ClassVar[int]
     SYNC_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    RETURN_RESTOCK_FIELD_NUMBER: _ClassVar[int]
     auto_import_orders: bool
     order_import_scope: OrderImportScope
     default_safety_stock: int
@@ -72,7 +82,8 @@ class AppSettings(_message.Message):
     default_price_rule: _common_pb2.PriceRule
     default_email: str
     sync_customers: bool
-    def __init__(self, auto_import_orders: _Optional[bool] = ..., order_import_scope: _Optional[_Union[OrderImportScope, str]] = ..., default_safety_stock: _Optional[int] = ..., shopline_location_ids: _Optional[_Iterable[str]] = ..., default_price_rule: _Optional[_Union[_common_pb2.PriceRule, _Mapping]] = ..., default_email: _Optional[str] = ..., sync_customers: _Optional[bool] = ...) -> None: ...
+    return_restock: ReturnRestock
+    def __init__(self, auto_import_orders: _Optional[bool] = ..., order_import_scope: _Optional[_Union[OrderImportScope, str]] = ..., default_safety_stock: _Optional[int] = ..., shopline_location_ids: _Optional[_Iterable[str]] = ..., default_price_rule: _Optional[_Union[_common_pb2.PriceRule, _Mapping]] = ..., default_email: _Optional[str] = ..., sync_customers: _Optional[bool] = ..., return_restock: _Optional[_Union[ReturnRestock, str]] = ...) -> None: ...
 
 class StartInstallationRequest(_message.Message):
     __slots__ = ("store_handle", "redirect_uri")

@@ -86,6 +86,52 @@ class ShippingDocumentType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SHIPPING_DOCUMENT_TYPE_PACKING_SLIP: _ClassVar[ShippingDocumentType]
     SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL_AND_PACKING_SLIP: _ClassVar[ShippingDocumentType]
     SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL_PICTURE: _ClassVar[ShippingDocumentType]
+
+class ShoplineRefundState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SHOPLINE_REFUND_STATE_UNSPECIFIED: _ClassVar[ShoplineRefundState]
+    SHOPLINE_REFUND_STATE_NOT_DUE: _ClassVar[ShoplineRefundState]
+    SHOPLINE_REFUND_STATE_DUE: _ClassVar[ShoplineRefundState]
+    SHOPLINE_REFUND_STATE_REFUNDED: _ClassVar[ShoplineRefundState]
+    SHOPLINE_REFUND_STATE_ORDER_NOT_IMPORTED: _ClassVar[ShoplineRefundState]
+
+class ReturnType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RETURN_TYPE_UNSPECIFIED: _ClassVar[ReturnType]
+    RETURN_TYPE_REFUND: _ClassVar[ReturnType]
+    RETURN_TYPE_RETURN_AND_REFUND: _ClassVar[ReturnType]
+    RETURN_TYPE_REPLACEMENT: _ClassVar[ReturnType]
+    RETURN_TYPE_EXCHANGE: _ClassVar[ReturnType]
+
+class ReturnRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RETURN_ROLE_UNSPECIFIED: _ClassVar[ReturnRole]
+    RETURN_ROLE_BUYER: _ClassVar[ReturnRole]
+    RETURN_ROLE_SELLER: _ClassVar[ReturnRole]
+    RETURN_ROLE_SYSTEM: _ClassVar[ReturnRole]
+    RETURN_ROLE_OPERATOR: _ClassVar[ReturnRole]
+
+class ReturnStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RETURN_STATUS_UNSPECIFIED: _ClassVar[ReturnStatus]
+    RETURN_STATUS_RETURN_OR_REFUND_REQUEST_PENDING: _ClassVar[ReturnStatus]
+    RETURN_STATUS_REFUND_OR_RETURN_REQUEST_REJECT: _ClassVar[ReturnStatus]
+    RETURN_STATUS_AWAITING_BUYER_SHIP: _ClassVar[ReturnStatus]
+    RETURN_STATUS_BUYER_SHIPPED_ITEM: _ClassVar[ReturnStatus]
+    RETURN_STATUS_REJECT_RECEIVE_PACKAGE: _ClassVar[ReturnStatus]
+    RETURN_STATUS_RETURN_OR_REFUND_REQUEST_SUCCESS: _ClassVar[ReturnStatus]
+    RETURN_STATUS_RETURN_OR_REFUND_REQUEST_CANCEL: _ClassVar[ReturnStatus]
+    RETURN_STATUS_RETURN_OR_REFUND_REQUEST_COMPLETE: _ClassVar[ReturnStatus]
+    RETURN_STATUS_REPLACEMENT_REQUEST_PENDING: _ClassVar[ReturnStatus]
+    RETURN_STATUS_REPLACEMENT_REQUEST_REJECT: _ClassVar[ReturnStatus]
+    RETURN_STATUS_REPLACEMENT_REQUEST_REFUND_SUCCESS: _ClassVar[ReturnStatus]
+    RETURN_STATUS_REPLACEMENT_REQUEST_CANCEL: _ClassVar[ReturnStatus]
+    RETURN_STATUS_REPLACEMENT_REQUEST_COMPLETE: _ClassVar[ReturnStatus]
+    RETURN_STATUS_AWAITING_BUYER_RESPONSE: _ClassVar[ReturnStatus]
+    RETURN_STATUS_EXCHANGE_REQUEST_PENDING: _ClassVar[ReturnStatus]
+    RETURN_STATUS_EXCHANGE_REQUEST_REFUND_SUCCESS: _ClassVar[ReturnStatus]
+    RETURN_STATUS_EXCHANGE_REQUEST_CANCEL: _ClassVar[ReturnStatus]
+    RETURN_STATUS_EXCHANGE_REQUEST_COMPLETE: _ClassVar[ReturnStatus]
 FULFILLMENT_TYPE_UNSPECIFIED: FulfillmentType
 FULFILLMENT_TYPE_BY_SELLER: FulfillmentType
 FULFILLMENT_TYPE_BY_TIKTOK: FulfillmentType
@@ -130,6 +176,40 @@ SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL: ShippingDocumentType
 SHIPPING_DOCUMENT_TYPE_PACKING_SLIP: ShippingDocumentType
 SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL_AND_PACKING_SLIP: ShippingDocumentType
 SHIPPING_DOCUMENT_TYPE_SHIPPING_LABEL_PICTURE: ShippingDocumentType
+SHOPLINE_REFUND_STATE_UNSPECIFIED: ShoplineRefundState
+SHOPLINE_REFUND_STATE_NOT_DUE: ShoplineRefundState
+SHOPLINE_REFUND_STATE_DUE: ShoplineRefundState
+SHOPLINE_REFUND_STATE_REFUNDED: ShoplineRefundState
+SHOPLINE_REFUND_STATE_ORDER_NOT_IMPORTED: ShoplineRefundState
+RETURN_TYPE_UNSPECIFIED: ReturnType
+RETURN_TYPE_REFUND: ReturnType
+RETURN_TYPE_RETURN_AND_REFUND: ReturnType
+RETURN_TYPE_REPLACEMENT: ReturnType
+RETURN_TYPE_EXCHANGE: ReturnType
+RETURN_ROLE_UNSPECIFIED: ReturnRole
+RETURN_ROLE_BUYER: ReturnRole
+RETURN_ROLE_SELLER: ReturnRole
+RETURN_ROLE_SYSTEM: ReturnRole
+RETURN_ROLE_OPERATOR: ReturnRole
+RETURN_STATUS_UNSPECIFIED: ReturnStatus
+RETURN_STATUS_RETURN_OR_REFUND_REQUEST_PENDING: ReturnStatus
+RETURN_STATUS_REFUND_OR_RETURN_REQUEST_REJECT: ReturnStatus
+RETURN_STATUS_AWAITING_BUYER_SHIP: ReturnStatus
+RETURN_STATUS_BUYER_SHIPPED_ITEM: ReturnStatus
+RETURN_STATUS_REJECT_RECEIVE_PACKAGE: ReturnStatus
+RETURN_STATUS_RETURN_OR_REFUND_REQUEST_SUCCESS: ReturnStatus
+RETURN_STATUS_RETURN_OR_REFUND_REQUEST_CANCEL: ReturnStatus
+RETURN_STATUS_RETURN_OR_REFUND_REQUEST_COMPLETE: ReturnStatus
+RETURN_STATUS_REPLACEMENT_REQUEST_PENDING: ReturnStatus
+RETURN_STATUS_REPLACEMENT_REQUEST_REJECT: ReturnStatus
+RETURN_STATUS_REPLACEMENT_REQUEST_REFUND_SUCCESS: ReturnStatus
+RETURN_STATUS_REPLACEMENT_REQUEST_CANCEL: ReturnStatus
+RETURN_STATUS_REPLACEMENT_REQUEST_COMPLETE: ReturnStatus
+RETURN_STATUS_AWAITING_BUYER_RESPONSE: ReturnStatus
+RETURN_STATUS_EXCHANGE_REQUEST_PENDING: ReturnStatus
+RETURN_STATUS_EXCHANGE_REQUEST_REFUND_SUCCESS: ReturnStatus
+RETURN_STATUS_EXCHANGE_REQUEST_CANCEL: ReturnStatus
+RETURN_STATUS_EXCHANGE_REQUEST_COMPLETE: ReturnStatus
 
 class Order(_message.Message):
     __slots__ = ("name", "tiktok_order_id", "shop", "status", "lines", "subtotal", "discount", "shipping_fee", "tax", "total", "buyer", "create_time", "update_time", "paid_time", "cancellation", "shopline_import", "sync_time", "shopline_cancellation", "fulfillment_type", "fulfillment")
@@ -514,3 +594,121 @@ class UpdateCarrierMappingResponse(_message.Message):
     CARRIER_MAPPING_FIELD_NUMBER: _ClassVar[int]
     carrier_mapping: _shipping_pb2.CarrierMapping
     def __init__(self, carrier_mapping: _Optional[_Union[_shipping_pb2.CarrierMapping, _Mapping]] = ...) -> None: ...
+
+class OrderReturn(_message.Message):
+    __slots__ = ("name", "tiktok_return_id", "order", "type", "status", "role", "lines", "refund_amount", "reason", "create_time", "update_time", "awaiting_seller_decision", "shopline_refund")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TIKTOK_RETURN_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    REFUND_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    AWAITING_SELLER_DECISION_FIELD_NUMBER: _ClassVar[int]
+    SHOPLINE_REFUND_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    tiktok_return_id: str
+    order: str
+    type: ReturnType
+    status: ReturnStatus
+    role: ReturnRole
+    lines: _containers.RepeatedCompositeFieldContainer[ReturnLine]
+    refund_amount: ReturnRefundAmount
+    reason: str
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    awaiting_seller_decision: bool
+    shopline_refund: ShoplineRefund
+    def __init__(self, name: _Optional[str] = ..., tiktok_return_id: _Optional[str] = ..., order: _Optional[str] = ..., type: _Optional[_Union[ReturnType, str]] = ..., status: _Optional[_Union[ReturnStatus, str]] = ..., role: _Optional[_Union[ReturnRole, str]] = ..., lines: _Optional[_Iterable[_Union[ReturnLine, _Mapping]]] = ..., refund_amount: _Optional[_Union[ReturnRefundAmount, _Mapping]] = ..., reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., awaiting_seller_decision: _Optional[bool] = ..., shopline_refund: _Optional[_Union[ShoplineRefund, _Mapping]] = ...) -> None: ...
+
+class ReturnLine(_message.Message):
+    __slots__ = ("tiktok_sku_id", "seller_sku", "quantity", "refund_total")
+    TIKTOK_SKU_ID_FIELD_NUMBER: _ClassVar[int]
+    SELLER_SKU_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    REFUND_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    tiktok_sku_id: str
+    seller_sku: str
+    quantity: int
+    refund_total: _common_pb2.Money
+    def __init__(self, tiktok_sku_id: _Optional[str] = ..., seller_sku: _Optional[str] = ..., quantity: _Optional[int] = ..., refund_total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class ReturnRefundAmount(_message.Message):
+    __slots__ = ("total", "subtotal", "shipping_fee", "tax")
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    SUBTOTAL_FIELD_NUMBER: _ClassVar[int]
+    SHIPPING_FEE_FIELD_NUMBER: _ClassVar[int]
+    TAX_FIELD_NUMBER: _ClassVar[int]
+    total: _common_pb2.Money
+    subtotal: _common_pb2.Money
+    shipping_fee: _common_pb2.Money
+    tax: _common_pb2.Money
+    def __init__(self, total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., shipping_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_common_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class ShoplineRefund(_message.Message):
+    __slots__ = ("state", "shopline_refund_id", "restocked", "refund_time")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    SHOPLINE_REFUND_ID_FIELD_NUMBER: _ClassVar[int]
+    RESTOCKED_FIELD_NUMBER: _ClassVar[int]
+    REFUND_TIME_FIELD_NUMBER: _ClassVar[int]
+    state: ShoplineRefundState
+    shopline_refund_id: str
+    restocked: bool
+    refund_time: _timestamp_pb2.Timestamp
+    def __init__(self, state: _Optional[_Union[ShoplineRefundState, str]] = ..., shopline_refund_id: _Optional[str] = ..., restocked: _Optional[bool] = ..., refund_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListReturnsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token", "statuses")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    statuses: _containers.RepeatedScalarFieldContainer[ReturnStatus]
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., statuses: _Optional[_Iterable[_Union[ReturnStatus, str]]] = ...) -> None: ...
+
+class ListReturnsResponse(_message.Message):
+    __slots__ = ("returns", "next_page_token")
+    RETURNS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    returns: _containers.RepeatedCompositeFieldContainer[OrderReturn]
+    next_page_token: str
+    def __init__(self, returns: _Optional[_Iterable[_Union[OrderReturn, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ApproveReturnRequest(_message.Message):
+    __slots__ = ("name", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ApproveReturnResponse(_message.Message):
+    __slots__ = ("order_return",)
+    ORDER_RETURN_FIELD_NUMBER: _ClassVar[int]
+    order_return: OrderReturn
+    def __init__(self, order_return: _Optional[_Union[OrderReturn, _Mapping]] = ...) -> None: ...
+
+class RejectReturnRequest(_message.Message):
+    __slots__ = ("name", "reason", "comment", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    reason: str
+    comment: str
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ..., comment: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RejectReturnResponse(_message.Message):
+    __slots__ = ("order_return",)
+    ORDER_RETURN_FIELD_NUMBER: _ClassVar[int]
+    order_return: OrderReturn
+    def __init__(self, order_return: _Optional[_Union[OrderReturn, _Mapping]] = ...) -> None: ...

@@ -96,6 +96,21 @@ class OrderServiceStub:
                 request_serializer=multichannel_dot_v1_dot_order__pb2.GetShippingLabelRequest.SerializeToString,
                 response_deserializer=multichannel_dot_v1_dot_order__pb2.GetShippingLabelResponse.FromString,
                 _registered_method=True)
+        self.ListReturns = channel.unary_unary(
+                '/multichannel.v1.OrderService/ListReturns',
+                request_serializer=multichannel_dot_v1_dot_order__pb2.ListReturnsRequest.SerializeToString,
+                response_deserializer=multichannel_dot_v1_dot_order__pb2.ListReturnsResponse.FromString,
+                _registered_method=True)
+        self.ApproveReturn = channel.unary_unary(
+                '/multichannel.v1.OrderService/ApproveReturn',
+                request_serializer=multichannel_dot_v1_dot_order__pb2.ApproveReturnRequest.SerializeToString,
+                response_deserializer=multichannel_dot_v1_dot_order__pb2.ApproveReturnResponse.FromString,
+                _registered_method=True)
+        self.RejectReturn = channel.unary_unary(
+                '/multichannel.v1.OrderService/RejectReturn',
+                request_serializer=multichannel_dot_v1_dot_order__pb2.RejectReturnRequest.SerializeToString,
+                response_deserializer=multichannel_dot_v1_dot_order__pb2.RejectReturnResponse.FromString,
+                _registered_method=True)
 
 
 class OrderServiceServicer:
@@ -199,6 +214,30 @@ class OrderServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListReturns(self, request, context):
+        """Lists the TikTok returns (refund, return and refund, replacement, exchange requests) of one
+        shop or of one order, newest first (create_time descending, then TikTok return id descending).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveReturn(self, request, context):
+        """Approves a return request TikTok awaits the seller's decision on (awaiting_seller_decision):
+        a pending refund or return request, or the package a buyer shipped back.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectReturn(self, request, context):
+        """Rejects a return request TikTok awaits the seller's decision on, with one of TikTok's reject
+        reasons for it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrderServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -261,6 +300,21 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.GetShippingLabel,
                     request_deserializer=multichannel_dot_v1_dot_order__pb2.GetShippingLabelRequest.FromString,
                     response_serializer=multichannel_dot_v1_dot_order__pb2.GetShippingLabelResponse.SerializeToString,
+            ),
+            'ListReturns': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReturns,
+                    request_deserializer=multichannel_dot_v1_dot_order__pb2.ListReturnsRequest.FromString,
+                    response_serializer=multichannel_dot_v1_dot_order__pb2.ListReturnsResponse.SerializeToString,
+            ),
+            'ApproveReturn': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveReturn,
+                    request_deserializer=multichannel_dot_v1_dot_order__pb2.ApproveReturnRequest.FromString,
+                    response_serializer=multichannel_dot_v1_dot_order__pb2.ApproveReturnResponse.SerializeToString,
+            ),
+            'RejectReturn': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectReturn,
+                    request_deserializer=multichannel_dot_v1_dot_order__pb2.RejectReturnRequest.FromString,
+                    response_serializer=multichannel_dot_v1_dot_order__pb2.RejectReturnResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -589,6 +643,87 @@ class OrderService:
             '/multichannel.v1.OrderService/GetShippingLabel',
             multichannel_dot_v1_dot_order__pb2.GetShippingLabelRequest.SerializeToString,
             multichannel_dot_v1_dot_order__pb2.GetShippingLabelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReturns(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/multichannel.v1.OrderService/ListReturns',
+            multichannel_dot_v1_dot_order__pb2.ListReturnsRequest.SerializeToString,
+            multichannel_dot_v1_dot_order__pb2.ListReturnsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveReturn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/multichannel.v1.OrderService/ApproveReturn',
+            multichannel_dot_v1_dot_order__pb2.ApproveReturnRequest.SerializeToString,
+            multichannel_dot_v1_dot_order__pb2.ApproveReturnResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectReturn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/multichannel.v1.OrderService/RejectReturn',
+            multichannel_dot_v1_dot_order__pb2.RejectReturnRequest.SerializeToString,
+            multichannel_dot_v1_dot_order__pb2.RejectReturnResponse.FromString,
             options,
             channel_credentials,
             insecure,

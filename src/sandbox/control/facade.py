@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.control.conditions import ConditionsControl
+from sandbox.control.return_operations import ReturnControl
 from sandbox.control.shopline_fulfillment import ShoplineFulfillmentControl
 from sandbox.control.shopline_operations import ShoplineControl
 from sandbox.control.tiktok_operations import TikTokControl
@@ -12,7 +13,12 @@ from sandbox.control.tiktok_shipping import TikTokShippingControl
 
 
 class SandboxControl(
-    TikTokControl, TikTokShippingControl, ShoplineControl, ShoplineFulfillmentControl, ConditionsControl
+    TikTokControl,
+    TikTokShippingControl,
+    ShoplineControl,
+    ShoplineFulfillmentControl,
+    ReturnControl,
+    ConditionsControl,
 ):
     """The in-process API; ``control_routes`` serves the same operations over HTTP."""
 

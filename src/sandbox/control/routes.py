@@ -72,6 +72,10 @@ HTTP_OPERATIONS = (
     "update_shopline_fulfillment_tracking",
     "cancel_shopline_fulfillment",
     "set_shopline_shipment_status",
+    "open_return",
+    "move_return",
+    "tiktok_return",
+    "shopline_refunds",
 )
 
 

@@ -17,6 +17,7 @@ from sandbox.shopline import (
     routes_customers,
     routes_fulfillments,
     routes_orders,
+    routes_refunds,
     routes_webhooks,
 )
 from sandbox.shopline.gateway import make_rest_dispatcher
@@ -28,6 +29,7 @@ REST_ROUTES = (
     + routes_fulfillments.ROUTES
     + routes_orders.ROUTES
     + routes_customers.ROUTES
+    + routes_refunds.ROUTES
     + routes_webhooks.ROUTES
 )
 

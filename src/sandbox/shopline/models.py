@@ -81,6 +81,7 @@ class Order:
     cancelled_at: int | None = None
     cancel_reason: str | None = None
     fulfillments: list[Fulfillment] = field(default_factory=list)
+    refunds: list[dict[str, Any]] = field(default_factory=list)  # rendered refunds, oldest first
 
 
 def line_item_id(order_id: str, index: int) -> str:

@@ -14,6 +14,7 @@ from sandbox.tiktok import (
     routes_misc,
     routes_orders,
     routes_products,
+    routes_return_requests,
     routes_returns,
     routes_tiktok_shipping,
 )
@@ -25,6 +26,7 @@ ROUTE_TABLE = RouteTable(
     + routes_products.ROUTES
     + routes_orders.ROUTES
     + routes_returns.ROUTES
+    + routes_return_requests.ROUTES
     + routes_misc.ROUTES
     + routes_fulfillment.ROUTES
     + routes_tiktok_shipping.ROUTES

@@ -103,6 +103,23 @@ class Cancellation:
 
 
 @dataclass(slots=True)
+class ReturnRequest:
+    """A buyer's return, refund or replacement request on some units of an order (reference §4.3)."""
+
+    id: str
+    order_id: str
+    return_type: str
+    status: str
+    role: str
+    unit_indexes: tuple[int, ...]  # which units of the order (positions in `Order.unit_sku_ids`)
+    reason: str
+    reason_text: str
+    create_time: int
+    update_time: int
+    idempotency_keys: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
 class ShopData:
     """Catalog and orders of one shop; `version` changes on every write (search caches key on it)."""
 
@@ -110,6 +127,7 @@ class ShopData:
     skus: dict[str, Sku] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     cancellations: dict[str, Cancellation] = field(default_factory=dict)
+    returns: dict[str, ReturnRequest] = field(default_factory=dict)
     webhooks: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # event_type -> address, times
     packages: dict[str, Package] = field(default_factory=dict)
     package_ids_by_order: dict[str, list[str]] = field(default_factory=dict)

@@ -22,6 +22,7 @@ _SETTING_PATHS: dict[str, tuple[str, ...]] = {
     "settings.default_price_rule": ("default_price_rule",),
     "settings.default_email": ("default_email",),
     "settings.sync_customers": ("sync_customers",),
+    "settings.return_restock": ("return_restock",),
 }
 _SETTING_PATHS["settings"] = tuple(name for names in _SETTING_PATHS.values() for name in names)
 

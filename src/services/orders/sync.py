@@ -40,6 +40,7 @@ from domain.task import Task, TaskCounts, TaskKind
 from services.orders.intake import IntakeReport, OrderIntake
 from services.orders.shopline_cancellation import ShoplineCancellations
 from services.orders.shopline_import import OrderImporter
+from services.returns.sync import ReturnSync
 from services.shared.concurrency import closing_pages
 from services.shared.requests import ClientRequest
 from services.shared.stale_writes import retry_stale
@@ -156,6 +157,7 @@ class OrderSyncHandler:
         page_size: int = 100,
         retry: RetryPolicy | None = None,
         shopline_cancellations: ShoplineCancellations | None = None,
+        returns: ReturnSync | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
@@ -163,6 +165,7 @@ class OrderSyncHandler:
         self._intake = intake
         self._importer = importer
         self._shopline_cancellations = shopline_cancellations
+        self._returns = returns
         self._page_size = page_size
         self._sessions = ShopSessions(unit_of_work, clock, retry or RetryPolicy())
 
@@ -186,9 +189,25 @@ class OrderSyncHandler:
         if run.stop_requested:
             return RunResult.stopped()
         await self._sync_cancellations(run, shop, position)
+        await self._sync_returns(run, shop, position)
         await self._finish(run, shop, position)
         await self._after_commit(run, shop)
         return RunResult.completed()
+
+    async def _sync_returns(self, run: TaskRun, shop: ShopSession, position: SyncWindow) -> None:
+        """Returns changed in the window, then every SHOPLINE refund of the shop still due."""
+        returns = self._returns
+        if returns is None:
+            return
+
+        async def search() -> None:
+            await returns.search(run.app_id, shop.shop_id, shop.credentials, position.window)
+
+        await self._sessions.retrying(run, shop, search)
+        failures = await returns.refund_due(
+            shop.shop_id, lambda return_id: f"apps/{run.app_id}/shops/{shop.shop_id}/returns/{return_id}"
+        )
+        await record_failures(self._unit_of_work, self._clock, run, failures)
 
     # --- orders -----------------------------------------------------------------------------
 

@@ -191,6 +191,7 @@ class ShopManagement:
             # Cancelled before deletion so the task stream and any worker see the end of the task.
             cancelled = await cancel_unfinished_tasks(uow, shop.app_id, now, shop.id)
             pools_touched = await self._forget_in_pools(uow, shop)
+            await uow.order_returns.delete_for_shop(shop.id)
             orders = await uow.orders.delete_for_shop(shop.id)
             products = await uow.channel_products.delete_for_shop(shop.id)
             tasks = await uow.tasks.delete_for_shop(shop.id)

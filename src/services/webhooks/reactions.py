@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from domain.errors import PartnerRejected
 from domain.webhooks import WebhookDelivery, WebhookSource
+from services.returns.events import ReturnEventReactions
 from services.webhooks.payloads import MalformedPayload
 from services.webhooks.shopline_events import ShoplineEventReactions
 from services.webhooks.shopline_order_events import ShoplineOrderEventReactions
@@ -49,6 +50,7 @@ class WebhookReactions:
         tiktok: TikTokEventReactions,
         shopline: ShoplineEventReactions,
         shopline_orders: ShoplineOrderEventReactions,
+        returns: ReturnEventReactions | None = None,
     ) -> None:
         tiktok_topics: dict[str, Reaction] = {
             "ORDER_STATUS_CHANGE": tiktok.order_changed,  # 1
@@ -60,6 +62,8 @@ class WebhookReactions:
             "PRODUCT_INFORMATION_CHANGE": tiktok.product_changed,  # 15
             "PRODUCT_CREATION": tiktok.product_changed,  # 16
         }
+        if returns is not None:
+            tiktok_topics["RETURN_STATUS_CHANGE"] = returns.return_changed  # 12
         shopline_topics: dict[str, Reaction] = {
             "inventory_levels/update": shopline.inventory_changed,
             "products/update": shopline.products_changed,

@@ -11,6 +11,7 @@ from domain.fulfillment import CachedProviders, CarrierMapping, SellerShipment, 
 from domain.ids import AppId, ChannelSkuId, OrderId, PoolId, ShopId, ShoplineOrderId
 from domain.inventory_pool import ReservationKey
 from domain.logistics import ShippingProvider
+from domain.returns import OrderReturn
 from domain.shop import Region
 from tests.integration.persistence.builders import (
     APP,
@@ -24,6 +25,7 @@ from tests.integration.persistence.builders import (
     task,
     tiktok_token,
 )
+from tests.unit.return_builders import return_data
 
 SHOPS = ((SHOP, APP), (OTHER_SHOP, APP))
 SHARED_POOL = PoolId(f"pool-{OTHER_SHOP}")
@@ -46,6 +48,8 @@ async def _fill(backend) -> None:  # type: ignore[no-untyped-def]
                 await uow.orders.add(placed)
                 await uow.import_ledger.record(placed.import_key, ShoplineOrderId(f"sl-{shop_id}-{i}"), at(i))
             await uow.channel_products.add(product(f"p-{shop_id}", shop_id))
+            report = return_data(return_id=f"4035{shop_id[-1]}", order_id=OrderId("o-0"))
+            await uow.order_returns.add(OrderReturn.first_seen(AppId(APP), ShopId(shop_id), report, at(0)))
             await uow.tasks.add(task(f"task-{shop_id}", APP, shop_id))
             await uow.authorization_states.put(f"hash-{shop_id}", _pending_reauthorization(shop_id))
             await _fill_shipping(uow, ShopId(shop_id))
@@ -76,6 +80,7 @@ async def _delete_shop(backend, shop_id: ShopId) -> None:  # type: ignore[no-unt
     """What deleting a shop does, through the ports only."""
     async with backend.new_uow() as uow:
         doomed = await uow.shops.get(shop_id)
+        assert await uow.order_returns.delete_for_shop(shop_id) == 1
         assert await uow.orders.delete_for_shop(shop_id) == 3
         assert await uow.channel_products.delete_for_shop(shop_id) == 1
         assert await uow.tasks.delete_for_shop(shop_id) == 1
@@ -111,6 +116,8 @@ async def test_deleting_a_shop_purges_its_records_and_keeps_the_ledger(backend) 
         except TokenNotFound:
             pass
         assert (await uow.orders.list(SHOP, page_size=10, after=None)).items == []
+        assert await uow.order_returns.of_order(ShopId(SHOP), OrderId("o-0")) == []
+        assert len(await uow.order_returns.of_order(ShopId(OTHER_SHOP), OrderId("o-0"))) == 1
         assert (await uow.channel_products.list(SHOP, page_size=10, after=None)).items == []
         remaining_tasks = (await uow.tasks.list(AppId(APP), page_size=10, after=None)).items
         assert [t.shop_id for t in remaining_tasks] == [OTHER_SHOP]

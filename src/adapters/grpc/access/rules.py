@@ -81,6 +81,9 @@ _API_METHODS = {
         "ListShippingProviders": READ,
         "ListCarrierMappings": READ,
         "UpdateCarrierMapping": OPERATE,
+        "ListReturns": READ,
+        "ApproveReturn": OPERATE,
+        "RejectReturn": OPERATE,
     },
     "TaskService": {
         "ListTasks": READ,

@@ -16,15 +16,23 @@ from adapters.grpc.order_mapping import (
     order_to_proto,
 )
 from adapters.grpc.paging import PageTokenCodec
+from adapters.grpc.return_mapping import (
+    parse_return_name,
+    parse_return_parent,
+    return_statuses_from_proto,
+    return_to_proto,
+)
 from adapters.grpc.servicers.order_shipping import OrderShippingRpcs
 from domain.errors import InvalidArgument
 from domain.order import Order, OrderFilter
+from domain.returns import ReturnFilter
 from multichannel.v1 import order_pb2, order_pb2_grpc
 from services.fulfillment.mappings import CarrierMappings
 from services.fulfillment.providers import ProviderCatalog
 from services.fulfillment.shipping import SellerShipping
 from services.fulfillment.tiktok_shipping import TikTokShippingCommands
 from services.orders.handling import OrderCommands, OrderQueries, OrderRef
+from services.returns.handling import ReturnCommands, ReturnQueries
 
 REASON_MAX = 128
 COMMENT_MAX = 500
@@ -49,6 +57,8 @@ class OrderServicer(OrderShippingRpcs, order_pb2_grpc.OrderServiceServicer):
         commands: OrderCommands,
         page_tokens: PageTokenCodec,
         *,
+        return_queries: ReturnQueries | None = None,
+        return_commands: ReturnCommands | None = None,
         shipping: SellerShipping | None = None,
         carrier_mappings: CarrierMappings | None = None,
         providers: ProviderCatalog | None = None,
@@ -57,10 +67,17 @@ class OrderServicer(OrderShippingRpcs, order_pb2_grpc.OrderServiceServicer):
         self._queries = queries
         self._commands = commands
         self._page_tokens = page_tokens
+        self._return_queries = return_queries
+        self._return_commands = return_commands
         self._shipping = shipping
         self._carrier_mappings = carrier_mappings
         self._providers = providers
         self._tiktok_shipping = tiktok_shipping
+
+    def _returns(self) -> tuple[ReturnQueries, ReturnCommands]:
+        if self._return_queries is None or self._return_commands is None:
+            raise RuntimeError("the order servicer was built without the return use cases")
+        return self._return_queries, self._return_commands
 
     async def _message(self, order: Order) -> order_pb2.Order:
         return order_to_proto(await self._queries.view(order))
@@ -151,3 +168,42 @@ class OrderServicer(OrderShippingRpcs, order_pb2_grpc.OrderServiceServicer):
         app_id, shop_id = parse_shop_name(request.parent, "parent")
         task = await self._commands.sync(app_id, shop_id, parse_request_id(request.request_id))
         return order_pb2.SyncOrdersResponse(task=task_to_proto(task))
+
+    # --- returns ----------------------------------------------------------------------------
+
+    async def ListReturns(
+        self, request: order_pb2.ListReturnsRequest, context: aio.ServicerContext
+    ) -> order_pb2.ListReturnsResponse:
+        queries, _ = self._returns()
+        app_id, shop_id, order_id = parse_return_parent(request.parent)
+        statuses = return_statuses_from_proto(request.statuses)
+        paging = self._page_tokens.open(
+            request.page_size, request.page_token, "ListReturns", request.parent, sorted(request.statuses)
+        )
+        criteria = ReturnFilter(app_id, shop_id, order_id, statuses)
+        page = await queries.list(criteria, page_size=paging.size, after=paging.after)
+        return order_pb2.ListReturnsResponse(
+            returns=[return_to_proto(found) for found in page.items],
+            next_page_token=paging.next_token(page.next_cursor),
+        )
+
+    async def ApproveReturn(
+        self, request: order_pb2.ApproveReturnRequest, context: aio.ServicerContext
+    ) -> order_pb2.ApproveReturnResponse:
+        _, commands = self._returns()
+        ref = parse_return_name(request.name)
+        request_id = parse_request_id(request.request_id)
+        found = await commands.approve(ref, request_id=request_id)
+        return order_pb2.ApproveReturnResponse(order_return=return_to_proto(found))
+
+    async def RejectReturn(
+        self, request: order_pb2.RejectReturnRequest, context: aio.ServicerContext
+    ) -> order_pb2.RejectReturnResponse:
+        _, commands = self._returns()
+        ref = parse_return_name(request.name)
+        reason = _reason(request.reason)
+        if len(request.comment) > COMMENT_MAX:
+            raise InvalidArgument("comment", f"must be at most {COMMENT_MAX} characters")
+        request_id = parse_request_id(request.request_id)
+        found = await commands.reject(ref, reason, request.comment, request_id=request_id)
+        return order_pb2.RejectReturnResponse(order_return=return_to_proto(found))

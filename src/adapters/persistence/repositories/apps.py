@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.repositories.seen import Seen
 from adapters.persistence.tables import apps
-from domain.app import App, AppSettings, ImportScope
+from domain.app import App, AppSettings, ImportScope, ReturnRestock
 from domain.errors import AppAlreadyExists, AppNotFound, StaleWrite
 from domain.ids import AppId
 from domain.paging import Page
@@ -95,6 +95,7 @@ def app_to_row(app: App) -> dict[str, Any]:
         "default_price_rule": price_rule_to_json(settings.default_price_rule),
         "default_email": settings.default_email or None,
         "sync_customers": settings.sync_customers,
+        "return_restock": settings.return_restock.value,
         "created_at": app.created_at,
         "store_currency": app.store_currency,
         "installed_at": app.installed_at,
@@ -111,6 +112,7 @@ def app_from_row(row: Any) -> App:
         default_price_rule=price_rule_from_json(row["default_price_rule"]),
         default_email=row["default_email"] or "",
         sync_customers=bool(row["sync_customers"]),
+        return_restock=ReturnRestock(row["return_restock"] or ReturnRestock.RESTOCK_ON_RETURN_RECEIVED.value),
     )
     return App(
         app_id=AppId(row["id"]),

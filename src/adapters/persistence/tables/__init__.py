@@ -25,6 +25,7 @@ from adapters.persistence.tables.inventory import (
     pool_linked_skus,
     pool_reservations,
 )
+from adapters.persistence.tables.returns import order_returns
 from adapters.persistence.tables.schema import metadata
 from adapters.persistence.tables.shipping import (
     carrier_mappings,
@@ -42,6 +43,7 @@ SHOP_OWNED_TABLES = (
     inventory_push_states,
     orders,
     order_open_lines,
+    order_returns,
     channel_products,
     channel_skus,
     tasks,
@@ -67,6 +69,7 @@ __all__ = [
     "metadata",
     "oauth_states",
     "order_open_lines",
+    "order_returns",
     "order_shipments",
     "orders",
     "own_shopline_fulfillments",

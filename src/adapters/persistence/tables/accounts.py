@@ -37,6 +37,8 @@ apps = Table(
     Column("installed_at", UtcDateTime, nullable=True),
     # When the merchant uninstalled the app; NULL while installed (0011_app_uninstall).
     Column("uninstalled_at", UtcDateTime, nullable=True),
+    # The restock rule of TikTok refunds; NULL for rows from before 0019 (read: the default).
+    Column("return_restock", String(32), nullable=True),
     # Email for orders TikTok ships with the buyer's hidden; NULL: none (0016_app_default_email).
     Column("default_email", String(64), nullable=True),
     # Whether buyers of imported orders become SHOPLINE customers (0017_customer_links).
