@@ -32,6 +32,7 @@ from typing import Any
 from bench.support import (
     REPOSITORY,
     add_size_and_database,
+    admin_key_metadata,
     child_environment,
     install_and_authorize,
     postgres_admin_url,
@@ -119,8 +120,13 @@ async def _burst(service: dict[str, Any], calls: int, deadline: float) -> dict[s
     from multichannel.v1 import order_pb2
 
     request = order_pb2.ListOrdersRequest(parent=service["shop"], page_size=PAGE_SIZE).SerializeToString()
+    metadata = tuple(tuple(pair) for pair in service["metadata"])
     async with grpc.aio.insecure_channel(f"127.0.0.1:{service['port']}") as channel:
-        call = channel.unary_unary(LIST_ORDERS)
+        unary = channel.unary_unary(LIST_ORDERS)
+
+        def call(request: bytes, timeout: float) -> Any:
+            return unary(request, timeout=timeout, metadata=metadata)
+
         sequential = []
         for _ in range(SEQUENTIAL_CALLS):
             started = time.perf_counter()
@@ -223,9 +229,11 @@ async def child_service(sandbox: dict[str, Any], database_url: str, limit: int |
     access = _AccessCodes()
     logging.getLogger("mcc.access").addHandler(access)
     logging.getLogger("mcc.access").setLevel(logging.INFO)
+    metadata = await admin_key_metadata(container)  # every API call needs a key
     service = await start_service(container, background_work=False)
     shop = outcome.linked[0].view.shop
-    print(json.dumps({"port": service.port, "shop": f"apps/{shop.app_id}/shops/{shop.id}"}), flush=True)
+    ready = {"port": service.port, "shop": f"apps/{shop.app_id}/shops/{shop.id}", "metadata": metadata}
+    print(json.dumps(ready), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     lags: list[float] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from adapters.tiktok import fulfillment_mapping as mapping
 from adapters.tiktok.replies import mapped
@@ -116,7 +117,9 @@ class TikTokFulfillmentClient:
         return reply.data if reply.data is not None else {}, reply.request_id
 
     async def package(self, credentials: ShopCredentials, package_id: str) -> TikTokPackage:
-        data, request_id = await self._call(credentials, "GET", f"{FULFILLMENT}/packages/{package_id}")
+        data, request_id = await self._call(
+            credentials, "GET", f"{FULFILLMENT}/packages/{_segment(package_id)}"
+        )
         return mapped(mapping.package, data, request_id)
 
     async def mark_package_shipped(
@@ -134,7 +137,11 @@ class TikTokFulfillmentClient:
         if line_item_ids:
             body["order_line_item_ids"] = list(line_item_ids)
         data, request_id = await self._call(
-            credentials, "POST", f"{FULFILLMENT}/orders/{order_id}/packages", body=body, idempotent=False
+            credentials,
+            "POST",
+            f"{FULFILLMENT}/orders/{_segment(order_id)}/packages",
+            body=body,
+            idempotent=False,
         )
         return mapped(mapping.shipped_package, data, request_id)
 
@@ -161,7 +168,11 @@ class TikTokFulfillmentClient:
                 "end_time": int(pickup_slot.end_time.timestamp()),
             }
         await self._call(
-            credentials, "POST", f"{FULFILLMENT}/packages/{package_id}/ship", body=body, idempotent=False
+            credentials,
+            "POST",
+            f"{FULFILLMENT}/packages/{_segment(package_id)}/ship",
+            body=body,
+            idempotent=False,
         )
 
     async def update_shipping_info(
@@ -174,16 +185,16 @@ class TikTokFulfillmentClient:
         package_id: str | None = None,
     ) -> None:
         path = (
-            f"{FULFILLMENT}/orders/{order_id}/shipping_info/update"
+            f"{FULFILLMENT}/orders/{_segment(order_id)}/shipping_info/update"
             if package_id is None
-            else f"{FULFILLMENT}/packages/{package_id}/shipping_info/update"
+            else f"{FULFILLMENT}/packages/{_segment(package_id)}/shipping_info/update"
         )
         body = {"tracking_number": tracking_number, "shipping_provider_id": shipping_provider_id}
         await self._call(credentials, "POST", path, body=body, idempotent=False)
 
     async def delivery_options(self, credentials: ShopCredentials, warehouse_id: str) -> list[DeliveryOption]:
         data, request_id = await self._call(
-            credentials, "GET", f"{LOGISTICS}/warehouses/{warehouse_id}/delivery_options"
+            credentials, "GET", f"{LOGISTICS}/warehouses/{_segment(warehouse_id)}/delivery_options"
         )
         return mapped(mapping.delivery_options, data, request_id)
 
@@ -192,7 +203,9 @@ class TikTokFulfillmentClient:
     ) -> list[ShippingProvider]:
         try:
             data, request_id = await self._call(
-                credentials, "GET", f"{LOGISTICS}/delivery_options/{delivery_option_id}/shipping_providers"
+                credentials,
+                "GET",
+                f"{LOGISTICS}/delivery_options/{_segment(delivery_option_id)}/shipping_providers",
             )
         except PartnerError as error:
             if error.code == FULFILLED_BY_TIKTOK:
@@ -202,7 +215,7 @@ class TikTokFulfillmentClient:
 
     async def handover_options(self, credentials: ShopCredentials, package_id: str) -> HandoverOptions:
         data, request_id = await self._call(
-            credentials, "GET", f"{FULFILLMENT}/packages/{package_id}/handover_time_slots"
+            credentials, "GET", f"{FULFILLMENT}/packages/{_segment(package_id)}/handover_time_slots"
         )
         return mapped(mapping.handover_options, data, request_id)
 
@@ -212,13 +225,15 @@ class TikTokFulfillmentClient:
         data, request_id = await self._call(
             credentials,
             "GET",
-            f"{FULFILLMENT}/packages/{package_id}/shipping_documents",
+            f"{FULFILLMENT}/packages/{_segment(package_id)}/shipping_documents",
             params={"document_type": document_type.value},
         )
         return mapped(mapping.shipping_document, data, request_id)
 
     async def tracking(self, credentials: ShopCredentials, order_id: OrderId) -> list[TrackingEvent]:
-        data, request_id = await self._call(credentials, "GET", f"{FULFILLMENT}/orders/{order_id}/tracking")
+        data, request_id = await self._call(
+            credentials, "GET", f"{FULFILLMENT}/orders/{_segment(order_id)}/tracking"
+        )
         return mapped(mapping.tracking, data, request_id)
 
     async def eligible_shipping_services(
@@ -230,7 +245,10 @@ class TikTokFulfillmentClient:
     ) -> list[ShippingService]:
         body: dict[str, Any] = {"order_line_item_ids": list(line_item_ids), **_parcel(parcel)}
         data, request_id = await self._call(
-            credentials, "POST", f"{FULFILLMENT}/orders/{order_id}/shipping_services/query", body=body
+            credentials,
+            "POST",
+            f"{FULFILLMENT}/orders/{_segment(order_id)}/shipping_services/query",
+            body=body,
         )
         return mapped(mapping.shipping_services, data, request_id)
 
@@ -259,3 +277,9 @@ class TikTokFulfillmentClient:
             return await self.package(credentials, created.package_id)
         except PartnerError:
             return created
+
+
+def _segment(value: str) -> str:
+    """An id as one path segment: whatever a caller passed, the URL stays well formed (an id that
+    is not TikTok's is then TikTok's own refusal)."""
+    return quote(value, safe="")

@@ -98,8 +98,9 @@ class OrderShippingRpcs:
         self, request: order_pb2.ListShippingProvidersRequest, context: aio.ServicerContext
     ) -> order_pb2.ListShippingProvidersResponse:
         app_id, shop_id = parse_shop_name(request.parent, "parent")
-        if len(request.delivery_option_id) > DELIVERY_OPTION_MAX:
-            raise InvalidArgument("delivery_option_id", f"must be at most {DELIVERY_OPTION_MAX} characters")
+        option = request.delivery_option_id.strip()
+        if len(option) > DELIVERY_OPTION_MAX or (option and not option.isdigit()):
+            raise InvalidArgument("delivery_option_id", "is not a TikTok delivery option id (digits)")
         paging = self._page_tokens.open(
             request.page_size,
             request.page_token,
