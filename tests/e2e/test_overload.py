@@ -132,3 +132,26 @@ async def test_streams_have_their_own_budget_and_never_take_a_unary_slot(
         apps = app_pb2_grpc.AppServiceStub(harness.channel)
         await asyncio.gather(*(apps.ListApps(app_pb2.ListAppsRequest(), timeout=5) for _ in range(2)))
         first.cancel()
+
+
+async def test_a_burst_larger_than_grpcs_pending_call_backlog_is_answered_and_logged_in_full(
+    database_url: str, sandbox: RunningSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """grpc-core cancels calls beyond its backlog of calls the application has not picked up yet
+    (1,000 by default) before any of our code sees them: none may be lost to the access log."""
+    caplog.set_level(logging.INFO, logger="mcc.access")
+    burst = 2_500
+    async with running_harness(database_url, sandbox, environment=LIMITS, configure=_slow) as harness:
+        apps = app_pb2_grpc.AppServiceStub(harness.channel)
+
+        async def one() -> str:
+            try:
+                await apps.ListApps(app_pb2.ListAppsRequest(), timeout=30)
+            except grpc.aio.AioRpcError as error:
+                return error.code().name
+            return "OK"
+
+        answers = Counter(await asyncio.gather(*(one() for _ in range(burst))))
+
+    assert set(answers) <= {"OK", "RESOURCE_EXHAUSTED"}, answers
+    assert sum(_access_codes(caplog, "/ListApps").values()) == burst

@@ -56,6 +56,9 @@ class RunningServer:
         await self.server.stop(grace)
 
 
+PENDING_CALLS_MAX = 10_000
+
+
 def server_options(max_message_bytes: int) -> list[tuple[str, Any]]:
     return [
         ("grpc.max_receive_message_length", max_message_bytes),
@@ -69,6 +72,11 @@ def server_options(max_message_bytes: int) -> list[tuple[str, Any]]:
         # gRPC shares a port between servers by default; a second server on a served address
         # must fail instead of silently taking half the connections.
         ("grpc.so_reuseport", 0),
+        # grpc-core cancels calls beyond a backlog of those the application has not picked up yet
+        # (1,000 by default) before any of our code sees them; admission control answers (and the
+        # access log records) every call instead.
+        ("grpc.server.max_pending_requests", PENDING_CALLS_MAX),
+        ("grpc.server.max_pending_requests_hard_limit", PENDING_CALLS_MAX),
     ]
 
 
