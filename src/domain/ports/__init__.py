@@ -5,15 +5,17 @@ from here; the modules group them by family (repositories, the unit of work, rea
 partners, runtime).
 """
 
+from domain.ports.aftersale_partners import (
+    ShoplineFulfillmentApi,
+    ShoplineRefundsApi,
+    TikTokFulfillmentApi,
+    TikTokReturnsApi,
+)
 from domain.ports.partners import (
     AccessTokenRefresher,
     ShoplineApi,
     ShoplineCustomers,
-    ShoplineFulfillmentApi,
-    ShoplineRefundsApi,
     TikTokChannelApi,
-    TikTokFulfillmentApi,
-    TikTokReturnsApi,
     TikTokTokenRefresh,
 )
 from domain.ports.read_models import CatalogCounts, SalesReports, ShopCounts, ShopOverview, ShopOverviews
